@@ -1,0 +1,217 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { tempDir } from '../../testing/temp-dir.js';
+import { RocksMQ } from './broker.js';
+
+const text = (value: string) => ({ payload: Buffer.from(value) });
+const payloads = (messages: { payload: Buffer }[]) => messages.map((message) => message.payload.toString());
+
+async function drain(engine: RocksMQ, topic: string, group: string): Promise<string[]> {
+  const out: string[] = [];
+  for (;;) {
+    const batch = await engine.consume(topic, group, 100);
+    if (batch.length === 0) return out;
+    out.push(...payloads(batch));
+  }
+}
+
+test('messages are consumed in produce order with strictly increasing ids', async (t) => {
+  const engine = await RocksMQ.open(await tempDir(t));
+  t.after(() => engine.close());
+  await engine.createTopic('orders');
+  const first = await engine.produce('orders', [text('a'), text('b')]);
+  const second = await engine.produce('orders', [text('c')]);
+  assert.deepEqual([...first, ...second], [0, 1, 2]);
+  await engine.subscribe('orders', 'g', 'earliest');
+  const consumed = await engine.consume('orders', 'g', 10);
+  assert.deepEqual(payloads(consumed), ['a', 'b', 'c']);
+  assert.deepEqual(
+    consumed.map((message) => message.id),
+    [0, 1, 2],
+  );
+});
+
+test('ids keep increasing across a reopen, and group positions persist', async (t) => {
+  const dir = await tempDir(t);
+  let engine = await RocksMQ.open(dir);
+  await engine.createTopic('t');
+  await engine.produce('t', [text('1'), text('2'), text('3')]);
+  await engine.subscribe('t', 'g', 'earliest');
+  const [first] = await engine.consume('t', 'g', 1);
+  engine.ack('t', 'g', first!.id);
+  await engine.close();
+
+  engine = await RocksMQ.open(dir);
+  t.after(() => engine.close());
+  assert.equal(await engine.hasTopic('t'), true);
+  const [nextId] = await engine.produce('t', [text('4')]);
+  assert.equal(nextId, 3);
+  await engine.subscribe('t', 'g');
+  assert.deepEqual(await drain(engine, 't', 'g'), ['2', '3', '4']);
+});
+
+test('unacked messages are redelivered when a group resubscribes', async (t) => {
+  const engine = await RocksMQ.open(await tempDir(t));
+  t.after(() => engine.close());
+  await engine.createTopic('t');
+  await engine.produce('t', [text('a'), text('b'), text('c')]);
+  await engine.subscribe('t', 'g');
+  const batch = await engine.consume('t', 'g', 3);
+  engine.ack('t', 'g', batch[0]!.id);
+  await engine.subscribe('t', 'g');
+  assert.deepEqual(await drain(engine, 't', 'g'), ['b', 'c']);
+});
+
+test('consumer groups keep independent positions', async (t) => {
+  const engine = await RocksMQ.open(await tempDir(t));
+  t.after(() => engine.close());
+  await engine.createTopic('t');
+  await engine.produce('t', [text('a'), text('b')]);
+  await engine.subscribe('t', 'one');
+  await engine.subscribe('t', 'two');
+  assert.deepEqual(payloads(await engine.consume('t', 'one', 1)), ['a']);
+  assert.deepEqual(payloads(await engine.consume('t', 'two', 2)), ['a', 'b']);
+  assert.deepEqual(payloads(await engine.consume('t', 'one', 5)), ['b']);
+});
+
+test('subscribe from earliest, latest or a given id', async (t) => {
+  const engine = await RocksMQ.open(await tempDir(t));
+  t.after(() => engine.close());
+  await engine.createTopic('t');
+  await engine.produce('t', [text('a'), text('b'), text('c')]);
+  await engine.subscribe('t', 'early', 'earliest');
+  await engine.subscribe('t', 'late', 'latest');
+  await engine.subscribe('t', 'incl', { id: 1, inclusive: true });
+  await engine.subscribe('t', 'excl', { id: 1, inclusive: false });
+  await engine.produce('t', [text('d')]);
+  assert.deepEqual(await drain(engine, 't', 'early'), ['a', 'b', 'c', 'd']);
+  assert.deepEqual(await drain(engine, 't', 'late'), ['d']);
+  assert.deepEqual(await drain(engine, 't', 'incl'), ['b', 'c', 'd']);
+  assert.deepEqual(await drain(engine, 't', 'excl'), ['c', 'd']);
+});
+
+test('seek repositions a group and survives a restart', async (t) => {
+  const dir = await tempDir(t);
+  let engine = await RocksMQ.open(dir);
+  await engine.createTopic('t');
+  await engine.produce('t', ['a', 'b', 'c', 'd'].map(text));
+  await engine.subscribe('t', 'g');
+  await drain(engine, 't', 'g');
+  await engine.seek('t', 'g', 2);
+  assert.deepEqual(await drain(engine, 't', 'g'), ['c', 'd']);
+  await engine.seek('t', 'g', 1);
+  await engine.close();
+  engine = await RocksMQ.open(dir);
+  t.after(() => engine.close());
+  await engine.subscribe('t', 'g');
+  assert.deepEqual(await drain(engine, 't', 'g'), ['b', 'c', 'd']);
+});
+
+test('waitForMessages wakes a consumer when a message is produced, without polling', async (t) => {
+  const engine = await RocksMQ.open(await tempDir(t));
+  t.after(() => engine.close());
+  await engine.createTopic('t');
+  await engine.subscribe('t', 'g');
+  let woke = false;
+  const waiting = engine.waitForMessages('t', 'g').then(() => (woke = true));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(woke, false);
+  await engine.produce('t', [text('x')]);
+  await waiting;
+  assert.equal(woke, true);
+});
+
+test('concurrent producers get distinct, strictly increasing ids and nothing is lost', async (t) => {
+  const engine = await RocksMQ.open(await tempDir(t));
+  t.after(() => engine.close());
+  await engine.createTopic('t');
+  const producers = Array.from({ length: 8 }, (_, p) =>
+    Promise.all(Array.from({ length: 50 }, (_, i) => engine.produce('t', [text(`${p}:${i}`)]))),
+  );
+  const ids = (await Promise.all(producers)).flat(2);
+  assert.equal(new Set(ids).size, 400);
+  await engine.subscribe('t', 'g');
+  const consumed = await engine.consume('t', 'g', 1000);
+  assert.equal(consumed.length, 400);
+  for (let i = 1; i < consumed.length; i++) assert.ok(consumed[i]!.id > consumed[i - 1]!.id);
+  for (let p = 0; p < 8; p++) {
+    const mine = payloads(consumed).filter((value) => value.startsWith(`${p}:`));
+    assert.deepEqual(
+      mine,
+      Array.from({ length: 50 }, (_, i) => `${p}:${i}`),
+      `producer ${p} order`,
+    );
+  }
+});
+
+test('retention by age deletes only acked pages, by range', async (t) => {
+  const engine = await RocksMQ.open(await tempDir(t), { pageBytes: 10, retentionMaxAgeMs: 1000, retentionIntervalMs: 0 });
+  t.after(() => engine.close());
+  await engine.createTopic('t');
+  await engine.subscribe('t', 'g');
+  // 5-byte messages, 10-byte pages: pages end at ids 1, 3, 5; id 6 is in the open page.
+  await engine.produce('t', ['aaaaa', 'bbbbb', 'ccccc', 'ddddd', 'eeeee', 'fffff', 'ggggg'].map(text));
+  const consumed = await engine.consume('t', 'g', 4);
+  engine.ack('t', 'g', consumed[3]!.id); // acks ids 0..3: pages ending at 1 and 3
+  await engine.flushAcks();
+  assert.deepEqual(await engine.runRetention(Date.now()), { pages: 0, bytes: 0 }, 'not yet expired');
+  const removed = await engine.runRetention(Date.now() + 5000);
+  assert.deepEqual(removed, { pages: 2, bytes: 20 });
+  await engine.subscribe('t', 'late', 'earliest');
+  assert.deepEqual(await drain(engine, 't', 'late'), ['eeeee', 'fffff', 'ggggg'], 'unacked page kept');
+});
+
+test('retention by size deletes the oldest acked pages first', async (t) => {
+  const engine = await RocksMQ.open(await tempDir(t), { pageBytes: 10, retentionMaxBytes: 10, retentionIntervalMs: 0 });
+  t.after(() => engine.close());
+  await engine.createTopic('t');
+  await engine.subscribe('t', 'g');
+  await engine.produce('t', ['aaaaa', 'bbbbb', 'ccccc', 'ddddd', 'eeeee', 'fffff'].map(text));
+  const consumed = await engine.consume('t', 'g', 6);
+  engine.ack('t', 'g', consumed.at(-1)!.id);
+  const removed = await engine.runRetention();
+  assert.deepEqual(removed, { pages: 2, bytes: 20 });
+  await engine.subscribe('t', 'fresh', 'earliest');
+  assert.deepEqual(await drain(engine, 't', 'fresh'), ['eeeee', 'fffff']);
+});
+
+test('ids stay monotonic after retention removed every stored message', async (t) => {
+  const dir = await tempDir(t);
+  let engine = await RocksMQ.open(dir, { pageBytes: 1, retentionMaxAgeMs: 0, retentionIntervalMs: 0 });
+  await engine.createTopic('t');
+  await engine.subscribe('t', 'g');
+  await engine.produce('t', [text('a'), text('b')]);
+  const consumed = await engine.consume('t', 'g', 2);
+  engine.ack('t', 'g', consumed[1]!.id);
+  await engine.runRetention(Date.now() + 10);
+  await engine.close();
+  engine = await RocksMQ.open(dir, { retentionIntervalMs: 0 });
+  t.after(() => engine.close());
+  assert.deepEqual(await engine.produce('t', [text('c')]), [2]);
+});
+
+test('destroyTopic removes messages and groups; invalid names are refused', async (t) => {
+  const engine = await RocksMQ.open(await tempDir(t));
+  t.after(() => engine.close());
+  await engine.createTopic('t');
+  await engine.produce('t', [text('a')]);
+  await engine.subscribe('t', 'g');
+  await engine.destroyTopic('t');
+  assert.equal(await engine.hasTopic('t'), false);
+  await assert.rejects(engine.consume('t', 'g', 1), /does not exist/);
+  await assert.rejects(engine.createTopic('a/b'), /invalid topic name/);
+  await engine.createTopic('t');
+  await engine.subscribe('t', 'g');
+  assert.deepEqual(await engine.consume('t', 'g', 1), []);
+});
+
+test('sync writes and properties round-trip', async (t) => {
+  const engine = await RocksMQ.open(await tempDir(t), { sync: true });
+  t.after(() => engine.close());
+  await engine.createTopic('t');
+  await engine.produce('t', [{ payload: Buffer.from('p'), properties: { key: 'value' } }]);
+  await engine.subscribe('t', 'g');
+  const [message] = await engine.consume('t', 'g', 1);
+  assert.deepEqual(message?.properties, { key: 'value' });
+  assert.equal(engine.options.sync, true);
+});

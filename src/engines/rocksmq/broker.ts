@@ -1,0 +1,341 @@
+/** A RocksMQ-style embedded log broker on LevelDB (classic-level): topics, ordered ids, consumer groups, retention. */
+import { ClassicLevel } from 'classic-level';
+import { KeyedMutex } from '../../util/keyed-mutex.js';
+import { decodeValue, encodeValue, type EngineMessage } from './codec.js';
+import {
+  assertGroupName,
+  assertTopicName,
+  idOfMessageKey,
+  messageKey,
+  messageRange,
+  metaKey,
+  MAX_MESSAGE_ID,
+} from './keys.js';
+import { resolveOptions, type ResolvedRocksMQOptions, type RocksMQOptions } from './options.js';
+import { expiredPages, newlyAckedPages, type PageRecord } from './pages.js';
+
+/** Where a new consumer group starts: the first message, after the last one, or at a given id. */
+export type SubscribePosition = 'earliest' | 'latest' | { id: number; inclusive: boolean };
+
+/** A consumed message with its id. */
+export interface StoredMessage extends EngineMessage {
+  id: number;
+  payload: Buffer;
+}
+
+interface GroupState {
+  readNext: number;
+  ackedNext: number;
+  persistedNext: number;
+}
+
+interface TopicState {
+  nextId: number;
+  openPageBytes: number;
+  pages: PageRecord[];
+  groups: Map<string, GroupState>;
+  waiters: Set<() => void>;
+}
+
+type Db = ClassicLevel<Buffer, Buffer>;
+type BatchOp = Parameters<Db['batch']>[0][number];
+
+/** The engine. Open it with `RocksMQ.open(directory, options)`; every method is safe to call concurrently. */
+export class RocksMQ {
+  private readonly messages;
+  private readonly meta;
+  private readonly topics = new Map<string, TopicState>();
+  private readonly locks = new KeyedMutex();
+  private readonly dirtyTopics = new Set<string>();
+  private ackTimer: NodeJS.Timeout | undefined;
+  private retentionTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly db: Db,
+    /** The settings in force, defaults filled in. */
+    readonly options: ResolvedRocksMQOptions,
+  ) {
+    this.messages = db.sublevel<Buffer, Buffer>('m', { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+    this.meta = db.sublevel<string, string>('meta', { keyEncoding: 'utf8', valueEncoding: 'utf8' });
+  }
+
+  /** Opens (creating if needed) the engine stored in `directory`. */
+  static async open(directory: string, options: RocksMQOptions = {}): Promise<RocksMQ> {
+    const resolved = resolveOptions(options);
+    const db = new ClassicLevel<Buffer, Buffer>(directory, {
+      keyEncoding: 'buffer',
+      valueEncoding: 'buffer',
+      compression: resolved.compression,
+      writeBufferSize: resolved.writeBufferSize,
+      maxFileSize: resolved.maxFileSize,
+      cacheSize: resolved.cacheSize,
+    });
+    await db.open();
+    const engine = new RocksMQ(db, resolved);
+    if (resolved.retentionIntervalMs > 0) {
+      engine.retentionTimer = setInterval(() => void engine.runRetention().catch(() => undefined), resolved.retentionIntervalMs);
+      engine.retentionTimer.unref();
+    }
+    return engine;
+  }
+
+  /** Creates `topic` if it does not exist. */
+  async createTopic(topic: string): Promise<void> {
+    assertTopicName(topic);
+    await this.locks.run(topic, async () => {
+      if ((await this.meta.get(metaKey.topicCreated(topic))) !== undefined) return;
+      await this.meta.put(metaKey.topicCreated(topic), String(Date.now()), { sync: this.options.sync });
+    });
+  }
+
+  /** True when `topic` exists. */
+  async hasTopic(topic: string): Promise<boolean> {
+    assertTopicName(topic);
+    return (await this.meta.get(metaKey.topicCreated(topic))) !== undefined;
+  }
+
+  /** Deletes `topic` with its messages, pages and consumer groups. */
+  async destroyTopic(topic: string): Promise<void> {
+    assertTopicName(topic);
+    await this.locks.run(topic, async () => {
+      await this.messages.clear(messageRange(topic));
+      await this.meta.clear({ gte: metaKey.topicPrefix(topic), lt: `${metaKey.topicPrefix(topic)}\uffff` });
+      await this.meta.clear({ gte: metaKey.groupPrefix(topic), lt: `${metaKey.groupPrefix(topic)}\uffff` });
+      const state = this.topics.get(topic);
+      this.topics.delete(topic);
+      this.dirtyTopics.delete(topic);
+      state?.waiters.forEach((wake) => wake());
+    });
+  }
+
+  /** Appends `messages` in one write batch and returns their ids, which are strictly increasing per topic. */
+  async produce(topic: string, messages: EngineMessage[]): Promise<number[]> {
+    this.assertOpen();
+    return this.locks.run(topic, async () => {
+      const state = await this.state(topic);
+      const ids: number[] = [];
+      const ops: BatchOp[] = [];
+      const now = Date.now();
+      let id = state.nextId;
+      let openPageBytes = state.openPageBytes;
+      const closedPages: PageRecord[] = [];
+      for (const message of messages) {
+        if (id > MAX_MESSAGE_ID) throw new Error(`topic ${topic} has run out of message ids`);
+        ops.push({ type: 'put', sublevel: this.messages, key: messageKey(topic, id), value: encodeValue(message) });
+        ids.push(id);
+        openPageBytes += message.payload.byteLength;
+        if (openPageBytes >= this.options.pageBytes) {
+          const page = { endId: id, bytes: openPageBytes, closedAt: now };
+          closedPages.push(page);
+          ops.push(this.metaPut(metaKey.page(topic, id), JSON.stringify(page)));
+          openPageBytes = 0;
+        }
+        id += 1;
+      }
+      ops.push(this.metaPut(metaKey.pageSize(topic), String(openPageBytes)));
+      await this.db.batch(ops, { sync: this.options.sync });
+      state.nextId = id;
+      state.openPageBytes = openPageBytes;
+      state.pages.push(...closedPages);
+      for (const wake of state.waiters) wake();
+      state.waiters.clear();
+      return ids;
+    });
+  }
+
+  /** Joins consumer group `group` of `topic`: a new group starts at `from`; an existing one resumes after its last ack. */
+  async subscribe(topic: string, group: string, from: SubscribePosition = 'earliest'): Promise<void> {
+    assertGroupName(group);
+    await this.locks.run(topic, async () => {
+      const state = await this.state(topic);
+      const existing = state.groups.get(group);
+      if (existing) {
+        existing.readNext = existing.ackedNext;
+        return;
+      }
+      const start = from === 'earliest' ? 0 : from === 'latest' ? state.nextId : from.id + (from.inclusive ? 0 : 1);
+      state.groups.set(group, { readNext: start, ackedNext: start, persistedNext: start });
+      await this.meta.put(metaKey.group(topic, group), JSON.stringify({ next: start }), { sync: this.options.sync });
+    });
+  }
+
+  /** Removes consumer group `group` from `topic`. */
+  async destroyConsumerGroup(topic: string, group: string): Promise<void> {
+    await this.locks.run(topic, async () => {
+      const state = await this.state(topic);
+      state.groups.delete(group);
+      await this.meta.del(metaKey.group(topic, group), { sync: this.options.sync });
+    });
+  }
+
+  /** Reads up to `limit` messages from the group's position and advances it past them. */
+  async consume(topic: string, group: string, limit: number): Promise<StoredMessage[]> {
+    this.assertOpen();
+    const state = await this.state(topic);
+    const position = this.group(state, topic, group);
+    const entries = await this.messages.iterator({ ...messageRange(topic, position.readNext), limit }).all();
+    const consumed = entries.map(([key, value]): StoredMessage => {
+      const decoded = decodeValue(value);
+      return { id: idOfMessageKey(key), payload: decoded.payload as Buffer, properties: decoded.properties };
+    });
+    const last = consumed.at(-1);
+    if (last) position.readNext = Math.max(position.readNext, last.id + 1);
+    return consumed;
+  }
+
+  /** Resolves when `topic` holds a message at or after the group's position (at once if it already does). */
+  async waitForMessages(topic: string, group: string, signal?: AbortSignal): Promise<void> {
+    const state = await this.state(topic);
+    const position = this.group(state, topic, group);
+    if (state.nextId > position.readNext || signal?.aborted || this.closed) return;
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        signal?.removeEventListener('abort', wake);
+        state.waiters.delete(wake);
+        resolve();
+      };
+      state.waiters.add(wake);
+      signal?.addEventListener('abort', wake, { once: true });
+    });
+  }
+
+  /** Moves the group to `id` (inclusive) and persists the new position. */
+  async seek(topic: string, group: string, id: number): Promise<void> {
+    await this.locks.run(topic, async () => {
+      const state = await this.state(topic);
+      const position = this.group(state, topic, group);
+      Object.assign(position, { readNext: id, ackedNext: id, persistedNext: id });
+      await this.meta.put(metaKey.group(topic, group), JSON.stringify({ next: id }), { sync: this.options.sync });
+    });
+  }
+
+  /** Acknowledges every message of the group up to and including `id`; persisted within `ackFlushIntervalMs`. */
+  ack(topic: string, group: string, id: number): void {
+    const state = this.topics.get(topic);
+    const position = state?.groups.get(group);
+    if (!position) throw new Error(`consumer group ${group} of topic ${topic} is not subscribed`);
+    if (id + 1 <= position.ackedNext) return;
+    position.ackedNext = id + 1;
+    this.dirtyTopics.add(topic);
+    this.ackTimer ??= setTimeout(() => void this.flushAcks().catch(() => undefined), this.options.ackFlushIntervalMs);
+  }
+
+  /** Persists pending acks now, and marks pages every group has passed as acked. */
+  async flushAcks(): Promise<void> {
+    clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    const topics = [...this.dirtyTopics];
+    this.dirtyTopics.clear();
+    for (const topic of topics) {
+      await this.locks.run(topic, async () => {
+        const state = this.topics.get(topic);
+        if (!state) return;
+        const ops: BatchOp[] = [];
+        for (const [group, position] of state.groups) {
+          if (position.ackedNext === position.persistedNext) continue;
+          ops.push(this.metaPut(metaKey.group(topic, group), JSON.stringify({ next: position.ackedNext })));
+          position.persistedNext = position.ackedNext;
+        }
+        const minAcked = Math.min(...[...state.groups.values()].map((group) => group.ackedNext));
+        const now = Date.now();
+        for (const page of newlyAckedPages(state.pages, minAcked)) {
+          page.ackedAt = now;
+          ops.push(this.metaPut(metaKey.page(topic, page.endId), JSON.stringify(page)));
+        }
+        if (ops.length > 0) await this.db.batch(ops, { sync: this.options.sync });
+      });
+    }
+  }
+
+  /** The id of the last message of `topic`, or undefined when it has none yet. */
+  async latestId(topic: string): Promise<number | undefined> {
+    const state = await this.state(topic);
+    return state.nextId === 0 ? undefined : state.nextId - 1;
+  }
+
+  /** Deletes acked pages past the age or size limit, by range delete. Returns what it removed. */
+  async runRetention(now = Date.now()): Promise<{ pages: number; bytes: number }> {
+    await this.flushAcks();
+    const removed = { pages: 0, bytes: 0 };
+    for await (const key of this.meta.keys({ gte: metaKey.allTopicsPrefix, lt: `${metaKey.allTopicsPrefix}\uffff` })) {
+      if (!key.endsWith('/created')) continue;
+      const topic = key.slice(metaKey.allTopicsPrefix.length, -'/created'.length);
+      await this.locks.run(topic, async () => {
+        const state = await this.state(topic);
+        const limits = { maxAgeMs: this.options.retentionMaxAgeMs, maxBytes: this.options.retentionMaxBytes };
+        const pages = expiredPages(state.pages, limits, now);
+        const last = pages.at(-1);
+        if (!last) return;
+        await this.messages.clear(messageRange(topic, 0, last.endId));
+        const ops = pages.map((page) => ({ type: 'del', sublevel: this.meta, key: metaKey.page(topic, page.endId) }) as BatchOp);
+        ops.push(this.metaPut(metaKey.deletedThrough(topic), String(last.endId)));
+        await this.db.batch(ops, { sync: this.options.sync });
+        state.pages.splice(0, pages.length);
+        removed.pages += pages.length;
+        removed.bytes += pages.reduce((sum, page) => sum + page.bytes, 0);
+      });
+    }
+    return removed;
+  }
+
+  /** Persists pending acks and closes the store. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    clearInterval(this.retentionTimer);
+    await this.flushAcks();
+    await this.locks.idle();
+    this.closed = true;
+    for (const state of this.topics.values()) state.waiters.forEach((wake) => wake());
+    await this.db.close();
+  }
+
+  private metaPut(key: string, value: string): BatchOp {
+    return { type: 'put', sublevel: this.meta, key, value } as BatchOp;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the engine is closed');
+  }
+
+  private group(state: TopicState, topic: string, group: string): GroupState {
+    const position = state.groups.get(group);
+    if (!position) throw new Error(`consumer group ${group} of topic ${topic} is not subscribed`);
+    return position;
+  }
+
+  /** Loads (once) a topic's ids, open page, closed pages and groups from the store. */
+  private async state(topic: string): Promise<TopicState> {
+    assertTopicName(topic);
+    const cached = this.topics.get(topic);
+    if (cached) return cached;
+    if ((await this.meta.get(metaKey.topicCreated(topic))) === undefined) {
+      throw new Error(`topic ${topic} does not exist`);
+    }
+    const [lastKey] = await this.messages.keys({ ...messageRange(topic), reverse: true, limit: 1 }).all();
+    const pages: PageRecord[] = [];
+    for await (const value of this.meta.values({ gte: metaKey.pagePrefix(topic), lt: `${metaKey.pagePrefix(topic)}\uffff` })) {
+      pages.push(JSON.parse(value) as PageRecord);
+    }
+    const groups = new Map<string, GroupState>();
+    const groupPrefix = metaKey.groupPrefix(topic);
+    for await (const [key, value] of this.meta.iterator({ gte: groupPrefix, lt: `${groupPrefix}\uffff` })) {
+      const { next } = JSON.parse(value) as { next: number };
+      groups.set(key.slice(groupPrefix.length), { readNext: next, ackedNext: next, persistedNext: next });
+    }
+    const afterLastKey = lastKey === undefined ? 0 : idOfMessageKey(lastKey) + 1;
+    const afterLastPage = (pages.at(-1)?.endId ?? -1) + 1;
+    const afterDeleted = Number((await this.meta.get(metaKey.deletedThrough(topic))) ?? -1) + 1;
+    const state: TopicState = {
+      nextId: Math.max(afterLastKey, afterLastPage, afterDeleted),
+      openPageBytes: Number((await this.meta.get(metaKey.pageSize(topic))) ?? 0),
+      pages,
+      groups,
+      waiters: new Set(),
+    };
+    const raced = this.topics.get(topic);
+    if (raced) return raced;
+    this.topics.set(topic, state);
+    return state;
+  }
+}

@@ -1,0 +1,39 @@
+/** The stored form of a message: an explicit envelope holding properties and the payload. */
+
+const VERSION = 1;
+const HEADER_BYTES = 5; // version (1) + properties length (4)
+
+/** A message as produced and consumed. */
+export interface EngineMessage {
+  payload: Uint8Array;
+  properties?: Record<string, string>;
+}
+
+/** Encodes a message value: version byte, u32 length of JSON properties, properties, payload. */
+export function encodeValue(message: EngineMessage): Buffer {
+  const properties =
+    message.properties && Object.keys(message.properties).length > 0
+      ? Buffer.from(JSON.stringify(message.properties), 'utf8')
+      : undefined;
+  const propertiesLength = properties?.length ?? 0;
+  const value = Buffer.allocUnsafe(HEADER_BYTES + propertiesLength + message.payload.byteLength);
+  value[0] = VERSION;
+  value.writeUInt32BE(propertiesLength, 1);
+  if (properties) properties.copy(value, HEADER_BYTES);
+  value.set(message.payload, HEADER_BYTES + propertiesLength);
+  return value;
+}
+
+/** Decodes a stored value; the payload is a view into `value`, not a copy. */
+export function decodeValue(value: Uint8Array): EngineMessage {
+  if (value[0] !== VERSION) throw new Error(`unknown message value version ${value[0]}`);
+  const view = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  const propertiesLength = view.readUInt32BE(1);
+  const payload = view.subarray(HEADER_BYTES + propertiesLength);
+  if (propertiesLength === 0) return { payload };
+  const properties = JSON.parse(view.toString('utf8', HEADER_BYTES, HEADER_BYTES + propertiesLength)) as Record<
+    string,
+    string
+  >;
+  return { payload, properties };
+}

@@ -1,0 +1,53 @@
+/** Options of the RocksMQ-style engine, with the defaults the engine documents. */
+
+/** How the engine stores and retains messages. Every field is optional; see `resolveOptions` for defaults. */
+export interface RocksMQOptions {
+  /** fsync every write batch (produce and ack persistence). RocksMQ's default is false: the batch reaches the OS only. */
+  sync?: boolean;
+  /** LevelDB's snappy block compression (RocksMQ used ZSTD at deeper levels). */
+  compression?: boolean;
+  /** Payload bytes per page; a page is the unit of acknowledgement and retention (RocksMQ: 64 MiB). */
+  pageBytes?: number;
+  /** Delete acked pages older than this (RocksMQ: 3 days). */
+  retentionMaxAgeMs?: number;
+  /** Delete the oldest acked pages while the acked pages of a topic hold more than this; -1 = no size limit. */
+  retentionMaxBytes?: number;
+  /** How often retention runs on its own; 0 = only when `runRetention()` is called. */
+  retentionIntervalMs?: number;
+  /** Acks are kept in memory at most this long before their group positions are persisted. */
+  ackFlushIntervalMs?: number;
+  /** LevelDB memtable size. */
+  writeBufferSize?: number;
+  /** LevelDB table file size. */
+  maxFileSize?: number;
+  /** LevelDB block cache size. */
+  cacheSize?: number;
+}
+
+/** Options with every default filled in; this is what the engine reports as its settings. */
+export type ResolvedRocksMQOptions = Required<RocksMQOptions>;
+
+const MiB = 1024 * 1024;
+
+/** The engine's defaults. */
+export const defaultRocksMQOptions: ResolvedRocksMQOptions = {
+  sync: false,
+  compression: true,
+  pageBytes: 64 * MiB,
+  retentionMaxAgeMs: 3 * 24 * 3600 * 1000,
+  retentionMaxBytes: -1,
+  retentionIntervalMs: 10 * 60 * 1000,
+  ackFlushIntervalMs: 100,
+  writeBufferSize: 64 * MiB,
+  maxFileSize: 64 * MiB,
+  cacheSize: 8 * MiB,
+};
+
+/** Fills in defaults and checks ranges. */
+export function resolveOptions(options: RocksMQOptions = {}): ResolvedRocksMQOptions {
+  const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  const resolved = { ...defaultRocksMQOptions, ...defined } as ResolvedRocksMQOptions;
+  if (resolved.pageBytes <= 0) throw new Error('pageBytes must be positive');
+  if (resolved.ackFlushIntervalMs < 0) throw new Error('ackFlushIntervalMs must be ≥ 0');
+  return resolved;
+}

@@ -1,0 +1,44 @@
+/** Reusable zod field types for scenario files: sizes, durations, names. */
+import { z } from 'zod';
+import { parseDuration, parseSize } from '../util/units.js';
+
+/** A byte size written as a number or a string with a unit ("64KiB", "5MB"); parsed to bytes. */
+export const sizeField = z
+  .union([z.number(), z.string()])
+  .transform((value, ctx) => {
+    try {
+      return parseSize(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  })
+  .describe('bytes: a number, or a string with a unit such as "1KiB", "64KiB", "5MiB" (KiB = 1024, KB = 1000)');
+
+/** A duration written as milliseconds or a string with a unit ("200ms", "5s", "2m"); parsed to milliseconds. */
+export const durationField = z
+  .union([z.number(), z.string()])
+  .transform((value, ctx) => {
+    try {
+      return parseDuration(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  })
+  .describe('milliseconds, or a string with a unit such as "200ms", "5s", "2m"');
+
+/** Names of scenarios and targets: they become parts of file and topic names. */
+export const nameField = z
+  .string()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/, 'use 1-64 letters, digits, "-", "_" or "." (starting with a letter or digit)');
+
+/** A whole number ≥ 1. */
+export const countField = z.number().int().min(1);
+
+/** How message bodies are generated: `random` (incompressible) or `window` (windows of one shared random buffer). */
+export const payloadGeneratorField = z
+  .enum(['random', 'window'])
+  .describe(
+    'random: every body is incompressible random bytes; window: every body is a window of one shared random buffer of twice the body size, as in the original Milvus benchmark (highly compressible across messages)',
+  );

@@ -1,0 +1,91 @@
+/** The zod schema of scenario files; it yields both the TypeScript types and the JSON Schema for editors. */
+import { z } from 'zod';
+import { workloadParamsSchema } from '../workloads/params.js';
+import { countField, durationField, nameField } from './fields.js';
+
+/** Where targets run: docker containers, local processes, user-given endpoints, or auto (docker if it answers). */
+export const providerSchema = z.enum(['auto', 'docker', 'local', 'external']);
+
+/** A provider name as written in scenarios and flags. */
+export type ProviderChoice = z.output<typeof providerSchema>;
+
+/** A target entry: a bare target type ("rocksmq") or a named, configured target. */
+export const targetEntrySchema = z.union([
+  nameField.describe('a target type with its default settings, e.g. rocksmq'),
+  z
+    .object({
+      name: nameField.describe('the label of this target in results; also its type unless `type` is given'),
+      type: nameField.optional().describe('the target type (rocksmq, ...); defaults to `name`'),
+      provider: providerSchema.optional().describe('overrides the scenario provider for this target'),
+      settings: z.record(z.string(), z.unknown()).default({}).describe("the target type's settings"),
+    })
+    .strict(),
+]);
+
+/** Each workload's schema with every field optional except `type`: the matrix may supply the rest. */
+const partialWorkloadSchema = z.discriminatedUnion(
+  'type',
+  workloadParamsSchema.options.map((option) => option.partial().required({ type: true })) as unknown as [
+    z.ZodObject<{ type: z.ZodLiteral<string> }>,
+  ],
+);
+
+const matrixValueSchema = z.record(z.string(), z.unknown());
+
+/** The matrix: the cross product of `axes`, plus `include`d combinations, minus `exclude`d ones. */
+export const matrixSchema = z
+  .object({
+    axes: z
+      .record(z.string(), z.array(z.unknown()).min(1))
+      .default({})
+      .describe('workload parameter → list of values; every combination becomes a case'),
+    include: z.array(matrixValueSchema).default([]).describe('extra combinations, each a set of workload parameters'),
+    exclude: z
+      .array(matrixValueSchema)
+      .default([])
+      .describe('combinations to drop: a case matching every key of an entry is removed'),
+  })
+  .strict();
+
+/** The schema of a whole scenario file. */
+export const scenarioSchema = z
+  .object({
+    $schema: z.string().optional().describe('path or URL of the JSON Schema, for editors'),
+    name: nameField.describe('scenario name; used in report directory names'),
+    description: z.string().default(''),
+    seed: z.number().int().min(0).default(1).describe('seed of every generator (payloads, offsets, topic names)'),
+    trials: countField.default(1).describe('trials per case; targets are interleaved between trials'),
+    provider: providerSchema.default('auto'),
+    targets: z.array(targetEntrySchema).min(1),
+    workload: partialWorkloadSchema,
+    warmup: z
+      .object({
+        operations: z.number().int().min(0).default(1).describe('unmeasured operations before each trial (pubsub)'),
+        duration: durationField.default(0).describe('unmeasured time at the start of each trial (stream workloads)'),
+      })
+      .strict()
+      .default({ operations: 1, duration: 0 }),
+    matrix: matrixSchema.optional(),
+    sampling: z
+      .object({
+        interval: durationField.default(250).describe('how often CPU, memory and throughput are sampled'),
+      })
+      .strict()
+      .default({ interval: 250 }),
+    cleanup: z
+      .boolean()
+      .default(true)
+      .describe('delete topics and data after each trial (after storage has been measured)'),
+  })
+  .strict();
+
+/** A validated scenario file, before target resolution and matrix expansion. */
+export type ScenarioFile = z.output<typeof scenarioSchema>;
+
+/** The JSON Schema of scenario files (draft 2020-12), describing what may be written in them. */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }),
+    title: 'mqbench scenario',
+  };
+}
