@@ -1,4 +1,5 @@
 /** A RocksMQ-style embedded log broker on LevelDB (classic-level): topics, ordered ids, consumer groups, retention. */
+import type { AbstractBatchOperation } from 'abstract-level';
 import { ClassicLevel } from 'classic-level';
 import { KeyedMutex } from '../../util/keyed-mutex.js';
 import { decodeValue, encodeValue, type EngineMessage } from './codec.js';
@@ -38,7 +39,7 @@ interface TopicState {
 }
 
 type Db = ClassicLevel<Buffer, Buffer>;
-type BatchOp = Parameters<Db['batch']>[0][number];
+type BatchOp = AbstractBatchOperation<Db, unknown, unknown>;
 
 /** The engine. Open it with `RocksMQ.open(directory, options)`; every method is safe to call concurrently. */
 export class RocksMQ {
@@ -85,7 +86,7 @@ export class RocksMQ {
     assertTopicName(topic);
     await this.locks.run(topic, async () => {
       if ((await this.meta.get(metaKey.topicCreated(topic))) !== undefined) return;
-      await this.meta.put(metaKey.topicCreated(topic), String(Date.now()), { sync: this.options.sync });
+      await this.write([this.metaPut(metaKey.topicCreated(topic), String(Date.now()))]);
     });
   }
 
@@ -134,7 +135,7 @@ export class RocksMQ {
         id += 1;
       }
       ops.push(this.metaPut(metaKey.pageSize(topic), String(openPageBytes)));
-      await this.db.batch(ops, { sync: this.options.sync });
+      await this.write(ops);
       state.nextId = id;
       state.openPageBytes = openPageBytes;
       state.pages.push(...closedPages);
@@ -156,7 +157,7 @@ export class RocksMQ {
       }
       const start = from === 'earliest' ? 0 : from === 'latest' ? state.nextId : from.id + (from.inclusive ? 0 : 1);
       state.groups.set(group, { readNext: start, ackedNext: start, persistedNext: start });
-      await this.meta.put(metaKey.group(topic, group), JSON.stringify({ next: start }), { sync: this.options.sync });
+      await this.write([this.metaPut(metaKey.group(topic, group), JSON.stringify({ next: start }))]);
     });
   }
 
@@ -165,20 +166,32 @@ export class RocksMQ {
     await this.locks.run(topic, async () => {
       const state = await this.state(topic);
       state.groups.delete(group);
-      await this.meta.del(metaKey.group(topic, group), { sync: this.options.sync });
+      await this.write([{ type: 'del', sublevel: this.meta, key: metaKey.group(topic, group) }]);
     });
   }
 
-  /** Reads up to `limit` messages from the group's position and advances it past them. */
-  async consume(topic: string, group: string, limit: number): Promise<StoredMessage[]> {
+  /**
+   * Reads up to `limit` messages (and, past the first, no more than `maxBytes` of values) from the group's position
+   * and advances it past them.
+   */
+  async consume(topic: string, group: string, limit: number, maxBytes = Number.POSITIVE_INFINITY): Promise<StoredMessage[]> {
     this.assertOpen();
     const state = await this.state(topic);
     const position = this.group(state, topic, group);
-    const entries = await this.messages.iterator({ ...messageRange(topic, position.readNext), limit }).all();
-    const consumed = entries.map(([key, value]): StoredMessage => {
-      const decoded = decodeValue(value);
-      return { id: idOfMessageKey(key), payload: decoded.payload as Buffer, properties: decoded.properties };
-    });
+    const consumed: StoredMessage[] = [];
+    const iterator = this.messages.iterator({ ...messageRange(topic, position.readNext), limit });
+    try {
+      let bytes = 0;
+      for (let entry = await iterator.next(); entry !== undefined; entry = await iterator.next()) {
+        const [key, value] = entry;
+        const decoded = decodeValue(value);
+        consumed.push({ id: idOfMessageKey(key), payload: decoded.payload as Buffer, properties: decoded.properties });
+        bytes += value.length;
+        if (bytes >= maxBytes) break;
+      }
+    } finally {
+      await iterator.close();
+    }
     const last = consumed.at(-1);
     if (last) position.readNext = Math.max(position.readNext, last.id + 1);
     return consumed;
@@ -206,7 +219,7 @@ export class RocksMQ {
       const state = await this.state(topic);
       const position = this.group(state, topic, group);
       Object.assign(position, { readNext: id, ackedNext: id, persistedNext: id });
-      await this.meta.put(metaKey.group(topic, group), JSON.stringify({ next: id }), { sync: this.options.sync });
+      await this.write([this.metaPut(metaKey.group(topic, group), JSON.stringify({ next: id }))]);
     });
   }
 
@@ -243,7 +256,7 @@ export class RocksMQ {
           page.ackedAt = now;
           ops.push(this.metaPut(metaKey.page(topic, page.endId), JSON.stringify(page)));
         }
-        if (ops.length > 0) await this.db.batch(ops, { sync: this.options.sync });
+        if (ops.length > 0) await this.write(ops);
       });
     }
   }
@@ -268,9 +281,9 @@ export class RocksMQ {
         const last = pages.at(-1);
         if (!last) return;
         await this.messages.clear(messageRange(topic, 0, last.endId));
-        const ops = pages.map((page) => ({ type: 'del', sublevel: this.meta, key: metaKey.page(topic, page.endId) }) as BatchOp);
+        const ops = pages.map((page): BatchOp => ({ type: 'del', sublevel: this.meta, key: metaKey.page(topic, page.endId) }));
         ops.push(this.metaPut(metaKey.deletedThrough(topic), String(last.endId)));
-        await this.db.batch(ops, { sync: this.options.sync });
+        await this.write(ops);
         state.pages.splice(0, pages.length);
         removed.pages += pages.length;
         removed.bytes += pages.reduce((sum, page) => sum + page.bytes, 0);
@@ -291,7 +304,12 @@ export class RocksMQ {
   }
 
   private metaPut(key: string, value: string): BatchOp {
-    return { type: 'put', sublevel: this.meta, key, value } as BatchOp;
+    return { type: 'put', sublevel: this.meta, key, value };
+  }
+
+  /** Applies `ops` atomically, with fsync when the engine is in sync mode. */
+  private write(ops: BatchOp[]): Promise<void> {
+    return this.db.batch(ops as AbstractBatchOperation<Db, Buffer, Buffer>[], { sync: this.options.sync });
   }
 
   private assertOpen(): void {

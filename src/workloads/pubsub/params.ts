@@ -1,5 +1,6 @@
 /** Parameters of the pub/sub workload (METHODOLOGY A): repeated operations of N messages through a fresh topic. */
 import { z } from 'zod';
+import { ENVELOPE_BYTES } from '../envelope.js';
 import { countField, durationField, payloadGeneratorField, sizeField } from '../../scenario/fields.js';
 
 /** Schema of `workload:` when `type: pubsub`. */
@@ -7,6 +8,7 @@ export const pubsubParamsSchema = z
   .object({
     type: z.literal('pubsub'),
     payloadBytes: sizeField
+      .refine((bytes) => bytes >= ENVELOPE_BYTES, `must be at least ${ENVELOPE_BYTES} bytes (the harness envelope)`)
       .default(1024)
       .describe('size of each message as handed to the broker, including the 48-byte harness envelope'),
     messages: countField.describe('messages per operation (N)'),

@@ -1,0 +1,88 @@
+/** The recorder workloads write into: one PhaseRecorder for warm-up (shown, not summarised) and one for the measurement. */
+import { addDelivery, emptyDelivery, type DeliveryCounts } from '../workloads/delivery.js';
+import { createHistogram, encodeHistogram, recordMs } from './histogram.js';
+import { IntervalSeries, type ThroughputSeries } from './series.js';
+
+/** The serialisable record of one phase of a trial. */
+export interface PhaseRecord {
+  startedAt: string;
+  endedAt: string;
+  durationSeconds: number;
+  /** Wall time of each completed operation (pub/sub), in seconds. */
+  opSeconds: number[];
+  /** HDR histograms (µs), compressed base64. */
+  histograms: { publishLatencyUs: string; e2eLatencyUs: string };
+  counters: { messagesAcknowledged: number; bytesAcknowledged: number; messagesDelivered: number; bytesDelivered: number };
+  delivery: DeliveryCounts;
+  series: ThroughputSeries;
+}
+
+/** Records latencies, counts, operations and delivery checks of one phase. */
+export class PhaseRecorder {
+  private readonly publishLatency = createHistogram();
+  private readonly e2eLatency = createHistogram();
+  private readonly opSeconds: number[] = [];
+  private readonly counters = { messagesAcknowledged: 0, bytesAcknowledged: 0, messagesDelivered: 0, bytesDelivered: 0 };
+  private delivery = emptyDelivery();
+  private readonly series: IntervalSeries;
+  private readonly startedAtMs: number;
+  private endedAtMs: number | undefined;
+
+  constructor(
+    startMs: number,
+    private readonly clock: () => number,
+  ) {
+    this.startedAtMs = startMs;
+    this.series = new IntervalSeries(startMs);
+  }
+
+  /** A send of `bytes` acknowledged after `latencyMs`. */
+  recordPublish(latencyMs: number, bytes: number, atMs: number): void {
+    recordMs(this.publishLatency, latencyMs);
+    this.counters.messagesAcknowledged += 1;
+    this.counters.bytesAcknowledged += bytes;
+    this.series.acknowledged(atMs);
+  }
+
+  /** A verified delivery of `bytes`, `e2eMs` after its intended send time. */
+  recordDelivery(e2eMs: number, bytes: number, atMs: number): void {
+    recordMs(this.e2eLatency, e2eMs);
+    this.counters.messagesDelivered += 1;
+    this.counters.bytesDelivered += bytes;
+    this.series.delivered(atMs, bytes, e2eMs);
+  }
+
+  /** A completed operation and its delivery check. */
+  recordOperation(seconds: number, delivery: DeliveryCounts): void {
+    this.opSeconds.push(seconds);
+    this.addDelivery(delivery);
+  }
+
+  /** Adds a delivery check not tied to an operation (streams, or an operation cut short). */
+  addDelivery(delivery: DeliveryCounts): void {
+    this.delivery = addDelivery(this.delivery, delivery);
+  }
+
+  /** Marks the end of the phase (idempotent). */
+  end(): void {
+    this.endedAtMs ??= this.clock();
+  }
+
+  /** The serialisable record; ends the phase if it has not ended. */
+  toRecord(): PhaseRecord {
+    this.end();
+    const record: PhaseRecord = {
+      startedAt: new Date(this.startedAtMs).toISOString(),
+      endedAt: new Date(this.endedAtMs!).toISOString(),
+      durationSeconds: (this.endedAtMs! - this.startedAtMs) / 1000,
+      opSeconds: this.opSeconds,
+      histograms: { publishLatencyUs: encodeHistogram(this.publishLatency), e2eLatencyUs: encodeHistogram(this.e2eLatency) },
+      counters: { ...this.counters },
+      delivery: this.delivery,
+      series: this.series.finish(),
+    };
+    this.publishLatency.destroy();
+    this.e2eLatency.destroy();
+    return record;
+  }
+}

@@ -1,0 +1,80 @@
+/** Resource probes (CPU seconds, RSS) for the client process and broker process trees, and their periodic sampler. */
+import { procAvailable, readPeakRss, readProcessTree, readProcStat, resetPeakRss } from './proc.js';
+
+/** Cumulative CPU seconds and current resident memory of whatever a probe watches. */
+export interface ResourceReading {
+  cpuSeconds: number;
+  rssBytes: number;
+}
+
+/** Something whose CPU and memory can be read: a process, a process tree, a container. */
+export interface ResourceProbe {
+  /** What is watched, e.g. "pid 1234 and its children". */
+  readonly label: string;
+  /** The current reading, or undefined when the process is gone. */
+  read(): Promise<ResourceReading | undefined>;
+  /** Starts a new peak-RSS window where the platform tracks peaks; false when it does not. */
+  resetPeak(): Promise<boolean>;
+  /** Peak RSS since the last successful `resetPeak`, where tracked. */
+  peak(): Promise<number | undefined>;
+}
+
+/** The harness's own process (the client; also the broker for embedded targets). */
+export class SelfProbe implements ResourceProbe {
+  readonly label = `mqbench process (pid ${process.pid})`;
+  async read(): Promise<ResourceReading> {
+    const usage = process.cpuUsage();
+    return { cpuSeconds: (usage.user + usage.system) / 1e6, rssBytes: process.memoryUsage.rss() };
+  }
+  resetPeak(): Promise<boolean> {
+    return procAvailable ? resetPeakRss('self') : Promise.resolve(false);
+  }
+  peak(): Promise<number | undefined> {
+    return procAvailable ? readPeakRss('self') : Promise.resolve(undefined);
+  }
+}
+
+/**
+ * A process and all its descendants (e.g. a JVM started by a shell script). CPU counts live processes plus the root's
+ * exited children; RSS is the sum over live processes. The tree is rediscovered every few seconds, not every read.
+ */
+export class ProcessTreeProbe implements ResourceProbe {
+  readonly label: string;
+  private pids: number[] = [];
+  private discoveredAt = 0;
+
+  constructor(
+    private readonly rootPid: number,
+    private readonly rediscoverMs = 3000,
+  ) {
+    this.label = `pid ${rootPid} and its children`;
+  }
+
+  async read(): Promise<ResourceReading | undefined> {
+    if (Date.now() - this.discoveredAt > this.rediscoverMs || this.pids.length === 0) await this.discover();
+    const stats = (await Promise.all(this.pids.map((pid) => readProcStat(pid)))).filter((stat) => stat !== undefined);
+    const root = stats.find((stat) => stat.pid === this.rootPid);
+    if (!root) return undefined;
+    return {
+      cpuSeconds: stats.reduce((sum, stat) => sum + stat.cpuSeconds, root.childrenCpuSeconds),
+      rssBytes: stats.reduce((sum, stat) => sum + stat.rssBytes, 0),
+    };
+  }
+
+  async resetPeak(): Promise<boolean> {
+    await this.discover();
+    const results = await Promise.all(this.pids.map((pid) => resetPeakRss(pid)));
+    return results.length > 0 && results.every(Boolean);
+  }
+
+  async peak(): Promise<number | undefined> {
+    const peaks = await Promise.all(this.pids.map((pid) => readPeakRss(pid)));
+    if (peaks.length === 0 || peaks.some((peak) => peak === undefined)) return undefined;
+    return peaks.reduce<number>((sum, peak) => sum + (peak ?? 0), 0);
+  }
+
+  private async discover(): Promise<void> {
+    this.pids = (await readProcessTree(this.rootPid)).map((stat) => stat.pid);
+    this.discoveredAt = Date.now();
+  }
+}

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ResourceProbe, ResourceReading } from './resources.js';
+import { ResourceSampler } from './sampler.js';
+
+/** A fake probe whose readings the test scripts: CPU grows by 0.05 s per read, RSS follows a list. */
+class ScriptedProbe implements ResourceProbe {
+  readonly label = 'scripted';
+  private reads = 0;
+  constructor(private readonly rss: number[], private readonly kernelPeak?: number) {}
+  async read(): Promise<ResourceReading> {
+    const index = Math.min(this.reads, this.rss.length - 1);
+    this.reads += 1;
+    return { cpuSeconds: this.reads * 0.05, rssBytes: this.rss[index]! };
+  }
+  async resetPeak() {
+    return this.kernelPeak !== undefined;
+  }
+  async peak() {
+    return this.kernelPeak;
+  }
+}
+
+test('the sampler reports CPU over the window, mean and peak RSS, and a series', async () => {
+  const sampler = new ResourceSampler({ client: new ScriptedProbe([100, 300, 200, 200, 200, 200]), broker: new ScriptedProbe([10, 10], 50) }, 10);
+  await sampler.start();
+  await new Promise((resolve) => setTimeout(resolve, 45));
+  const usage = await sampler.stop();
+  assert.ok(usage.client.cpuSeconds > 0);
+  assert.equal(usage.client.peakRssBytes, 300);
+  assert.equal(usage.client.peakSource, 'sampled');
+  assert.ok(usage.client.meanRssBytes > 100 && usage.client.meanRssBytes < 300);
+  assert.equal(usage.broker?.peakRssBytes, 50, 'the kernel peak wins when it is higher than any sample');
+  assert.equal(usage.broker?.peakSource, 'kernel');
+  assert.ok(usage.series.t.length >= 2);
+  assert.equal(usage.series.t.length, usage.series.brokerRssBytes.length);
+  assert.ok(usage.series.clientCpuCores.every((cores) => cores > 0));
+});

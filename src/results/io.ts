@@ -1,0 +1,37 @@
+/** Reading and writing result files: atomic writes, validated reads with errors that name the file and field. */
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { InputError } from '../util/errors.js';
+import { issuesFromZod } from '../scenario/issues.js';
+import { resultFileSchema, RESULT_SCHEMA_VERSION, type ResultFile } from './result-file.js';
+
+/** Writes `result` to `path` atomically (a crash never leaves half a file). */
+export async function writeResultFile(path: string, result: ResultFile): Promise<void> {
+  const temporary = `${path}.tmp-${process.pid}`;
+  await writeFile(temporary, `${JSON.stringify(result, null, 1)}\n`);
+  await rename(temporary, path);
+}
+
+/** Reads and validates a result file; throws InputError naming the file and every bad field. */
+export async function readResultFile(path: string): Promise<ResultFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InputError([{ source: path, path: '', message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new InputError([{ source: path, path: '', message: `not JSON: ${(error as Error).message}` }]);
+  }
+  const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (typeof version === 'number' && version !== RESULT_SCHEMA_VERSION) {
+    throw new InputError([
+      { source: path, path: 'schemaVersion', message: `version ${version} is not supported; this mqbench reads version ${RESULT_SCHEMA_VERSION}` },
+    ]);
+  }
+  const parsed = resultFileSchema.safeParse(data);
+  if (!parsed.success) throw new InputError(issuesFromZod(parsed.error, path));
+  return data as ResultFile;
+}

@@ -1,0 +1,101 @@
+/** Case summaries: a pure function of a case's trial records (histograms merged, per-trial figures' medians). */
+import { mergeEncoded, summarizeLatency, type LatencySummary } from '../metrics/histogram.js';
+import { addDelivery, emptyDelivery, type DeliveryCounts } from '../workloads/delivery.js';
+import { mean, median, quantile } from '../util/stats.js';
+import type { TrialRecord } from './trial.js';
+
+/** The summary of a case. Field names are a contract read by gates and comparisons: extend, never rename. */
+export interface CaseSummary {
+  /** Trials that contributed (those with a measured phase). */
+  trials: number;
+  /** Wall time per operation over every measured operation of every trial (pub/sub); null for other workloads. */
+  opSeconds: { mean: number; p50: number; p99: number; count: number } | null;
+  publishLatencyMs: LatencySummary;
+  e2eLatencyMs: LatencySummary;
+  /** Delivered messages and payload MB (10^6 bytes) per second of measured time; median over trials. */
+  throughput: { messagesPerSec: number; megabytesPerSec: number };
+  /** CPU seconds over the measured phase; median over trials. broker is null when it shares the client process. */
+  cpuSeconds: { broker: number | null; client: number };
+  /** Average cores busy over the measured phase. */
+  cpuCores: { broker: number | null; client: number };
+  peakRssBytes: { broker: number | null; client: number };
+  meanRssBytes: { broker: number | null; client: number };
+  /** `shared`: an embedded broker; the client figures are broker+client. */
+  resourceScope: 'shared' | 'separate';
+  /** Bytes the broker holds after a trial (allocated on disk); median over trials. */
+  storageBytes: number;
+  storageBytesPerMessage: number;
+  /** Summed over trials. */
+  delivery: DeliveryCounts;
+  /** Harness event-loop delay (worst trial): a high p99 means the harness itself was a bottleneck. */
+  eventLoopDelayMs: { p99: number; max: number };
+}
+
+/** Summarises the trials that have a measured phase; null when none has. */
+export function summarizeTrials(trials: readonly TrialRecord[]): CaseSummary | null {
+  const measured = trials.filter((trial) => trial.measured !== undefined);
+  if (measured.length === 0) return null;
+  const phases = measured.map((trial) => trial.measured!);
+  const opSeconds = phases.flatMap((phase) => phase.opSeconds);
+  const publish = mergeEncoded(phases.map((phase) => phase.histograms.publishLatencyUs));
+  const e2e = mergeEncoded(phases.map((phase) => phase.histograms.e2eLatencyUs));
+  const activeSeconds = (trial: TrialRecord) => {
+    const phase = trial.measured!;
+    const opTotal = phase.opSeconds.reduce((sum, seconds) => sum + seconds, 0);
+    return opTotal > 0 ? opTotal : phase.durationSeconds;
+  };
+  const perTrial = (pick: (trial: TrialRecord) => number | undefined) => {
+    const values = measured.map(pick).filter((value): value is number => value !== undefined && Number.isFinite(value));
+    return values.length === 0 ? null : median(values);
+  };
+  const shared = measured.every((trial) => trial.resources?.scope !== 'separate');
+  const delivered = phases.reduce((sum, phase) => sum + phase.counters.messagesDelivered, 0);
+  const storageBytes = perTrial((trial) => trial.storage?.bytes) ?? 0;
+  const summary: CaseSummary = {
+    trials: measured.length,
+    opSeconds:
+      opSeconds.length === 0
+        ? null
+        : { mean: mean(opSeconds), p50: quantile(opSeconds, 0.5), p99: quantile(opSeconds, 0.99), count: opSeconds.length },
+    publishLatencyMs: summarizeLatency(publish),
+    e2eLatencyMs: summarizeLatency(e2e),
+    throughput: {
+      messagesPerSec: perTrial((trial) => trial.measured!.counters.messagesDelivered / activeSeconds(trial)) ?? 0,
+      megabytesPerSec: perTrial((trial) => trial.measured!.counters.bytesDelivered / 1e6 / activeSeconds(trial)) ?? 0,
+    },
+    cpuSeconds: {
+      broker: shared ? null : perTrial((trial) => trial.resources?.broker?.cpuSeconds),
+      client: perTrial((trial) => trial.resources?.client.cpuSeconds) ?? 0,
+    },
+    cpuCores: {
+      broker: shared ? null : perTrial((trial) => ratio(trial.resources?.broker?.cpuSeconds, trial.measured!.durationSeconds)),
+      client: perTrial((trial) => ratio(trial.resources?.client.cpuSeconds, trial.measured!.durationSeconds)) ?? 0,
+    },
+    peakRssBytes: {
+      broker: shared ? null : perTrial((trial) => trial.resources?.broker?.peakRssBytes),
+      client: perTrial((trial) => trial.resources?.client.peakRssBytes) ?? 0,
+    },
+    meanRssBytes: {
+      broker: shared ? null : perTrial((trial) => trial.resources?.broker?.meanRssBytes),
+      client: perTrial((trial) => trial.resources?.client.meanRssBytes) ?? 0,
+    },
+    resourceScope: shared ? 'shared' : 'separate',
+    storageBytes,
+    storageBytesPerMessage: delivered === 0 ? 0 : storageBytes / (delivered / measured.length),
+    delivery: trials.reduce((sum, trial) => {
+      const withWarmup = trial.warmup ? addDelivery(sum, trial.warmup.delivery) : sum;
+      return trial.measured ? addDelivery(withWarmup, trial.measured.delivery) : withWarmup;
+    }, emptyDelivery()),
+    eventLoopDelayMs: {
+      p99: Math.max(0, ...measured.map((trial) => trial.eventLoopDelayMs?.p99 ?? 0)),
+      max: Math.max(0, ...measured.map((trial) => trial.eventLoopDelayMs?.max ?? 0)),
+    },
+  };
+  publish.destroy();
+  e2e.destroy();
+  return summary;
+}
+
+function ratio(numerator: number | undefined, denominator: number): number | undefined {
+  return numerator === undefined || denominator <= 0 ? undefined : numerator / denominator;
+}

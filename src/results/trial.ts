@@ -1,0 +1,45 @@
+/** The serialisable record of one trial, as a worker returns it and result.json stores it. */
+import type { PhaseRecord } from '../metrics/recorder.js';
+import type { ResourceSeries, SideUsage } from '../metrics/sampler.js';
+import type { StorageReading } from '../metrics/storage.js';
+import type { DriverDescription } from '../targets/driver.js';
+import type { PayloadInfo } from '../workloads/payload.js';
+
+/** Outcome of a trial, a case or a run. */
+export type Status = 'passed' | 'failed' | 'errored' | 'incomplete';
+
+/** Resource use over the measured phase. `scope: shared` means the broker ran inside the client process. */
+export interface TrialResources {
+  scope: 'shared' | 'separate';
+  broker?: SideUsage;
+  client: SideUsage;
+  /** RSS of the client process when the measured phase began (the harness's own baseline). */
+  clientBaselineRssBytes: number;
+  series: ResourceSeries;
+}
+
+/** Event-loop delay of the harness during the measured phase, in ms: high values mean the harness fell behind. */
+export interface EventLoopDelay {
+  mean: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** One trial. */
+export interface TrialRecord {
+  number: number;
+  status: Status;
+  error?: string;
+  failures: string[];
+  startedAt: string;
+  endedAt: string;
+  warmup?: PhaseRecord;
+  measured?: PhaseRecord;
+  resources?: TrialResources;
+  /** Bytes the broker held after the trial minus before it. */
+  storage?: StorageReading & { before: StorageReading; after: StorageReading };
+  eventLoopDelayMs?: EventLoopDelay;
+  payload?: PayloadInfo;
+  driver?: DriverDescription;
+}

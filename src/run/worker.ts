@@ -1,0 +1,171 @@
+/**
+ * The worker seam: the coordinator sends a serialisable TrialCommand and gets a serialisable TrialRecord back.
+ * LocalWorker runs trials in this process; a remote worker would receive the same commands over the network.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PhaseRecorder } from '../metrics/recorder.js';
+import { ProcessTreeProbe, SelfProbe } from '../metrics/resources.js';
+import { ResourceSampler } from '../metrics/sampler.js';
+import type { StorageReading } from '../metrics/storage.js';
+import type { EventLoopDelay, TrialRecord, TrialResources } from '../results/trial.js';
+import type { LogDriver } from '../targets/driver.js';
+import { findTarget } from '../targets/registry.js';
+import type { BrokerProcessSpec, StorageSpec } from '../targets/target.js';
+import { nowMs } from '../util/clock.js';
+import { errorMessage } from '../util/errors.js';
+import { withTimeout } from '../util/timeout.js';
+import type { WorkloadParams } from '../workloads/params.js';
+import { workloadFor } from '../workloads/registry.js';
+import type { Progress, WorkloadContext } from '../workloads/workload.js';
+import { measureStorage } from './storage-spec.js';
+
+/** Everything a worker needs to run one trial; plain data. */
+export interface TrialCommand {
+  caseId: string;
+  /** 1-based trial number within the case. */
+  trialNumber: number;
+  /** Run-wide sequence number of this trial (unique scratch names). */
+  sequence: number;
+  target: { name: string; type: string; settings: unknown };
+  endpoint: Record<string, unknown>;
+  broker?: BrokerProcessSpec;
+  storage: StorageSpec;
+  workload: WorkloadParams;
+  warmup: { operations: number; duration: number };
+  seed: number;
+  topicPrefix: string;
+  samplingIntervalMs: number;
+  cleanup: boolean;
+}
+
+/** Runs trials. */
+export interface Worker {
+  runTrial(command: TrialCommand, onProgress: (progress: Progress) => void, signal: AbortSignal): Promise<TrialRecord>;
+}
+
+const CLEANUP_TIMEOUT_MS = 30_000;
+
+/** Runs trials inside this process. */
+export class LocalWorker implements Worker {
+  async runTrial(command: TrialCommand, onProgress: (progress: Progress) => void, signal: AbortSignal): Promise<TrialRecord> {
+    const record: TrialRecord = {
+      number: command.trialNumber,
+      status: 'passed',
+      failures: [],
+      startedAt: new Date().toISOString(),
+      endedAt: '',
+    };
+    const definition = findTarget(command.target.type);
+    if (!definition) throw new Error(`unknown target type ${command.target.type}`);
+    let driver: LogDriver | undefined;
+    const createdTopics: string[] = [];
+    let storageBefore: StorageReading | undefined;
+    try {
+      storageBefore = await measureStorage(command.storage);
+      driver = await definition.connect(command.endpoint, command.target.settings, { trialIndex: command.sequence });
+      record.driver = await driver.describe();
+      await this.runWorkload(command, driver, record, createdTopics, onProgress, signal);
+    } catch (error) {
+      record.status = 'errored';
+      record.error = errorMessage(error);
+    }
+    if (signal.aborted && record.status !== 'errored') record.status = 'incomplete';
+    if (record.status === 'passed' && record.failures.length > 0) record.status = 'failed';
+    if (storageBefore) {
+      const after = await measureStorage(command.storage);
+      record.storage = {
+        bytes: after.bytes - storageBefore.bytes,
+        apparentBytes: after.apparentBytes - storageBefore.apparentBytes,
+        before: storageBefore,
+        after,
+      };
+    }
+    if (driver) await this.cleanup(driver, command.cleanup ? createdTopics : []);
+    record.endedAt = new Date().toISOString();
+    return record;
+  }
+
+  private async runWorkload(
+    command: TrialCommand,
+    driver: LogDriver,
+    record: TrialRecord,
+    createdTopics: string[],
+    onProgress: (progress: Progress) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const sampler = new ResourceSampler(
+      { client: new SelfProbe(), broker: command.broker ? new ProcessTreeProbe(command.broker.pid) : undefined },
+      command.samplingIntervalMs,
+    );
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    let current: { phase: 'warmup' | 'measured'; recorder: PhaseRecorder } | undefined;
+    let baselineRss = 0;
+
+    const endPhase = async () => {
+      if (!current) return;
+      const { phase, recorder } = current;
+      current = undefined;
+      if (phase === 'warmup') {
+        record.warmup = recorder.toRecord();
+        return;
+      }
+      recorder.end();
+      loopDelay.disable();
+      const usage = await sampler.stop();
+      record.measured = recorder.toRecord();
+      record.eventLoopDelayMs = summarizeLoopDelay(loopDelay);
+      record.resources = {
+        scope: command.broker ? 'separate' : 'shared',
+        ...usage,
+        clientBaselineRssBytes: baselineRss,
+      } satisfies TrialResources;
+    };
+
+    const context: WorkloadContext<WorkloadParams> = {
+      driver,
+      params: command.workload,
+      warmup: command.warmup,
+      seed: command.seed,
+      topicPrefix: command.topicPrefix,
+      createdTopics,
+      signal,
+      progress: onProgress,
+      setPayloadInfo: (info) => (record.payload = info),
+      fail: (reason) => record.failures.push(reason),
+      async beginPhase(phase) {
+        await endPhase();
+        if (phase === 'measured') {
+          baselineRss = process.memoryUsage.rss();
+          await sampler.start();
+          loopDelay.enable();
+        }
+        const recorder = new PhaseRecorder(nowMs(), nowMs);
+        current = { phase, recorder };
+        return recorder;
+      },
+      endPhase,
+    };
+    try {
+      await workloadFor(command.workload.type).run(context);
+    } finally {
+      await endPhase();
+    }
+  }
+
+  private async cleanup(driver: LogDriver, topics: string[]): Promise<void> {
+    for (const topic of topics) {
+      await withTimeout(driver.deleteTopic(topic), CLEANUP_TIMEOUT_MS, `deleting topic ${topic}`).catch(() => undefined);
+    }
+    await withTimeout(driver.close(), CLEANUP_TIMEOUT_MS, 'closing the driver').catch(() => undefined);
+  }
+}
+
+function summarizeLoopDelay(histogram: ReturnType<typeof monitorEventLoopDelay>): EventLoopDelay {
+  const ms = (ns: number) => (Number.isFinite(ns) ? ns / 1e6 : 0);
+  return {
+    mean: ms(histogram.mean),
+    p50: ms(histogram.percentile(50)),
+    p99: ms(histogram.percentile(99)),
+    max: ms(histogram.max),
+  };
+}

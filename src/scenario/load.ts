@@ -1,0 +1,185 @@
+/** Loading a scenario: YAML → layered overrides → schema → targets → matrix, with every error reported at once. */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { findTarget, targetDefinitions } from '../targets/registry.js';
+import { InputError, type InputIssue } from '../util/errors.js';
+import { workloadLabel, type WorkloadParams } from '../workloads/params.js';
+import { formatPath, issuesFromZod } from './issues.js';
+import { expandMatrix } from './matrix.js';
+import { applyOverrides, environmentOverrides, overrideFor, parseSetExpressions, type Override } from './overrides.js';
+import { scenarioSchema, type ProviderChoice, type ScenarioFile } from './schema.js';
+
+/** Flags and environment that layer over the file. */
+export interface LoadOptions {
+  /** `--set key=value` expressions. */
+  set?: readonly string[];
+  /** `--trials N`. */
+  trials?: number;
+  /** `--provider`. */
+  provider?: ProviderChoice;
+  /** `--targets a,b`: run only these (targets not in the file are added with default settings). */
+  targets?: readonly string[];
+  /** Environment to read MQBENCH_* from (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A target as the run will use it. */
+export interface ResolvedTarget {
+  name: string;
+  type: string;
+  provider: ProviderChoice;
+  settings: unknown;
+}
+
+/** One case before trials: a target at one parameter point. */
+export interface PlannedCase {
+  id: string;
+  label: string;
+  target: ResolvedTarget;
+  params: WorkloadParams;
+}
+
+/** A validated scenario ready to run. */
+export interface LoadedScenario {
+  path: string;
+  text: string;
+  sha256: string;
+  file: ScenarioFile;
+  targets: ResolvedTarget[];
+  cases: PlannedCase[];
+  /** The overrides applied, as written (for the manifest). */
+  overrides: string[];
+}
+
+/** Reads, layers, validates and expands a scenario file; throws InputError listing every problem. */
+export async function loadScenario(path: string, options: LoadOptions = {}): Promise<LoadedScenario> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError([{ source: path, path: '', message: code === 'ENOENT' ? 'no such file' : `cannot read: ${code ?? String(error)}` }]);
+  }
+  return parseScenario(text, path, options);
+}
+
+/** Like loadScenario, for text already in memory. */
+export function parseScenario(text: string, path: string, options: LoadOptions = {}): LoadedScenario {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (document.errors.length > 0) {
+    throw new InputError(
+      document.errors.map((error) => {
+        const position = lineCounter.linePos(error.pos[0]);
+        return { source: path, path: '', line: position.line, column: position.col, message: error.message.split('\n')[0]! };
+      }),
+    );
+  }
+  const { overrides, issues } = collectOverrides(options);
+  if (issues.length > 0) throw new InputError(issues);
+  if (document.contents === null) throw new InputError([{ source: path, path: '', message: 'the file is empty' }]);
+  applyOverrides(document, overrides);
+
+  const locate = locator(document, lineCounter, path, overrides);
+  const raw = document.toJS() as Record<string, unknown>;
+  const parsed = scenarioSchema.safeParse(raw);
+  if (!parsed.success) throw new InputError(issuesFromZod(parsed.error, path).map((issue) => locate(issue.pathKeys, issue.message)));
+  const file = parsed.data;
+
+  const problems: InputIssue[] = [];
+  const targets = resolveTargets(file, options.targets, (keys, message) => problems.push(locate(keys, message)));
+  const { points, issues: matrixIssues } = expandMatrix(raw.workload as Record<string, unknown>, file.matrix);
+  problems.push(...matrixIssues.map((issue) => locate(issue.pathKeys, issue.message)));
+  if (problems.length > 0) throw new InputError(problems);
+
+  const cases = points.flatMap((point) =>
+    targets.map((target) => {
+      const label = workloadLabel(point.params);
+      return { id: `${target.name}/${point.params.type}/${label.replaceAll(' ', '-')}`, label, target, params: point.params };
+    }),
+  );
+  return {
+    path,
+    text,
+    sha256: createHash('sha256').update(text).digest('hex'),
+    file,
+    targets,
+    cases,
+    overrides: overrides.map((override) => override.source),
+  };
+}
+
+function collectOverrides(options: LoadOptions): { overrides: Override[]; issues: InputIssue[] } {
+  const fromSet = parseSetExpressions(options.set ?? []);
+  const overrides = [...environmentOverrides(options.env ?? process.env), ...fromSet.overrides];
+  if (options.trials !== undefined) overrides.push({ path: ['trials'], value: options.trials, source: '--trials' });
+  if (options.provider !== undefined) overrides.push({ path: ['provider'], value: options.provider, source: '--provider' });
+  return { overrides, issues: fromSet.issues };
+}
+
+/** Maps a path in the scenario to an issue with file, line and column (or the override that set it). */
+function locator(document: Document, lineCounter: LineCounter, path: string, overrides: readonly Override[]) {
+  return (keys: readonly PropertyKey[], message: string): InputIssue => {
+    const override = overrideFor(overrides, keys);
+    if (override) return { source: override.source, path: formatPath(keys), message };
+    for (let depth = keys.length; depth >= 0; depth--) {
+      const node = document.getIn(keys.slice(0, depth) as unknown[], true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) {
+        const position = lineCounter.linePos(node.range[0]);
+        return { source: path, path: formatPath(keys), line: position.line, column: position.col, message };
+      }
+    }
+    return { source: path, path: formatPath(keys), message };
+  };
+}
+
+function resolveTargets(
+  file: ScenarioFile,
+  selected: readonly string[] | undefined,
+  problem: (keys: PropertyKey[], message: string) => void,
+): ResolvedTarget[] {
+  const known = targetDefinitions().map((definition) => definition.type).join(', ');
+  const resolved: ResolvedTarget[] = [];
+  const seen = new Set<string>();
+  file.targets.forEach((entry, index) => {
+    const spec = typeof entry === 'string' ? { name: entry, type: entry, settings: {} } : { ...entry, type: entry.type ?? entry.name };
+    const at = typeof entry === 'string' ? ['targets', index] : ['targets', index, entry.type ? 'type' : 'name'];
+    if (seen.has(spec.name)) problem(['targets', index], `target name "${spec.name}" is used twice`);
+    seen.add(spec.name);
+    const target = resolveOne(spec, file.provider, at, ['targets', index, 'settings'], known, problem);
+    if (target) resolved.push(target);
+  });
+  if (!selected || selected.length === 0) return resolved;
+  return selected.flatMap((name) => {
+    const fromFile = resolved.find((target) => target.name === name);
+    if (fromFile) return [fromFile];
+    if (!findTarget(name)) {
+      problem(['--targets'], `"${name}" is neither a target of this scenario (${[...seen].join(', ')}) nor a target type (${known})`);
+      return [];
+    }
+    const added = resolveOne({ name, type: name, settings: {} }, file.provider, ['--targets'], ['--targets'], known, problem);
+    return added ? [added] : [];
+  });
+}
+
+function resolveOne(
+  spec: { name: string; type: string; provider?: ProviderChoice; settings: Record<string, unknown> },
+  scenarioProvider: ProviderChoice,
+  typePath: PropertyKey[],
+  settingsPath: PropertyKey[],
+  known: string,
+  problem: (keys: PropertyKey[], message: string) => void,
+): ResolvedTarget | undefined {
+  const definition = findTarget(spec.type);
+  if (!definition) {
+    problem(typePath, `unknown target type "${spec.type}"; known types: ${known}`);
+    return undefined;
+  }
+  const settings = definition.settingsSchema.safeParse(spec.settings);
+  if (!settings.success) {
+    for (const issue of issuesFromZod(settings.error, '')) problem([...settingsPath, ...issue.pathKeys], issue.message);
+    return undefined;
+  }
+  return { name: spec.name, type: spec.type, provider: spec.provider ?? scenarioProvider, settings: settings.data };
+}

@@ -1,0 +1,58 @@
+/**
+ * The LogDriver seam: what every target implements. Drivers are small and dumb — they move bytes and report their
+ * settings; they do no timing and no verification (the harness does both, through the envelope).
+ */
+
+/** Sends messages to one topic. */
+export interface LogProducer {
+  /**
+   * Sends one message and resolves when the broker has accepted it durably by its stated policy, with the broker's
+   * id for it. The harness may reuse `payload`'s memory once this resolves: a driver must not keep a reference.
+   */
+  send(payload: Uint8Array): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Where a new consumer starts reading. */
+export type StartPosition = 'earliest' | 'latest';
+
+/** How a consumer is subscribed and where its messages go. */
+export interface ConsumerOptions {
+  /** Consumer group (subscription) name; positions are kept per group. */
+  group: string;
+  from: StartPosition;
+  /** Called for each message in delivery order; the driver acknowledges the message after this returns. */
+  onMessage(payload: Uint8Array): void;
+  /** Called when the consumer fails after it was created (connection lost, broker gone). */
+  onError(error: Error): void;
+}
+
+/** A running consumer. */
+export interface LogConsumer {
+  close(): Promise<void>;
+}
+
+/** A setting value as recorded in the manifest. */
+export type SettingValue = string | number | boolean | null;
+
+/** What a connected driver says about itself, for the manifest: versions and the settings actually in force. */
+export interface DriverDescription {
+  broker: { name: string; version: string };
+  client: { name: string; version: string };
+  /** Durability in force: fsync policy, acks, replication. */
+  durability: Record<string, SettingValue>;
+  /** Other settings in force: batching, compression, limits. */
+  settings: Record<string, SettingValue>;
+  /** Caveats a reader of the results must know (e.g. "Pulsar via WebSocket, not the native protocol"). */
+  notes: string[];
+}
+
+/** A connection to one target. */
+export interface LogDriver {
+  describe(): Promise<DriverDescription>;
+  createTopic(topic: string): Promise<void>;
+  deleteTopic(topic: string): Promise<void>;
+  producer(topic: string): Promise<LogProducer>;
+  consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,113 @@
+/** LogDriver over the in-process RocksMQ-style engine: one engine per trial, in the trial's directory. */
+import { RocksMQ } from '../../engines/rocksmq/index.js';
+import { packageVersion } from '../../util/package-version.js';
+import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer } from '../driver.js';
+import type { RocksmqSettings } from './settings.js';
+
+const CONSUME_MAX_BYTES = 16 * 1024 * 1024;
+
+/** Opens the engine in `directory` with `settings` and wraps it as a LogDriver. */
+export async function connectRocksmq(directory: string, settings: RocksmqSettings): Promise<LogDriver> {
+  const engine = await RocksMQ.open(directory, {
+    sync: settings.sync,
+    compression: settings.compression,
+    pageBytes: settings.pageBytes,
+    retentionMaxAgeMs: settings.retentionMaxAge,
+    retentionMaxBytes: settings.retentionMaxBytes,
+    ackFlushIntervalMs: settings.ackFlushInterval,
+    writeBufferSize: settings.writeBufferSize,
+    maxFileSize: settings.maxFileSize,
+    cacheSize: settings.cacheSize,
+  });
+  return new RocksmqDriver(engine, settings.consumeBatch);
+}
+
+class RocksmqDriver implements LogDriver {
+  private readonly consumers = new Set<LogConsumer>();
+
+  constructor(
+    private readonly engine: RocksMQ,
+    private readonly consumeBatch: number,
+  ) {}
+
+  async describe(): Promise<DriverDescription> {
+    const options = this.engine.options;
+    const version = `mqbench ${packageVersion('mqbench')} (classic-level ${packageVersion('classic-level')})`;
+    return {
+      broker: { name: 'rocksmq (mqbench engine on LevelDB)', version },
+      client: { name: 'in-process', version },
+      durability: {
+        fsync: options.sync ? 'every write batch' : 'never (OS page cache)',
+        acknowledgedWhen: 'write batch applied to LevelDB',
+        consumerPositions: `persisted within ${options.ackFlushIntervalMs} ms of an ack`,
+      },
+      settings: {
+        compression: options.compression ? 'snappy' : 'none',
+        pageBytes: options.pageBytes,
+        retentionMaxAgeMs: options.retentionMaxAgeMs,
+        retentionMaxBytes: options.retentionMaxBytes,
+        writeBufferSize: options.writeBufferSize,
+        maxFileSize: options.maxFileSize,
+        cacheSize: options.cacheSize,
+        consumeBatch: this.consumeBatch,
+      },
+      notes: ['embedded: the broker runs inside the harness process, so CPU and memory are broker+client'],
+    };
+  }
+
+  createTopic(topic: string): Promise<void> {
+    return this.engine.createTopic(topic);
+  }
+
+  deleteTopic(topic: string): Promise<void> {
+    return this.engine.destroyTopic(topic);
+  }
+
+  async producer(topic: string): Promise<LogProducer> {
+    const engine = this.engine;
+    return {
+      async send(payload) {
+        const [id] = await engine.produce(topic, [{ payload }]);
+        return String(id);
+      },
+      async close() {},
+    };
+  }
+
+  async consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {
+    await this.engine.subscribe(topic, options.group, options.from);
+    const stop = new AbortController();
+    const loop = this.consumeLoop(topic, options, stop.signal).catch((error: unknown) => {
+      if (!stop.signal.aborted) options.onError(error instanceof Error ? error : new Error(String(error)));
+    });
+    const consumer: LogConsumer = {
+      close: async () => {
+        stop.abort();
+        await loop;
+        this.consumers.delete(consumer);
+      },
+    };
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((consumer) => consumer.close()));
+    await this.engine.close();
+  }
+
+  private async consumeLoop(topic: string, options: ConsumerOptions, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      const batch = await this.engine.consume(topic, options.group, this.consumeBatch, CONSUME_MAX_BYTES);
+      if (batch.length === 0) {
+        await this.engine.waitForMessages(topic, options.group, signal);
+        continue;
+      }
+      for (const message of batch) {
+        if (signal.aborted) return;
+        options.onMessage(message.payload);
+      }
+      this.engine.ack(topic, options.group, batch.at(-1)!.id);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+/** The rocksmq target: our RocksMQ-style engine, embedded in the worker process as RocksMQ runs inside Milvus. */
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TargetDefinition } from '../target.js';
+import { rocksmqSettingsSchema, type RocksmqSettings } from './settings.js';
+
+/** Definition of the rocksmq target type. */
+export const rocksmqTarget: TargetDefinition<RocksmqSettings> = {
+  type: 'rocksmq',
+  title: 'RocksMQ-style embedded broker (LevelDB via classic-level)',
+  kind: 'embedded',
+  settingsSchema: rocksmqSettingsSchema,
+
+  async availability() {
+    return [{ provider: 'embedded', available: true, detail: 'runs inside the mqbench process; nothing to install' }];
+  },
+
+  async provision(_provider, context) {
+    const dataDir = join(context.dir, 'data');
+    await mkdir(dataDir, { recursive: true });
+    return {
+      provider: 'embedded',
+      endpoint: { dataDir },
+      storage: { kind: 'directories', paths: [dataDir] },
+      info: { dataDir },
+      stop: () => rm(dataDir, { recursive: true, force: true }),
+    };
+  },
+
+  async connect(endpoint, settings, context) {
+    const { connectRocksmq } = await import('./driver.js');
+    const directory = join(String(endpoint.dataDir), `trial-${context.trialIndex}`);
+    return connectRocksmq(directory, settings);
+  },
+};

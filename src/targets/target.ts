@@ -1,0 +1,71 @@
+/** The target seam: a target type's settings, how each provider runs it, and how a worker connects to it. */
+import type { z } from 'zod';
+import type { ProviderChoice } from '../scenario/schema.js';
+import type { LogDriver } from './driver.js';
+
+/** Concrete ways of running a target: in the harness process, a container, a local process, or an external endpoint. */
+export type ProviderKind = 'embedded' | 'docker' | 'local' | 'external';
+
+/** Whether a provider can run a target on this machine, and if not, why and how to fix it. */
+export interface Availability {
+  provider: ProviderKind;
+  available: boolean;
+  detail: string;
+  fix?: string;
+}
+
+/** How the storage a broker holds is measured (serialisable, so a worker can measure it). */
+export type StorageSpec = { kind: 'directories'; paths: string[] } | { kind: 'none'; reason: string };
+
+/** How the broker's CPU and memory are sampled (serialisable). Absent for embedded targets: the worker is the broker. */
+export type BrokerProcessSpec = { kind: 'process-tree'; pid: number; label: string };
+
+/** A provisioned target: serialisable connection details plus what it takes to stop it. */
+export interface TargetInstance {
+  provider: ProviderKind;
+  /** Connection details handed to workers, e.g. { servers: "nats://127.0.0.1:4222" } or { dataDir }. */
+  endpoint: Record<string, unknown>;
+  broker?: BrokerProcessSpec;
+  storage: StorageSpec;
+  /** Facts about the running broker for the manifest: binary version, image digest, config file. */
+  info: Record<string, unknown>;
+  /** Stops whatever was started and removes what was created; idempotent. */
+  stop(): Promise<void>;
+}
+
+/** What a provisioner gets. */
+export interface ProvisionContext {
+  /** The target's name in the scenario. */
+  name: string;
+  /** A directory owned by this run for the target's data, config and logs. */
+  dir: string;
+  settings: unknown;
+  signal: AbortSignal;
+}
+
+/** What connect() gets: the run-wide number of the trial (for per-trial scratch names). */
+export interface ConnectContext {
+  trialIndex: number;
+}
+
+/** A target type (rocksmq, nats, ...): settings schema, availability per provider, provisioning, connecting. */
+export interface TargetDefinition<Settings = unknown> {
+  type: string;
+  title: string;
+  /** Embedded targets run inside the worker process (their CPU and memory are reported as broker+client). */
+  kind: 'embedded' | 'server';
+  settingsSchema: z.ZodType<Settings>;
+  /** Whether each provider can run this target here. */
+  availability(): Promise<Availability[]>;
+  /** Starts (or locates) the target with the chosen provider. */
+  provision(provider: ProviderKind, context: ProvisionContext): Promise<TargetInstance>;
+  /** Connects a driver to a provisioned target (runs in the worker). */
+  connect(endpoint: Record<string, unknown>, settings: Settings, context: ConnectContext): Promise<LogDriver>;
+}
+
+/** Picks the provider for a target: embedded targets are always embedded; `auto` becomes docker or local. */
+export function resolveProvider(definition: TargetDefinition, choice: ProviderChoice, dockerAvailable: boolean): ProviderKind {
+  if (definition.kind === 'embedded') return 'embedded';
+  if (choice === 'auto') return dockerAvailable ? 'docker' : 'local';
+  return choice;
+}

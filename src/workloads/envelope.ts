@@ -1,0 +1,74 @@
+/**
+ * The harness-owned envelope at the start of every message: sequence, intended and actual send times, and checksums.
+ * Drivers pass bytes through untouched; timing and verification are computed from this header for every broker alike.
+ *
+ * Layout (48 bytes, little-endian):
+ *   0 u32 magic "MQB1" · 4 u16 header length · 6 u16 producer id · 8 f64 sequence · 16 f64 intended send time (epoch ms)
+ *   24 f64 actual send time (epoch ms) · 32 u32 body length · 36 u32 CRC32 of the body · 40 u32 flags · 44 u32 CRC32 of bytes 0-43
+ */
+import { crc32 } from 'node:zlib';
+
+/** Bytes taken by the envelope header; the smallest message is this size. */
+export const ENVELOPE_BYTES = 48;
+const MAGIC = 0x3142514d; // "MQB1" read as little-endian u32
+
+/** Header fields the producer sets on each send. */
+export interface EnvelopeFields {
+  producerId: number;
+  sequence: number;
+  intendedMs: number;
+  sentMs: number;
+  bodyCrc: number;
+}
+
+/** A decoded, verified envelope. */
+export interface Envelope extends EnvelopeFields {
+  bodyBytes: number;
+}
+
+/** The outcome of reading a delivered message: its envelope, or why it is corrupt. */
+export type EnvelopeCheck = { ok: true; envelope: Envelope } | { ok: false; reason: string };
+
+/** CRC32 of a message body (the bytes after the header). */
+export function bodyChecksum(body: Uint8Array): number {
+  return crc32(body);
+}
+
+/** Writes the header into the first 48 bytes of `message`, whose body (bytes 48 onwards) is already in place. */
+export function writeEnvelope(message: Buffer, fields: EnvelopeFields): void {
+  message.writeUInt32LE(MAGIC, 0);
+  message.writeUInt16LE(ENVELOPE_BYTES, 4);
+  message.writeUInt16LE(fields.producerId, 6);
+  message.writeDoubleLE(fields.sequence, 8);
+  message.writeDoubleLE(fields.intendedMs, 16);
+  message.writeDoubleLE(fields.sentMs, 24);
+  message.writeUInt32LE(message.length - ENVELOPE_BYTES, 32);
+  message.writeUInt32LE(fields.bodyCrc >>> 0, 36);
+  message.writeUInt32LE(0, 40);
+  message.writeUInt32LE(crc32(message.subarray(0, 44)), 44);
+}
+
+/** Reads and verifies a delivered message: magic, header checksum, body length and body checksum. */
+export function readEnvelope(payload: Uint8Array): EnvelopeCheck {
+  if (payload.byteLength < ENVELOPE_BYTES) return { ok: false, reason: `message of ${payload.byteLength} bytes is shorter than the envelope` };
+  const message = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  if (message.readUInt32LE(0) !== MAGIC) return { ok: false, reason: 'bad envelope magic' };
+  if (message.readUInt32LE(44) !== crc32(message.subarray(0, 44))) return { ok: false, reason: 'envelope header checksum mismatch' };
+  const bodyBytes = message.readUInt32LE(32);
+  if (bodyBytes !== message.length - ENVELOPE_BYTES) {
+    return { ok: false, reason: `body is ${message.length - ENVELOPE_BYTES} bytes, envelope says ${bodyBytes}` };
+  }
+  const bodyCrc = message.readUInt32LE(36);
+  if (crc32(message.subarray(ENVELOPE_BYTES)) !== bodyCrc) return { ok: false, reason: 'body checksum mismatch' };
+  return {
+    ok: true,
+    envelope: {
+      producerId: message.readUInt16LE(6),
+      sequence: message.readDoubleLE(8),
+      intendedMs: message.readDoubleLE(16),
+      sentMs: message.readDoubleLE(24),
+      bodyCrc,
+      bodyBytes,
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Message bodies, generated before the timed part of a trial from a seed:
+ * - `random`: incompressible bytes; each body is a distinct region of a random pool of at most 64 MiB (bodies repeat
+ *   only after the pool is used up, e.g. every 1024th message of 64 KiB), so no block compressor finds redundancy.
+ * - `window`: as in the original Milvus benchmark, one random buffer of twice the body size and each body a window of
+ *   it at a random offset — consecutive bodies share most of their bytes, so stores that compress shrink them a lot.
+ */
+import { createCipheriv, createHash } from 'node:crypto';
+import { bodyChecksum } from './envelope.js';
+
+/** The payload generators. */
+export type PayloadGenerator = 'random' | 'window';
+
+/** What the result records about the bodies a trial sent. */
+export interface PayloadInfo {
+  generator: PayloadGenerator;
+  bodyBytes: number;
+  poolBytes: number;
+  distinctBodies: number;
+}
+
+const RANDOM_POOL_LIMIT = 64 * 1024 * 1024;
+
+/** Deterministic pseudo-random bytes from a seed and a label (AES-128-CTR keystream). */
+export function seededBytes(seed: number, label: string, length: number): Buffer {
+  const key = createHash('sha256').update(`${seed}:${label}`).digest();
+  const cipher = createCipheriv('aes-128-ctr', key.subarray(0, 16), key.subarray(16, 32));
+  return cipher.update(Buffer.alloc(length));
+}
+
+/** A small seeded PRNG (mulberry32) for offsets and choices; not for bytes. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A fixed set of bodies with precomputed checksums; message i uses body i mod `distinctBodies`. */
+export class PayloadSource {
+  private readonly pool: Buffer;
+  private readonly offsets: Uint32Array;
+  private readonly checksums: Uint32Array;
+
+  constructor(
+    readonly generator: PayloadGenerator,
+    readonly bodyBytes: number,
+    /** How many messages will be sent (bounds the number of distinct bodies prepared). */
+    messages: number,
+    seed: number,
+  ) {
+    const random = seededRandom(seed);
+    if (generator === 'window') {
+      this.pool = seededBytes(seed, 'window', Math.max(1, 2 * bodyBytes));
+      const count = Math.min(messages, 100_000);
+      this.offsets = Uint32Array.from({ length: count }, () => Math.floor(random() * Math.max(1, bodyBytes)));
+    } else {
+      const regions = Math.max(1, Math.min(messages, Math.floor(RANDOM_POOL_LIMIT / Math.max(1, bodyBytes))));
+      this.pool = seededBytes(seed, 'random', Math.max(1, regions * bodyBytes));
+      this.offsets = Uint32Array.from({ length: regions }, (_, i) => i * bodyBytes);
+    }
+    this.checksums = Uint32Array.from(this.offsets, (offset) => bodyChecksum(this.slice(offset)));
+  }
+
+  /** The body of message `index` (a view into the pool) and its CRC32. */
+  body(index: number): { bytes: Buffer; crc: number } {
+    const slot = index % this.offsets.length;
+    return { bytes: this.slice(this.offsets[slot]!), crc: this.checksums[slot]! };
+  }
+
+  /** What the result records about these bodies. */
+  info(): PayloadInfo {
+    return { generator: this.generator, bodyBytes: this.bodyBytes, poolBytes: this.pool.length, distinctBodies: this.offsets.length };
+  }
+
+  private slice(offset: number): Buffer {
+    return this.pool.subarray(offset, offset + this.bodyBytes);
+  }
+}

@@ -1,0 +1,13 @@
+/** Every workload implementation, by type. */
+import type { WorkloadParams } from './params.js';
+import { pubsubWorkload } from './pubsub/pubsub.js';
+import type { Workload } from './workload.js';
+
+const workloads: Record<WorkloadParams['type'], Workload<any>> = {
+  pubsub: pubsubWorkload,
+};
+
+/** The implementation of workload `type`. */
+export function workloadFor(type: WorkloadParams['type']): Workload<WorkloadParams> {
+  return workloads[type];
+}

@@ -1,0 +1,43 @@
+/** The workload seam: a function of (driver, params, recorder) with explicit warm-up and measured phases. */
+import type { PhaseRecorder } from '../metrics/recorder.js';
+import type { LogDriver } from '../targets/driver.js';
+import type { PayloadInfo } from './payload.js';
+
+/** Progress of a trial, for progress bars. */
+export interface Progress {
+  phase: 'warmup' | 'measured';
+  done: number;
+  total: number;
+  unit: 'messages' | 'operations';
+  /** Extra text such as "op 3/50". */
+  note?: string;
+}
+
+/** What a workload gets to run one trial. */
+export interface WorkloadContext<Params> {
+  driver: LogDriver;
+  params: Params;
+  warmup: { operations: number; duration: number };
+  seed: number;
+  /** Prefix of every topic the trial creates (unique per run, case and trial). */
+  topicPrefix: string;
+  /** Starts a phase: returns its recorder. Starting `measured` starts the resource sampling window. */
+  beginPhase(phase: 'warmup' | 'measured'): Promise<PhaseRecorder>;
+  /** Ends the current phase. Ending `measured` ends the resource sampling window. */
+  endPhase(): Promise<void>;
+  /** Topics created, so the harness can delete them after storage was measured. */
+  createdTopics: string[];
+  /** Aborted on Ctrl-C or when the run must stop; the workload returns promptly, keeping what it measured. */
+  signal: AbortSignal;
+  progress(progress: Progress): void;
+  /** Records the payload bodies used. */
+  setPayloadInfo(info: PayloadInfo): void;
+  /** Notes failures that make the trial failed (not errored), e.g. lost or corrupt messages. */
+  fail(reason: string): void;
+}
+
+/** A workload implementation. */
+export interface Workload<Params> {
+  type: string;
+  run(context: WorkloadContext<Params>): Promise<void>;
+}
