@@ -31,9 +31,11 @@ export class PhaseRecorder {
   constructor(
     startMs: number,
     private readonly clock: () => number,
+    /** Width of the throughput series' buckets. */
+    seriesIntervalMs = 1000,
   ) {
     this.startedAtMs = startMs;
-    this.series = new IntervalSeries(startMs);
+    this.series = new IntervalSeries(startMs, seriesIntervalMs);
   }
 
   /** A send of `bytes` acknowledged after `latencyMs`. */

@@ -139,7 +139,7 @@ export class LocalWorker implements Worker {
           await sampler.start();
           loopDelay.enable();
         }
-        const recorder = new PhaseRecorder(nowMs(), nowMs);
+        const recorder = new PhaseRecorder(nowMs(), nowMs, Math.max(100, command.samplingIntervalMs));
         current = { phase, recorder };
         return recorder;
       },

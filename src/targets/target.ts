@@ -37,8 +37,10 @@ export interface TargetInstance {
 export interface ProvisionContext {
   /** The target's name in the scenario. */
   name: string;
-  /** A directory owned by this run for the target's data, config and logs. */
+  /** A directory owned by this run for the target's data and config; removed when the run ends. */
   dir: string;
+  /** A directory for the target's logs; kept with the results. */
+  logDir: string;
   settings: unknown;
   signal: AbortSignal;
 }

@@ -32,6 +32,9 @@ interface GroupState {
 
 interface TopicState {
   nextId: number;
+  /** The most recent messages, oldest first, ids contiguous and ending at nextId - 1. */
+  tail: StoredMessage[];
+  tailBytes: number;
   openPageBytes: number;
   pages: PageRecord[];
   groups: Map<string, GroupState>;
@@ -121,9 +124,12 @@ export class RocksMQ {
       let id = state.nextId;
       let openPageBytes = state.openPageBytes;
       const closedPages: PageRecord[] = [];
+      const stored: StoredMessage[] = [];
       for (const message of messages) {
         if (id > MAX_MESSAGE_ID) throw new Error(`topic ${topic} has run out of message ids`);
-        ops.push({ type: 'put', sublevel: this.messages, key: messageKey(topic, id), value: encodeValue(message) });
+        const value = encodeValue(message);
+        ops.push({ type: 'put', sublevel: this.messages, key: messageKey(topic, id), value });
+        stored.push({ id, ...decodeValue(value) } as StoredMessage);
         ids.push(id);
         openPageBytes += message.payload.byteLength;
         if (openPageBytes >= this.options.pageBytes) {
@@ -139,6 +145,7 @@ export class RocksMQ {
       state.nextId = id;
       state.openPageBytes = openPageBytes;
       state.pages.push(...closedPages);
+      this.appendTail(state, stored);
       for (const wake of state.waiters) wake();
       state.waiters.clear();
       return ids;
@@ -178,6 +185,11 @@ export class RocksMQ {
     this.assertOpen();
     const state = await this.state(topic);
     const position = this.group(state, topic, group);
+    const fromTail = this.readTail(state, position.readNext, limit, maxBytes);
+    if (fromTail) {
+      position.readNext = fromTail.at(-1)!.id + 1;
+      return fromTail;
+    }
     const consumed: StoredMessage[] = [];
     const iterator = this.messages.iterator({ ...messageRange(topic, position.readNext), limit });
     try {
@@ -285,6 +297,10 @@ export class RocksMQ {
         ops.push(this.metaPut(metaKey.deletedThrough(topic), String(last.endId)));
         await this.write(ops);
         state.pages.splice(0, pages.length);
+        const keep = state.tail.findIndex((message) => message.id > last.endId);
+        const dropped = keep === -1 ? state.tail : state.tail.slice(0, keep);
+        state.tailBytes -= dropped.reduce((sum, message) => sum + message.payload.byteLength, 0);
+        state.tail = keep === -1 ? [] : state.tail.slice(keep);
         removed.pages += pages.length;
         removed.bytes += pages.reduce((sum, page) => sum + page.bytes, 0);
       });
@@ -301,6 +317,35 @@ export class RocksMQ {
     this.closed = true;
     for (const state of this.topics.values()) state.waiters.forEach((wake) => wake());
     await this.db.close();
+  }
+
+  /** Appends freshly written messages to the in-memory tail, evicting the oldest beyond tailCacheBytes. */
+  private appendTail(state: TopicState, stored: StoredMessage[]): void {
+    for (const message of stored) {
+      state.tail.push(message);
+      state.tailBytes += message.payload.byteLength;
+    }
+    let drop = 0;
+    while (state.tailBytes > this.options.tailCacheBytes && drop < state.tail.length) {
+      state.tailBytes -= state.tail[drop]!.payload.byteLength;
+      drop += 1;
+    }
+    if (drop > 0) state.tail.splice(0, drop);
+  }
+
+  /** Messages from `from` on, when they are all in the tail cache; undefined when LevelDB must be read. */
+  private readTail(state: TopicState, from: number, limit: number, maxBytes: number): StoredMessage[] | undefined {
+    const first = state.tail[0];
+    if (!first || from < first.id || from >= state.nextId) return undefined;
+    const out: StoredMessage[] = [];
+    let bytes = 0;
+    for (let index = from - first.id; index < state.tail.length && out.length < limit; index++) {
+      const message = state.tail[index]!;
+      out.push(message);
+      bytes += message.payload.byteLength;
+      if (bytes >= maxBytes) break;
+    }
+    return out;
   }
 
   private metaPut(key: string, value: string): BatchOp {
@@ -346,6 +391,8 @@ export class RocksMQ {
     const afterDeleted = Number((await this.meta.get(metaKey.deletedThrough(topic))) ?? -1) + 1;
     const state: TopicState = {
       nextId: Math.max(afterLastKey, afterLastPage, afterDeleted),
+      tail: [],
+      tailBytes: 0,
       openPageBytes: Number((await this.meta.get(metaKey.pageSize(topic))) ?? 0),
       pages,
       groups,

@@ -1,22 +1,24 @@
-/** Scenario settings of the rocksmq target; every field maps to an engine option (see engines/rocksmq/options.ts). */
+/** Scenario settings of the rocksmq target; every field maps to an engine option with the engine's default. */
 import { z } from 'zod';
+import { defaultRocksMQOptions as engine } from '../../engines/rocksmq/options.js';
 import { durationField, sizeField } from '../../scenario/fields.js';
 
 /** Schema of `settings:` for targets of type rocksmq. */
 export const rocksmqSettingsSchema = z
   .object({
-    sync: z.boolean().default(false).describe('fsync every write batch (RocksMQ default: false)'),
-    compression: z.boolean().default(true).describe("LevelDB's snappy compression"),
-    pageBytes: sizeField.default(64 * 1024 * 1024).describe('payload bytes per retention page'),
-    retentionMaxAge: durationField.default(3 * 24 * 3600 * 1000).describe('delete acked pages older than this'),
+    sync: z.boolean().default(engine.sync).describe('fsync every write batch (RocksMQ default: false)'),
+    compression: z.boolean().default(engine.compression).describe("LevelDB's snappy compression"),
+    pageBytes: sizeField.default(engine.pageBytes).describe('payload bytes per retention page'),
+    retentionMaxAge: durationField.default(engine.retentionMaxAgeMs).describe('delete acked pages older than this'),
     retentionMaxBytes: z
       .union([z.literal(-1), sizeField])
-      .default(-1)
+      .default(engine.retentionMaxBytes)
       .describe('delete the oldest acked pages while acked pages hold more than this; -1 = unlimited'),
-    ackFlushInterval: durationField.default(100).describe('longest time an ack stays in memory before it is persisted'),
-    writeBufferSize: sizeField.default(64 * 1024 * 1024).describe('LevelDB memtable size'),
-    maxFileSize: sizeField.default(64 * 1024 * 1024).describe('LevelDB table file size'),
-    cacheSize: sizeField.default(8 * 1024 * 1024).describe('LevelDB block cache size'),
+    ackFlushInterval: durationField.default(engine.ackFlushIntervalMs).describe('longest time an ack stays in memory before it is persisted'),
+    tailCacheBytes: sizeField.default(engine.tailCacheBytes).describe('recent messages per topic kept in memory for consumers at the tail'),
+    writeBufferSize: sizeField.default(engine.writeBufferSize).describe('LevelDB memtable size'),
+    maxFileSize: sizeField.default(engine.maxFileSize).describe('LevelDB table file size'),
+    cacheSize: sizeField.default(engine.cacheSize).describe('LevelDB block cache size'),
     consumeBatch: z.number().int().min(1).default(256).describe('messages the consumer reads per call'),
   })
   .strict();

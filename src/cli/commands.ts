@@ -1,0 +1,126 @@
+/** The library functions behind each CLI command; main.ts only parses arguments and maps errors to exit codes. */
+import { writeFile } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
+import { readResultFile } from '../results/io.js';
+import type { ResultFile } from '../results/result-file.js';
+import { renderHtmlReport } from '../report/html.js';
+import { alignTable, renderSummaryTable } from '../report/table.js';
+import { killAllChildren } from '../run/child-processes.js';
+import { runScenario } from '../run/runner.js';
+import { loadScenario, type LoadOptions } from '../scenario/load.js';
+import { scenarioJsonSchema } from '../scenario/schema.js';
+import { dockerEngine } from '../provision/docker-engine.js';
+import { targetDefinitions } from '../targets/registry.js';
+import { ExitCode } from '../util/errors.js';
+import { progressReporter } from './progress.js';
+
+/** Options of `mqbench run`. */
+export interface RunCommandOptions extends LoadOptions {
+  out?: string;
+  keepData?: boolean;
+  progress?: boolean;
+}
+
+/** `mqbench run`: runs a scenario, writes result.json and report.html, prints the summary table; returns the exit code. */
+export async function runCommand(scenarioPath: string, options: RunCommandOptions): Promise<number> {
+  const loaded = await loadScenario(scenarioPath, options);
+  const outDir = options.out ?? join('reports', `${loaded.file.name}-${utcStamp(new Date())}`);
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts += 1;
+    if (interrupts > 1) {
+      process.stderr.write(`\n${signal} again: stopping now without writing results\n`);
+      killAllChildren();
+      process.exit(ExitCode.interrupted);
+    }
+    process.stderr.write(`\n${signal}: stopping; writing what was measured so far (press Ctrl-C again to force)\n`);
+    controller.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const progress = options.progress === false ? { listener: () => undefined, stop: () => undefined } : progressReporter();
+  let result: ResultFile;
+  try {
+    result = await runScenario(loaded, {
+      outDir,
+      command: reproduceCommand(scenarioPath, options),
+      signal: controller.signal,
+      onEvent: progress.listener,
+      keepData: options.keepData,
+    });
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  process.stdout.write(`${renderSummaryTable(result)}\n\nstatus: ${result.status}${result.reason ? ` (${result.reason})` : ''}\n`);
+  process.stdout.write(`result: ${join(outDir, 'result.json')}\nreport: ${join(outDir, 'report.html')}\n`);
+  if (controller.signal.aborted) return ExitCode.interrupted;
+  return result.status === 'passed' ? ExitCode.ok : ExitCode.failure;
+}
+
+/** `mqbench report`: renders one HTML report from result files. */
+export async function reportCommand(files: string[], output: string | undefined): Promise<number> {
+  const results = [];
+  for (const file of files) results.push(await readResultFile(file));
+  const target = output ?? (files.length === 1 ? join(files[0]!, '..', 'report.html') : 'report.html');
+  await writeFile(target, renderHtmlReport(results));
+  process.stdout.write(`report: ${target}\n`);
+  return ExitCode.ok;
+}
+
+/** `mqbench validate`: loads a scenario and prints its plan. */
+export async function validateCommand(scenarioPath: string, options: LoadOptions): Promise<number> {
+  const loaded = await loadScenario(scenarioPath, options);
+  const { file } = loaded;
+  const lines = [
+    `${scenarioPath}: valid`,
+    `scenario ${file.name}: ${loaded.cases.length} case(s) × ${file.trials} trial(s), workload ${loaded.cases[0]?.params.type}, seed ${file.seed}`,
+    `targets: ${loaded.targets.map((target) => `${target.name} (${target.type}, provider ${target.provider})`).join(', ')}`,
+    ...loaded.cases.map((planned) => `  ${planned.id}`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return ExitCode.ok;
+}
+
+/** `mqbench schema`: prints (or writes) the JSON Schema of scenario files. */
+export async function schemaCommand(output: string | undefined): Promise<number> {
+  const text = `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
+  if (output) await writeFile(output, text);
+  else process.stdout.write(text);
+  return ExitCode.ok;
+}
+
+/** `mqbench targets`: every target and whether each provider can run it here, with the fix when not. */
+export async function targetsCommand(): Promise<number> {
+  const docker = await dockerEngine();
+  const rows = [['target', 'provider', 'available', 'detail']];
+  for (const definition of targetDefinitions()) {
+    for (const entry of await definition.availability()) {
+      rows.push([definition.type, entry.provider, entry.available ? 'yes' : 'no', `${entry.detail}${entry.fix ? ` — fix: ${entry.fix}` : ''}`]);
+    }
+  }
+  process.stdout.write(`${alignTable(rows, 4)}\n\ndocker: ${docker.detail}\n`);
+  return ExitCode.ok;
+}
+
+/** A compact UTC timestamp for directory names, e.g. 20261121T101502Z. */
+export function utcStamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/** The command line that reruns a scenario with the same layers (flags; environment made explicit). */
+export function reproduceCommand(scenarioPath: string, options: RunCommandOptions): string {
+  const quote = (text: string) => (/^[\w./:=,@+-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`);
+  const parts = ['npx', 'mqbench', 'run', relative(process.cwd(), scenarioPath) || basename(scenarioPath)];
+  if (options.targets?.length) parts.push('--targets', options.targets.join(','));
+  if (options.provider) parts.push('--provider', options.provider);
+  if (options.trials !== undefined) parts.push('--trials', String(options.trials));
+  const env = options.env ?? process.env;
+  for (const [name, field] of [['MQBENCH_TRIALS', 'trials'], ['MQBENCH_PROVIDER', 'provider'], ['MQBENCH_SEED', 'seed']] as const) {
+    if (env[name]) parts.push('--set', `${field}=${env[name]}`);
+  }
+  for (const expression of options.set ?? []) parts.push('--set', expression);
+  return parts.map(quote).join(' ');
+}

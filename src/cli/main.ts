@@ -1,0 +1,96 @@
+/** The mqbench command line: argument parsing only; each command calls a library function. */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ExitCode, formatIssues, InputError } from '../util/errors.js';
+import { toolInfo } from '../results/manifest.js';
+import { reportCommand, runCommand, schemaCommand, targetsCommand, validateCommand } from './commands.js';
+
+const PROVIDERS = ['auto', 'docker', 'local', 'external'];
+
+function positiveInt(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('must be a whole number ≥ 1');
+  return parsed;
+}
+
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Options shared by commands that load a scenario. */
+function withScenarioOptions(command: Command): Command {
+  return command
+    .option('--targets <names>', 'run only these targets (comma-separated); known target types not in the file are added', list)
+    .addOption(new Option('--provider <provider>', 'where server targets run').choices(PROVIDERS))
+    .option('--trials <n>', 'trials per case', positiveInt)
+    .option('--set <key=value>', 'override a scenario field, e.g. workload.messages=1000 (repeatable)', collect);
+}
+
+/** Builds the program; `exit` receives each command's exit code. */
+export function buildProgram(exit: (code: number) => void): Command {
+  const program = new Command('mqbench')
+    .description('Benchmark and compare log brokers with verified delivery and self-contained reports')
+    .version(toolInfo().version)
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  withScenarioOptions(program.command('run').argument('<scenario>', 'scenario YAML file'))
+    .description('run a scenario: writes DIR/result.json and DIR/report.html, prints a summary table')
+    .option('--out <dir>', 'output directory (default: reports/<scenario>-<UTC timestamp>)')
+    .option('--keep-data', 'keep broker data directories after the run')
+    .option('--no-progress', 'no progress output on stderr')
+    .action(async (scenario: string, options) => exit(await runCommand(scenario, options)));
+
+  program
+    .command('report')
+    .argument('<results...>', 'result.json files')
+    .option('-o, --output <file>', 'where to write the HTML (default: next to a single result, else ./report.html)')
+    .description('render an HTML report from result files')
+    .action(async (files: string[], options: { output?: string }) => exit(await reportCommand(files, options.output)));
+
+  withScenarioOptions(program.command('validate').argument('<scenario>', 'scenario YAML file'))
+    .description('check a scenario file and print its plan')
+    .action(async (scenario: string, options) => exit(await validateCommand(scenario, options)));
+
+  program
+    .command('schema')
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .description('print the JSON Schema of scenario files (for editors)')
+    .action(async (options: { output?: string }) => exit(await schemaCommand(options.output)));
+
+  program
+    .command('targets')
+    .description('list targets and whether each provider can run them on this machine')
+    .action(async () => exit(await targetsCommand()));
+
+  return program;
+}
+
+/** Runs the CLI with `argv` (process.argv form) and returns the exit code. Errors print without a stack trace. */
+export async function main(argv: string[]): Promise<number> {
+  let code: number = ExitCode.ok;
+  try {
+    await buildProgram((result) => (code = result)).parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return ExitCode.ok;
+      return ExitCode.invalidInput;
+    }
+    if (error instanceof InputError) {
+      process.stderr.write(`mqbench: invalid input (${error.issues.length} problem${error.issues.length === 1 ? '' : 's'}):\n${formatIssues(error.issues)}\n`);
+      return ExitCode.invalidInput;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`mqbench: ${message}\n`);
+    if (process.env.MQBENCH_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return ExitCode.failure;
+  }
+  return code;
+}

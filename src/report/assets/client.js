@@ -1,0 +1,127 @@
+// Draws the report's charts from the JSON embedded in the page. Runs offline: Chart.js is inlined above.
+(() => {
+  const data = JSON.parse(document.getElementById('mqbench-data').textContent);
+  const palette = ['#3366cc', '#dc3912', '#ff9900', '#109618', '#990099', '#0099c6', '#dd4477', '#66aa00', '#b82e2e', '#316395'];
+  const color = (index) => palette[index % palette.length];
+  const charts = [];
+  Chart.defaults.animation = false;
+  Chart.defaults.maintainAspectRatio = false;
+  Chart.defaults.font.size = 11;
+
+  function card(container, title) {
+    const element = document.createElement('div');
+    element.className = 'card';
+    const canvas = document.createElement('canvas');
+    canvas.setAttribute('aria-label', title);
+    element.appendChild(canvas);
+    container.appendChild(element);
+    return canvas;
+  }
+
+  const unitScale = { bytes: [1 / 1048576, 'MiB'] };
+
+  // Grouped bars: one chart per metric, parameter points on the x axis, one bar per target (the published table's shape).
+  const bars = document.getElementById('bar-charts');
+  for (const metric of data.metrics) {
+    const [scale, unit] = unitScale[metric.unit] || [1, metric.unit];
+    const datasets = data.seriesNames.map((name, index) => ({
+      label: name,
+      backgroundColor: color(index),
+      data: data.points.map((point) => {
+        const row = data.rows.find((candidate) => candidate.series === name && candidate.label === point);
+        const value = row ? row.values[metric.key] : null;
+        return value === null || value === undefined ? null : value * scale;
+      }),
+    }));
+    if (datasets.every((dataset) => dataset.data.every((value) => value === null))) continue;
+    const title = `${metric.label} (${unit}) — ${metric.better} is better`;
+    charts.push(new Chart(card(bars, title), {
+      type: 'bar',
+      data: { labels: data.points, datasets },
+      options: { plugins: { title: { display: true, text: title } }, scales: { y: { beginAtZero: true } } },
+    }));
+  }
+
+  // Percentile spectrum: x = 1/(1-p) on a log axis, so 90 %, 99 %, 99.9 % are evenly spaced.
+  const toX = (percentile) => 100 / (100 - percentile);
+  const tickLabel = (value) => {
+    const percentile = 100 - 100 / value;
+    const nice = [0, 50, 90, 99, 99.9, 99.99, 99.999, 99.9999];
+    const match = nice.find((candidate) => Math.abs(toX(candidate) - value) / value < 0.01);
+    return match === undefined ? '' : `${match}%`;
+  };
+  const spectra = document.getElementById('spectrum-charts');
+  for (const kind of ['e2e', 'publish']) {
+    const series = data.spectra.filter((spectrum) => spectrum.kind === kind);
+    if (series.length === 0) continue;
+    const title = `${kind === 'e2e' ? 'End-to-end' : 'Publish'} latency by percentile (ms, log scales)`;
+    charts.push(new Chart(card(spectra, title), {
+      type: 'line',
+      data: {
+        datasets: series.map((spectrum, index) => ({
+          label: spectrum.name,
+          borderColor: color(index),
+          backgroundColor: color(index),
+          pointRadius: 2,
+          data: spectrum.points.map((point) => ({ x: toX(point.percentile), y: Math.max(point.ms, 0.001) })),
+        })),
+      },
+      options: {
+        plugins: { title: { display: true, text: title } },
+        scales: {
+          x: { type: 'logarithmic', min: 1, title: { display: true, text: 'percentile' }, ticks: { callback: tickLabel, autoSkip: false } },
+          y: { type: 'logarithmic', title: { display: true, text: 'ms' } },
+        },
+      },
+    }));
+  }
+
+  // Time series of each case's last measured trial: throughput, CPU cores, resident memory.
+  const timeline = document.getElementById('timeseries-charts');
+  const line = (label, xs, ys, index) => ({
+    label,
+    borderColor: color(index),
+    backgroundColor: color(index),
+    pointRadius: xs.length > 40 ? 0 : 2,
+    borderWidth: 1.5,
+    data: xs.map((x, i) => ({ x, y: ys[i] })),
+  });
+  for (const series of data.timeSeries) {
+    const heading = document.createElement('h3');
+    heading.textContent = series.name;
+    timeline.appendChild(heading);
+    const grid = document.createElement('div');
+    grid.className = 'grid';
+    timeline.appendChild(grid);
+    const xAxis = { type: 'linear', title: { display: true, text: 's' } };
+    const brokerLabel = series.scope === 'shared' ? 'broker+client' : 'broker';
+    const sets = [
+      ['Delivered messages/s and MB/s', [line('messages/s', series.t, series.messagesPerSec, 0), { ...line('MB/s (right axis)', series.t, series.megabytesPerSec, 1), yAxisID: 'y1' }]],
+      [
+        'CPU (cores)',
+        series.scope === 'shared'
+          ? [line(brokerLabel, series.resourceT, series.cpuCores.client, 2)]
+          : [line(brokerLabel, series.resourceT, series.cpuCores.broker, 2), line('client', series.resourceT, series.cpuCores.client, 3)],
+      ],
+      [
+        'Resident memory (MiB)',
+        series.scope === 'shared'
+          ? [line(brokerLabel, series.resourceT, series.rssBytes.client.map((b) => b / 1048576), 4)]
+          : [
+              line(brokerLabel, series.resourceT, series.rssBytes.broker.map((b) => b / 1048576), 4),
+              line('client', series.resourceT, series.rssBytes.client.map((b) => b / 1048576), 5),
+            ],
+      ],
+    ];
+    for (const [title, datasets] of sets) {
+      const scales = { x: xAxis, y: { beginAtZero: true } };
+      if (datasets.some((dataset) => dataset.yAxisID === 'y1')) scales.y1 = { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false } };
+      charts.push(new Chart(card(grid, title), {
+        type: 'line',
+        data: { datasets },
+        options: { plugins: { title: { display: true, text: title } }, scales },
+      }));
+    }
+  }
+  window.mqbenchCharts = charts.length;
+})();

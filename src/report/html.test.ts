@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { tinyRun } from '../testing/tiny-run.js';
+import { escapeHtml, renderHtmlReport } from './html.js';
+import { buildReportModel } from './model.js';
+
+test('the report is one self-contained file: no external scripts, styles or fetches', async (t) => {
+  const { result } = await tinyRun(t);
+  const html = renderHtmlReport([result]);
+  assert.doesNotMatch(html, /<script[^>]+src=/i);
+  assert.doesNotMatch(html, /<link[^>]+href=/i);
+  assert.match(html, /Chart\.js v4/, 'Chart.js is inlined');
+  assert.match(html, /id="mqbench-data"/);
+  assert.match(html, /npx mqbench run tiny\.yaml/, 'the reproduce command is shown');
+});
+
+test('the model marks the best value per metric within each parameter point', async (t) => {
+  const { result } = await tinyRun(t);
+  const model = buildReportModel([result]);
+  assert.deepEqual(model.points, ['1KiB×300 random', '256KiB×20 random']);
+  assert.deepEqual(model.seriesNames, ['rocksmq', 'rocksmq-sync']);
+  for (const point of model.points) {
+    const rows = model.rows.filter((row) => row.label === point);
+    assert.equal(rows.length, 2);
+    const best = rows.flatMap((row) => row.best);
+    assert.ok(best.includes('opSeconds.mean'), `one row is best in s/op for ${point}`);
+    assert.equal(best.filter((key) => key === 'opSeconds.mean').length, 1);
+    const [a, b] = rows.map((row) => row.values['opSeconds.mean']!);
+    const winner = rows.find((row) => row.best.includes('opSeconds.mean'))!;
+    assert.equal(winner.values['opSeconds.mean'], Math.min(a!, b!));
+  }
+  assert.ok(model.spectra.some((spectrum) => spectrum.kind === 'e2e' && spectrum.points.length > 5));
+  assert.equal(model.timeSeries.length, 4);
+});
+
+test('text from result files is escaped, and JSON cannot close the script element', async (t) => {
+  const { result } = await tinyRun(t);
+  result.manifest.scenario.text = '</script><script>alert(1)</script>';
+  result.cases[0]!.failures.push('<b>bold</b>');
+  const html = renderHtmlReport([result]);
+  assert.doesNotMatch(html, /<script>alert\(1\)<\/script>/);
+  assert.match(html, /&lt;b&gt;bold&lt;\/b&gt;/);
+  assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+});

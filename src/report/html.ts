@@ -1,0 +1,108 @@
+/**
+ * report.html: one self-contained file — Chart.js, the styles, the data and the drawing script are inlined, so it
+ * opens offline without a single network request. A pure function of result files.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatMetric, METRICS } from '../results/metrics.js';
+import type { ResultFile } from '../results/result-file.js';
+import { buildReportModel, type ReportModel, type ReportRow } from './model.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+let assets: { chart: string; client: string; style: string } | undefined;
+
+function loadAssets(): { chart: string; client: string; style: string } {
+  if (!assets) {
+    const chartDir = dirname(createRequire(import.meta.url).resolve('chart.js'));
+    assets = {
+      chart: readFileSync(join(chartDir, 'chart.umd.min.js'), 'utf8'),
+      client: readFileSync(join(here, 'assets', 'client.js'), 'utf8'),
+      style: readFileSync(join(here, 'assets', 'style.css'), 'utf8'),
+    };
+  }
+  return assets;
+}
+
+/** Escapes text for HTML content and attributes. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+}
+
+/** JSON that is safe inside a <script> element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** Renders the HTML report of one or more result files. */
+export function renderHtmlReport(results: readonly ResultFile[]): string {
+  const model = buildReportModel(results);
+  const { chart, client, style } = loadAssets();
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>mqbench · ${escapeHtml(model.title)}</title>
+<style>${style}</style>
+</head>
+<body>
+<header>
+<h1>mqbench report: ${escapeHtml(model.title)}</h1>
+${model.runs.map((run) => `<p class="meta"><span class="status ${escapeHtml(run.status)}">${escapeHtml(run.status)}</span> ${escapeHtml(run.scenario)} · ${escapeHtml(run.startedAt)} → ${escapeHtml(run.endedAt ?? 'not finished')}${run.reason ? ` · <span class="note">${escapeHtml(run.reason)}</span>` : ''}</p>`).join('\n')}
+</header>
+<section id="summary">
+<h2>Summary</h2>
+${summaryTable(model)}
+<p class="legend">★ best value per metric among the targets of the same parameter point. Latencies are read from merged HDR histograms; other figures are medians over trials. For embedded targets (broker inside the mqbench process) CPU and memory are broker+client. Payloads: ${escapeHtml(model.runs.flatMap((run) => run.payloads).join('; ') || '–')}.</p>
+</section>
+<section id="bars"><h2>Comparison by metric</h2><div class="grid" id="bar-charts"></div></section>
+<section id="spectrum"><h2>Latency percentile spectrum</h2><div class="grid" id="spectrum-charts"></div></section>
+<section id="timeseries"><h2>Time series (last measured trial of each case)</h2><div id="timeseries-charts"></div></section>
+${model.runs.map((run, index) => runSection(run, index, model.runs.length > 1)).join('\n')}
+<script>${chart}</script>
+<script type="application/json" id="mqbench-data">${scriptJson(model)}</script>
+<script>${client}</script>
+</body>
+</html>
+`;
+}
+
+function summaryTable(model: ReportModel): string {
+  const header = ['target', 'point', 'status', ...METRICS.map((metric) => metric.label), 'delivery', 'harness loop p99 ms'];
+  let previousLabel = '';
+  const body = model.rows
+    .map((row: ReportRow) => {
+      const groupStart = row.label !== previousLabel;
+      previousLabel = row.label;
+      const cells = METRICS.map((metric) => {
+        const best = row.best.includes(metric.key) ? ' best' : '';
+        const value = row.formatted[metric.key] ?? formatMetric(metric, null);
+        const shared = row.scope === 'shared' && metric.key.endsWith('.broker') && value !== '–' ? ' title="broker+client (embedded)"' : '';
+        return `<td class="num${best}"${shared}>${escapeHtml(value)}</td>`;
+      }).join('');
+      const note = row.note ? `<br><span class="note">${escapeHtml(row.note)}</span>` : '';
+      return `<tr class="${groupStart ? 'group-start' : ''}"><td class="text">${escapeHtml(row.series)}${row.scope === 'shared' ? ' <small>(embedded)</small>' : ''}</td><td class="text">${escapeHtml(row.label)}</td><td class="text"><span class="status ${escapeHtml(row.status)}">${escapeHtml(row.status)}</span>${note}</td>${cells}<td class="text" title="${escapeHtml(row.deliveryDetail)}">${escapeHtml(row.delivery)}</td><td>${row.loopDelayP99 === null ? '–' : row.loopDelayP99.toFixed(1)}</td></tr>`;
+    })
+    .join('\n');
+  return `<div class="scroll"><table><thead><tr>${header.map((cell, index) => `<th class="${index < 3 ? 'text' : ''}">${escapeHtml(cell)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table></div>`;
+}
+
+function runSection(run: ReportModel['runs'][number], index: number, numbered: boolean): string {
+  const suffix = numbered ? ` (run ${index + 1}: ${escapeHtml(run.scenario)})` : '';
+  const targets = run.targets
+    .map(
+      (target) =>
+        `<tr><td class="text">${escapeHtml(target.name)}</td><td class="text">${escapeHtml(target.type)}</td><td class="text">${escapeHtml(target.provider)}</td><td class="text">${escapeHtml(target.broker)}</td><td class="text">${escapeHtml(target.client)}</td><td class="text">${escapeHtml(target.durability)}${target.notes.length > 0 ? `<br><small>${escapeHtml(target.notes.join('; '))}</small>` : ''}</td></tr>`,
+    )
+    .join('');
+  return `<section class="run">
+<h2>Reproduce${suffix}</h2>
+<pre>${escapeHtml(run.command)}</pre>
+<h3>Targets as they ran</h3>
+<div class="scroll"><table><thead><tr><th class="text">name</th><th class="text">type</th><th class="text">provider</th><th class="text">broker</th><th class="text">client</th><th class="text">durability</th></tr></thead><tbody>${targets}</tbody></table></div>
+<details><summary>Scenario file</summary><pre>${escapeHtml(run.scenarioText)}</pre></details>
+<details><summary>Manifest</summary><pre>${escapeHtml(JSON.stringify(run.manifest, null, 2))}</pre></details>
+</section>`;
+}

@@ -1,0 +1,51 @@
+/** The terminal summary table printed at the end of a run (plain text, aligned columns). */
+import { formatMetric, METRICS } from '../results/metrics.js';
+import type { ResultFile } from '../results/result-file.js';
+
+const COLUMNS = [
+  'opSeconds.mean',
+  'e2eLatencyMs.p50',
+  'e2eLatencyMs.p99',
+  'publishLatencyMs.p99',
+  'throughput.messagesPerSec',
+  'throughput.megabytesPerSec',
+  'cpuSeconds.broker',
+  'peakRssBytes.broker',
+  'storageBytes',
+];
+
+/** Lays out rows of cells as an aligned text table; the first `leftColumns` columns are left-aligned. */
+export function alignTable(rows: string[][], leftColumns: number): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
+  return rows
+    .map((row, index) => {
+      const line = row
+        .map((cell, column) => (column < leftColumns ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+        .join('  ')
+        .trimEnd();
+      return index === 0 ? `${line}\n${widths.map((width) => '─'.repeat(width)).join('  ')}` : line;
+    })
+    .join('\n');
+}
+
+/** The summary table of a result: one row per case. Embedded targets' broker figures are broker+client. */
+export function renderSummaryTable(result: ResultFile): string {
+  const metrics = COLUMNS.map((key) => METRICS.find((metric) => metric.key === key)!);
+  const header = ['target', 'point', 'status', ...metrics.map((metric) => `${metric.label}${metric.unit === 'ms' ? ' ms' : ''}`), 'lost', 'corrupt'];
+  const rows = result.cases.map((entry) => {
+    const summary = entry.summary;
+    const shared = summary?.resourceScope === 'shared';
+    return [
+      `${entry.target}${shared ? '*' : ''}`,
+      entry.label,
+      entry.status,
+      ...metrics.map((metric) => formatMetric(metric, summary ? metric.read(summary) : null)),
+      String(summary?.delivery.lost ?? '–'),
+      String(summary?.delivery.corrupt ?? '–'),
+    ];
+  });
+  const notes = result.cases.some((entry) => entry.summary?.resourceScope === 'shared')
+    ? '\n* embedded target: CPU and memory are of the whole mqbench process (broker+client)'
+    : '';
+  return `${alignTable([header, ...rows], 3)}${notes}`;
+}

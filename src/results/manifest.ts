@@ -1,0 +1,63 @@
+/** Building the manifest: tool version and git sha, machine, resolved configuration and its hash. */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { cpus, hostname, release, totalmem, type, version as osVersion } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LoadedScenario } from '../scenario/load.js';
+import { stableStringify } from '../util/stable-json.js';
+import type { Manifest } from './result-file.js';
+
+/** The directory mqbench is installed in (holds package.json). */
+export const TOOL_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function git(args: string[]): string | undefined {
+  try {
+    return execFileSync('git', ['-C', TOOL_ROOT, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** mqbench's name, version, git commit and whether the checkout had uncommitted changes. */
+export function toolInfo(): Manifest['tool'] {
+  const manifest = JSON.parse(readFileSync(join(TOOL_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  const gitSha = git(['rev-parse', 'HEAD']) ?? 'unknown';
+  const dirty = gitSha !== 'unknown' && (git(['status', '--porcelain', '--untracked-files=no']) ?? '') !== '';
+  return { name: manifest.name, version: manifest.version, gitSha, dirty };
+}
+
+/** The machine the run is on. */
+export function machineInfo(): Manifest['machine'] {
+  const processors = cpus();
+  return {
+    cpuModel: processors[0]?.model.trim() ?? 'unknown',
+    cores: processors.length,
+    memoryBytes: totalmem(),
+    os: `${type()} ${osVersion()}`,
+    kernel: release(),
+    hostname: hostname(),
+  };
+}
+
+/** The resolved configuration of a run: what was actually measured, after every override. */
+export function resolvedConfig(loaded: LoadedScenario): Record<string, unknown> {
+  const { file } = loaded;
+  return {
+    name: file.name,
+    seed: file.seed,
+    trials: file.trials,
+    warmup: file.warmup,
+    sampling: file.sampling,
+    cleanup: file.cleanup,
+    targets: loaded.targets,
+    cases: loaded.cases.map((planned) => ({ id: planned.id, target: planned.target.name, params: planned.params })),
+  };
+}
+
+/** A stable hash of the configuration that determines what is measured (everything but trial count and names). */
+export function configHash(loaded: LoadedScenario): string {
+  const { trials: _trials, name: _name, ...measured } = resolvedConfig(loaded);
+  return createHash('sha256').update(stableStringify(measured)).digest('hex');
+}

@@ -1,0 +1,73 @@
+/** The catalogue of summary metrics: how to read each from a case summary, its unit, and which direction is better. */
+import { formatBytes, trimNumber } from '../util/units.js';
+import type { CaseSummary } from './summary.js';
+
+/** One metric of a case summary. */
+export interface MetricDefinition {
+  /** Stable key, e.g. "e2eLatencyMs.p99". */
+  key: string;
+  /** Column/axis label. */
+  label: string;
+  unit: 'seconds' | 'ms' | 'messages/s' | 'MB/s' | 'bytes' | 'count' | 'cores';
+  better: 'lower' | 'higher';
+  read(summary: CaseSummary): number | null;
+}
+
+const brokerOrShared = (pick: (side: { broker: number | null; client: number }) => number | null) =>
+  (summary: CaseSummary, side: { broker: number | null; client: number }) =>
+    summary.resourceScope === 'shared' ? side.client : pick(side);
+
+/** Every metric shown in tables and charts, in display order. */
+export const METRICS: readonly MetricDefinition[] = [
+  { key: 'opSeconds.mean', label: 's/op', unit: 'seconds', better: 'lower', read: (s) => s.opSeconds?.mean ?? null },
+  { key: 'e2eLatencyMs.p50', label: 'e2e p50', unit: 'ms', better: 'lower', read: (s) => count(s.e2eLatencyMs.count, s.e2eLatencyMs.p50) },
+  { key: 'e2eLatencyMs.p99', label: 'e2e p99', unit: 'ms', better: 'lower', read: (s) => count(s.e2eLatencyMs.count, s.e2eLatencyMs.p99) },
+  { key: 'publishLatencyMs.p50', label: 'publish p50', unit: 'ms', better: 'lower', read: (s) => count(s.publishLatencyMs.count, s.publishLatencyMs.p50) },
+  { key: 'publishLatencyMs.p99', label: 'publish p99', unit: 'ms', better: 'lower', read: (s) => count(s.publishLatencyMs.count, s.publishLatencyMs.p99) },
+  { key: 'throughput.messagesPerSec', label: 'msg/s', unit: 'messages/s', better: 'higher', read: (s) => s.throughput.messagesPerSec },
+  { key: 'throughput.megabytesPerSec', label: 'MB/s', unit: 'MB/s', better: 'higher', read: (s) => s.throughput.megabytesPerSec },
+  {
+    key: 'cpuSeconds.broker',
+    label: 'broker CPU s',
+    unit: 'seconds',
+    better: 'lower',
+    read: (s) => brokerOrShared((side) => side.broker)(s, s.cpuSeconds),
+  },
+  { key: 'cpuSeconds.client', label: 'client CPU s', unit: 'seconds', better: 'lower', read: (s) => (s.resourceScope === 'shared' ? null : s.cpuSeconds.client) },
+  {
+    key: 'peakRssBytes.broker',
+    label: 'broker peak RSS',
+    unit: 'bytes',
+    better: 'lower',
+    read: (s) => brokerOrShared((side) => side.broker)(s, s.peakRssBytes),
+  },
+  { key: 'peakRssBytes.client', label: 'client peak RSS', unit: 'bytes', better: 'lower', read: (s) => (s.resourceScope === 'shared' ? null : s.peakRssBytes.client) },
+  { key: 'storageBytes', label: 'storage', unit: 'bytes', better: 'lower', read: (s) => s.storageBytes },
+];
+
+function count(samples: number, value: number): number | null {
+  return samples === 0 ? null : value;
+}
+
+/** Formats a metric value for tables. */
+export function formatMetric(metric: MetricDefinition, value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return '–';
+  switch (metric.unit) {
+    case 'bytes':
+      return formatBytes(value, 1);
+    case 'seconds':
+      return trimNumber(value, 4);
+    case 'messages/s':
+      return value >= 1000 ? Math.round(value).toLocaleString('en-US') : trimNumber(value, 3);
+    default:
+      return trimNumber(value, 3);
+  }
+}
+
+/** The index of the best value (lowest or highest per the metric), or -1 when fewer than two values exist. */
+export function bestIndex(metric: MetricDefinition, values: ReadonlyArray<number | null>): number {
+  const present = values.map((value, index) => ({ value, index })).filter((entry) => entry.value !== null && Number.isFinite(entry.value));
+  if (present.length < 2) return -1;
+  const sorted = present.sort((a, b) => (metric.better === 'lower' ? a.value! - b.value! : b.value! - a.value!));
+  return sorted[0]!.index;
+}

@@ -1,0 +1,194 @@
+/**
+ * The coordinator of a run: orders trials (targets interleaved, A B A B …), provisions each target once, sends
+ * trial commands to a worker, writes result.json after every trial (so a crash loses at most one trial) and the
+ * report at the end, and tears down everything it started on every exit path.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { provisionTarget, type ProvisionedTarget } from '../provision/provision.js';
+import { writeResultFile } from '../results/io.js';
+import { configHash, machineInfo, resolvedConfig, toolInfo } from '../results/manifest.js';
+import type { CaseResult, ResultFile } from '../results/result-file.js';
+import { summarizeTrials } from '../results/summary.js';
+import { renderHtmlReport } from '../report/html.js';
+import type { LoadedScenario, PlannedCase } from '../scenario/load.js';
+import { errorMessage } from '../util/errors.js';
+import type { RunListener } from './events.js';
+import { caseStatus, runStatus } from './status.js';
+import { LocalWorker, type Worker } from './worker.js';
+
+/** How to run a loaded scenario. */
+export interface RunOptions {
+  /** Where result.json, report.html and broker logs go. */
+  outDir: string;
+  /** The command line that reproduces this run (stored in the manifest). */
+  command: string;
+  /** Aborting it interrupts the run: what was measured is written, marked incomplete. */
+  signal?: AbortSignal;
+  worker?: Worker;
+  onEvent?: RunListener;
+  /** Keep broker data directories after the run (default: removed). */
+  keepData?: boolean;
+}
+
+/** Runs every case of `loaded` and returns the result (also written to `outDir`). */
+export async function runScenario(loaded: LoadedScenario, options: RunOptions): Promise<ResultFile> {
+  const emit = options.onEvent ?? (() => undefined);
+  const signal = options.signal ?? new AbortController().signal;
+  const worker = options.worker ?? new LocalWorker();
+  const runId = randomBytes(3).toString('hex');
+  const workDir = join(options.outDir, 'work');
+  const resultPath = join(options.outDir, 'result.json');
+  const reportPath = join(options.outDir, 'report.html');
+  await mkdir(workDir, { recursive: true });
+
+  const result = initialResult(loaded, options);
+  const caseResults = new Map(result.cases.map((entry) => [entry.id, entry]));
+  const trials = loaded.file.trials;
+  emit({ type: 'run-start', scenario: loaded.file.name, outDir: options.outDir, cases: loaded.cases.length, trials });
+  await writeResultFile(resultPath, result);
+
+  const provisioned = new Map<string, Promise<ProvisionedTarget>>();
+  const provision = (planned: PlannedCase) => {
+    let pending = provisioned.get(planned.target.name);
+    if (!pending) {
+      const dirs = { dir: join(workDir, planned.target.name), logDir: join(options.outDir, 'logs') };
+      pending = provisionTarget(planned.target, dirs, signal, emit);
+      provisioned.set(planned.target.name, pending);
+    }
+    return pending;
+  };
+
+  let sequence = 0;
+  try {
+    for (const group of groupByPoint(loaded.cases)) {
+      for (let trial = 1; trial <= trials && !signal.aborted; trial++) {
+        for (const planned of group) {
+          if (signal.aborted) break;
+          const entry = caseResults.get(planned.id)!;
+          if (entry.status === 'errored' && entry.trials.length === 0) continue;
+          const target = await provision(planned);
+          const manifestTarget = result.manifest.targets[planned.target.name]!;
+          manifestTarget.provider = target.provider;
+          if (!target.ok) {
+            manifestTarget.error = target.error;
+            markErrored(entry, `${planned.target.name} could not be started: ${target.error}`);
+            emit({ type: 'case-end', caseId: entry.id, status: entry.status });
+            continue;
+          }
+          manifestTarget.instance = target.instance.info;
+          sequence += 1;
+          emit({ type: 'trial-start', caseId: planned.id, label: planned.label, target: planned.target.name, trial, trials });
+          const record = await worker.runTrial(
+            {
+              caseId: planned.id,
+              trialNumber: trial,
+              sequence,
+              target: planned.target,
+              endpoint: target.instance.endpoint,
+              broker: target.instance.broker,
+              storage: target.instance.storage,
+              workload: planned.params,
+              warmup: loaded.file.warmup,
+              seed: loaded.file.seed,
+              topicPrefix: `mqb-${runId}-${sequence}`,
+              samplingIntervalMs: loaded.file.sampling.interval,
+              cleanup: loaded.file.cleanup,
+            },
+            (progress) => emit({ type: 'trial-progress', caseId: planned.id, trial, progress }),
+            signal,
+          );
+          manifestTarget.driver ??= record.driver;
+          entry.trials.push(record);
+          entry.failures.push(...record.failures);
+          entry.error ??= record.error;
+          entry.status = caseStatus(entry.trials, trials);
+          entry.summary = summarizeTrials(entry.trials);
+          emit({ type: 'trial-end', caseId: planned.id, trial, record });
+          if (entry.trials.length === trials || entry.status === 'errored') emit({ type: 'case-end', caseId: entry.id, status: entry.status });
+          await writeResultFile(resultPath, result);
+        }
+      }
+    }
+  } catch (error) {
+    result.reason = `the run stopped: ${errorMessage(error)}`;
+    for (const entry of result.cases) if (entry.trials.length === 0 && entry.status === 'incomplete') entry.error ??= result.reason;
+  } finally {
+    await teardown(provisioned, options.keepData ? undefined : workDir);
+  }
+
+  if (signal.aborted) {
+    result.reason = `interrupted (${String(signal.reason ?? 'aborted')})`;
+    emit({ type: 'interrupted', reason: result.reason });
+  }
+  result.status = result.reason && !signal.aborted ? 'errored' : runStatus(result.cases, signal.aborted);
+  result.manifest.endedAt = new Date().toISOString();
+  await writeResultFile(resultPath, result);
+  await writeFile(reportPath, renderHtmlReport([result]));
+  emit({ type: 'run-end', result, resultPath, reportPath });
+  return result;
+}
+
+function initialResult(loaded: LoadedScenario, options: RunOptions): ResultFile {
+  return {
+    schemaVersion: 1,
+    status: 'incomplete',
+    manifest: {
+      tool: toolInfo(),
+      scenario: {
+        name: loaded.file.name,
+        path: loaded.path,
+        sha256: loaded.sha256,
+        text: loaded.text,
+        resolved: resolvedConfig(loaded),
+        overrides: loaded.overrides,
+      },
+      configHash: configHash(loaded),
+      machine: machineInfo(),
+      node: process.version,
+      provider: loaded.file.provider,
+      startedAt: new Date().toISOString(),
+      endedAt: null,
+      seed: loaded.file.seed,
+      command: options.command,
+      targets: Object.fromEntries(
+        loaded.targets.map((target) => [target.name, { type: target.type, provider: target.provider, settings: target.settings, instance: {} }]),
+      ),
+    },
+    cases: loaded.cases.map(
+      (planned): CaseResult => ({
+        id: planned.id,
+        target: planned.target.name,
+        workload: planned.params.type,
+        params: planned.params,
+        label: planned.label,
+        status: 'incomplete',
+        failures: [],
+        summary: null,
+        trials: [],
+      }),
+    ),
+  };
+}
+
+/** Cases grouped by parameter point, in plan order (so targets alternate within each point). */
+function groupByPoint(cases: readonly PlannedCase[]): PlannedCase[][] {
+  const groups = new Map<string, PlannedCase[]>();
+  for (const planned of cases) {
+    const key = JSON.stringify(planned.params);
+    groups.set(key, [...(groups.get(key) ?? []), planned]);
+  }
+  return [...groups.values()];
+}
+
+function markErrored(entry: CaseResult, error: string): void {
+  entry.status = 'errored';
+  entry.error = error;
+}
+
+async function teardown(provisioned: Map<string, Promise<ProvisionedTarget>>, workDir: string | undefined): Promise<void> {
+  const targets = await Promise.all(provisioned.values());
+  await Promise.allSettled(targets.map((target) => (target.ok ? target.instance.stop() : undefined)));
+  if (workDir) await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+}
