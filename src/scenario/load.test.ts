@@ -61,6 +61,7 @@ trials: 0
   assert.ok(found.some((text) => /^9:workload\.messages:/.test(text)), found.join('\n'));
   assert.ok(found.some((text) => /^10:workload\.payloadBytes:.*not a size/.test(text)), found.join('\n'));
   assert.ok(found.some((text) => /^11:trials:/.test(text)), found.join('\n'));
+  assert.ok(found.some((text) => text.startsWith('3:targets[0]:unknown target type "nosuchbroker"')), found.join('\n'));
 });
 
 test('unknown targets and bad target settings are reported together', () => {

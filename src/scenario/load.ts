@@ -8,7 +8,8 @@ import { workloadLabel, type WorkloadParams } from '../workloads/params.js';
 import { formatPath, issuesFromZod } from './issues.js';
 import { expandMatrix } from './matrix.js';
 import { applyOverrides, environmentOverrides, overrideFor, parseSetExpressions, type Override } from './overrides.js';
-import { scenarioSchema, type ProviderChoice, type ScenarioFile } from './schema.js';
+import { z } from 'zod';
+import { matrixSchema, providerSchema, scenarioSchema, targetEntrySchema, type ProviderChoice, type ScenarioFile } from './schema.js';
 
 /** Flags and environment that layer over the file. */
 export interface LoadOptions {
@@ -83,15 +84,28 @@ export function parseScenario(text: string, path: string, options: LoadOptions =
 
   const locate = locator(document, lineCounter, path, overrides);
   const raw = document.toJS() as Record<string, unknown>;
-  const parsed = scenarioSchema.safeParse(raw);
-  if (!parsed.success) throw new InputError(issuesFromZod(parsed.error, path).map((issue) => locate(issue.pathKeys, issue.message)));
-  const file = parsed.data;
-
+  // Every stage is checked even when an earlier one failed, so that all problems are reported at once.
   const problems: InputIssue[] = [];
-  const targets = resolveTargets(file, options.targets, (keys, message) => problems.push(locate(keys, message)));
-  const { points, issues: matrixIssues } = expandMatrix(raw.workload as Record<string, unknown>, file.matrix);
-  problems.push(...matrixIssues.map((issue) => locate(issue.pathKeys, issue.message)));
-  if (problems.length > 0) throw new InputError(problems);
+  const parsed = scenarioSchema.safeParse(raw);
+  const schemaIssues = parsed.success ? [] : issuesFromZod(parsed.error, path);
+  problems.push(...schemaIssues.map((issue) => locate(issue.pathKeys, issue.message)));
+  const reported = new Set(problems.map((issue) => issue.path));
+  const report = (keys: PropertyKey[], message: string) => {
+    const issue = locate(keys, message);
+    if (!reported.has(issue.path)) problems.push(issue);
+    reported.add(issue.path);
+  };
+  const targetList = z.array(targetEntrySchema).safeParse(raw.targets);
+  const provider = providerSchema.safeParse(raw.provider ?? 'auto');
+  const targets = targetList.success
+    ? resolveTargets(targetList.data, provider.success ? provider.data : 'auto', options.targets, report)
+    : [];
+  const matrix = matrixSchema.optional().safeParse(raw.matrix);
+  const workload = raw.workload && typeof raw.workload === 'object' ? (raw.workload as Record<string, unknown>) : {};
+  const { points, issues: matrixIssues } = expandMatrix(workload, matrix.success ? matrix.data : undefined);
+  for (const issue of matrixIssues) report(issue.pathKeys, issue.message);
+  if (problems.length > 0 || !parsed.success) throw new InputError(problems);
+  const file = parsed.data;
 
   const cases = points.flatMap((point) =>
     targets.map((target) => {
@@ -135,19 +149,20 @@ function locator(document: Document, lineCounter: LineCounter, path: string, ove
 }
 
 function resolveTargets(
-  file: ScenarioFile,
+  entries: ReadonlyArray<z.output<typeof targetEntrySchema>>,
+  scenarioProvider: ProviderChoice,
   selected: readonly string[] | undefined,
   problem: (keys: PropertyKey[], message: string) => void,
 ): ResolvedTarget[] {
   const known = targetDefinitions().map((definition) => definition.type).join(', ');
   const resolved: ResolvedTarget[] = [];
   const seen = new Set<string>();
-  file.targets.forEach((entry, index) => {
+  entries.forEach((entry, index) => {
     const spec = typeof entry === 'string' ? { name: entry, type: entry, settings: {} } : { ...entry, type: entry.type ?? entry.name };
     const at = typeof entry === 'string' ? ['targets', index] : ['targets', index, entry.type ? 'type' : 'name'];
     if (seen.has(spec.name)) problem(['targets', index], `target name "${spec.name}" is used twice`);
     seen.add(spec.name);
-    const target = resolveOne(spec, file.provider, at, ['targets', index, 'settings'], known, problem);
+    const target = resolveOne(spec, scenarioProvider, at, ['targets', index, 'settings'], known, problem);
     if (target) resolved.push(target);
   });
   if (!selected || selected.length === 0) return resolved;
@@ -158,7 +173,7 @@ function resolveTargets(
       problem(['--targets'], `"${name}" is neither a target of this scenario (${[...seen].join(', ')}) nor a target type (${known})`);
       return [];
     }
-    const added = resolveOne({ name, type: name, settings: {} }, file.provider, ['--targets'], ['--targets'], known, problem);
+    const added = resolveOne({ name, type: name, settings: {} }, scenarioProvider, ['--targets'], ['--targets'], known, problem);
     return added ? [added] : [];
   });
 }

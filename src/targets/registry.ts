@@ -13,3 +13,13 @@ export function targetDefinitions(): readonly TargetDefinition<unknown>[] {
 export function findTarget(type: string): TargetDefinition<unknown> | undefined {
   return definitions.find((definition) => definition.type === type);
 }
+
+/** Adds a target type (for plugins and tests); returns a function that removes it again. */
+export function registerTarget(definition: TargetDefinition<any>): () => void {
+  if (findTarget(definition.type)) throw new Error(`target type ${definition.type} is already registered`);
+  definitions.push(definition);
+  return () => {
+    const index = definitions.indexOf(definition);
+    if (index >= 0) definitions.splice(index, 1);
+  };
+}

@@ -33,6 +33,8 @@ export interface OperationResult {
   seconds: number;
   delivery: DeliveryCounts;
   error?: Error;
+  /** `stall`: nothing was acknowledged or delivered for the stall timeout (lost messages look like this). */
+  errorKind?: 'stall' | 'failure';
   aborted: boolean;
 }
 
@@ -49,8 +51,13 @@ export async function runOperation(input: OperationInput): Promise<OperationResu
   let consumer: LogConsumer | undefined;
   let allDelivered!: () => void;
   const consumed = new Promise<void>((resolve) => (allDelivered = resolve));
-  let fail!: (error: Error) => void;
-  const failed = new Promise<Error>((resolve) => (fail = resolve));
+  let errorKind: OperationResult['errorKind'];
+  let resolveFailed!: (error: Error) => void;
+  const failed = new Promise<Error>((resolve) => (resolveFailed = resolve));
+  const fail = (error: Error, kind: 'stall' | 'failure' = 'failure') => {
+    errorKind ??= kind;
+    resolveFailed(error);
+  };
 
   const onMessage = (payload: Uint8Array) => {
     const receivedMs = nowMs();
@@ -69,7 +76,7 @@ export async function runOperation(input: OperationInput): Promise<OperationResu
   const watchdog = setInterval(() => {
     const idleMs = performance.now() - lastActivity;
     if (idleMs > input.stallTimeoutMs) {
-      fail(new Error(`no message acknowledged or delivered for ${Math.round(idleMs / 1000)} s (delivered ${tracker.delivered} of ${messages})`));
+      fail(new Error(`no message acknowledged or delivered for ${(idleMs / 1000).toFixed(1)} s (delivered ${tracker.delivered} of ${messages})`), 'stall');
     }
   }, Math.min(1000, input.stallTimeoutMs));
   const onAbort = () => fail(new Error('interrupted'));
@@ -105,7 +112,10 @@ export async function runOperation(input: OperationInput): Promise<OperationResu
   const error = await Promise.race([
     work.then(
       () => undefined,
-      (failure: unknown) => (failure instanceof Error ? failure : new Error(String(failure))),
+      (failure: unknown) => {
+        errorKind ??= 'failure';
+        return failure instanceof Error ? failure : new Error(String(failure));
+      },
     ),
     failed,
   ]);
@@ -121,6 +131,7 @@ export async function runOperation(input: OperationInput): Promise<OperationResu
     seconds: (performance.now() - startedAt) / 1000,
     delivery: tracker.result(),
     error: finalError,
+    errorKind: finalError ? (errorKind ?? 'failure') : undefined,
     aborted: input.signal.aborted,
   };
 }

@@ -49,17 +49,18 @@ export const pubsubWorkload: Workload<PubsubParams> = {
         });
         if (result.aborted) {
           recorder.addDelivery(result.delivery);
-          break;
+          return;
         }
         const { lost, corrupt } = result.delivery;
+        const undelivered = result.errorKind === 'stall' && lost > 0;
+        if (result.error && !undelivered) {
+          recorder.addDelivery(result.delivery);
+          throw new Error(`${phase} ${note} on ${topic}: ${result.error.message}`, { cause: result.error });
+        }
         if (lost > 0 || corrupt > 0) {
           recorder.addDelivery(result.delivery);
           context.fail(`${phase} ${note} on ${topic}: ${lost} lost, ${corrupt} corrupt of ${params.messages} messages`);
-          break;
-        }
-        if (result.error) {
-          recorder.addDelivery(result.delivery);
-          throw new Error(`${phase} ${note} on ${topic}: ${result.error.message}`, { cause: result.error });
+          return;
         }
         recorder.recordOperation(result.seconds, result.delivery);
       }

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { readResultFile } from '../results/io.js';
+import { runCli } from '../testing/cli.js';
+import { tempDir } from '../testing/temp-dir.js';
+import { TINY_SCENARIO } from '../testing/tiny-run.js';
+
+const noStack = (text: string) => assert.doesNotMatch(text, /^\s+at .+:\d+:\d+\)?$/m, `stack trace in:\n${text}`);
+
+test('run writes result.json and report.html, prints the table, exits 0; report regenerates the HTML', async (t) => {
+  const dir = await tempDir(t);
+  const scenario = join(dir, 'tiny.yaml');
+  await writeFile(scenario, TINY_SCENARIO);
+  const out = join(dir, 'out');
+  const run = await runCli(['run', scenario, '--out', out, '--set', 'workload.operations=1']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /rocksmq-sync\*\s+1KiB×300 random\s+passed/);
+  assert.match(run.stdout, /status: passed/);
+  const result = await readResultFile(join(out, 'result.json'));
+  assert.equal(result.cases.length, 4);
+  assert.deepEqual(result.manifest.scenario.overrides, ['--set workload.operations=1']);
+  assert.match(result.manifest.command, /^npx mqbench run .*tiny\.yaml --set workload\.operations=1$/);
+  assert.ok(existsSync(join(out, 'report.html')));
+
+  const regenerated = join(dir, 'again.html');
+  const report = await runCli(['report', join(out, 'result.json'), '-o', regenerated]);
+  assert.equal(report.code, 0, report.stderr);
+  const html = await readFile(regenerated, 'utf8');
+  assert.match(html, /mqbench report: tiny/);
+});
+
+test('an invalid scenario lists every problem with file and line, exits 2, without a stack trace', async (t) => {
+  const dir = await tempDir(t);
+  const scenario = join(dir, 'bad.yaml');
+  await writeFile(scenario, 'name: bad\ntargets: [rocksmq, kafkaesque]\nworkload:\n  type: pubsub\n  messages: 0\n  payloadBytes: huge\n');
+  for (const command of ['validate', 'run']) {
+    const outcome = await runCli([command, scenario]);
+    assert.equal(outcome.code, 2, `${command}: ${outcome.stderr}`);
+    assert.match(outcome.stderr, /invalid input \(3 problems\)/);
+    assert.match(outcome.stderr, /bad\.yaml:2:\d+: targets\[1\]: unknown target type "kafkaesque"/);
+    assert.match(outcome.stderr, /bad\.yaml:5:\d+: workload\.messages: /);
+    assert.match(outcome.stderr, /bad\.yaml:6:\d+: workload\.payloadBytes: "huge" is not a size/);
+    noStack(outcome.stderr);
+  }
+});
+
+test('bad flags, missing files and unknown commands exit 2', async () => {
+  const flag = await runCli(['run', 'scenarios/quick.yaml', '--trials', 'zero']);
+  assert.equal(flag.code, 2);
+  assert.match(flag.stderr, /--trials.*must be a whole number/);
+  const provider = await runCli(['run', 'scenarios/quick.yaml', '--provider', 'cloud']);
+  assert.equal(provider.code, 2);
+  const missing = await runCli(['validate', 'no-such.yaml']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /no-such\.yaml: no such file/);
+  const unknown = await runCli(['frobnicate']);
+  assert.equal(unknown.code, 2);
+  const badResult = await runCli(['report', 'package.json']);
+  assert.equal(badResult.code, 2);
+  assert.match(badResult.stderr, /package\.json: schemaVersion: /);
+  noStack(badResult.stderr);
+});
+
+test('schema prints a JSON Schema; targets lists rocksmq as available', async () => {
+  const schema = await runCli(['schema']);
+  assert.equal(schema.code, 0);
+  const parsed = JSON.parse(schema.stdout) as { $schema: string; properties: Record<string, unknown>; required: string[] };
+  assert.match(parsed.$schema, /json-schema\.org/);
+  assert.deepEqual(parsed.required.sort(), ['name', 'targets', 'workload']);
+  assert.ok('matrix' in parsed.properties && 'warmup' in parsed.properties);
+  const targets = await runCli(['targets']);
+  assert.equal(targets.code, 0);
+  assert.match(targets.stdout, /rocksmq\s+embedded\s+yes/);
+});
+
+test('Ctrl-C stops a run: exit 130, result.json marked incomplete with what was measured, nothing left running', async (t) => {
+  const dir = await tempDir(t);
+  const scenario = join(dir, 'long.yaml');
+  await writeFile(scenario, 'name: long\ntargets: [rocksmq]\ntrials: 3\nworkload: { type: pubsub, operations: 30, messages: 300 }\n');
+  const out = join(dir, 'out');
+  let sent = false;
+  const outcome = await runCli(['run', scenario, '--out', out], {
+    onStderr: (text, child) => {
+      if (!sent && /trial 1 passed/.test(text)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    },
+  });
+  assert.equal(outcome.code, 130, outcome.stderr);
+  const result = await readResultFile(join(out, 'result.json'));
+  assert.equal(result.status, 'incomplete');
+  assert.equal(result.cases[0]?.trials[0]?.status, 'passed', 'the finished trial is kept');
+  assert.ok((result.cases[0]?.trials.length ?? 0) < 3);
+  assert.ok(existsSync(join(out, 'report.html')));
+  assert.equal(existsSync(join(out, 'work')), false);
+  assert.match(outcome.stdout, /status: incomplete \(interrupted \(SIGINT\)\)/);
+});

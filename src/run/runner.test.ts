@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { readResultFile } from '../results/io.js';
+import { resultFileSchema } from '../results/result-file.js';
+import type { TrialRecord } from '../results/trial.js';
+import { useFakeTarget } from '../testing/fake-target.js';
+import { tinyRun } from '../testing/tiny-run.js';
+import type { TrialCommand, Worker } from './worker.js';
+
+let unregister: () => void;
+before(() => (unregister = useFakeTarget()));
+after(() => unregister());
+
+const twoTargets = (trials: number, extraTarget = '') => `
+name: order
+trials: ${trials}
+targets:
+  - { name: a, type: fake }
+  - { name: b, type: fake }${extraTarget}
+workload: { type: pubsub, operations: 1, messages: 20 }
+warmup: { operations: 0 }
+matrix:
+  include:
+    - { payloadBytes: 1KiB }
+    - { payloadBytes: 2KiB }
+`;
+
+/** A worker that records the commands it gets and returns an empty passed trial. */
+class RecordingWorker implements Worker {
+  readonly commands: TrialCommand[] = [];
+  async runTrial(command: TrialCommand): Promise<TrialRecord> {
+    this.commands.push(command);
+    const now = new Date().toISOString();
+    return { number: command.trialNumber, status: 'passed', failures: [], startedAt: now, endedAt: now };
+  }
+}
+
+test('targets are interleaved between trials (A B A B), one parameter point after another', async (t) => {
+  const worker = new RecordingWorker();
+  await tinyRun(t, twoTargets(2), { worker });
+  const order = worker.commands.map((command) => `${command.target.name}${command.trialNumber}:${command.workload.type === 'pubsub' && command.workload.payloadBytes}`);
+  assert.deepEqual(order, ['a1:1024', 'b1:1024', 'a2:1024', 'b2:1024', 'a1:2048', 'b1:2048', 'a2:2048', 'b2:2048']);
+  assert.equal(new Set(worker.commands.map((command) => command.topicPrefix)).size, 8, 'a fresh topic prefix per trial');
+  assert.ok(worker.commands.every((command) => /^[a-z0-9-]+$/.test(command.topicPrefix)), 'topic names every broker accepts');
+});
+
+test('a target that cannot start errors its cases and the run goes on', async (t) => {
+  const { result, outDir } = await tinyRun(t, twoTargets(1, '\n  - { name: broken, type: fake, settings: { failProvision: true } }'));
+  const broken = result.cases.filter((entry) => entry.target === 'broken');
+  assert.equal(broken.length, 2);
+  assert.ok(broken.every((entry) => entry.status === 'errored' && /broken could not be started: injected provisioning failure/.test(entry.error!)));
+  assert.ok(result.cases.filter((entry) => entry.target !== 'broken').every((entry) => entry.status === 'passed'));
+  assert.equal(result.status, 'errored');
+  assert.equal(result.manifest.targets.broken?.error, 'injected provisioning failure');
+  assert.ok(existsSync(join(outDir, 'report.html')));
+});
+
+test('an interrupted run writes what it measured, marked incomplete, and removes its work directory', async (t) => {
+  const controller = new AbortController();
+  const scenario = `
+name: slow
+targets: [{ name: f, type: fake, settings: { sendDelayMs: 2 } }]
+workload: { type: pubsub, operations: 20, messages: 50 }
+warmup: { operations: 0 }
+`;
+  let trials = 0;
+  const run = tinyRun(t, scenario, {
+    signal: controller.signal,
+    onEvent: (event) => {
+      if (event.type === 'trial-progress' && event.progress.done >= 150 && trials++ === 0) controller.abort('SIGINT');
+    },
+  });
+  const { result, outDir } = await run;
+  assert.equal(result.status, 'incomplete');
+  assert.match(result.reason!, /interrupted \(SIGINT\)/);
+  const [entry] = result.cases;
+  assert.equal(entry?.status, 'incomplete');
+  assert.ok((entry?.summary?.opSeconds?.count ?? 0) >= 2, 'completed operations are kept');
+  assert.ok((entry?.summary?.opSeconds?.count ?? 0) < 20);
+  const written = await readResultFile(join(outDir, 'result.json'));
+  assert.equal(written.status, 'incomplete');
+  assert.ok(existsSync(join(outDir, 'report.html')));
+  assert.equal(existsSync(join(outDir, 'work')), false, 'broker data is removed');
+});
+
+test('result.json honours the contract and carries what is needed to rerun', async (t) => {
+  const { outDir } = await tinyRun(t);
+  const raw = JSON.parse(await readFile(join(outDir, 'result.json'), 'utf8'));
+  assert.equal(resultFileSchema.safeParse(raw).success, true);
+  assert.equal(raw.schemaVersion, 1);
+  assert.equal(raw.status, 'passed');
+  const { manifest } = raw;
+  assert.match(manifest.tool.gitSha, /^([0-9a-f]{40}|unknown)$/);
+  assert.match(manifest.scenario.sha256, /^[0-9a-f]{64}$/);
+  assert.match(manifest.scenario.text, /name: tiny/);
+  assert.match(manifest.configHash, /^[0-9a-f]{64}$/);
+  assert.ok(manifest.machine.cores > 0 && manifest.machine.memoryBytes > 0);
+  assert.equal(manifest.seed, 7);
+  assert.equal(manifest.command, 'npx mqbench run tiny.yaml');
+  assert.equal(manifest.targets['rocksmq-sync'].driver.durability.fsync, 'every write batch');
+  for (const entry of raw.cases) {
+    const { summary } = entry;
+    assert.equal(entry.status, 'passed');
+    for (const key of ['p50', 'p90', 'p99', 'p999', 'max', 'count']) {
+      assert.equal(typeof summary.publishLatencyMs[key], 'number');
+      assert.equal(typeof summary.e2eLatencyMs[key], 'number');
+    }
+    assert.ok(summary.opSeconds.mean > 0 && summary.opSeconds.p50 > 0 && summary.opSeconds.p99 >= summary.opSeconds.p50);
+    assert.ok(summary.throughput.messagesPerSec > 0 && summary.throughput.megabytesPerSec > 0);
+    assert.equal(summary.cpuSeconds.broker, null, 'embedded: broker CPU is inside the client figure');
+    assert.ok(summary.cpuSeconds.client > 0);
+    assert.ok(summary.peakRssBytes.client > 0);
+    assert.ok(summary.storageBytes > 0);
+    assert.deepEqual(Object.keys(summary.delivery).sort(), ['acknowledged', 'corrupt', 'delivered', 'duplicated', 'lost', 'outOfOrder', 'published']);
+    const [trial] = entry.trials;
+    assert.equal(typeof trial.measured.histograms.e2eLatencyUs, 'string');
+    assert.ok(trial.measured.series.deliveredMessages.length > 0);
+    assert.ok(trial.resources.series.t.length > 0);
+  }
+});

@@ -1,0 +1,105 @@
+/**
+ * Test helper: an in-memory target with fault injection (drop, corrupt, duplicate, reorder, failing sends, failing
+ * start), to test the harness's verification and error handling in isolation. Never used for a benchmark figure.
+ */
+import { z } from 'zod';
+import type { LogConsumer, LogDriver } from '../targets/driver.js';
+import { registerTarget } from '../targets/registry.js';
+import type { TargetDefinition } from '../targets/target.js';
+
+const faultsSchema = z
+  .object({
+    dropEvery: z.number().int().min(0).default(0),
+    corruptEvery: z.number().int().min(0).default(0),
+    duplicateEvery: z.number().int().min(0).default(0),
+    swapEvery: z.number().int().min(0).default(0),
+    failSendAt: z.number().int().min(0).default(0),
+    failProvision: z.boolean().default(false),
+    sendDelayMs: z.number().min(0).default(0),
+  })
+  .strict();
+
+type Faults = z.output<typeof faultsSchema>;
+
+class FakeDriver implements LogDriver {
+  private readonly topics = new Map<string, Set<(payload: Uint8Array) => void>>();
+  private sent = 0;
+  private readonly held = new Map<string, Uint8Array>();
+
+  constructor(private readonly faults: Faults) {}
+
+  async describe() {
+    return { broker: { name: 'fake', version: '0' }, client: { name: 'fake', version: '0' }, durability: {}, settings: {}, notes: ['test fake'] };
+  }
+  async createTopic(topic: string) {
+    this.topics.set(topic, new Set());
+  }
+  async deleteTopic(topic: string) {
+    this.topics.delete(topic);
+  }
+  async producer(topic: string) {
+    return {
+      send: async (payload: Uint8Array) => {
+        this.sent += 1;
+        const n = this.sent;
+        if (this.faults.failSendAt && n === this.faults.failSendAt) throw new Error('injected send failure');
+        if (this.faults.sendDelayMs) await new Promise((resolve) => setTimeout(resolve, this.faults.sendDelayMs));
+        const copy = Uint8Array.from(payload);
+        const every = (k: number) => k > 0 && n % k === 0;
+        if (every(this.faults.corruptEvery)) copy[copy.length - 1] = (copy[copy.length - 1]! + 1) % 256;
+        if (!every(this.faults.dropEvery)) this.deliver(topic, copy, every(this.faults.swapEvery));
+        if (every(this.faults.duplicateEvery)) this.deliver(topic, copy, false);
+        return String(n);
+      },
+      close: async () => undefined,
+    };
+  }
+  async consumer(topic: string, options: { onMessage(payload: Uint8Array): void }): Promise<LogConsumer> {
+    const listeners = this.topics.get(topic)!;
+    listeners.add(options.onMessage);
+    return { close: async () => void listeners.delete(options.onMessage) };
+  }
+  async close() {}
+
+  /** Delivers `payload`; a held message is delivered after the next one (or after 20 ms), i.e. out of order. */
+  private deliver(topic: string, payload: Uint8Array, hold: boolean): void {
+    const listeners = this.topics.get(topic) ?? new Set();
+    const release = () => {
+      const held = this.held.get(topic);
+      this.held.delete(topic);
+      if (held) for (const listener of listeners) listener(held);
+    };
+    if (hold && !this.held.has(topic)) {
+      this.held.set(topic, payload);
+      setTimeout(release, 20);
+      return;
+    }
+    setImmediate(() => {
+      for (const listener of listeners) listener(payload);
+      release();
+    });
+  }
+}
+
+/** The fake target type "fake" (embedded). */
+export const fakeTarget: TargetDefinition<Faults> = {
+  type: 'fake',
+  title: 'in-memory fake with fault injection (tests only)',
+  kind: 'embedded',
+  settingsSchema: faultsSchema,
+  async availability() {
+    return [{ provider: 'embedded', available: true, detail: 'in memory' }];
+  },
+  async provision(_provider, context) {
+    if ((context.settings as Faults).failProvision) throw new Error('injected provisioning failure');
+    return { provider: 'embedded', endpoint: {}, storage: { kind: 'none', reason: 'in memory' }, info: {}, stop: async () => undefined };
+  },
+  async connect(_endpoint, settings) {
+    return new FakeDriver(settings);
+  },
+};
+
+/** Registers the fake target for the duration of a test file. */
+export function useFakeTarget(): () => void {
+  return registerTarget(fakeTarget);
+}
