@@ -103,6 +103,7 @@ export class ResourceSampler {
   async stop(): Promise<ResourceUsage> {
     clearInterval(this.timer);
     await this.sampling;
+    await this.sampleOnce();
     const [client, broker] = await Promise.all([this.client.finish(), this.broker?.finish()]);
     return broker ? { broker, client, series: this.series } : { client, series: this.series };
   }

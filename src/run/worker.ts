@@ -80,7 +80,7 @@ export class LocalWorker implements Worker {
         after,
       };
     }
-    if (driver) await this.cleanup(driver, command.cleanup ? createdTopics : []);
+    if (driver) await this.cleanup(driver, command.cleanup, createdTopics);
     record.endedAt = new Date().toISOString();
     return record;
   }
@@ -152,8 +152,12 @@ export class LocalWorker implements Worker {
     }
   }
 
-  private async cleanup(driver: LogDriver, topics: string[]): Promise<void> {
-    for (const topic of topics) {
+  private async cleanup(driver: LogDriver, cleanup: boolean, topics: string[]): Promise<void> {
+    if (cleanup && driver.discard) {
+      await withTimeout(driver.discard(), CLEANUP_TIMEOUT_MS, 'discarding the trial store').catch(() => undefined);
+      return;
+    }
+    for (const topic of cleanup ? topics : []) {
       await withTimeout(driver.deleteTopic(topic), CLEANUP_TIMEOUT_MS, `deleting topic ${topic}`).catch(() => undefined);
     }
     await withTimeout(driver.close(), CLEANUP_TIMEOUT_MS, 'closing the driver').catch(() => undefined);

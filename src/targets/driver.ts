@@ -55,4 +55,9 @@ export interface LogDriver {
   producer(topic: string): Promise<LogProducer>;
   consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer>;
   close(): Promise<void>;
+  /**
+   * Optional: closes the connection and deletes everything it stored (an embedded store opened for one trial).
+   * Used for cleanup instead of deleting topics one by one, which in LevelDB only writes tombstones.
+   */
+  discard?(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 /** LogDriver over the in-process RocksMQ-style engine: one engine per trial, in the trial's directory. */
+import { rm } from 'node:fs/promises';
 import { RocksMQ } from '../../engines/rocksmq/index.js';
 import { packageVersion } from '../../util/package-version.js';
 import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer } from '../driver.js';
@@ -20,7 +21,7 @@ export async function connectRocksmq(directory: string, settings: RocksmqSetting
     maxFileSize: settings.maxFileSize,
     cacheSize: settings.cacheSize,
   });
-  return new RocksmqDriver(engine, settings.consumeBatch);
+  return new RocksmqDriver(engine, settings.consumeBatch, directory);
 }
 
 class RocksmqDriver implements LogDriver {
@@ -29,6 +30,7 @@ class RocksmqDriver implements LogDriver {
   constructor(
     private readonly engine: RocksMQ,
     private readonly consumeBatch: number,
+    private readonly directory: string,
   ) {}
 
   async describe(): Promise<DriverDescription> {
@@ -96,6 +98,11 @@ class RocksmqDriver implements LogDriver {
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((consumer) => consumer.close()));
     await this.engine.close();
+  }
+
+  async discard(): Promise<void> {
+    await this.close();
+    await rm(this.directory, { recursive: true, force: true });
   }
 
   private async consumeLoop(topic: string, options: ConsumerOptions, signal: AbortSignal): Promise<void> {
