@@ -37,8 +37,17 @@ export async function runCommand(scenarioPath: string, options: RunCommandOption
     process.stderr.write(`\n${signal}: stopping; writing what was measured so far (press Ctrl-C again to force)\n`);
     controller.abort(signal);
   };
+  // A crash inside the harness (an exception nothing caught) stops the run the same way: what was measured is written.
+  let crash: Error | undefined;
+  const onCrash = (error: unknown) => {
+    crash ??= error instanceof Error ? error : new Error(String(error));
+    process.stderr.write(`\nmqbench: internal error: ${crash.message}; stopping and writing what was measured\n`);
+    controller.abort(`crash: ${crash.message}`);
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
   const progress = options.progress === false ? { listener: () => undefined, stop: () => undefined } : progressReporter();
   let result: ResultFile;
   try {
@@ -53,9 +62,12 @@ export async function runCommand(scenarioPath: string, options: RunCommandOption
     progress.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
   }
   process.stdout.write(`${renderSummaryTable(result)}\n\nstatus: ${result.status}${result.reason ? ` (${result.reason})` : ''}\n`);
   process.stdout.write(`result: ${join(outDir, 'result.json')}\nreport: ${join(outDir, 'report.html')}\n`);
+  if (crash) return ExitCode.failure;
   if (controller.signal.aborted) return ExitCode.interrupted;
   return result.status === 'passed' ? ExitCode.ok : ExitCode.failure;
 }

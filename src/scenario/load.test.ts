@@ -173,3 +173,10 @@ test('a missing file is reported with its name', async () => {
     return true;
   });
 });
+
+test('the committed scenario.schema.json matches the schema the code generates', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const { scenarioJsonSchema } = await import('./schema.js');
+  const committed = JSON.parse(await readFile('scenario.schema.json', 'utf8'));
+  assert.deepEqual(committed, JSON.parse(JSON.stringify(scenarioJsonSchema())), 'regenerate with: npx mqbench schema -o scenario.schema.json');
+});
