@@ -1,10 +1,23 @@
 /** The mqbench command line: argument parsing only; each command calls a library function. */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, formatIssues, InputError } from '../util/errors.js';
 import { toolInfo } from '../results/manifest.js';
 import { reportCommand, runCommand, schemaCommand, targetsCommand, validateCommand } from './commands.js';
 
 const PROVIDERS = ['auto', 'docker', 'local', 'external'];
+
+/** Imports the modules listed in MQBENCH_PLUGINS (comma-separated paths); each may register target types. */
+async function loadPlugins(list: string | undefined): Promise<void> {
+  for (const path of (list ?? '').split(',').map((item) => item.trim()).filter(Boolean)) {
+    try {
+      await import(pathToFileURL(resolve(path)).href);
+    } catch (error) {
+      throw new InputError([{ source: 'MQBENCH_PLUGINS', path, message: `cannot load plugin: ${(error as Error).message}` }]);
+    }
+  }
+}
 
 function positiveInt(value: string): number {
   const parsed = Number(value);
@@ -77,6 +90,7 @@ export function buildProgram(exit: (code: number) => void): Command {
 export async function main(argv: string[]): Promise<number> {
   let code: number = ExitCode.ok;
   try {
+    await loadPlugins(process.env.MQBENCH_PLUGINS);
     await buildProgram((result) => (code = result)).parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -2,31 +2,25 @@
 import { z } from 'zod';
 import { parseDuration, parseSize } from '../util/units.js';
 
-/** A byte size written as a number or a string with a unit ("64KiB", "5MB"); parsed to bytes. */
-export const sizeField = z
-  .union([z.number(), z.string()])
-  .transform((value, ctx) => {
+/** A number or string field converted by `parse`; a thrown error becomes a validation issue with its message. */
+function parsedField<T>(parse: (value: string | number) => T) {
+  return z.union([z.number(), z.string()]).transform((value, ctx) => {
     try {
-      return parseSize(value);
+      return parse(value);
     } catch (error) {
       ctx.addIssue({ code: 'custom', message: (error as Error).message });
       return z.NEVER;
     }
-  })
-  .describe('bytes: a number, or a string with a unit such as "1KiB", "64KiB", "5MiB" (KiB = 1024, KB = 1000)');
+  });
+}
+
+/** A byte size written as a number or a string with a unit ("64KiB", "5MB"); parsed to bytes. */
+export const sizeField = parsedField(parseSize).describe(
+  'bytes: a number, or a string with a unit such as "1KiB", "64KiB", "5MiB" (KiB = 1024, KB = 1000)',
+);
 
 /** A duration written as milliseconds or a string with a unit ("200ms", "5s", "2m"); parsed to milliseconds. */
-export const durationField = z
-  .union([z.number(), z.string()])
-  .transform((value, ctx) => {
-    try {
-      return parseDuration(value);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      return z.NEVER;
-    }
-  })
-  .describe('milliseconds, or a string with a unit such as "200ms", "5s", "2m"');
+export const durationField = parsedField(parseDuration).describe('milliseconds, or a string with a unit such as "200ms", "5s", "2m"');
 
 /** Names of scenarios and targets: they become parts of file and topic names. */
 export const nameField = z

@@ -16,6 +16,8 @@ const faultsSchema = z
     failSendAt: z.number().int().min(0).default(0),
     failProvision: z.boolean().default(false),
     sendDelayMs: z.number().min(0).default(0),
+    /** Throws an uncaught exception (outside any promise) at this send: a crash of the harness process. */
+    crashAt: z.number().int().min(0).default(0),
   })
   .strict();
 
@@ -43,6 +45,11 @@ class FakeDriver implements LogDriver {
         this.sent += 1;
         const n = this.sent;
         if (this.faults.failSendAt && n === this.faults.failSendAt) throw new Error('injected send failure');
+        if (this.faults.crashAt && n === this.faults.crashAt) {
+          setImmediate(() => {
+            throw new Error('injected crash');
+          });
+        }
         if (this.faults.sendDelayMs) await new Promise((resolve) => setTimeout(resolve, this.faults.sendDelayMs));
         const copy = Uint8Array.from(payload);
         const every = (k: number) => k > 0 && n % k === 0;

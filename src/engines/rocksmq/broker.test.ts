@@ -215,3 +215,18 @@ test('sync writes and properties round-trip', async (t) => {
   assert.deepEqual(message?.properties, { key: 'value' });
   assert.equal(engine.options.sync, true);
 });
+
+test('the tail cache has one memory budget across topics and never serves deleted or foreign messages', async (t) => {
+  const engine = await RocksMQ.open(await tempDir(t), { tailCacheBytes: 10 });
+  t.after(() => engine.close());
+  for (const topic of ['a', 'b', 'c']) {
+    await engine.createTopic(topic);
+    await engine.produce(topic, ['11111', '22222', '33333'].map((value) => text(`${topic}${value}`)));
+  }
+  const internals = engine as unknown as { tailBytesTotal: number };
+  assert.ok(internals.tailBytesTotal <= 10, `cached ${internals.tailBytesTotal} bytes`);
+  for (const topic of ['a', 'b', 'c']) {
+    await engine.subscribe(topic, 'g');
+    assert.deepEqual(await drain(engine, topic, 'g'), ['11111', '22222', '33333'].map((value) => `${topic}${value}`));
+  }
+});

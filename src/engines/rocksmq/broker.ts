@@ -51,6 +51,9 @@ export class RocksMQ {
   private readonly topics = new Map<string, TopicState>();
   private readonly locks = new KeyedMutex();
   private readonly dirtyTopics = new Set<string>();
+  /** Topics with cached tails, least recently written first (re-inserted on every write). */
+  private readonly tailOrder = new Map<string, TopicState>();
+  private tailBytesTotal = 0;
   private ackTimer: NodeJS.Timeout | undefined;
   private retentionTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -107,6 +110,7 @@ export class RocksMQ {
       await this.meta.clear({ gte: metaKey.topicPrefix(topic), lt: `${metaKey.topicPrefix(topic)}\uffff` });
       await this.meta.clear({ gte: metaKey.groupPrefix(topic), lt: `${metaKey.groupPrefix(topic)}\uffff` });
       const state = this.topics.get(topic);
+      if (state) this.dropTail(topic, state);
       this.topics.delete(topic);
       this.dirtyTopics.delete(topic);
       state?.waiters.forEach((wake) => wake());
@@ -145,7 +149,7 @@ export class RocksMQ {
       state.nextId = id;
       state.openPageBytes = openPageBytes;
       state.pages.push(...closedPages);
-      this.appendTail(state, stored);
+      this.appendTail(topic, state, stored);
       for (const wake of state.waiters) wake();
       state.waiters.clear();
       return ids;
@@ -299,7 +303,9 @@ export class RocksMQ {
         state.pages.splice(0, pages.length);
         const keep = state.tail.findIndex((message) => message.id > last.endId);
         const dropped = keep === -1 ? state.tail : state.tail.slice(0, keep);
-        state.tailBytes -= dropped.reduce((sum, message) => sum + message.payload.byteLength, 0);
+        const droppedBytes = dropped.reduce((sum, message) => sum + message.payload.byteLength, 0);
+        state.tailBytes -= droppedBytes;
+        this.tailBytesTotal -= droppedBytes;
         state.tail = keep === -1 ? [] : state.tail.slice(keep);
         removed.pages += pages.length;
         removed.bytes += pages.reduce((sum, page) => sum + page.bytes, 0);
@@ -319,18 +325,37 @@ export class RocksMQ {
     await this.db.close();
   }
 
-  /** Appends freshly written messages to the in-memory tail, evicting the oldest beyond tailCacheBytes. */
-  private appendTail(state: TopicState, stored: StoredMessage[]): void {
+  /**
+   * Appends freshly written messages to the topic's in-memory tail. The cache has one byte budget for all topics:
+   * past it, the least recently written topics lose their tails first, then the oldest messages of this one.
+   */
+  private appendTail(topic: string, state: TopicState, stored: StoredMessage[]): void {
     for (const message of stored) {
       state.tail.push(message);
       state.tailBytes += message.payload.byteLength;
+      this.tailBytesTotal += message.payload.byteLength;
+    }
+    this.tailOrder.delete(topic);
+    this.tailOrder.set(topic, state);
+    for (const [other, otherState] of this.tailOrder) {
+      if (this.tailBytesTotal <= this.options.tailCacheBytes || other === topic) break;
+      this.dropTail(other, otherState);
     }
     let drop = 0;
-    while (state.tailBytes > this.options.tailCacheBytes && drop < state.tail.length) {
+    while (this.tailBytesTotal > this.options.tailCacheBytes && drop < state.tail.length) {
       state.tailBytes -= state.tail[drop]!.payload.byteLength;
+      this.tailBytesTotal -= state.tail[drop]!.payload.byteLength;
       drop += 1;
     }
     if (drop > 0) state.tail.splice(0, drop);
+  }
+
+  /** Forgets a topic's cached tail. */
+  private dropTail(topic: string, state: TopicState): void {
+    this.tailBytesTotal -= state.tailBytes;
+    state.tail = [];
+    state.tailBytes = 0;
+    this.tailOrder.delete(topic);
   }
 
   /** Messages from `from` on, when they are all in the tail cache; undefined when LevelDB must be read. */

@@ -16,7 +16,7 @@ export interface RocksMQOptions {
   retentionIntervalMs?: number;
   /** Acks are kept in memory at most this long before their group positions are persisted. */
   ackFlushIntervalMs?: number;
-  /** Bytes of the most recent messages per topic kept in memory, so consumers at the tail do not read LevelDB. */
+  /** Bytes of recent messages kept in memory (one budget for all topics), so consumers at the tail skip LevelDB. */
   tailCacheBytes?: number;
   /** LevelDB memtable size. */
   writeBufferSize?: number;

@@ -15,7 +15,7 @@ export const rocksmqSettingsSchema = z
       .default(engine.retentionMaxBytes)
       .describe('delete the oldest acked pages while acked pages hold more than this; -1 = unlimited'),
     ackFlushInterval: durationField.default(engine.ackFlushIntervalMs).describe('longest time an ack stays in memory before it is persisted'),
-    tailCacheBytes: sizeField.default(engine.tailCacheBytes).describe('recent messages per topic kept in memory for consumers at the tail'),
+    tailCacheBytes: sizeField.default(engine.tailCacheBytes).describe('recent messages kept in memory (one budget for all topics) for consumers at the tail'),
     writeBufferSize: sizeField.default(engine.writeBufferSize).describe('LevelDB memtable size'),
     maxFileSize: sizeField.default(engine.maxFileSize).describe('LevelDB table file size'),
     cacheSize: sizeField.default(engine.cacheSize).describe('LevelDB block cache size'),
