@@ -9,4 +9,6 @@ process.stdout.on('error', (error) => {
   throw error;
 });
 const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv);
+const code = await main(process.argv);
+// Exit now: a broker client library's stray timer or socket must not keep a finished command alive.
+process.exit(code);

@@ -1,24 +1,38 @@
 #!/usr/bin/env bash
-# mqbench's install command: everything the tests and the main job need, idempotently.
-#  - npm packages (from package-lock.json)
-#  - Debian's chromium, for the report test in a headless browser (needs root and apt-get; else prints what to do)
+# mqbench's install command: everything the tests and benchmarks need, idempotently.
+#  - Debian packages (root + apt-get only; otherwise it says what is missing): a C/C++ toolchain, libssl and zlib
+#    headers (to build @confluentinc/kafka-javascript's bundled librdkafka offline), Chromium (report test)
+#  - npm packages from package-lock.json, with CKJS_LINKING=dynamic so librdkafka is built here, not downloaded
+#  - the brokers the local provider runs (nats-server, Kafka jars), into ~/.cache/mqbench: `mqbench install`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "== npm packages"
-if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
-
-echo "== chromium (report test)"
-if [ -n "${MQBENCH_CHROMIUM:-}" ] && [ -x "${MQBENCH_CHROMIUM}" ]; then
-  echo "using MQBENCH_CHROMIUM=${MQBENCH_CHROMIUM}"
-elif command -v chromium >/dev/null 2>&1; then
-  echo "found $(command -v chromium)"
+missing=()
+command -v chromium >/dev/null 2>&1 || [ -x "${MQBENCH_CHROMIUM:-/nonexistent}" ] || missing+=(chromium)
+command -v g++ >/dev/null 2>&1 || missing+=(g++)
+command -v make >/dev/null 2>&1 || missing+=(make)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+[ -f /usr/include/openssl/ssl.h ] || missing+=(libssl-dev)
+[ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+echo "== Debian packages"
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "all present"
 elif [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing: ${missing[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
-  echo "installed $(command -v chromium)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
-  echo "chromium is missing: install Debian's chromium (apt-get install chromium) or set MQBENCH_CHROMIUM to a Chromium binary" >&2
+  echo "missing: ${missing[*]} — install them (e.g. sudo apt-get install ${missing[*]}) and run this again" >&2
   exit 1
 fi
+
+echo "== npm packages"
+export CKJS_LINKING=dynamic
+if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+
+echo "== brokers for the local provider"
+command -v go >/dev/null 2>&1 || { echo "go is missing: nats-server is built with go install" >&2; exit 1; }
+command -v java >/dev/null 2>&1 || { echo "java is missing: Kafka needs a Java 17+ runtime" >&2; exit 1; }
+command -v mvn >/dev/null 2>&1 || { echo "mvn is missing: Kafka's jars are resolved with Maven" >&2; exit 1; }
+node bin/mqbench.js install
 echo "== setup done"

@@ -11,7 +11,7 @@ import { loadScenario, type LoadOptions } from '../scenario/load.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
 import { dockerEngine } from '../provision/docker-engine.js';
 import { targetDefinitions } from '../targets/registry.js';
-import { ExitCode } from '../util/errors.js';
+import { ExitCode, InputError } from '../util/errors.js';
 import { progressReporter } from './progress.js';
 
 /** Options of `mqbench run`. */
@@ -115,6 +115,28 @@ export async function targetsCommand(): Promise<number> {
   }
   process.stdout.write(`${alignTable(rows, 4)}\n\ndocker: ${docker.detail}\n`);
   return ExitCode.ok;
+}
+
+/** `mqbench install [targets...]`: installs what the local provider needs (default: every installable target). */
+export async function installCommand(names: string[]): Promise<number> {
+  const installable = targetDefinitions().filter((definition) => definition.installer);
+  const unknown = names.filter((name) => !installable.some((definition) => definition.type === name));
+  if (unknown.length > 0) {
+    throw new InputError([
+      { source: 'mqbench install', path: unknown.join(', '), message: `not installable; installable targets: ${installable.map((definition) => definition.type).join(', ')}` },
+    ]);
+  }
+  const chosen = names.length === 0 ? installable : installable.filter((definition) => names.includes(definition.type));
+  let failed = 0;
+  for (const definition of chosen) {
+    try {
+      await definition.installer!.install((line) => process.stdout.write(`${line}\n`));
+    } catch (error) {
+      failed += 1;
+      process.stderr.write(`mqbench: installing ${definition.installer!.component} failed: ${(error as Error).message}\n`);
+    }
+  }
+  return failed === 0 ? ExitCode.ok : ExitCode.failure;
 }
 
 /** A compact UTC timestamp for directory names, e.g. 20261121T101502Z. */

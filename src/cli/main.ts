@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, formatIssues, InputError } from '../util/errors.js';
 import { toolInfo } from '../results/manifest.js';
-import { reportCommand, runCommand, schemaCommand, targetsCommand, validateCommand } from './commands.js';
+import { installCommand, reportCommand, runCommand, schemaCommand, targetsCommand, validateCommand } from './commands.js';
 
 const PROVIDERS = ['auto', 'docker', 'local', 'external'];
 
@@ -77,6 +77,12 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .description('print the JSON Schema of scenario files (for editors)')
     .action(async (options: { output?: string }) => exit(await schemaCommand(options.output)));
+
+  program
+    .command('install')
+    .argument('[targets...]', 'target types to install (default: all that need installing)')
+    .description('install the brokers the local provider runs, into the cache (idempotent)')
+    .action(async (names: string[]) => exit(await installCommand(names)));
 
   program
     .command('targets')

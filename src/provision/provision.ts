@@ -37,7 +37,7 @@ export async function provisionTarget(
     await mkdir(dirs.dir, { recursive: true });
     await mkdir(dirs.logDir, { recursive: true });
     const instance = await definition.provision(provider, { name: target.name, ...dirs, settings: target.settings, signal });
-    emit({ type: 'provision-end', target: target.name, ok: true });
+    emit({ type: 'provision-end', target: target.name, ok: true, info: instance.info });
     return { ok: true, provider, instance };
   } catch (error) {
     const message = errorMessage(error);

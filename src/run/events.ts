@@ -7,7 +7,7 @@ import type { Progress } from '../workloads/workload.js';
 export type RunEvent =
   | { type: 'run-start'; scenario: string; outDir: string; cases: number; trials: number }
   | { type: 'provision-start'; target: string; provider: string }
-  | { type: 'provision-end'; target: string; ok: boolean; error?: string }
+  | { type: 'provision-end'; target: string; ok: boolean; error?: string; info?: Record<string, unknown> }
   | { type: 'trial-start'; caseId: string; label: string; target: string; trial: number; trials: number }
   | { type: 'trial-progress'; caseId: string; trial: number; progress: Progress }
   | { type: 'trial-end'; caseId: string; trial: number; record: TrialRecord }

@@ -78,6 +78,12 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
             continue;
           }
           manifestTarget.instance = target.instance.info;
+          const failure = target.instance.failure?.();
+          if (failure) {
+            markErrored(entry, failure);
+            emit({ type: 'case-end', caseId: entry.id, status: entry.status });
+            continue;
+          }
           sequence += 1;
           emit({ type: 'trial-start', caseId: planned.id, label: planned.label, target: planned.target.name, trial, trials });
           const record = await worker.runTrial(
@@ -100,6 +106,11 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
             signal,
           );
           manifestTarget.driver ??= record.driver;
+          const brokerFailure = target.instance.failure?.();
+          if (brokerFailure && record.status !== 'incomplete') {
+            record.status = 'errored';
+            record.error = record.error ? `${record.error} (${brokerFailure})` : brokerFailure;
+          }
           entry.trials.push(record);
           entry.failures.push(...record.failures);
           entry.error ??= record.error;

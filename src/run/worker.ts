@@ -4,7 +4,8 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { PhaseRecorder } from '../metrics/recorder.js';
-import { ProcessTreeProbe, SelfProbe } from '../metrics/resources.js';
+import { DockerContainerProbe, dockerStats } from '../metrics/docker-stats.js';
+import { ProcessTreeProbe, SelfProbe, type ResourceProbe } from '../metrics/resources.js';
 import { ResourceSampler } from '../metrics/sampler.js';
 import type { StorageReading } from '../metrics/storage.js';
 import type { EventLoopDelay, TrialRecord, TrialResources } from '../results/trial.js';
@@ -93,10 +94,7 @@ export class LocalWorker implements Worker {
     onProgress: (progress: Progress) => void,
     signal: AbortSignal,
   ): Promise<void> {
-    const sampler = new ResourceSampler(
-      { client: new SelfProbe(), broker: command.broker ? new ProcessTreeProbe(command.broker.pid) : undefined },
-      command.samplingIntervalMs,
-    );
+    const sampler = new ResourceSampler({ client: new SelfProbe(), broker: brokerProbe(command.broker) }, command.samplingIntervalMs);
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     let current: { phase: 'warmup' | 'measured'; recorder: PhaseRecorder } | undefined;
     let baselineRss = 0;
@@ -158,10 +156,18 @@ export class LocalWorker implements Worker {
       return;
     }
     for (const topic of cleanup ? topics : []) {
-      await withTimeout(driver.deleteTopic(topic), CLEANUP_TIMEOUT_MS, `deleting topic ${topic}`).catch(() => undefined);
+      // One failed deletion (a broker gone) ends the cleanup rather than waiting out every topic.
+      const deleted = await withTimeout(driver.deleteTopic(topic), CLEANUP_TIMEOUT_MS, `deleting topic ${topic}`).then(() => true, () => false);
+      if (!deleted) break;
     }
     await withTimeout(driver.close(), CLEANUP_TIMEOUT_MS, 'closing the driver').catch(() => undefined);
   }
+}
+
+function brokerProbe(spec: BrokerProcessSpec | undefined): ResourceProbe | undefined {
+  if (!spec) return undefined;
+  if (spec.kind === 'process-tree') return new ProcessTreeProbe(spec.pid);
+  return new DockerContainerProbe(spec.id, dockerStats);
 }
 
 function summarizeLoopDelay(histogram: ReturnType<typeof monitorEventLoopDelay>): EventLoopDelay {

@@ -25,9 +25,10 @@ test('the shipped scenarios load', async () => {
   assert.ok(quick.cases.every((planned) => planned.target.type === 'rocksmq'));
   const milvus = await loadScenario('scenarios/milvus-pubsub.yaml', { env: {} });
   assert.deepEqual(
-    milvus.cases.map((planned) => planned.label),
+    [...new Set(milvus.cases.map((planned) => planned.label))],
     ['5MiB×100 window', '1MiB×500 window', '64KiB×10000 window', '1KiB×50000 window'],
   );
+  assert.deepEqual(milvus.targets.map((target) => target.name), ['nats', 'rocksmq', 'kafka']);
   assert.ok(milvus.cases.every((planned) => planned.params.type === 'pubsub' && planned.params.operations === 50));
   assert.equal(milvus.file.warmup.operations, 1);
 });

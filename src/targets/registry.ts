@@ -1,8 +1,10 @@
 /** Every target type mqbench knows, by name. Drivers are imported only when a target is connected. */
+import { kafkaTarget } from './kafka/target.js';
+import { natsTarget } from './nats/target.js';
 import { rocksmqTarget } from './rocksmq/target.js';
 import type { TargetDefinition } from './target.js';
 
-const definitions: TargetDefinition<any>[] = [rocksmqTarget];
+const definitions: TargetDefinition<any>[] = [rocksmqTarget, natsTarget, kafkaTarget];
 
 /** The target types, in display order. */
 export function targetDefinitions(): readonly TargetDefinition<unknown>[] {

@@ -1,6 +1,7 @@
 /** The target seam: a target type's settings, how each provider runs it, and how a worker connects to it. */
 import type { z } from 'zod';
 import type { ProviderChoice } from '../scenario/schema.js';
+import type { Installer } from '../install/installer.js';
 import type { LogDriver } from './driver.js';
 
 /** Concrete ways of running a target: in the harness process, a container, a local process, or an external endpoint. */
@@ -18,7 +19,7 @@ export interface Availability {
 export type StorageSpec = { kind: 'directories'; paths: string[] } | { kind: 'none'; reason: string };
 
 /** How the broker's CPU and memory are sampled (serialisable). Absent for embedded targets: the worker is the broker. */
-export type BrokerProcessSpec = { kind: 'process-tree'; pid: number; label: string };
+export type BrokerProcessSpec = { kind: 'process-tree'; pid: number; label: string } | { kind: 'docker-container'; id: string; label: string };
 
 /** A provisioned target: serialisable connection details plus what it takes to stop it. */
 export interface TargetInstance {
@@ -31,6 +32,8 @@ export interface TargetInstance {
   info: Record<string, unknown>;
   /** Stops whatever was started and removes what was created; idempotent. */
   stop(): Promise<void>;
+  /** Why the broker is no longer usable (e.g. its process exited), or undefined while it is. */
+  failure?(): string | undefined;
 }
 
 /** What a provisioner gets. */
@@ -57,6 +60,8 @@ export interface TargetDefinition<Settings = unknown> {
   /** Embedded targets run inside the worker process (their CPU and memory are reported as broker+client). */
   kind: 'embedded' | 'server';
   settingsSchema: z.ZodType<Settings>;
+  /** What the local provider needs installed (absent for embedded targets). */
+  installer?: Installer;
   /** Whether each provider can run this target here. */
   availability(): Promise<Availability[]>;
   /** Starts (or locates) the target with the chosen provider. */

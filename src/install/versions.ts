@@ -1,0 +1,15 @@
+/** Pinned versions of the brokers mqbench installs for the local provider (and the matching container images). */
+export const VERSIONS = {
+  /** nats-server, built with `go install github.com/nats-io/nats-server/v2@<version>`. */
+  natsServer: 'v2.15.2',
+  /** Apache Kafka (KRaft), from Maven Central jars (org.apache.kafka:kafka_2.13). 4.4.0's kafka-tools-api is missing from Central. */
+  kafka: '4.3.1',
+  /** Log4j 2 for Kafka's server logging (Kafka 4.x uses slf4j 1.7 → log4j-slf4j-impl). */
+  log4j: '2.24.3',
+} as const;
+
+/** Container images with the same broker versions, for the docker provider and docker-compose.yml. */
+export const IMAGES = {
+  nats: `nats:${VERSIONS.natsServer.slice(1)}`,
+  kafka: `apache/kafka:${VERSIONS.kafka}`,
+} as const;

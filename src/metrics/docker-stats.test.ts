@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { cpuSecondsFromStats, DockerContainerProbe, memoryBytesFromStats } from './docker-stats.js';
+
+test('CPU seconds come from the cumulative total_usage in nanoseconds', () => {
+  assert.equal(cpuSecondsFromStats({ cpu_stats: { cpu_usage: { total_usage: 2_500_000_000 } } }), 2.5);
+  assert.equal(cpuSecondsFromStats({}), 0);
+});
+
+test('memory is usage minus reclaimable page cache, for cgroup v2 and v1', () => {
+  assert.equal(memoryBytesFromStats({ memory_stats: { usage: 1000, stats: { inactive_file: 300 } } }), 700);
+  assert.equal(memoryBytesFromStats({ memory_stats: { usage: 1000, stats: { total_inactive_file: 100 } } }), 900);
+  assert.equal(memoryBytesFromStats({ memory_stats: { usage: 1000, stats: { cache: 50 } } }), 950);
+  assert.equal(memoryBytesFromStats({ memory_stats: { usage: 10, stats: { inactive_file: 30 } } }), 0);
+});
+
+test('the container probe turns stats samples into readings, and a failing fetch into no reading', async () => {
+  let call = 0;
+  const probe = new DockerContainerProbe('abcdef0123456789', async () => {
+    call += 1;
+    if (call === 2) throw new Error('gone');
+    return { cpu_stats: { cpu_usage: { total_usage: call * 1e9 } }, memory_stats: { usage: 2048, stats: { inactive_file: 48 } } };
+  });
+  assert.deepEqual(await probe.read(), { cpuSeconds: 1, rssBytes: 2000 });
+  assert.equal(await probe.read(), undefined);
+  assert.equal(probe.label, 'container abcdef012345');
+});

@@ -1,0 +1,27 @@
+/** The small surface the Kafka driver needs from a client library; kafkajs and confluent each implement it. */
+import type { ConsumerOptions, LogConsumer, LogProducer, SettingValue } from '../driver.js';
+
+/** One connected Kafka client library. */
+export interface KafkaClient {
+  name: string;
+  version: string;
+  /** Client settings in force, for the manifest. */
+  settings: Record<string, SettingValue>;
+  createTopic(topic: string, partitions: number): Promise<void>;
+  deleteTopic(topic: string): Promise<void>;
+  producer(topic: string): Promise<LogProducer>;
+  consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer>;
+  close(): Promise<void>;
+}
+
+/** What the adapters are configured with. */
+export interface KafkaClientOptions {
+  brokers: string[];
+  fetchMaxBytes: number;
+  messageMaxBytes: number;
+}
+
+/** A Node Buffer view of `payload` without copying. */
+export function asBuffer(payload: Uint8Array): Buffer {
+  return Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+}

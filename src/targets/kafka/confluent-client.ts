@@ -1,0 +1,84 @@
+/**
+ * The @confluentinc/kafka-javascript adapter (librdkafka through its KafkaJS-compatible API): acks=all, no linger
+ * (each send is awaited, as the workload requires), consumer groups from the beginning with auto-committed offsets.
+ */
+import { createRequire } from 'node:module';
+import { packageVersion } from '../../util/package-version.js';
+import type { LogConsumer } from '../driver.js';
+import { asBuffer, type KafkaClient, type KafkaClientOptions } from './client.js';
+
+type ConfluentModule = typeof import('@confluentinc/kafka-javascript');
+
+/** Connects librdkafka to the brokers; fails with a clear message when the native module is not built. */
+export async function confluentClient(options: KafkaClientOptions): Promise<KafkaClient> {
+  let module: ConfluentModule;
+  try {
+    module = createRequire(import.meta.url)('@confluentinc/kafka-javascript') as ConfluentModule;
+  } catch (error) {
+    throw new Error(`@confluentinc/kafka-javascript is not usable (${(error as Error).message}); reinstall with CKJS_LINKING=dynamic npm install (npm run setup does this)`);
+  }
+  const { KafkaJS, librdkafkaVersion } = module;
+  const kafka = new KafkaJS.Kafka({ kafkaJS: { clientId: 'mqbench', brokers: options.brokers, logLevel: KafkaJS.logLevel.NOTHING } });
+  const admin = kafka.admin();
+  await admin.connect();
+  const open = new Set<{ disconnect(): Promise<void> }>();
+  return {
+    name: '@confluentinc/kafka-javascript (librdkafka)',
+    version: `${packageVersion('@confluentinc/kafka-javascript')} (librdkafka ${librdkafkaVersion})`,
+    settings: { acks: 'all (-1)', compression: 'none', 'linger.ms': 0, 'max.partition.fetch.bytes': options.fetchMaxBytes, autoCommit: true },
+    async createTopic(topic, partitions) {
+      await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
+    },
+    async deleteTopic(topic) {
+      await admin.deleteTopics({ topics: [topic] });
+    },
+    async producer(topic) {
+      const producer = kafka.producer({
+        kafkaJS: { acks: -1, compression: KafkaJS.CompressionTypes.None, allowAutoTopicCreation: false },
+        'linger.ms': 0,
+        'message.max.bytes': options.messageMaxBytes,
+      });
+      await producer.connect();
+      open.add(producer);
+      return {
+        async send(payload) {
+          const [metadata] = await producer.send({ topic, messages: [{ value: asBuffer(payload) }] });
+          return `${metadata?.partition}:${metadata?.baseOffset ?? metadata?.offset}`;
+        },
+        async close() {
+          open.delete(producer);
+          await producer.disconnect();
+        },
+      };
+    },
+    async consumer(topic, consumerOptions): Promise<LogConsumer> {
+      const consumer = kafka.consumer({
+        kafkaJS: { groupId: consumerOptions.group, fromBeginning: consumerOptions.from === 'earliest', autoCommit: true },
+        'max.partition.fetch.bytes': options.fetchMaxBytes,
+        'fetch.max.bytes': options.fetchMaxBytes * 4,
+        'fetch.wait.max.ms': 100,
+        'message.max.bytes': options.messageMaxBytes,
+      });
+      await consumer.connect();
+      open.add(consumer);
+      await consumer.subscribe({ topics: [topic] });
+      void consumer
+        .run({
+          eachMessage: async ({ message }) => {
+            if (message.value) consumerOptions.onMessage(message.value);
+          },
+        })
+        .catch((error: unknown) => consumerOptions.onError(error instanceof Error ? error : new Error(String(error))));
+      return {
+        async close() {
+          open.delete(consumer);
+          await consumer.disconnect();
+        },
+      };
+    },
+    async close() {
+      await Promise.allSettled([...open].map((client) => client.disconnect()));
+      await admin.disconnect();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/** LogDriver for Apache Kafka: one topic per test topic, acks=all, consumer groups from the earliest offset. */
+import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer } from '../driver.js';
+import type { KafkaClient } from './client.js';
+import type { KafkaSettings } from './settings.js';
+
+/** Connection details a Kafka instance hands to workers. */
+export interface KafkaEndpoint {
+  brokers: string;
+  /** Broker version when mqbench started it; undefined for external clusters. */
+  version?: string;
+  /** The broker flush policy mqbench configured; undefined for external clusters. */
+  fsyncEveryMessage?: boolean;
+}
+
+/** Connects the client library the settings choose. */
+export async function connectKafka(endpoint: KafkaEndpoint, settings: KafkaSettings): Promise<LogDriver> {
+  const options = { brokers: endpoint.brokers.split(','), fetchMaxBytes: settings.fetchMaxBytes, messageMaxBytes: settings.messageMaxBytes };
+  const client =
+    settings.client === 'confluent'
+      ? await (await import('./confluent-client.js')).confluentClient(options)
+      : await (await import('./kafkajs-client.js')).kafkajsClient(options);
+  return new KafkaDriver(client, endpoint, settings);
+}
+
+class KafkaDriver implements LogDriver {
+  constructor(
+    private readonly client: KafkaClient,
+    private readonly endpoint: KafkaEndpoint,
+    private readonly settings: KafkaSettings,
+  ) {}
+
+  async describe(): Promise<DriverDescription> {
+    const flush =
+      this.endpoint.fsyncEveryMessage === undefined
+        ? 'unknown (external cluster)'
+        : this.endpoint.fsyncEveryMessage
+          ? 'fsync every message (log.flush.interval.messages=1)'
+          : 'OS page cache (Kafka default: no forced flush)';
+    return {
+      broker: { name: 'Apache Kafka (KRaft)', version: this.endpoint.version ?? 'unknown' },
+      client: { name: this.client.name, version: this.client.version },
+      durability: { acks: 'all', flush, replicationFactor: 1, acknowledgedWhen: 'appended by the partition leader (the only replica)' },
+      settings: { ...this.client.settings, partitions: this.settings.partitions, messageMaxBytes: this.settings.messageMaxBytes },
+      notes: [],
+    };
+  }
+
+  createTopic(topic: string): Promise<void> {
+    return this.client.createTopic(topic, this.settings.partitions);
+  }
+
+  deleteTopic(topic: string): Promise<void> {
+    return this.client.deleteTopic(topic);
+  }
+
+  producer(topic: string): Promise<LogProducer> {
+    return this.client.producer(topic);
+  }
+
+  consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {
+    return this.client.consumer(topic, options);
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { before, test } from 'node:test';
+import { assertVerifiedCase, brokerScenario, caseOf, processesMentioning, requireInstalled } from '../../testing/brokers.js';
+import { tinyRun } from '../../testing/tiny-run.js';
+
+before(() => requireInstalled('kafka'));
+
+test('kafka (local, KRaft): 1 KiB and 5 MiB payloads pass with full verification, through kafkajs and librdkafka', async (t) => {
+  const scenario = brokerScenario(
+    '  - kafka\n  - { name: kafka-confluent, type: kafka, settings: { client: confluent, durability: fsync } }',
+    '    - { payloadBytes: 1KiB, messages: 300 }\n    - { payloadBytes: 5MiB, messages: 12 }',
+  );
+  const { result, outDir } = await tinyRun(t, scenario, { load: { provider: 'local' } });
+  assert.equal(result.status, 'passed', JSON.stringify(result.cases.map((entry) => entry.error)));
+  for (const target of ['kafka', 'kafka-confluent']) {
+    assertVerifiedCase(caseOf(result, target, '1KiB×300 random'), 900);
+    assertVerifiedCase(caseOf(result, target, '5MiB×12 random'), 36);
+  }
+  const { kafka, 'kafka-confluent': confluent } = result.manifest.targets;
+  assert.equal(kafka?.driver?.client.name, 'kafkajs');
+  assert.match(String(confluent?.driver?.client.name), /librdkafka/);
+  assert.equal(kafka?.driver?.durability.acks, 'all');
+  assert.match(String(kafka?.driver?.durability.flush), /page cache/);
+  assert.match(String(confluent?.driver?.durability.flush), /log\.flush\.interval\.messages=1/);
+  assert.equal(kafka?.driver?.broker.version, '4.3.1');
+  assert.deepEqual(await processesMentioning(outDir), [], 'the brokers are stopped');
+});
+
+test('kafka killed mid-run: errored with the cause, partial result kept, nothing left running', async (t) => {
+  const scenario = brokerScenario('  - kafka', '    - { payloadBytes: 64KiB, messages: 300 }').replace('operations: 2', 'operations: 20');
+  let pid = 0;
+  let killed = false;
+  const { result, outDir } = await tinyRun(t, scenario, {
+    load: { provider: 'local' },
+    onEvent(event) {
+      if (event.type === 'provision-end' && event.info) pid = Number(event.info.pid);
+      if (event.type === 'trial-progress' && event.progress.phase === 'measured' && event.progress.done >= 700 && !killed) {
+        killed = true;
+        process.kill(pid, 'SIGKILL');
+      }
+    },
+  });
+  assert.ok(killed);
+  const [entry] = result.cases;
+  assert.equal(entry?.status, 'errored');
+  assert.match(entry!.error!, /kafka killed by SIGKILL during the run/);
+  assert.ok((entry?.summary?.opSeconds?.count ?? 0) >= 2);
+  assert.deepEqual(await processesMentioning(outDir), []);
+});
+
+test('a Kafka broker whose port is taken gives a clear error with the broker log', async (t) => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  t.after(() => blocker.close());
+  const port = (blocker.address() as { port: number }).port;
+  const { result } = await tinyRun(t, brokerScenario(`  - { name: kafka, type: kafka, settings: { port: ${port} } }`, '    - { payloadBytes: 1KiB, messages: 10 }'), {
+    load: { provider: 'local' },
+  });
+  assert.equal(result.cases[0]?.status, 'errored');
+  assert.match(result.cases[0]!.error!, /kafka exited \(code 1\) before it was ready; log .*kafka\.log:[\s\S]*(Address already in use|BindException)/);
+});

@@ -1,0 +1,25 @@
+/** Scenario settings of the kafka target (Apache Kafka, KRaft single node). */
+import { z } from 'zod';
+import { sizeField } from '../../scenario/fields.js';
+import { durabilityField } from '../common.js';
+
+/** Schema of `settings:` for targets of type kafka. */
+export const kafkaSettingsSchema = z
+  .object({
+    client: z.enum(['kafkajs', 'confluent']).default('kafkajs').describe('kafkajs (pure JS) or @confluentinc/kafka-javascript (librdkafka, KafkaJS-compatible API)'),
+    partitions: z.number().int().min(1).default(1).describe('partitions per topic'),
+    durability: durabilityField,
+    port: z.number().int().min(1).max(65535).optional().describe('client port of the local broker (default: a free port)'),
+    heap: z.string().regex(/^\d+[mg]$/).default('768m').describe('JVM heap of the local broker (-Xms/-Xmx)'),
+    messageMaxBytes: sizeField.default(10 * 1024 * 1024).describe('broker message.max.bytes and replica.fetch.max.bytes'),
+    fetchMaxBytes: sizeField.default(16 * 1024 * 1024).describe('consumer fetch size per partition'),
+    external: z
+      .object({ brokers: z.string().min(1).describe('bootstrap servers, e.g. host:9092'), dataDir: z.string().optional() })
+      .strict()
+      .optional()
+      .describe('an existing cluster, for the external provider (or set MQBENCH_KAFKA_BROKERS)'),
+  })
+  .strict();
+
+/** Resolved kafka settings. */
+export type KafkaSettings = z.output<typeof kafkaSettingsSchema>;

@@ -1,0 +1,152 @@
+/** The kafka target: Apache Kafka in KRaft mode, as a local JVM from Maven Central jars, a container, or external. */
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execute } from '../../install/exec.js';
+import { VERSIONS } from '../../install/versions.js';
+import { dockerEngine } from '../../provision/docker-engine.js';
+import { startLocalProcess, stoppedUnexpectedly } from '../../provision/local-process.js';
+import { freePorts } from '../../provision/ports.js';
+import { tcpOpen } from '../../provision/readiness.js';
+import type { Availability, TargetDefinition, TargetInstance } from '../target.js';
+import { jvmOptions, kafkaProperties, log4jConfig, propertiesFile } from './config.js';
+import { kafkaContainer, KAFKA_PORTS } from './container.js';
+import type { KafkaEndpoint } from './driver.js';
+import { kafkaHome, kafkaInstaller } from './install.js';
+import { kafkaSettingsSchema, type KafkaSettings } from './settings.js';
+
+const READY_TIMEOUT_MS = 90_000;
+
+/** True once the broker answers a metadata request (kafkajs admin). */
+async function brokerAnswers(brokers: string): Promise<boolean> {
+  const { Kafka, logLevel } = await import('kafkajs');
+  const admin = new Kafka({
+    clientId: 'mqbench-ready',
+    brokers: [brokers],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+    connectionTimeout: 1000,
+    requestTimeout: 2000,
+    enforceRequestTimeout: true,
+  }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0 && cluster.controller !== null;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** Definition of the kafka target type. */
+export const kafkaTarget: TargetDefinition<KafkaSettings> = {
+  type: 'kafka',
+  title: 'Apache Kafka (KRaft, single node)',
+  kind: 'server',
+  settingsSchema: kafkaSettingsSchema,
+  installer: kafkaInstaller,
+
+  async availability(): Promise<Availability[]> {
+    const local = await kafkaInstaller.status();
+    const java = await execute('java', ['-version']).then(() => true, () => false);
+    const docker = await dockerEngine();
+    return [
+      {
+        provider: 'local',
+        available: local.installed && java,
+        detail: java ? local.detail : 'java is not on PATH',
+        fix: !java ? 'install a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless)' : local.installed ? undefined : local.fix,
+      },
+      { provider: 'docker', available: docker.available, detail: docker.available ? `image apache/kafka:${VERSIONS.kafka}` : docker.detail, fix: docker.available ? undefined : 'start a Docker engine, or use --provider local' },
+      {
+        provider: 'external',
+        available: Boolean(process.env.MQBENCH_KAFKA_BROKERS),
+        detail: process.env.MQBENCH_KAFKA_BROKERS ? `MQBENCH_KAFKA_BROKERS=${process.env.MQBENCH_KAFKA_BROKERS}` : 'no cluster configured',
+        fix: 'set settings.external.brokers in the scenario or MQBENCH_KAFKA_BROKERS',
+      },
+    ];
+  },
+
+  async provision(provider, context): Promise<TargetInstance> {
+    const settings = context.settings as KafkaSettings;
+    const fsyncEveryMessage = settings.durability === 'fsync';
+    if (provider === 'external') {
+      const brokers = settings.external?.brokers ?? process.env.MQBENCH_KAFKA_BROKERS;
+      if (!brokers) throw new Error('the external provider needs settings.external.brokers or MQBENCH_KAFKA_BROKERS');
+      const dataDir = settings.external?.dataDir;
+      return {
+        provider,
+        endpoint: { brokers } satisfies KafkaEndpoint,
+        storage: dataDir ? { kind: 'directories', paths: [dataDir] } : { kind: 'none', reason: 'external cluster without settings.external.dataDir' },
+        info: { brokers },
+        stop: async () => undefined,
+      };
+    }
+    const dataDir = join(context.dir, 'data');
+    await mkdir(dataDir, { recursive: true });
+    const [freePort, controllerPort] = await freePorts(2);
+    const port = settings.port ?? freePort;
+    const brokers = `127.0.0.1:${port}`;
+    if (provider === 'docker') {
+      const { startContainer } = await import('../../provision/docker.js');
+      const spec = kafkaContainer({ advertisedPort: port!, heap: settings.heap, messageMaxBytes: settings.messageMaxBytes, fsyncEveryMessage });
+      const started = await startContainer(spec, {
+        hostDataDir: dataDir,
+        logFile: join(context.logDir, `${context.name}.log`),
+        fixedPorts: { [KAFKA_PORTS.broker]: port! },
+      });
+      return {
+        provider,
+        endpoint: { brokers, version: VERSIONS.kafka, fsyncEveryMessage } satisfies KafkaEndpoint,
+        broker: { kind: 'docker-container', id: started.id, label: `${spec.image} ${started.id.slice(0, 12)}` },
+        storage: { kind: 'directories', paths: [dataDir] },
+        info: { image: spec.image, containerId: started.id, heap: settings.heap, fsyncEveryMessage },
+        stop: () => started.stop(),
+      };
+    }
+    const home = kafkaHome();
+    const classpath = `${join(home, 'libs')}/*`;
+    const serverLog = join(context.logDir, `${context.name}-server.log`);
+    const properties = kafkaProperties({
+      bindHost: '127.0.0.1',
+      port: port!,
+      controllerPort: controllerPort!,
+      advertisedPort: port!,
+      logDirs: dataDir,
+      messageMaxBytes: settings.messageMaxBytes,
+      fsyncEveryMessage,
+    });
+    const propertiesPath = join(context.dir, 'server.properties');
+    const log4jPath = join(context.dir, 'log4j2.properties');
+    await writeFile(propertiesPath, propertiesFile(properties));
+    await writeFile(log4jPath, log4jConfig(serverLog));
+    const logging = [`-Dlog4j2.configurationFile=${log4jPath}`, `-Dkafka.logs.dir=${context.logDir}`];
+    const clusterId = randomBytes(16).toString('base64url');
+    await execute('java', [...logging, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesPath]);
+    const jvm = jvmOptions(settings.heap);
+    const started = await startLocalProcess({
+      name: 'kafka',
+      command: 'java',
+      args: [...jvm, ...logging, '-cp', classpath, 'kafka.Kafka', propertiesPath],
+      logFile: join(context.logDir, `${context.name}.log`),
+      diagnosticLogs: [serverLog],
+      ready: async () => (await tcpOpen(port!)) && (await brokerAnswers(brokers)),
+      readyTimeoutMs: READY_TIMEOUT_MS,
+      signal: context.signal,
+    });
+    return {
+      provider,
+      endpoint: { brokers, version: VERSIONS.kafka, fsyncEveryMessage } satisfies KafkaEndpoint,
+      broker: { kind: 'process-tree', pid: started.pid, label: `kafka (pid ${started.pid})` },
+      storage: { kind: 'directories', paths: [dataDir] },
+      info: { pid: started.pid, kafkaHome: home, version: VERSIONS.kafka, jvm, properties: propertiesPath, logFile: started.logFile, serverLog, port, controllerPort },
+      stop: () => started.stop(20_000),
+      failure: () => stoppedUnexpectedly(started, 'kafka'),
+    };
+  },
+
+  async connect(endpoint, settings) {
+    const { connectKafka } = await import('./driver.js');
+    return connectKafka(endpoint as unknown as KafkaEndpoint, settings);
+  },
+};

@@ -1,0 +1,120 @@
+/**
+ * LogDriver for NATS JetStream (nats.js v3: @nats-io/transport-node + @nats-io/jetstream). As Milvus's natsmq does,
+ * each topic is its own stream (subject = topic). Sends await the PubAck; consumers are durable pull consumers
+ * delivering from the first message with explicit acks.
+ */
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { packageVersion } from '../../util/package-version.js';
+import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer } from '../driver.js';
+import type { NatsSettings } from './settings.js';
+
+/** Connection details a NATS instance hands to workers. */
+export interface NatsEndpoint {
+  servers: string;
+  /** The server's sync_interval when mqbench configured it; undefined for external servers. */
+  syncInterval?: string;
+}
+
+/** Connects to `endpoint` and returns a driver. */
+export async function connectNats(endpoint: NatsEndpoint, settings: NatsSettings): Promise<LogDriver> {
+  const connection = await connect({ servers: endpoint.servers, name: 'mqbench', maxReconnectAttempts: 3, reconnectTimeWait: 500 });
+  const manager = await jetstreamManager(connection);
+  return new NatsDriver(connection, jetstream(connection), manager, endpoint, settings);
+}
+
+class NatsDriver implements LogDriver {
+  private readonly consumers = new Set<LogConsumer>();
+
+  constructor(
+    private readonly connection: NatsConnection,
+    private readonly client: JetStreamClient,
+    private readonly manager: JetStreamManager,
+    private readonly endpoint: NatsEndpoint,
+    private readonly settings: NatsSettings,
+  ) {}
+
+  async describe(): Promise<DriverDescription> {
+    const info = this.connection.info;
+    return {
+      broker: { name: 'nats-server (JetStream)', version: info?.version ?? 'unknown' },
+      client: {
+        name: '@nats-io/transport-node + @nats-io/jetstream',
+        version: `${packageVersion('@nats-io/transport-node')} / ${packageVersion('@nats-io/jetstream')}`,
+      },
+      durability: {
+        syncInterval: this.endpoint.syncInterval ?? 'unknown (external server)',
+        fsync: this.endpoint.syncInterval === 'always' ? 'every message' : this.endpoint.syncInterval ? `every ${this.endpoint.syncInterval}` : 'unknown',
+        acknowledgedWhen: 'PubAck: the message is stored in the stream',
+        storage: 'file',
+        replicas: 1,
+      },
+      settings: {
+        maxPayload: info?.max_payload ?? null,
+        streamPerTopic: true,
+        consumer: 'durable pull consumer, explicit ack, deliver all',
+        consumeMaxBytes: this.settings.consumeMaxBytes,
+      },
+      notes: [],
+    };
+  }
+
+  async createTopic(topic: string): Promise<void> {
+    await this.manager.streams.add({
+      name: topic,
+      subjects: [topic],
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      num_replicas: 1,
+    });
+  }
+
+  async deleteTopic(topic: string): Promise<void> {
+    await this.manager.streams.delete(topic);
+  }
+
+  async producer(topic: string): Promise<LogProducer> {
+    const client = this.client;
+    return {
+      async send(payload) {
+        const ack = await client.publish(topic, payload);
+        return String(ack.seq);
+      },
+      async close() {},
+    };
+  }
+
+  async consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {
+    await this.manager.consumers.add(topic, {
+      durable_name: options.group,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: options.from === 'earliest' ? DeliverPolicy.All : DeliverPolicy.New,
+    });
+    const consumer = await this.client.consumers.get(topic, options.group);
+    const messages = await consumer.consume({
+      max_bytes: this.settings.consumeMaxBytes,
+      callback: (message) => {
+        options.onMessage(message.data);
+        message.ack();
+      },
+    });
+    let stopping = false;
+    void messages.closed().then((error) => {
+      if (error && !stopping) options.onError(error instanceof Error ? error : new Error(String(error)));
+    });
+    const handle: LogConsumer = {
+      close: async () => {
+        stopping = true;
+        await messages.close();
+        this.consumers.delete(handle);
+      },
+    };
+    this.consumers.add(handle);
+    return handle;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((consumer) => consumer.close()));
+    await this.connection.drain().catch(() => this.connection.close());
+  }
+}

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { before, test } from 'node:test';
+import { assertVerifiedCase, brokerScenario, caseOf, processesMentioning, requireInstalled } from '../../testing/brokers.js';
+import { tinyRun } from '../../testing/tiny-run.js';
+
+before(() => requireInstalled('nats'));
+
+test('nats (local): 1 KiB and 5 MiB payloads pass pub/sub with full delivery verification', async (t) => {
+  const scenario = brokerScenario(
+    '  - nats\n  - { name: nats-fsync, type: nats, settings: { durability: fsync } }',
+    '    - { payloadBytes: 1KiB, messages: 500 }\n    - { payloadBytes: 5MiB, messages: 12 }',
+  );
+  const { result, outDir } = await tinyRun(t, scenario, { load: { provider: 'local' } });
+  assert.equal(result.status, 'passed');
+  assertVerifiedCase(caseOf(result, 'nats', '1KiB×500 random'), 1500);
+  assertVerifiedCase(caseOf(result, 'nats', '5MiB×12 random'), 36);
+  assertVerifiedCase(caseOf(result, 'nats-fsync', '5MiB×12 random'), 36);
+  const targets = result.manifest.targets;
+  assert.equal(targets.nats?.provider, 'local');
+  assert.equal(targets.nats?.driver?.durability.syncInterval, '2m');
+  assert.equal(targets['nats-fsync']?.driver?.durability.syncInterval, 'always');
+  assert.equal(targets.nats?.driver?.settings.maxPayload, 8 * 1024 * 1024);
+  assert.match(String(targets.nats?.driver?.broker.version), /^2\.15\./);
+  assert.deepEqual(await processesMentioning(outDir), [], 'nats-server is stopped');
+});
+
+test('nats killed mid-run: the case is errored, its partial result kept, later cases errored at once, nothing left', async (t) => {
+  const scenario = brokerScenario('  - nats', '    - { payloadBytes: 64KiB, messages: 400 }\n    - { payloadBytes: 1KiB, messages: 10 }');
+  let pid = 0;
+  let killed = false;
+  const { result, outDir } = await tinyRun(t, scenario.replace('operations: 2', 'operations: 20'), {
+    load: { provider: 'local' },
+    onEvent(event) {
+      if (event.type === 'provision-end' && event.info) pid = Number(event.info.pid);
+      if (event.type === 'trial-progress' && event.progress.phase === 'measured' && event.progress.done >= 1000 && !killed) {
+        killed = true;
+        process.kill(pid, 'SIGKILL');
+      }
+    },
+  });
+  assert.ok(killed);
+  const [first, second] = result.cases;
+  assert.equal(first?.status, 'errored');
+  assert.match(first!.error!, /nats-server killed by SIGKILL during the run/);
+  assert.ok((first?.summary?.opSeconds?.count ?? 0) >= 2, 'operations completed before the kill are kept');
+  assert.equal(second?.status, 'errored');
+  assert.match(second!.error!, /nats-server killed by SIGKILL/);
+  assert.equal(result.status, 'errored');
+  assert.deepEqual(await processesMentioning(outDir), []);
+});
+
+test('a nats-server that cannot start gives a clear error: binary missing, port taken', async (t) => {
+  const previous = process.env.MQBENCH_NATS_SERVER;
+  process.env.MQBENCH_NATS_SERVER = '/nonexistent/nats-server';
+  try {
+    const { result } = await tinyRun(t, brokerScenario('  - nats', '    - { payloadBytes: 1KiB, messages: 10 }'), { load: { provider: 'local' } });
+    assert.equal(result.cases[0]?.status, 'errored');
+    assert.match(result.cases[0]!.error!, /nats could not be started: no nats-server at \/nonexistent\/nats-server; fix: point MQBENCH_NATS_SERVER/);
+  } finally {
+    if (previous === undefined) delete process.env.MQBENCH_NATS_SERVER;
+    else process.env.MQBENCH_NATS_SERVER = previous;
+  }
+
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  t.after(() => blocker.close());
+  const port = (blocker.address() as { port: number }).port;
+  const { result } = await tinyRun(t, brokerScenario(`  - { name: nats, type: nats, settings: { port: ${port} } }`, '    - { payloadBytes: 1KiB, messages: 10 }'), {
+    load: { provider: 'local' },
+  });
+  assert.equal(result.cases[0]?.status, 'errored');
+  assert.match(result.cases[0]!.error!, /nats-server exited \(code 1\) before it was ready; log .*nats\.log:\n[\s\S]*address already in use/);
+});

@@ -1,0 +1,32 @@
+/** Scenario settings of the nats target (NATS server with JetStream). */
+import { z } from 'zod';
+import { sizeField } from '../../scenario/fields.js';
+import { durabilityField } from '../common.js';
+
+/** Schema of `settings:` for targets of type nats. */
+export const natsSettingsSchema = z
+  .object({
+    durability: durabilityField,
+    port: z.number().int().min(1).max(65535).optional().describe('client port of the local broker (default: a free port)'),
+    syncInterval: z
+      .string()
+      .regex(/^(always|\d+(ms|s|m|h))$/, 'use "always" or a duration such as "2m"')
+      .optional()
+      .describe('JetStream sync_interval (server default 2m); overrides `durability`'),
+    maxPayload: sizeField.default(8 * 1024 * 1024).describe('server max_payload (Milvus natsmq default: 8 MiB)'),
+    consumeMaxBytes: sizeField.default(32 * 1024 * 1024).describe('bytes per pull request of the consumer (nats.js pulls by bytes or by messages, not both)'),
+    external: z
+      .object({ servers: z.string().min(1).describe('e.g. nats://host:4222'), dataDir: z.string().optional() })
+      .strict()
+      .optional()
+      .describe('an existing server, for the external provider (or set MQBENCH_NATS_URL)'),
+  })
+  .strict();
+
+/** Resolved nats settings. */
+export type NatsSettings = z.output<typeof natsSettingsSchema>;
+
+/** The JetStream sync_interval the settings ask for. */
+export function syncIntervalOf(settings: NatsSettings): string {
+  return settings.syncInterval ?? (settings.durability === 'fsync' ? 'always' : '2m');
+}

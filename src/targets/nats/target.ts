@@ -1,0 +1,98 @@
+/** The nats target: NATS server with JetStream, as a local process, a container, or an external server. */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { dockerEngine } from '../../provision/docker-engine.js';
+import { startLocalProcess, stoppedUnexpectedly } from '../../provision/local-process.js';
+import { freePorts } from '../../provision/ports.js';
+import { httpOk } from '../../provision/readiness.js';
+import type { Availability, TargetDefinition, TargetInstance } from '../target.js';
+import { natsConfig } from './config.js';
+import { natsContainer, NATS_PORTS } from './container.js';
+import { natsInstaller, natsServerPath } from './install.js';
+import { natsSettingsSchema, syncIntervalOf, type NatsSettings } from './settings.js';
+
+const READY_TIMEOUT_MS = 30_000;
+
+/** Definition of the nats target type. */
+export const natsTarget: TargetDefinition<NatsSettings> = {
+  type: 'nats',
+  title: 'NATS server with JetStream',
+  kind: 'server',
+  settingsSchema: natsSettingsSchema,
+  installer: natsInstaller,
+
+  async availability(): Promise<Availability[]> {
+    const local = await natsInstaller.status();
+    const docker = await dockerEngine();
+    return [
+      { provider: 'local', available: local.installed, detail: local.detail, fix: local.installed ? undefined : local.fix },
+      { provider: 'docker', available: docker.available, detail: docker.available ? `image ${natsContainer({ maxPayload: 0, syncInterval: '' }).image}` : docker.detail, fix: docker.available ? undefined : 'start a Docker engine, or use --provider local' },
+      {
+        provider: 'external',
+        available: Boolean(process.env.MQBENCH_NATS_URL),
+        detail: process.env.MQBENCH_NATS_URL ? `MQBENCH_NATS_URL=${process.env.MQBENCH_NATS_URL}` : 'no server configured',
+        fix: 'set settings.external.servers in the scenario or MQBENCH_NATS_URL',
+      },
+    ];
+  },
+
+  async provision(provider, context): Promise<TargetInstance> {
+    const settings = context.settings as NatsSettings;
+    const syncInterval = syncIntervalOf(settings);
+    if (provider === 'external') {
+      const servers = settings.external?.servers ?? process.env.MQBENCH_NATS_URL;
+      if (!servers) throw new Error('the external provider needs settings.external.servers or MQBENCH_NATS_URL');
+      const dataDir = settings.external?.dataDir;
+      return {
+        provider,
+        endpoint: { servers },
+        storage: dataDir ? { kind: 'directories', paths: [dataDir] } : { kind: 'none', reason: 'external server without settings.external.dataDir' },
+        info: { servers },
+        stop: async () => undefined,
+      };
+    }
+    const dataDir = join(context.dir, 'data');
+    await mkdir(dataDir, { recursive: true });
+    if (provider === 'docker') {
+      const { startContainer } = await import('../../provision/docker.js');
+      const spec = natsContainer({ maxPayload: settings.maxPayload, syncInterval });
+      const started = await startContainer(spec, { hostDataDir: dataDir, logFile: join(context.logDir, `${context.name}.log`) });
+      return {
+        provider,
+        endpoint: { servers: `nats://127.0.0.1:${started.ports[NATS_PORTS.client]}`, syncInterval },
+        broker: { kind: 'docker-container', id: started.id, label: `${spec.image} ${started.id.slice(0, 12)}` },
+        storage: { kind: 'directories', paths: [dataDir] },
+        info: { image: spec.image, containerId: started.id, syncInterval, maxPayload: settings.maxPayload },
+        stop: () => started.stop(),
+      };
+    }
+    const [freePort, monitorPort] = await freePorts(2);
+    const port = settings.port ?? freePort;
+    const configFile = join(context.dir, 'nats.conf');
+    await writeFile(configFile, natsConfig({ host: '127.0.0.1', port: port!, monitorPort: monitorPort!, storeDir: dataDir, maxPayload: settings.maxPayload, syncInterval }));
+    const binary = natsServerPath();
+    const started = await startLocalProcess({
+      name: 'nats-server',
+      command: binary,
+      args: ['--config', configFile],
+      logFile: join(context.logDir, `${context.name}.log`),
+      ready: () => httpOk(`http://127.0.0.1:${monitorPort}/healthz?js-enabled-only=true`),
+      readyTimeoutMs: READY_TIMEOUT_MS,
+      signal: context.signal,
+    });
+    return {
+      provider,
+      endpoint: { servers: `nats://127.0.0.1:${port}`, syncInterval },
+      broker: { kind: 'process-tree', pid: started.pid, label: `nats-server (pid ${started.pid})` },
+      storage: { kind: 'directories', paths: [dataDir] },
+      info: { pid: started.pid, binary, configFile, logFile: started.logFile, port, monitorPort, syncInterval, maxPayload: settings.maxPayload },
+      stop: () => started.stop(),
+      failure: () => stoppedUnexpectedly(started, 'nats-server'),
+    };
+  },
+
+  async connect(endpoint, settings) {
+    const { connectNats } = await import('./driver.js');
+    return connectNats(endpoint as { servers: string; syncInterval?: string }, settings);
+  },
+};

@@ -1,0 +1,54 @@
+/** Test helpers for integration tests against real brokers started by mqbench's own provisioner. */
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import type { CaseResult, ResultFile } from '../results/result-file.js';
+import { findTarget } from '../targets/registry.js';
+
+/** Fails (never skips) when a broker is not installed, naming the install command. */
+export async function requireInstalled(type: string): Promise<void> {
+  const status = await findTarget(type)!.installer!.status();
+  assert.ok(status.installed, `${type} is not installed (${status.detail}): run "${status.fix}" — npm run setup installs every broker`);
+}
+
+/** Asserts a case passed with every message delivered intact and separate broker figures. */
+export function assertVerifiedCase(entry: CaseResult | undefined, messages: number): void {
+  assert.ok(entry, 'case present');
+  assert.equal(entry.status, 'passed', `${entry.id}: ${entry.error ?? entry.failures.join('; ')}`);
+  const summary = entry.summary!;
+  assert.deepEqual(summary.delivery, { published: messages, acknowledged: messages, delivered: messages, lost: 0, duplicated: 0, outOfOrder: 0, corrupt: 0 });
+  assert.equal(summary.resourceScope, 'separate');
+  assert.ok((summary.cpuSeconds.broker ?? 0) > 0, 'broker CPU measured');
+  assert.ok((summary.peakRssBytes.broker ?? 0) > 0, 'broker RSS measured');
+  assert.ok(summary.storageBytes > 0, 'broker storage measured');
+}
+
+/** Pids of live processes whose command line mentions `text` (e.g. the run's directory). */
+export async function processesMentioning(text: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    const cmdline = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes(text)) pids.push(Number(name));
+  }
+  return pids;
+}
+
+/** A scenario text for `targets` (YAML list items) with a matrix of points. */
+export function brokerScenario(targets: string, points: string, extra = ''): string {
+  return `
+name: integration
+targets:
+${targets}
+workload: { type: pubsub, operations: 2, timeout: 30s }
+warmup: { operations: 1 }
+sampling: { interval: 100ms }
+matrix:
+  include:
+${points}
+${extra}`;
+}
+
+/** The case of `target` at `label`. */
+export function caseOf(result: ResultFile, target: string, label: string): CaseResult | undefined {
+  return result.cases.find((entry) => entry.target === target && entry.label === label);
+}
