@@ -1,0 +1,130 @@
+/**
+ * Blocks: the unit of upload. Each is self-describing and CRC-checked, so a segment's index can be rebuilt from
+ * block headers alone, and a damaged block is detected, never returned.
+ *
+ * Header (40 bytes, little-endian):
+ *   0 u32 magic "WPB1" · 4 u16 version · 6 u16 kind (1 data, 2 fence) · 8 u32 segment · 12 u32 block number
+ *   16 u32 first entry · 20 u32 last entry · 24 u32 record count · 28 u32 body length · 32 u32 CRC32 of the body
+ *   36 u32 CRC32 of bytes 0-35
+ * Body: per record, u32 length · u32 CRC32 of the record · the record's bytes.
+ */
+import { crc32 } from 'node:zlib';
+
+/** Bytes of a block header. */
+export const BLOCK_HEADER_BYTES = 40;
+const MAGIC = 0x31425057; // "WPB1" little-endian
+const VERSION = 1;
+const RECORD_HEADER_BYTES = 8;
+
+/** What a block header says. */
+export interface BlockHeader {
+  kind: 'data' | 'fence';
+  segment: number;
+  block: number;
+  firstEntry: number;
+  lastEntry: number;
+  records: number;
+  bodyBytes: number;
+  bodyCrc: number;
+}
+
+/** A damaged or foreign block. */
+export class CorruptBlockError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CorruptBlockError';
+  }
+}
+
+/** Bytes a record takes in a block body. */
+export function recordBytes(payloadBytes: number): number {
+  return RECORD_HEADER_BYTES + payloadBytes;
+}
+
+/** Encodes a data block holding `records`, the entries firstEntry…firstEntry+n-1 of `segment`. */
+export function encodeBlock(segment: number, block: number, firstEntry: number, records: readonly Uint8Array[]): Buffer {
+  const bodyBytes = records.reduce((sum, record) => sum + recordBytes(record.byteLength), 0);
+  const buffer = Buffer.allocUnsafe(BLOCK_HEADER_BYTES + bodyBytes);
+  let offset = BLOCK_HEADER_BYTES;
+  for (const record of records) {
+    buffer.writeUInt32LE(record.byteLength, offset);
+    buffer.writeUInt32LE(crc32(record), offset + 4);
+    buffer.set(record, offset + RECORD_HEADER_BYTES);
+    offset += recordBytes(record.byteLength);
+  }
+  writeHeader(buffer, {
+    kind: 'data',
+    segment,
+    block,
+    firstEntry,
+    lastEntry: firstEntry + records.length - 1,
+    records: records.length,
+    bodyBytes,
+    bodyCrc: crc32(buffer.subarray(BLOCK_HEADER_BYTES)),
+  });
+  return buffer;
+}
+
+/** Encodes a fence marker occupying block number `block` of `segment`. */
+export function encodeFence(segment: number, block: number): Buffer {
+  const buffer = Buffer.alloc(BLOCK_HEADER_BYTES);
+  writeHeader(buffer, { kind: 'fence', segment, block, firstEntry: 0, lastEntry: 0, records: 0, bodyBytes: 0, bodyCrc: crc32(Buffer.alloc(0)) });
+  return buffer;
+}
+
+function writeHeader(buffer: Buffer, header: BlockHeader): void {
+  buffer.writeUInt32LE(MAGIC, 0);
+  buffer.writeUInt16LE(VERSION, 4);
+  buffer.writeUInt16LE(header.kind === 'data' ? 1 : 2, 6);
+  buffer.writeUInt32LE(header.segment, 8);
+  buffer.writeUInt32LE(header.block, 12);
+  buffer.writeUInt32LE(header.firstEntry, 16);
+  buffer.writeUInt32LE(header.lastEntry >>> 0, 20);
+  buffer.writeUInt32LE(header.records, 24);
+  buffer.writeUInt32LE(header.bodyBytes, 28);
+  buffer.writeUInt32LE(header.bodyCrc >>> 0, 32);
+  buffer.writeUInt32LE(crc32(buffer.subarray(0, 36)), 36);
+}
+
+/** Decodes and checks a block header (the first 40 bytes of a block). */
+export function decodeBlockHeader(bytes: Uint8Array): BlockHeader {
+  if (bytes.byteLength < BLOCK_HEADER_BYTES) throw new CorruptBlockError(`block of ${bytes.byteLength} bytes is shorter than its header`);
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buffer.readUInt32LE(0) !== MAGIC) throw new CorruptBlockError('not a block (bad magic)');
+  if (buffer.readUInt32LE(36) !== crc32(buffer.subarray(0, 36))) throw new CorruptBlockError('block header checksum mismatch');
+  const version = buffer.readUInt16LE(4);
+  if (version !== VERSION) throw new CorruptBlockError(`unknown block version ${version}`);
+  const kind = buffer.readUInt16LE(6);
+  return {
+    kind: kind === 2 ? 'fence' : 'data',
+    segment: buffer.readUInt32LE(8),
+    block: buffer.readUInt32LE(12),
+    firstEntry: buffer.readUInt32LE(16),
+    lastEntry: buffer.readUInt32LE(20),
+    records: buffer.readUInt32LE(24),
+    bodyBytes: buffer.readUInt32LE(28),
+    bodyCrc: buffer.readUInt32LE(32),
+  };
+}
+
+/** Decodes a whole block: header, body checksum, and every record's checksum. Records are views into `bytes`. */
+export function decodeBlock(bytes: Uint8Array): { header: BlockHeader; records: Buffer[] } {
+  const header = decodeBlockHeader(bytes);
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const body = buffer.subarray(BLOCK_HEADER_BYTES);
+  if (body.length !== header.bodyBytes) throw new CorruptBlockError(`block body is ${body.length} bytes, header says ${header.bodyBytes}`);
+  if (crc32(body) !== header.bodyCrc) throw new CorruptBlockError(`block ${header.segment}/${header.block}: body checksum mismatch`);
+  const records: Buffer[] = [];
+  let offset = 0;
+  for (let index = 0; index < header.records; index++) {
+    if (offset + RECORD_HEADER_BYTES > body.length) throw new CorruptBlockError('block ends inside a record header');
+    const length = body.readUInt32LE(offset);
+    const crc = body.readUInt32LE(offset + 4);
+    const record = body.subarray(offset + RECORD_HEADER_BYTES, offset + RECORD_HEADER_BYTES + length);
+    if (record.length !== length || crc32(record) !== crc) throw new CorruptBlockError(`block ${header.segment}/${header.block}: record ${index} is damaged`);
+    records.push(record);
+    offset += RECORD_HEADER_BYTES + length;
+  }
+  if (offset !== body.length) throw new CorruptBlockError('block has bytes after its last record');
+  return { header, records };
+}

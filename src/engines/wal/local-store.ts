@@ -1,0 +1,121 @@
+/**
+ * The local-filesystem object store (the "WAL on local FS" row): one file per object. A create-only-if-absent put
+ * writes a temporary file, fsyncs it, links it into place (link fails if the name exists), and fsyncs the directory.
+ */
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import type { ObjectStore } from './object-store.js';
+
+/** Objects as files under `root`. */
+export class LocalObjectStore implements ObjectStore {
+  readonly description: string;
+  private readonly knownDirectories = new Set<string>();
+
+  constructor(private readonly root: string) {
+    this.description = `file://${root}`;
+  }
+
+  async putIfAbsent(key: string, body: Uint8Array): Promise<boolean> {
+    const path = this.path(key);
+    const temporary = await this.writeTemporary(path, body);
+    try {
+      await link(temporary, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    } finally {
+      await unlink(temporary).catch(() => undefined);
+    }
+    await syncDirectory(dirname(path));
+    return true;
+  }
+
+  async put(key: string, body: Uint8Array): Promise<void> {
+    const path = this.path(key);
+    const temporary = await this.writeTemporary(path, body);
+    await rename(temporary, path);
+    await syncDirectory(dirname(path));
+  }
+
+  async get(key: string): Promise<Buffer | undefined> {
+    return readFile(this.path(key)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+  }
+
+  async getRange(key: string, offset: number, length: number): Promise<Buffer | undefined> {
+    let handle;
+    try {
+      handle = await open(this.path(key), 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    try {
+      const buffer = Buffer.allocUnsafe(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, offset);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    const walk = async (directory: string) => {
+      const entries = await readdir(directory, { withFileTypes: true }).catch(() => []);
+      for (const entry of entries) {
+        const path = join(directory, entry.name);
+        if (entry.isDirectory()) await walk(path);
+        else if (!entry.name.includes('.tmp-')) keys.push(relative(this.root, path).split(sep).join('/'));
+      }
+    };
+    await walk(this.path(prefix));
+    return keys.sort();
+  }
+
+  async listDirectories(prefix: string): Promise<string[]> {
+    const entries = await readdir(this.path(prefix), { withFileTypes: true }).catch(() => []);
+    return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    await rm(this.path(prefix), { recursive: true, force: true });
+    this.knownDirectories.clear();
+  }
+
+  async close(): Promise<void> {}
+
+  private path(key: string): string {
+    if (key.split('/').some((part) => part === '..')) throw new Error(`invalid object key ${key}`);
+    return join(this.root, ...key.split('/'));
+  }
+
+  private async writeTemporary(path: string, body: Uint8Array): Promise<string> {
+    const directory = dirname(path);
+    if (!this.knownDirectories.has(directory)) {
+      await mkdir(directory, { recursive: true });
+      this.knownDirectories.add(directory);
+    }
+    const temporary = `${path}.tmp-${randomBytes(6).toString('hex')}`;
+    const handle = await open(temporary, 'wx');
+    try {
+      await handle.writeFile(body);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    return temporary;
+  }
+}
+
+async function syncDirectory(directory: string): Promise<void> {
+  const handle = await open(directory, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,32 @@
+/** The object-store seam of the WAL: S3-compatible storage or a local directory behind the same few calls. */
+
+/** Keys are "/"-separated paths relative to the store's root; prefixes passed to list calls end with "/". */
+export interface ObjectStore {
+  /** Where the objects live, e.g. "s3://bucket/prefix at http://127.0.0.1:9000" or "file:///data/wal". */
+  readonly description: string;
+  /** Creates `key` only if it does not exist (If-None-Match: *); false when it already existed. Durable when resolved. */
+  putIfAbsent(key: string, body: Uint8Array): Promise<boolean>;
+  /** Creates or replaces `key` (metadata objects). */
+  put(key: string, body: Uint8Array): Promise<void>;
+  /** The object's bytes, or undefined when it does not exist. */
+  get(key: string): Promise<Buffer | undefined>;
+  /** `length` bytes from `offset`, or undefined when the object does not exist. */
+  getRange(key: string, offset: number, length: number): Promise<Buffer | undefined>;
+  /** Every key under `prefix`, sorted. */
+  list(prefix: string): Promise<string[]>;
+  /** Names of the immediate "directories" under `prefix`, sorted. */
+  listDirectories(prefix: string): Promise<string[]>;
+  /** Deletes every object under `prefix`. */
+  deletePrefix(prefix: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** An error worth retrying (network, throttling, 5xx); anything else is final. */
+export function isTransient(error: unknown): boolean {
+  const candidate = error as { code?: string; name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  const status = candidate.$metadata?.httpStatusCode;
+  if (status !== undefined) return status >= 500 || status === 429 || status === 409;
+  if (candidate.$retryable) return true;
+  return ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EBUSY', 'EAGAIN'].includes(candidate.code ?? '') ||
+    ['TimeoutError', 'RequestTimeout', 'SlowDown', 'InternalError', 'ServiceUnavailable'].includes(candidate.name ?? '');
+}

@@ -1,0 +1,63 @@
+/** Options of the Woodpecker-style WAL, with the defaults ENGINES.md gives (object storage vs local filesystem). */
+
+/** Flush, block, upload and segment settings. Every field is optional; see `resolveWalOptions`. */
+export interface WalOptions {
+  /** Flush buffered entries this long after the first one arrived (200 ms for object storage, 10 ms for local FS). */
+  flushIntervalMs?: number;
+  /** Flush as soon as this many bytes are ready, and cut blocks of at most this size (2 MiB). */
+  blockBytes?: number;
+  /** Buffered bytes that trigger a flush and bound the buffer: appends wait beyond it (256 MiB). */
+  maxBufferedBytes?: number;
+  /** Buffered entries that trigger a flush (10,000). */
+  maxBufferedEntries?: number;
+  /** Parallel block uploads (16). */
+  uploadConcurrency?: number;
+  /** Attempts per block upload on transient errors (5). */
+  uploadAttempts?: number;
+  /** Roll the segment past this many bytes (256 MiB), blocks (1000) or age (10 min). */
+  segmentBytes?: number;
+  segmentBlocks?: number;
+  segmentAgeMs?: number;
+  /** Tail readers retry a missing block after this long, doubling up to `tailMaxBackoffMs`. */
+  tailBackoffMs?: number;
+  tailMaxBackoffMs?: number;
+  /** Catch-up readers fetch this many blocks at once. */
+  readAheadBlocks?: number;
+  /** Truncated segments are deleted once older than this (and no reader needs them). */
+  retentionMs?: number;
+}
+
+/** Options with every default filled in. */
+export type ResolvedWalOptions = Required<WalOptions>;
+
+const MiB = 1024 * 1024;
+
+/** Defaults for a backend kind. */
+export function defaultWalOptions(backend: 'object-storage' | 'local-fs'): ResolvedWalOptions {
+  return {
+    flushIntervalMs: backend === 'local-fs' ? 10 : 200,
+    blockBytes: 2 * MiB,
+    maxBufferedBytes: 256 * MiB,
+    maxBufferedEntries: 10_000,
+    uploadConcurrency: 16,
+    uploadAttempts: 5,
+    segmentBytes: 256 * MiB,
+    segmentBlocks: 1000,
+    segmentAgeMs: 10 * 60 * 1000,
+    tailBackoffMs: backend === 'local-fs' ? 1 : 10,
+    tailMaxBackoffMs: backend === 'local-fs' ? 20 : 200,
+    readAheadBlocks: 8,
+    retentionMs: 3 * 24 * 3600 * 1000,
+  };
+}
+
+/** Fills in defaults for `backend` and checks ranges. */
+export function resolveWalOptions(backend: 'object-storage' | 'local-fs', options: WalOptions = {}): ResolvedWalOptions {
+  const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  const resolved = { ...defaultWalOptions(backend), ...defined } as ResolvedWalOptions;
+  for (const key of ['blockBytes', 'maxBufferedBytes', 'maxBufferedEntries', 'uploadConcurrency', 'uploadAttempts', 'segmentBytes', 'segmentBlocks'] as const) {
+    if (!(resolved[key] >= 1)) throw new Error(`${key} must be ≥ 1`);
+  }
+  if (resolved.flushIntervalMs < 0) throw new Error('flushIntervalMs must be ≥ 0');
+  return resolved;
+}

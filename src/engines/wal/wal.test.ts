@@ -1,0 +1,253 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { tempDir } from '../../testing/temp-dir.js';
+import { CorruptBlockError } from './block.js';
+import type { EntryId } from './entry-id.js';
+import { readFooter } from './footer.js';
+import { LocalObjectStore } from './local-store.js';
+import type { ObjectStore } from './object-store.js';
+import type { WalOptions } from './options.js';
+import { Wal } from './wal.js';
+import { FencedError } from './writer.js';
+
+/** Wraps a store so a test can delay or fail puts of chosen keys. */
+class FaultyStore implements ObjectStore {
+  beforePut: (key: string) => Promise<void> = async () => undefined;
+  constructor(private readonly inner: ObjectStore) {}
+  get description() {
+    return `faulty ${this.inner.description}`;
+  }
+  async putIfAbsent(key: string, body: Uint8Array) {
+    await this.beforePut(key);
+    return this.inner.putIfAbsent(key, body);
+  }
+  put(key: string, body: Uint8Array) {
+    return this.inner.put(key, body);
+  }
+  get(key: string) {
+    return this.inner.get(key);
+  }
+  getRange(key: string, offset: number, length: number) {
+    return this.inner.getRange(key, offset, length);
+  }
+  list(prefix: string) {
+    return this.inner.list(prefix);
+  }
+  listDirectories(prefix: string) {
+    return this.inner.listDirectories(prefix);
+  }
+  deletePrefix(prefix: string) {
+    return this.inner.deletePrefix(prefix);
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
+async function setup(t: TestContext, options: WalOptions = {}) {
+  const dir = await tempDir(t, 'mqbench-wal-');
+  const store = new FaultyStore(new LocalObjectStore(dir));
+  const wal = new Wal(store, 'local-fs', { flushIntervalMs: 5, ...options });
+  await wal.createLog('log');
+  return { dir, store, wal };
+}
+
+const entry = (text: string) => Buffer.from(text);
+
+async function readAll(wal: Wal, count: number, from: 'earliest' | EntryId = 'earliest'): Promise<string[]> {
+  const reader = await wal.openReader('log', from);
+  const out: string[] = [];
+  const stop = AbortSignal.timeout(5000);
+  while (out.length < count && !stop.aborted) out.push(...(await reader.next(stop)).map((read) => read.payload.toString()));
+  return out;
+}
+
+test('appends are acknowledged with increasing ids and read back in order', async (t) => {
+  const { wal } = await setup(t);
+  const writer = await wal.openWriter('log');
+  const ids = await Promise.all(Array.from({ length: 50 }, (_, i) => writer.append(entry(`m${i}`))));
+  for (let i = 1; i < ids.length; i++) {
+    assert.equal(ids[i]!.segment, ids[0]!.segment);
+    assert.equal(ids[i]!.entry, ids[i - 1]!.entry + 1);
+  }
+  await writer.close();
+  assert.deepEqual(await readAll(wal, 50), Array.from({ length: 50 }, (_, i) => `m${i}`));
+});
+
+test('flushes by ready bytes cut blocks of at most blockBytes (a larger single entry gets its own block)', async (t) => {
+  const { dir, wal } = await setup(t, { blockBytes: 100, flushIntervalMs: 10_000 });
+  const writer = await wal.openWriter('log');
+  const acks = Array.from({ length: 10 }, (_, i) => writer.append(Buffer.alloc(30, i)));
+  acks.push(writer.append(Buffer.alloc(500, 9)));
+  await Promise.all(acks);
+  await writer.close();
+  const segment = String(writer.segment).padStart(8, '0');
+  const blocks = (await readdir(join(dir, 'log', segment))).filter((name) => name.endsWith('.blk'));
+  const sizes = await Promise.all(blocks.map(async (name) => (await readFile(join(dir, 'log', segment, name))).length - 40));
+  assert.ok(blocks.length >= 5, `blocks: ${blocks.length}`);
+  assert.equal(sizes.filter((size) => size > 100).length, 1, 'only the oversized entry exceeds the block size');
+});
+
+test('a flush happens by time and by entry count', async (t) => {
+  const { wal } = await setup(t, { flushIntervalMs: 30, maxBufferedEntries: 3 });
+  const writer = await wal.openWriter('log');
+  const started = Date.now();
+  await writer.append(entry('alone'));
+  assert.ok(Date.now() - started >= 25, 'a lone entry waits for the flush interval');
+  const quick = Date.now();
+  await Promise.all([writer.append(entry('a')), writer.append(entry('b')), writer.append(entry('c'))]);
+  assert.ok(Date.now() - quick < 30, 'three entries reach maxBufferedEntries and flush at once');
+  await writer.close();
+});
+
+test('acknowledgements are released strictly in block order', async (t) => {
+  const { store, wal } = await setup(t, { blockBytes: 20, flushIntervalMs: 10_000 });
+  const writer = await wal.openWriter('log');
+  let releaseFirst!: () => void;
+  const firstBlockHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+  store.beforePut = async (key) => {
+    if (key.endsWith('00000000.blk') && key.includes(`/${String(writer.segment).padStart(8, '0')}/`)) await firstBlockHeld;
+  };
+  const order: number[] = [];
+  const acks = [0, 1, 2].map((i) => writer.append(Buffer.alloc(15, i)).then(() => order.push(i)));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.deepEqual(order, [], 'later blocks are durable but wait for block 0');
+  releaseFirst();
+  await Promise.all(acks);
+  assert.deepEqual(order, [0, 1, 2]);
+  await writer.close();
+});
+
+test('transient upload errors are retried', async (t) => {
+  const { store, wal } = await setup(t);
+  const writer = await wal.openWriter('log');
+  let failures = 0;
+  store.beforePut = async (key) => {
+    if (key.endsWith('.blk') && failures < 2) {
+      failures += 1;
+      throw Object.assign(new Error('connection reset'), { code: 'ECONNRESET' });
+    }
+  };
+  assert.deepEqual(await writer.append(entry('x')), { segment: writer.segment, entry: 0 });
+  assert.equal(failures, 2);
+  await writer.close();
+});
+
+test('a failed block fails every later block, and the writer rolls to a new segment', async (t) => {
+  const { store, wal } = await setup(t, { blockBytes: 20, flushIntervalMs: 10_000, uploadAttempts: 1 });
+  const writer = await wal.openWriter('log');
+  const first = writer.segment;
+  await writer.append(Buffer.alloc(15, 1)).then(() => writer.flush());
+  store.beforePut = async (key) => {
+    if (key.endsWith('00000001.blk')) throw new Error('disk on fire');
+  };
+  const results = await Promise.allSettled([1, 2, 3].map((i) => writer.append(Buffer.alloc(15, 10 + i))));
+  assert.deepEqual(results.map((result) => result.status), ['rejected', 'rejected', 'rejected']);
+  store.beforePut = async () => undefined;
+  const after = await writer.append(entry('after'));
+  assert.equal(after.segment, first + 1, 'the writer rolled');
+  await writer.close();
+  const footer = await readFooter(wal.store, 'log', first);
+  assert.equal(footer?.reason, 'failure');
+  assert.deepEqual(footer?.blocks.map((block) => block.block), [0], 'only blocks before the failed one belong to the segment');
+  const read = await readAll(wal, 2);
+  assert.equal(read.length, 2);
+  assert.equal(read[1], 'after');
+});
+
+test('segments roll by block count; sealed segments are read through their footer index', async (t) => {
+  const { wal } = await setup(t, { segmentBlocks: 3, blockBytes: 16, flushIntervalMs: 10_000 });
+  const writer = await wal.openWriter('log');
+  const ids: EntryId[] = [];
+  for (let i = 0; i < 10; i++) ids.push(await writer.append(entry(`entry-${i}`)).then((id) => (writer.flush(), id)));
+  await writer.close();
+  assert.ok(new Set(ids.map((id) => id.segment)).size >= 3, 'several segments');
+  const footer = await readFooter(wal.store, 'log', ids[0]!.segment);
+  assert.equal(footer?.reason, 'blocks');
+  assert.equal(footer?.blocks.length, 3);
+  assert.deepEqual(await readAll(wal, 10), Array.from({ length: 10 }, (_, i) => `entry-${i}`));
+});
+
+test('a tail reader receives entries appended after it started', async (t) => {
+  const { wal } = await setup(t);
+  const writer = await wal.openWriter('log');
+  const reader = await wal.openReader('log', 'latest');
+  const received = reader.next(AbortSignal.timeout(5000));
+  await writer.append(entry('late'));
+  assert.deepEqual((await received).map((read) => read.payload.toString()), ['late']);
+  await writer.close();
+});
+
+test('a second writer fences the first: its next append fails, and readers see both writers\' acknowledged entries', async (t) => {
+  const { wal } = await setup(t);
+  const first = await wal.openWriter('log');
+  await first.append(entry('from-first'));
+  const second = await wal.openWriter('log');
+  await assert.rejects(first.append(entry('stale')), FencedError);
+  await second.append(entry('from-second'));
+  await second.close();
+  assert.deepEqual(await readAll(wal, 2), ['from-first', 'from-second']);
+});
+
+test('after a crash (no footer) a new writer recovers the index from block headers', async (t) => {
+  const { wal } = await setup(t);
+  const crashed = await wal.openWriter('log');
+  const acked = [];
+  for (let i = 0; i < 5; i++) acked.push(await crashed.append(entry(`durable-${i}`)));
+  crashed.abandon('simulated crash');
+  const segment = acked[0]!.segment;
+  assert.equal(await readFooter(wal.store, 'log', segment), undefined);
+  const next = await wal.openWriter('log');
+  const footer = await readFooter(wal.store, 'log', segment);
+  assert.equal(footer?.reason, 'fenced');
+  assert.equal(footer?.lastEntry, 4);
+  await next.close();
+  assert.deepEqual(await readAll(wal, 5), Array.from({ length: 5 }, (_, i) => `durable-${i}`));
+});
+
+test('a corrupted block is detected, not returned', async (t) => {
+  const { dir, wal } = await setup(t);
+  const writer = await wal.openWriter('log');
+  const id = await writer.append(entry('precious data'));
+  await writer.close();
+  const file = join(dir, 'log', String(id.segment).padStart(8, '0'), '00000000.blk');
+  const bytes = await readFile(file);
+  bytes[bytes.length - 2]! ^= 0xff;
+  await writeFile(file, bytes);
+  const reader = await wal.openReader('log', 'earliest');
+  await assert.rejects(reader.next(AbortSignal.timeout(2000)), CorruptBlockError);
+});
+
+test('truncation: segments before the point are deleted once no reader needs them and retention has passed', async (t) => {
+  const { wal } = await setup(t, { segmentBlocks: 1, blockBytes: 8, flushIntervalMs: 10_000, retentionMs: 0 });
+  const writer = await wal.openWriter('log');
+  const ids: EntryId[] = [];
+  for (let i = 0; i < 6; i++) ids.push(await writer.append(entry(`e${i}`)).then((id) => (writer.flush(), id)));
+  await writer.close();
+  await wal.saveReaderPosition('log', 'slow', ids[2]!);
+  await wal.truncate('log', ids[4]!);
+  const deleted = await wal.collectGarbage('log', Date.now() + 1);
+  assert.ok(deleted.length > 0 && deleted.every((segment) => segment < ids[2]!.segment), `deleted ${deleted}, kept what the reader needs`);
+  const remaining = await readAll(wal, 4, ids[2]!);
+  assert.deepEqual(remaining, ['e2', 'e3', 'e4', 'e5']);
+});
+
+test('appends wait while buffered and uploading bytes exceed maxBufferedBytes (back-pressure)', async (t) => {
+  const { store, wal } = await setup(t, { maxBufferedBytes: 64, blockBytes: 32, flushIntervalMs: 1 });
+  const writer = await wal.openWriter('log');
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  store.beforePut = async (key) => {
+    if (key.endsWith('.blk')) await held;
+  };
+  let settledThird = false;
+  const acks = [writer.append(Buffer.alloc(40)), writer.append(Buffer.alloc(40))];
+  const third = writer.append(Buffer.alloc(10)).then(() => (settledThird = true));
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  assert.equal(settledThird, false);
+  release();
+  await Promise.all([...acks, third]);
+  await writer.close();
+});

@@ -1,0 +1,295 @@
+/**
+ * The log writer. append() buffers an entry and returns a promise; a flush (by time, ready bytes, buffered bytes or
+ * entry count) cuts the buffer into blocks of at most `blockBytes`, each uploaded in parallel (bounded) as one
+ * create-only-if-absent object, with retries. Acknowledgements are released strictly in block order; the first block
+ * that fails fails every later one and the writer rolls to a new segment. Blocks of segment S+1 are uploaded only
+ * after S's footer was created, so a writer fenced by a newer one can never write past the fence.
+ */
+import { Semaphore } from '../../util/semaphore.js';
+import { sleep } from '../../util/clock.js';
+import { decodeBlockHeader, encodeBlock, recordBytes } from './block.js';
+import type { EntryId } from './entry-id.js';
+import { makeFooter, sealSegment, type BlockIndexEntry, type SealReason } from './footer.js';
+import { walKey } from './keys.js';
+import { isTransient, type ObjectStore } from './object-store.js';
+import type { ResolvedWalOptions } from './options.js';
+
+/** A newer writer fenced this one: nothing more it writes can become durable. */
+export class FencedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FencedError';
+  }
+}
+
+interface BufferedEntry {
+  payload: Uint8Array;
+  resolve(id: EntryId): void;
+  reject(error: Error): void;
+}
+
+interface PendingBlock {
+  segment: number;
+  block: number;
+  firstEntry: number;
+  entries: BufferedEntry[];
+  bytes: number;
+  state: 'uploading' | 'durable' | 'failed';
+  error?: Error;
+  /** Its entries were already rejected (an earlier block failed): it must not be uploaded any more. */
+  abandoned?: boolean;
+}
+
+interface SegmentState {
+  segment: number;
+  nextBlock: number;
+  nextEntry: number;
+  bytes: number;
+  openedAt: number;
+  /** Durable blocks, in order (the index the footer will hold). */
+  durable: BlockIndexEntry[];
+  /** Resolves once the previous segment is sealed; uploads of this segment wait for it. */
+  ready: Promise<void>;
+}
+
+/** Writes one log. Create it with `Wal.openWriter`, which fences any earlier writer first. */
+export class LogWriter {
+  private buffer: BufferedEntry[] = [];
+  private bufferedBytes = 0;
+  private uploadingBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly pending: PendingBlock[] = [];
+  private readonly uploads: Semaphore;
+  private readonly spaceWaiters: Array<() => void> = [];
+  private current: SegmentState;
+  private fatal: Error | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly store: ObjectStore,
+    /** The log's name. */
+    readonly log: string,
+    firstSegment: number,
+    private readonly options: ResolvedWalOptions,
+  ) {
+    this.uploads = new Semaphore(options.uploadConcurrency);
+    this.current = this.newSegment(firstSegment, Promise.resolve());
+  }
+
+  /** The segment new entries go to. */
+  get segment(): number {
+    return this.current.segment;
+  }
+
+  /** Appends `payload` (kept by reference until it is acknowledged); resolves with its id once durable. */
+  async append(payload: Uint8Array): Promise<EntryId> {
+    if (this.fatal) throw this.fatal;
+    if (this.closed) throw new Error(`writer of ${this.log} is closed`);
+    while (this.bufferedBytes + this.uploadingBytes >= this.options.maxBufferedBytes && !this.fatal) {
+      await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
+    }
+    if (this.fatal) throw this.fatal;
+    return new Promise<EntryId>((resolve, reject) => {
+      this.buffer.push({ payload, resolve, reject });
+      this.bufferedBytes += recordBytes(payload.byteLength);
+      if (
+        this.bufferedBytes >= this.options.blockBytes ||
+        this.buffer.length >= this.options.maxBufferedEntries ||
+        this.bufferedBytes + this.uploadingBytes >= this.options.maxBufferedBytes
+      ) {
+        this.flush();
+      } else {
+        this.timer ??= setTimeout(() => this.flush(), this.options.flushIntervalMs);
+      }
+    });
+  }
+
+  /** Cuts everything buffered into blocks and starts their uploads. */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.buffer.length === 0 || this.fatal) return;
+    const entries = this.buffer;
+    this.buffer = [];
+    this.bufferedBytes = 0;
+    let block: BufferedEntry[] = [];
+    let blockBytes = 0;
+    for (const entry of entries) {
+      const size = recordBytes(entry.payload.byteLength);
+      if (block.length > 0 && blockBytes + size > this.options.blockBytes) {
+        this.startBlock(block, blockBytes);
+        block = [];
+        blockBytes = 0;
+      }
+      block.push(entry);
+      blockBytes += size;
+    }
+    if (block.length > 0) this.startBlock(block, blockBytes);
+  }
+
+  /** Flushes, waits for every acknowledgement, and seals the current segment. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.flush();
+    await this.settled();
+    this.closed = true;
+    clearTimeout(this.timer);
+    if (!this.fatal) await this.seal(this.current, 'close');
+  }
+
+  /** Stops without sealing or waiting (what a crash looks like); pending appends are rejected. */
+  abandon(reason = 'writer abandoned'): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.failAll(new Error(reason));
+  }
+
+  private startBlock(entries: BufferedEntry[], bytes: number): void {
+    const reason = this.rollReason();
+    if (reason) this.roll(reason);
+    const segment = this.current;
+    const pending: PendingBlock = {
+      segment: segment.segment,
+      block: segment.nextBlock,
+      firstEntry: segment.nextEntry,
+      entries,
+      bytes,
+      state: 'uploading',
+    };
+    segment.nextBlock += 1;
+    segment.nextEntry += entries.length;
+    segment.bytes += bytes;
+    this.pending.push(pending);
+    this.uploadingBytes += bytes;
+    void this.upload(pending, segment.ready).then(
+      () => (pending.state = 'durable'),
+      (error: Error) => {
+        pending.state = 'failed';
+        pending.error = error;
+      },
+    ).finally(() => {
+      this.uploadingBytes -= bytes;
+      this.releaseAcks();
+    });
+  }
+
+  private async upload(pending: PendingBlock, ready: Promise<void>): Promise<void> {
+    await ready;
+    if (this.fatal) throw this.fatal;
+    if (pending.abandoned) throw new Error('abandoned after an earlier block failed');
+    const body = encodeBlock(pending.segment, pending.block, pending.firstEntry, pending.entries.map((entry) => entry.payload));
+    const key = walKey.block(this.log, pending.segment, pending.block);
+    await this.uploads.run(async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          if (await this.store.putIfAbsent(key, body)) return;
+          const existing = await this.store.get(key);
+          if (existing?.equals(body)) return; // an earlier attempt of ours landed
+          const header = existing ? decodeBlockHeader(existing) : undefined;
+          throw new FencedError(
+            header?.kind === 'fence'
+              ? `${this.log}: segment ${pending.segment} was fenced at block ${pending.block} by a newer writer`
+              : `${this.log}: block ${pending.segment}/${pending.block} was written by another writer`,
+          );
+        } catch (error) {
+          if (error instanceof FencedError || !isTransient(error) || attempt >= this.options.uploadAttempts) throw error;
+          await sleep(Math.min(2000, 50 * 2 ** (attempt - 1)) * (0.5 + Math.random()));
+        }
+      }
+    });
+  }
+
+  /** Resolves the acknowledgements of durable blocks in block order; handles the first failed block. */
+  private releaseAcks(): void {
+    while (this.pending.length > 0) {
+      const head = this.pending[0]!;
+      if (head.state === 'uploading') break;
+      if (head.state === 'durable') {
+        this.pending.shift();
+        head.entries.forEach((entry, index) => entry.resolve({ segment: head.segment, entry: head.firstEntry + index }));
+        const state = head.segment === this.current.segment ? this.current : undefined;
+        const index = { block: head.block, firstEntry: head.firstEntry, lastEntry: head.firstEntry + head.entries.length - 1, bytes: head.bytes };
+        (state ?? this.sealing.get(head.segment))?.durable.push(index);
+        continue;
+      }
+      // The first failed block fails it and every later block, whatever their upload outcome.
+      const failed = this.pending.splice(0);
+      const error = head.error ?? new Error('block upload failed');
+      for (const block of failed) {
+        block.abandoned = true;
+        for (const entry of block.entries) entry.reject(error);
+      }
+      if (error instanceof FencedError) this.setFatal(error);
+      else if (failed.some((block) => block.segment === this.current.segment)) this.roll('failure', head.block);
+      break;
+    }
+    this.wakeWaiters();
+  }
+
+  private readonly sealing = new Map<number, SegmentState>();
+
+  private rollReason(): SealReason | undefined {
+    const segment = this.current;
+    if (segment.bytes >= this.options.segmentBytes) return 'size';
+    if (segment.nextBlock >= this.options.segmentBlocks) return 'blocks';
+    if (segment.nextBlock > 0 && Date.now() - segment.openedAt >= this.options.segmentAgeMs) return 'age';
+    return undefined;
+  }
+
+  /** Moves new blocks to the next segment; they upload once the old segment's footer exists. */
+  private roll(reason: SealReason, failedBlock?: number): void {
+    const old = this.current;
+    this.sealing.set(old.segment, old);
+    const sealed = (async () => {
+      // Only blocks before a failed one belong to the segment: wait until they are acknowledged, then seal.
+      while (this.pending.some((block) => block.segment === old.segment && (failedBlock === undefined || block.block < failedBlock))) {
+        await sleep(2);
+      }
+      await this.seal(old, reason);
+    })();
+    sealed.catch((error: unknown) => this.setFatal(error instanceof Error ? error : new Error(String(error))));
+    this.current = this.newSegment(old.segment + 1, sealed);
+  }
+
+  private async seal(state: SegmentState, reason: SealReason): Promise<void> {
+    this.sealing.delete(state.segment);
+    const footer = makeFooter(state.segment, [...state.durable].sort((a, b) => a.block - b.block), reason);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await sealSegment(this.store, this.log, footer);
+        if (!result.created && result.footer.reason === 'fenced') throw new FencedError(`${this.log}: segment ${state.segment} was sealed by a newer writer`);
+        return;
+      } catch (error) {
+        if (error instanceof FencedError || !isTransient(error) || attempt >= this.options.uploadAttempts) throw error;
+        await sleep(50 * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  private newSegment(segment: number, ready: Promise<void>): SegmentState {
+    return { segment, nextBlock: 0, nextEntry: 0, bytes: 0, openedAt: Date.now(), durable: [], ready };
+  }
+
+  private setFatal(error: Error): void {
+    this.fatal ??= error;
+    this.failAll(this.fatal);
+  }
+
+  private failAll(error: Error): void {
+    for (const block of this.pending.splice(0)) {
+      block.abandoned = true;
+      for (const entry of block.entries) entry.reject(error);
+    }
+    for (const entry of this.buffer.splice(0)) entry.reject(error);
+    this.bufferedBytes = 0;
+    this.wakeWaiters();
+  }
+
+  private wakeWaiters(): void {
+    for (const wake of this.spaceWaiters.splice(0)) wake();
+  }
+
+  private async settled(): Promise<void> {
+    while (this.pending.length > 0 && !this.fatal) await sleep(2);
+  }
+}
