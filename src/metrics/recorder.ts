@@ -10,9 +10,16 @@ export interface PhaseRecord {
   durationSeconds: number;
   /** Wall time of each completed operation (pub/sub), in seconds. */
   opSeconds: number[];
-  /** HDR histograms (µs), compressed base64. */
-  histograms: { publishLatencyUs: string; e2eLatencyUs: string };
-  counters: { messagesAcknowledged: number; bytesAcknowledged: number; messagesDelivered: number; bytesDelivered: number };
+  /** HDR histograms (µs), compressed base64. sendDelayUs: actual − intended send time (open-loop). */
+  histograms: { publishLatencyUs: string; e2eLatencyUs: string; sendDelayUs: string };
+  counters: {
+    messagesAcknowledged: number;
+    bytesAcknowledged: number;
+    messagesDelivered: number;
+    bytesDelivered: number;
+    /** Open-loop sends later than the workload's `lateAfter`. */
+    lateSends: number;
+  };
   delivery: DeliveryCounts;
   series: ThroughputSeries;
 }
@@ -21,8 +28,10 @@ export interface PhaseRecord {
 export class PhaseRecorder {
   private readonly publishLatency = createHistogram();
   private readonly e2eLatency = createHistogram();
+  private readonly sendDelay = createHistogram();
   private readonly opSeconds: number[] = [];
-  private readonly counters = { messagesAcknowledged: 0, bytesAcknowledged: 0, messagesDelivered: 0, bytesDelivered: 0 };
+  private readonly counters = { messagesAcknowledged: 0, bytesAcknowledged: 0, messagesDelivered: 0, bytesDelivered: 0, lateSends: 0 };
+  private finished = false;
   private delivery = emptyDelivery();
   private readonly series: IntervalSeries;
   private readonly startedAtMs: number;
@@ -38,8 +47,16 @@ export class PhaseRecorder {
     this.series = new IntervalSeries(startMs, seriesIntervalMs);
   }
 
-  /** A send of `bytes` acknowledged after `latencyMs`. */
+  /** An open-loop send `delayMs` after its intended time; late when past the workload's threshold. */
+  recordSendDelay(delayMs: number, late: boolean): void {
+    if (this.finished) return;
+    recordMs(this.sendDelay, Math.max(0, delayMs));
+    if (late) this.counters.lateSends += 1;
+  }
+
+  /** A send of `bytes` acknowledged after `latencyMs`. Ignored once the phase's record was taken. */
   recordPublish(latencyMs: number, bytes: number, atMs: number): void {
+    if (this.finished) return;
     recordMs(this.publishLatency, latencyMs);
     this.counters.messagesAcknowledged += 1;
     this.counters.bytesAcknowledged += bytes;
@@ -48,6 +65,7 @@ export class PhaseRecorder {
 
   /** A verified delivery of `bytes`, `e2eMs` after its intended send time. */
   recordDelivery(e2eMs: number, bytes: number, atMs: number): void {
+    if (this.finished) return;
     recordMs(this.e2eLatency, e2eMs);
     this.counters.messagesDelivered += 1;
     this.counters.bytesDelivered += bytes;
@@ -70,7 +88,12 @@ export class PhaseRecorder {
     this.endedAtMs ??= this.clock();
   }
 
-  /** The serialisable record; ends the phase if it has not ended. */
+  /** True once toRecord() was called: later recordings are ignored (e.g. warm-up messages arriving late). */
+  get closed(): boolean {
+    return this.finished;
+  }
+
+  /** The serialisable record; ends the phase if it has not ended. Call once. */
   toRecord(): PhaseRecord {
     this.end();
     const record: PhaseRecord = {
@@ -78,13 +101,19 @@ export class PhaseRecorder {
       endedAt: new Date(this.endedAtMs!).toISOString(),
       durationSeconds: (this.endedAtMs! - this.startedAtMs) / 1000,
       opSeconds: this.opSeconds,
-      histograms: { publishLatencyUs: encodeHistogram(this.publishLatency), e2eLatencyUs: encodeHistogram(this.e2eLatency) },
+      histograms: {
+        publishLatencyUs: encodeHistogram(this.publishLatency),
+        e2eLatencyUs: encodeHistogram(this.e2eLatency),
+        sendDelayUs: encodeHistogram(this.sendDelay),
+      },
       counters: { ...this.counters },
       delivery: this.delivery,
       series: this.series.finish(),
     };
+    this.finished = true;
     this.publishLatency.destroy();
     this.e2eLatency.destroy();
+    this.sendDelay.destroy();
     return record;
   }
 }

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import type { RunListener } from '../run/events.js';
 import type { ResolvedTarget } from '../scenario/load.js';
 import { findTarget } from '../targets/registry.js';
-import { resolveProvider, type ProviderKind, type TargetInstance } from '../targets/target.js';
+import { kindOf, resolveProvider, type ProviderKind, type TargetInstance } from '../targets/target.js';
 import { errorMessage } from '../util/errors.js';
 import { dockerEngine } from './docker-engine.js';
 
@@ -27,8 +27,9 @@ export async function provisionTarget(
 ): Promise<ProvisionedTarget> {
   const definition = findTarget(target.type);
   if (!definition) return { ok: false, provider: 'unknown', error: `unknown target type ${target.type}` };
-  const docker = target.provider === 'auto' && definition.kind === 'server' ? (await dockerEngine()).available : false;
-  const provider = resolveProvider(definition, target.provider, docker);
+  const kind = kindOf(definition, target.settings);
+  const docker = target.provider === 'auto' && kind === 'server' ? (await dockerEngine()).available : false;
+  const provider = resolveProvider(kind, target.provider, docker);
   emit({ type: 'provision-start', target: target.name, provider });
   try {
     const availability = (await definition.availability()).find((entry) => entry.provider === provider);

@@ -29,6 +29,13 @@ export interface CaseSummary {
   delivery: DeliveryCounts;
   /** Harness event-loop delay (worst trial): a high p99 means the harness itself was a bottleneck. */
   eventLoopDelayMs: { p99: number; max: number };
+  /** Open-loop: how late sends went out after their intended time, and how many were later than `lateAfter`. */
+  sendDelayMs: LatencySummary;
+  lateSends: number;
+  /** Raw backend throughput measured in the same run (median over trials), where the target supports it. */
+  ceiling: { megabytesPerSec: number; method: string } | null;
+  /** throughput.megabytesPerSec / ceiling.megabytesPerSec. */
+  ratioToCeiling: number | null;
 }
 
 /** Summarises the trials that have a measured phase; null when none has. */
@@ -39,6 +46,7 @@ export function summarizeTrials(trials: readonly TrialRecord[]): CaseSummary | n
   const opSeconds = phases.flatMap((phase) => phase.opSeconds);
   const publish = mergeEncoded(phases.map((phase) => phase.histograms.publishLatencyUs));
   const e2e = mergeEncoded(phases.map((phase) => phase.histograms.e2eLatencyUs));
+  const sendDelay = mergeEncoded(phases.flatMap((phase) => (phase.histograms.sendDelayUs ? [phase.histograms.sendDelayUs] : [])));
   const activeSeconds = (trial: TrialRecord) => {
     const phase = trial.measured!;
     const opTotal = phase.opSeconds.reduce((sum, seconds) => sum + seconds, 0);
@@ -48,6 +56,7 @@ export function summarizeTrials(trials: readonly TrialRecord[]): CaseSummary | n
     const values = measured.map(pick).filter((value): value is number => value !== undefined && Number.isFinite(value));
     return values.length === 0 ? null : median(values);
   };
+  const ceiling = perTrial((trial) => trial.ceiling?.megabytesPerSec);
   const shared = measured.every((trial) => trial.resources?.scope !== 'separate');
   const delivered = phases.reduce((sum, phase) => sum + phase.counters.messagesDelivered, 0);
   const storageBytes = perTrial((trial) => trial.storage?.bytes) ?? 0;
@@ -90,9 +99,15 @@ export function summarizeTrials(trials: readonly TrialRecord[]): CaseSummary | n
       p99: Math.max(0, ...measured.map((trial) => trial.eventLoopDelayMs?.p99 ?? 0)),
       max: Math.max(0, ...measured.map((trial) => trial.eventLoopDelayMs?.max ?? 0)),
     },
+    sendDelayMs: summarizeLatency(sendDelay),
+    lateSends: phases.reduce((sum, phase) => sum + (phase.counters.lateSends ?? 0), 0),
+    ceiling: ceiling === null ? null : { megabytesPerSec: ceiling, method: measured.find((trial) => trial.ceiling)!.ceiling!.method },
+    ratioToCeiling: null,
   };
+  if (summary.ceiling && summary.ceiling.megabytesPerSec > 0) summary.ratioToCeiling = summary.throughput.megabytesPerSec / summary.ceiling.megabytesPerSec;
   publish.destroy();
   e2e.destroy();
+  sendDelay.destroy();
   return summary;
 }
 

@@ -2,7 +2,7 @@
 import type { PhaseRecord } from '../metrics/recorder.js';
 import type { ResourceSeries, SideUsage } from '../metrics/sampler.js';
 import type { StorageReading } from '../metrics/storage.js';
-import type { DriverDescription } from '../targets/driver.js';
+import type { CeilingReading, DriverDescription } from '../targets/driver.js';
 import type { PayloadInfo } from '../workloads/payload.js';
 
 /** Outcome of a trial, a case or a run. */
@@ -42,4 +42,6 @@ export interface TrialRecord {
   eventLoopDelayMs?: EventLoopDelay;
   payload?: PayloadInfo;
   driver?: DriverDescription;
+  /** Raw throughput of the target's backend, measured after the workload (stream workload, targets that support it). */
+  ceiling?: CeilingReading;
 }

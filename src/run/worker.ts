@@ -66,6 +66,9 @@ export class LocalWorker implements Worker {
       driver = await definition.connect(command.endpoint, command.target.settings, { trialIndex: command.sequence });
       record.driver = await driver.describe();
       await this.runWorkload(command, driver, record, createdTopics, onProgress, signal);
+      if (command.workload.type === 'stream' && driver.probeCeiling && !signal.aborted && record.failures.length === 0) {
+        record.ceiling = await driver.probeCeiling();
+      }
     } catch (error) {
       record.status = 'errored';
       record.error = errorMessage(error);

@@ -110,7 +110,8 @@ export function parseScenario(text: string, path: string, options: LoadOptions =
   const cases = points.flatMap((point) =>
     targets.map((target) => {
       const label = workloadLabel(point.params);
-      return { id: `${target.name}/${point.params.type}/${label.replaceAll(' ', '-')}`, label, target, params: point.params };
+      const slug = label.replaceAll('/s', '-per-s').replace(/[\s/]+/g, '-');
+      return { id: `${target.name}/${point.params.type}/${slug}`, label, target, params: point.params };
     }),
   );
   return {

@@ -1,6 +1,6 @@
 /** Matrix expansion: the cross product of axes, plus included points, minus excluded ones; each point validated. */
 import type { z } from 'zod';
-import { workloadParamsSchema, type WorkloadParams } from '../workloads/params.js';
+import { workloadObjects, workloadParamsSchema, type WorkloadParams } from '../workloads/params.js';
 import { issuesFromZod } from './issues.js';
 import type { matrixSchema } from './schema.js';
 
@@ -49,7 +49,7 @@ export function expandMatrix(workload: Record<string, unknown>, matrix: Matrix |
     if (points.some((existing) => JSON.stringify(existing.params) === JSON.stringify(parsed.data))) continue;
     points.push({ params: parsed.data, values: point.values });
   }
-  const shape = workloadParamsSchema.options.find((option) => option.shape.type.value === workload.type)?.shape ?? {};
+  const shape = workloadObjects.find((option) => option.shape.type.value === workload.type)?.shape ?? {};
   for (const { entry, index } of excluded) {
     for (const key of Object.keys(entry)) {
       if (!(key in shape)) note(['matrix', 'exclude', index, key], 'unknown workload parameter');

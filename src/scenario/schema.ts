@@ -1,6 +1,6 @@
 /** The zod schema of scenario files; it yields both the TypeScript types and the JSON Schema for editors. */
 import { z } from 'zod';
-import { workloadParamsSchema } from '../workloads/params.js';
+import { workloadObjects } from '../workloads/params.js';
 import { countField, durationField, nameField } from './fields.js';
 
 /** Where targets run: docker containers, local processes, user-given endpoints, or auto (docker if it answers). */
@@ -25,7 +25,7 @@ export const targetEntrySchema = z.union([
 /** Each workload's schema with every field optional except `type`: the matrix may supply the rest. */
 const partialWorkloadSchema = z.discriminatedUnion(
   'type',
-  workloadParamsSchema.options.map((option) => option.partial().required({ type: true })) as unknown as [
+  workloadObjects.map((option) => (option as z.ZodObject<{ type: z.ZodLiteral<string> }>).partial().required({ type: true })) as unknown as [
     z.ZodObject<{ type: z.ZodLiteral<string> }>,
   ],
 );

@@ -60,4 +60,16 @@ export interface LogDriver {
    * Used for cleanup instead of deleting topics one by one, which in LevelDB only writes tombstones.
    */
   discard?(): Promise<void>;
+  /** Optional: the raw throughput of the storage underneath (e.g. the WAL's bucket or disk), for ratios. */
+  probeCeiling?(): Promise<CeilingReading>;
+}
+
+/** A measured raw backend throughput. */
+export interface CeilingReading {
+  method: string;
+  megabytesPerSec: number;
+  objectBytes: number;
+  parallelism: number;
+  seconds: number;
+  bytes: number;
 }

@@ -3,8 +3,9 @@ import { kafkaTarget } from './kafka/target.js';
 import { natsTarget } from './nats/target.js';
 import { rocksmqTarget } from './rocksmq/target.js';
 import type { TargetDefinition } from './target.js';
+import { walTarget } from './wal/target.js';
 
-const definitions: TargetDefinition<any>[] = [rocksmqTarget, natsTarget, kafkaTarget];
+const definitions: TargetDefinition<any>[] = [rocksmqTarget, natsTarget, kafkaTarget, walTarget];
 
 /** The target types, in display order. */
 export function targetDefinitions(): readonly TargetDefinition<unknown>[] {

@@ -57,8 +57,11 @@ export interface ConnectContext {
 export interface TargetDefinition<Settings = unknown> {
   type: string;
   title: string;
-  /** Embedded targets run inside the worker process (their CPU and memory are reported as broker+client). */
-  kind: 'embedded' | 'server';
+  /**
+   * Embedded targets run inside the worker process (their CPU and memory are reported as broker+client); server
+   * targets are started by a provider. A function when the settings decide (the WAL on local disk vs on S3).
+   */
+  kind: TargetKind | ((settings: Settings) => TargetKind);
   settingsSchema: z.ZodType<Settings>;
   /** What the local provider needs installed (absent for embedded targets). */
   installer?: Installer;
@@ -70,9 +73,17 @@ export interface TargetDefinition<Settings = unknown> {
   connect(endpoint: Record<string, unknown>, settings: Settings, context: ConnectContext): Promise<LogDriver>;
 }
 
+/** Whether a target runs in the worker process or as a server. */
+export type TargetKind = 'embedded' | 'server';
+
+/** The kind of `definition` with `settings`. */
+export function kindOf(definition: TargetDefinition, settings: unknown): TargetKind {
+  return typeof definition.kind === 'function' ? definition.kind(settings) : definition.kind;
+}
+
 /** Picks the provider for a target: embedded targets are always embedded; `auto` becomes docker or local. */
-export function resolveProvider(definition: TargetDefinition, choice: ProviderChoice, dockerAvailable: boolean): ProviderKind {
-  if (definition.kind === 'embedded') return 'embedded';
+export function resolveProvider(kind: TargetKind, choice: ProviderChoice, dockerAvailable: boolean): ProviderKind {
+  if (kind === 'embedded') return 'embedded';
   if (choice === 'auto') return dockerAvailable ? 'docker' : 'local';
   return choice;
 }

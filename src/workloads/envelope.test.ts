@@ -13,7 +13,7 @@ test('an envelope round-trips its fields', () => {
   const check = readEnvelope(message('hello world'));
   assert.deepEqual(check, {
     ok: true,
-    envelope: { producerId: 3, sequence: 41, intendedMs: 1000.25, sentMs: 1000.5, bodyCrc: bodyChecksum(Buffer.from('hello world')), bodyBytes: 11 },
+    envelope: { producerId: 3, sequence: 41, intendedMs: 1000.25, sentMs: 1000.5, bodyCrc: bodyChecksum(Buffer.from('hello world')), bodyBytes: 11, flags: 0 },
   });
 });
 

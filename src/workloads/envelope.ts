@@ -4,7 +4,8 @@
  *
  * Layout (48 bytes, little-endian):
  *   0 u32 magic "MQB1" · 4 u16 header length · 6 u16 producer id · 8 f64 sequence · 16 f64 intended send time (epoch ms)
- *   24 f64 actual send time (epoch ms) · 32 u32 body length · 36 u32 CRC32 of the body · 40 u32 flags · 44 u32 CRC32 of bytes 0-43
+ *   24 f64 actual send time (epoch ms) · 32 u32 body length · 36 u32 CRC32 of the body · 40 u32 flags (1 = warm-up)
+ *   44 u32 CRC32 of bytes 0-43
  */
 import { crc32 } from 'node:zlib';
 
@@ -19,7 +20,12 @@ export interface EnvelopeFields {
   intendedMs: number;
   sentMs: number;
   bodyCrc: number;
+  /** Bit flags, e.g. ENVELOPE_WARMUP. */
+  flags?: number;
 }
+
+/** Flag of messages sent during a warm-up phase. */
+export const ENVELOPE_WARMUP = 1;
 
 /** A decoded, verified envelope. */
 export interface Envelope extends EnvelopeFields {
@@ -44,7 +50,7 @@ export function writeEnvelope(message: Buffer, fields: EnvelopeFields): void {
   message.writeDoubleLE(fields.sentMs, 24);
   message.writeUInt32LE(message.length - ENVELOPE_BYTES, 32);
   message.writeUInt32LE(fields.bodyCrc >>> 0, 36);
-  message.writeUInt32LE(0, 40);
+  message.writeUInt32LE(fields.flags ?? 0, 40);
   message.writeUInt32LE(crc32(message.subarray(0, 44)), 44);
 }
 
@@ -69,6 +75,7 @@ export function readEnvelope(payload: Uint8Array): EnvelopeCheck {
       sentMs: message.readDoubleLE(24),
       bodyCrc,
       bodyBytes,
+      flags: message.readUInt32LE(40),
     },
   };
 }

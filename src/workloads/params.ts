@@ -2,20 +2,29 @@
 import { z } from 'zod';
 import { formatBytes } from '../util/units.js';
 import { pubsubParamsSchema } from './pubsub/params.js';
+import { streamParamsObject, streamParamsSchema } from './stream/params.js';
+
+/** Each workload's fields without cross-field rules (for partial schemas and editors). */
+export const workloadObjects = [pubsubParamsSchema, streamParamsObject] as const;
 
 /** Schema of a scenario's `workload:` section. */
-export const workloadParamsSchema = z.discriminatedUnion('type', [pubsubParamsSchema]);
+export const workloadParamsSchema = z.discriminatedUnion('type', [pubsubParamsSchema, streamParamsSchema]);
 
 /** Resolved parameters of any workload. */
 export type WorkloadParams = z.output<typeof workloadParamsSchema>;
 
 /** Every workload type name. */
-export const workloadTypes = workloadParamsSchema.options.map((option) => option.shape.type.value);
+export const workloadTypes = workloadObjects.map((option) => option.shape.type.value);
 
 /** A short human label of a parameter point, e.g. "5MiB×100 random" (unique within a scenario's points). */
 export function workloadLabel(params: WorkloadParams): string {
   switch (params.type) {
     case 'pubsub':
       return `${formatBytes(params.payloadBytes)}×${params.messages} ${params.payload}`;
+    case 'stream': {
+      const load = params.mode === 'open-loop' ? `${params.rate}/s` : `${params.inFlight} in flight`;
+      const producers = params.producers > 1 ? ` ×${params.producers} producers` : '';
+      return `${formatBytes(params.payloadBytes)} ${load}${producers} ${params.payload}`;
+    }
   }
 }

@@ -1,10 +1,12 @@
 /** Every workload implementation, by type. */
 import type { WorkloadParams } from './params.js';
 import { pubsubWorkload } from './pubsub/pubsub.js';
+import { streamWorkload } from './stream/stream.js';
 import type { Workload } from './workload.js';
 
 const workloads: Record<WorkloadParams['type'], Workload<any>> = {
   pubsub: pubsubWorkload,
+  stream: streamWorkload,
 };
 
 /** The implementation of workload `type`. */

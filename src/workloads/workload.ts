@@ -8,7 +8,7 @@ export interface Progress {
   phase: 'warmup' | 'measured';
   done: number;
   total: number;
-  unit: 'messages' | 'operations';
+  unit: 'messages' | 'operations' | 'seconds';
   /** Extra text such as "op 3/50". */
   note?: string;
 }

@@ -1,0 +1,49 @@
+/** MinIO as the wal target's S3 server: the local process, the container, and creating the bucket. */
+import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { IMAGES } from '../../install/versions.js';
+import type { ContainerSpec } from '../../provision/container-spec.js';
+
+/** The S3 API port inside the container. */
+export const MINIO_PORT = 9000;
+
+/** Credentials mqbench gives the MinIO it starts (loopback only). */
+export const MINIO_CREDENTIALS = { accessKeyId: 'mqbench', secretAccessKey: 'mqbench-secret-key' } as const;
+
+/** The bucket the WAL writes to. */
+export const MINIO_BUCKET = 'mqbench';
+
+/** The environment MinIO runs with. */
+export function minioEnvironment(): Record<string, string> {
+  return {
+    MINIO_ROOT_USER: MINIO_CREDENTIALS.accessKeyId,
+    MINIO_ROOT_PASSWORD: MINIO_CREDENTIALS.secretAccessKey,
+    MINIO_BROWSER: 'off',
+    MINIO_UPDATE: 'off',
+  };
+}
+
+/** The MinIO container (docker provider and docker-compose.yml). */
+export function minioContainer(): ContainerSpec {
+  return {
+    service: 'minio',
+    image: IMAGES.minio,
+    command: ['server', '/data', '--address', `:${MINIO_PORT}`],
+    environment: minioEnvironment(),
+    ports: [MINIO_PORT],
+    files: [],
+    dataPath: '/data',
+    wait: { kind: 'http', port: MINIO_PORT, path: '/minio/health/live' },
+  };
+}
+
+/** Creates `bucket` at `endpoint` unless it exists. */
+export async function ensureBucket(endpoint: string, bucket = MINIO_BUCKET): Promise<void> {
+  const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: MINIO_CREDENTIALS });
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The wal target: mqbench's Woodpecker-style WAL, running inside the worker, on a local directory (embedded) or on
+ * S3 — a MinIO started as a local process or a container, or an external bucket.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { dockerEngine } from '../../provision/docker-engine.js';
+import { startLocalProcess, stoppedUnexpectedly } from '../../provision/local-process.js';
+import { freePorts } from '../../provision/ports.js';
+import { httpOk } from '../../provision/readiness.js';
+import type { Availability, TargetDefinition, TargetInstance } from '../target.js';
+import type { WalEndpoint } from './driver.js';
+import { minioInstaller, minioPath } from './install.js';
+import { ensureBucket, minioContainer, minioEnvironment, MINIO_BUCKET, MINIO_CREDENTIALS, MINIO_PORT } from './minio.js';
+import { walSettingsSchema, type WalSettings } from './settings.js';
+
+const READY_TIMEOUT_MS = 60_000;
+
+/** Definition of the wal target type. */
+export const walTarget: TargetDefinition<WalSettings> = {
+  type: 'wal',
+  title: 'Woodpecker-style WAL on S3 (MinIO) or local disk (mqbench engine)',
+  kind: (settings) => (settings.backend === 'local' ? 'embedded' : 'server'),
+  settingsSchema: walSettingsSchema,
+  installer: minioInstaller,
+
+  async availability(): Promise<Availability[]> {
+    const local = await minioInstaller.status();
+    const docker = await dockerEngine();
+    const s3 = process.env.MQBENCH_S3_BUCKET;
+    return [
+      { provider: 'embedded', available: true, detail: 'backend local: the WAL on a local directory, inside the mqbench process' },
+      { provider: 'local', available: local.installed, detail: `backend s3 on a local MinIO: ${local.detail}`, fix: local.installed ? undefined : local.fix },
+      { provider: 'docker', available: docker.available, detail: docker.available ? `backend s3 on ${minioContainer().image}` : docker.detail, fix: docker.available ? undefined : 'start a Docker engine, or use --provider local' },
+      {
+        provider: 'external',
+        available: Boolean(s3),
+        detail: s3 ? `MQBENCH_S3_BUCKET=${s3}` : 'no bucket configured',
+        fix: 'set settings.s3 in the scenario, or MQBENCH_S3_BUCKET (+ MQBENCH_S3_ENDPOINT for non-AWS); credentials from the AWS SDK chain',
+      },
+    ];
+  },
+
+  async provision(provider, context): Promise<TargetInstance> {
+    const settings = context.settings as WalSettings;
+    const dataDir = join(context.dir, 'data');
+    if (provider === 'embedded') {
+      await mkdir(dataDir, { recursive: true });
+      return {
+        provider,
+        endpoint: { backend: 'local', root: dataDir } satisfies WalEndpoint,
+        storage: { kind: 'directories', paths: [dataDir] },
+        info: { backend: 'local', dataDir },
+        stop: () => rm(dataDir, { recursive: true, force: true }),
+      };
+    }
+    if (provider === 'external') {
+      const bucket = settings.s3?.bucket ?? process.env.MQBENCH_S3_BUCKET;
+      if (!bucket) throw new Error('the external provider needs settings.s3.bucket or MQBENCH_S3_BUCKET');
+      const endpoint = settings.s3?.endpoint ?? process.env.MQBENCH_S3_ENDPOINT;
+      const location = { backend: 's3' as const, bucket, prefix: settings.s3?.prefix ?? '', endpoint, region: settings.s3?.region, forcePathStyle: settings.s3?.forcePathStyle };
+      return {
+        provider,
+        endpoint: location,
+        storage: settings.external?.dataDir ? { kind: 'directories', paths: [settings.external.dataDir] } : { kind: 'none', reason: 'external bucket' },
+        info: { bucket, endpoint: endpoint ?? 'AWS' },
+        stop: async () => undefined,
+      };
+    }
+    await mkdir(dataDir, { recursive: true });
+    const logFile = join(context.logDir, `${context.name}-minio.log`);
+    if (provider === 'docker') {
+      const { startContainer } = await import('../../provision/docker.js');
+      const spec = minioContainer();
+      const started = await startContainer(spec, { hostDataDir: dataDir, logFile });
+      const server = `http://127.0.0.1:${started.ports[MINIO_PORT]}`;
+      await ensureBucket(server);
+      return {
+        provider,
+        endpoint: { backend: 's3', server, endpoint: server, bucket: MINIO_BUCKET, forcePathStyle: true, credentials: { ...MINIO_CREDENTIALS } } satisfies WalEndpoint,
+        broker: { kind: 'docker-container', id: started.id, label: `${spec.image} ${started.id.slice(0, 12)}` },
+        storage: { kind: 'directories', paths: [dataDir] },
+        info: { image: spec.image, containerId: started.id, bucket: MINIO_BUCKET },
+        stop: () => started.stop(),
+      };
+    }
+    const [port] = await freePorts(1);
+    const server = `http://127.0.0.1:${port}`;
+    const binary = minioPath();
+    const started = await startLocalProcess({
+      name: 'minio',
+      command: binary,
+      args: ['server', dataDir, '--address', `127.0.0.1:${port}`, '--quiet'],
+      env: minioEnvironment(),
+      logFile,
+      ready: () => httpOk(`${server}/minio/health/live`),
+      readyTimeoutMs: READY_TIMEOUT_MS,
+      signal: context.signal,
+    });
+    try {
+      await ensureBucket(server);
+    } catch (error) {
+      await started.stop();
+      throw new Error(`MinIO started but the bucket could not be created: ${(error as Error).message}`);
+    }
+    return {
+      provider,
+      endpoint: { backend: 's3', server, endpoint: server, bucket: MINIO_BUCKET, forcePathStyle: true, credentials: { ...MINIO_CREDENTIALS } } satisfies WalEndpoint,
+      broker: { kind: 'process-tree', pid: started.pid, label: `minio (pid ${started.pid})` },
+      storage: { kind: 'directories', paths: [dataDir] },
+      info: { pid: started.pid, binary, server, bucket: MINIO_BUCKET, logFile },
+      stop: () => started.stop(),
+      failure: () => stoppedUnexpectedly(started, 'minio'),
+    };
+  },
+
+  async connect(endpoint, settings) {
+    const { connectWal } = await import('./driver.js');
+    return connectWal(endpoint as unknown as WalEndpoint, settings);
+  },
+};

@@ -1,0 +1,40 @@
+/** Parameters of the stream workload: producers on one topic, open-loop at a rate or closed-loop with sends in flight. */
+import { z } from 'zod';
+import { countField, durationField, payloadGeneratorField, sizeField } from '../../scenario/fields.js';
+import { ENVELOPE_BYTES } from '../envelope.js';
+
+/** The fields of `workload:` when `type: stream` (without cross-field rules; see streamParamsSchema). */
+export const streamParamsObject = z
+  .object({
+    type: z.literal('stream'),
+    payloadBytes: sizeField
+      .refine((bytes) => bytes >= ENVELOPE_BYTES, `must be at least ${ENVELOPE_BYTES} bytes (the harness envelope)`)
+      .default(1024)
+      .describe('size of each message, including the 48-byte harness envelope'),
+    producers: countField.default(1).describe('producers on the one topic'),
+    mode: z
+      .enum(['closed-loop', 'open-loop'])
+      .default('closed-loop')
+      .describe('closed-loop: keep `inFlight` sends outstanding per producer (max-throughput discovery); open-loop: send at `rate`, timed from the intended send time'),
+    inFlight: countField.default(1).describe('closed-loop: sends outstanding per producer'),
+    rate: z.number().positive().optional().describe('open-loop: messages per second over all producers'),
+    messages: countField.optional().describe('measured messages over all producers (with or instead of duration)'),
+    duration: durationField.optional().describe('measured time (with or instead of messages)'),
+    payload: payloadGeneratorField.default('random'),
+    lateAfter: durationField.default(1).describe('open-loop: a send later than this after its intended time counts as late'),
+    timeout: durationField.default(60_000).describe('the trial fails when nothing is acknowledged or delivered for this long'),
+  })
+  .strict();
+
+/** Schema of `workload:` when `type: stream`, with its cross-field rules. */
+export const streamParamsSchema = streamParamsObject.superRefine((params, ctx) => {
+  if (params.messages === undefined && params.duration === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['messages'], message: 'give messages, duration, or both' });
+  }
+  if (params.mode === 'open-loop' && params.rate === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['rate'], message: 'open-loop needs a rate (messages per second)' });
+  }
+});
+
+/** Resolved stream parameters. */
+export type StreamParams = z.output<typeof streamParamsSchema>;
