@@ -32,7 +32,8 @@ test('every compose service runs the docker provider\'s image, command, environm
 
 test('the containers use the broker versions the local provider installs', async () => {
   const { VERSIONS } = await import('../install/versions.js');
-  const [nats, kafka] = composeContainers();
+  const [nats, kafka, minio] = composeContainers();
+  assert.match(minio!.image, /^minio\/minio:RELEASE\./);
   assert.equal(nats?.image, `nats:${VERSIONS.natsServer.slice(1)}`);
   assert.equal(kafka?.image, `apache/kafka:${VERSIONS.kafka}`);
   assert.match(nats!.files[0]!.content, /max_payload: 8388608/);

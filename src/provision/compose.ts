@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { stringify } from 'yaml';
 import { kafkaContainer } from '../targets/kafka/container.js';
 import { natsContainer } from '../targets/nats/container.js';
+import { minioContainer } from '../targets/wal/minio.js';
 import type { ContainerSpec } from './container-spec.js';
 
 /** The containers of docker-compose.yml, with the settings a default scenario uses. */
@@ -13,6 +14,7 @@ export function composeContainers(): ContainerSpec[] {
   return [
     natsContainer({ maxPayload: 8 * 1024 * 1024, syncInterval: '2m' }),
     kafkaContainer({ advertisedPort: 9092, heap: '768m', messageMaxBytes: 10 * 1024 * 1024, fsyncEveryMessage: false }),
+    minioContainer(),
   ];
 }
 
@@ -46,6 +48,8 @@ export function renderCompose(): { compose: string; files: Array<{ path: string;
 # starts, with the same images and settings, on the brokers' usual ports. To benchmark them:
 #   docker compose up -d
 #   MQBENCH_NATS_URL=nats://127.0.0.1:4222 MQBENCH_KAFKA_BROKERS=127.0.0.1:9092 npx mqbench run scenarios/quick.yaml --targets nats,kafka --provider external
+#   (MinIO: create the bucket "mqbench", then MQBENCH_S3_ENDPOINT=http://127.0.0.1:9000 MQBENCH_S3_BUCKET=mqbench with
+#    AWS_ACCESS_KEY_ID=mqbench AWS_SECRET_ACCESS_KEY=mqbench-secret-key for the wal target's s3 backend)
 `;
   return { compose: `${header}${stringify({ services, volumes })}`, files };
 }

@@ -2,6 +2,9 @@
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { IMAGES } from '../../install/versions.js';
 import type { ContainerSpec } from '../../provision/container-spec.js';
+import { startLocalProcess, type LocalProcess } from '../../provision/local-process.js';
+import { httpOk } from '../../provision/readiness.js';
+import { minioPath } from './install.js';
 
 /** The S3 API port inside the container. */
 export const MINIO_PORT = 9000;
@@ -46,4 +49,26 @@ export async function ensureBucket(endpoint: string, bucket = MINIO_BUCKET): Pro
   } finally {
     client.destroy();
   }
+}
+
+/** Starts MinIO on 127.0.0.1:`port` over `dataDir`, waits until it is live, and makes sure the bucket exists. */
+export async function startMinioProcess(options: { dataDir: string; port: number; logFile: string; signal?: AbortSignal; readyTimeoutMs?: number }): Promise<{ process: LocalProcess; server: string }> {
+  const server = `http://127.0.0.1:${options.port}`;
+  const process = await startLocalProcess({
+    name: 'minio',
+    command: minioPath(),
+    args: ['server', options.dataDir, '--address', `127.0.0.1:${options.port}`, '--quiet'],
+    env: minioEnvironment(),
+    logFile: options.logFile,
+    ready: () => httpOk(`${server}/minio/health/live`),
+    readyTimeoutMs: options.readyTimeoutMs ?? 60_000,
+    signal: options.signal,
+  });
+  try {
+    await ensureBucket(server);
+  } catch (error) {
+    await process.stop();
+    throw new Error(`MinIO started but the bucket could not be created: ${(error as Error).message}`);
+  }
+  return { process, server };
 }

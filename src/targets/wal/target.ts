@@ -5,16 +5,13 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dockerEngine } from '../../provision/docker-engine.js';
-import { startLocalProcess, stoppedUnexpectedly } from '../../provision/local-process.js';
+import { stoppedUnexpectedly } from '../../provision/local-process.js';
 import { freePorts } from '../../provision/ports.js';
-import { httpOk } from '../../provision/readiness.js';
 import type { Availability, TargetDefinition, TargetInstance } from '../target.js';
 import type { WalEndpoint } from './driver.js';
 import { minioInstaller, minioPath } from './install.js';
-import { ensureBucket, minioContainer, minioEnvironment, MINIO_BUCKET, MINIO_CREDENTIALS, MINIO_PORT } from './minio.js';
+import { ensureBucket, minioContainer, MINIO_BUCKET, MINIO_CREDENTIALS, MINIO_PORT, startMinioProcess } from './minio.js';
 import { walSettingsSchema, type WalSettings } from './settings.js';
-
-const READY_TIMEOUT_MS = 60_000;
 
 /** Definition of the wal target type. */
 export const walTarget: TargetDefinition<WalSettings> = {
@@ -85,24 +82,8 @@ export const walTarget: TargetDefinition<WalSettings> = {
       };
     }
     const [port] = await freePorts(1);
-    const server = `http://127.0.0.1:${port}`;
+    const { process: started, server } = await startMinioProcess({ dataDir, port: port!, logFile, signal: context.signal });
     const binary = minioPath();
-    const started = await startLocalProcess({
-      name: 'minio',
-      command: binary,
-      args: ['server', dataDir, '--address', `127.0.0.1:${port}`, '--quiet'],
-      env: minioEnvironment(),
-      logFile,
-      ready: () => httpOk(`${server}/minio/health/live`),
-      readyTimeoutMs: READY_TIMEOUT_MS,
-      signal: context.signal,
-    });
-    try {
-      await ensureBucket(server);
-    } catch (error) {
-      await started.stop();
-      throw new Error(`MinIO started but the bucket could not be created: ${(error as Error).message}`);
-    }
     return {
       provider,
       endpoint: { backend: 's3', server, endpoint: server, bucket: MINIO_BUCKET, forcePathStyle: true, credentials: { ...MINIO_CREDENTIALS } } satisfies WalEndpoint,

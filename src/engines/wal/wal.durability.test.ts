@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { TOOL_ROOT } from '../../results/manifest.js';
+import { requireInstalled } from '../../testing/brokers.js';
+import { startTestMinio } from '../../testing/minio.js';
+import { tempDir } from '../../testing/temp-dir.js';
+import { checkWalTestEntry, walTestEntry } from '../../testing/wal-entries.js';
+import type { WalEndpoint } from '../../targets/wal/driver.js';
+import { CorruptBlockError } from './block.js';
+import { formatEntryId, parseEntryId, type EntryId } from './entry-id.js';
+import { LocalObjectStore } from './local-store.js';
+import { S3ObjectStore } from './s3-store.js';
+import { Wal } from './wal.js';
+import { FencedError } from './writer.js';
+
+function open(endpoint: WalEndpoint): Wal {
+  const store = endpoint.backend === 'local' ? new LocalObjectStore(endpoint.root) : new S3ObjectStore(endpoint);
+  return new Wal(store, endpoint.backend === 'local' ? 'local-fs' : 'object-storage', { flushIntervalMs: 5 });
+}
+
+/** Runs a writer in a child process until it has reported `acks` acknowledgements, then kills it with SIGKILL. */
+async function crashWriter(endpoint: WalEndpoint, log: string, acks: number): Promise<Map<number, EntryId>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(TOOL_ROOT, 'src/testing/wal-child.ts'), JSON.stringify(endpoint), log, '4096', '8'], {
+    cwd: TOOL_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const acknowledged = new Map<number, EntryId>();
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let pending = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) {
+        const [, sequence, id] = line.split(' ');
+        acknowledged.set(Number(sequence), parseEntryId(id!));
+      }
+      if (acknowledged.size >= acks) {
+        child.kill('SIGKILL');
+        resolve();
+      }
+    });
+    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`writer exited early (${code}): ${stderr}`))));
+  });
+  await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+  return acknowledged;
+}
+
+/** Reads the whole log (a new writer first fences and seals what the crashed one left) and checks every entry. */
+async function verifyAfterCrash(t: TestContext, endpoint: WalEndpoint, log: string, acknowledged: Map<number, EntryId>): Promise<void> {
+  const wal = open(endpoint);
+  t.after(() => wal.close());
+  const writer = await wal.openWriter(log);
+  await writer.close();
+  const reader = await wal.openReader(log, 'earliest');
+  const seen = new Map<number, EntryId>();
+  let previous: EntryId | undefined;
+  const stop = AbortSignal.timeout(20_000);
+  while (seen.size < acknowledged.size && !stop.aborted) {
+    const batch = await reader.next(AbortSignal.any([stop, AbortSignal.timeout(2000)]));
+    if (batch.length === 0) break;
+    for (const entry of batch) {
+      const sequence = checkWalTestEntry(entry.payload);
+      assert.notEqual(sequence, undefined, `entry ${formatEntryId(entry.id)} has the wrong bytes`);
+      if (previous) assert.ok(entry.id.segment > previous.segment || entry.id.entry === previous.entry + 1, 'ids are in order');
+      previous = entry.id;
+      seen.set(sequence!, entry.id);
+    }
+  }
+  for (const [sequence, id] of acknowledged) {
+    assert.deepEqual(seen.get(sequence), id, `acknowledged entry ${sequence} (${formatEntryId(id)}) was read back at the same id`);
+  }
+}
+
+test('local disk: a writer killed with SIGKILL loses no acknowledged entry; all read back in order, checksums valid', async (t) => {
+  const endpoint: WalEndpoint = { backend: 'local', root: await tempDir(t) };
+  const acknowledged = await crashWriter(endpoint, 'crash', 400);
+  await verifyAfterCrash(t, endpoint, 'crash', acknowledged);
+});
+
+test('MinIO: a writer killed with SIGKILL loses no acknowledged entry', async (t) => {
+  await requireInstalled('wal');
+  const minio = await startTestMinio(t, 'crash-test');
+  const acknowledged = await crashWriter(minio.endpoint, 'crash', 300);
+  await verifyAfterCrash(t, minio.endpoint, 'crash', acknowledged);
+});
+
+test('MinIO: of two writers on one log the stale one is fenced and fails', async (t) => {
+  await requireInstalled('wal');
+  const minio = await startTestMinio(t, 'fence-test');
+  const wal = open(minio.endpoint);
+  t.after(() => wal.close());
+  await wal.createLog('fenced');
+  const stale = await wal.openWriter('fenced');
+  await stale.append(walTestEntry(0, 100));
+  const fresh = await wal.openWriter('fenced');
+  await assert.rejects(stale.append(walTestEntry(1, 100)), FencedError);
+  await fresh.append(walTestEntry(2, 100));
+  await fresh.close();
+});
+
+test('MinIO: a block damaged in the bucket is detected, not returned', async (t) => {
+  await requireInstalled('wal');
+  const minio = await startTestMinio(t, 'corrupt-test');
+  const wal = open(minio.endpoint);
+  t.after(() => wal.close());
+  await wal.createLog('damaged');
+  const writer = await wal.openWriter('damaged');
+  const id = await writer.append(walTestEntry(7, 1000));
+  await writer.close();
+  const s3 = (wal.store as S3ObjectStore).client;
+  const key = `corrupt-test/damaged/${String(id.segment).padStart(8, '0')}/00000000.blk`;
+  const original = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: 'mqbench', Key: key }))).Body!.transformToByteArray());
+  original[original.length - 10]! ^= 0x40;
+  await s3.send(new PutObjectCommand({ Bucket: 'mqbench', Key: key, Body: original }));
+  const reader = await wal.openReader('damaged', 'earliest');
+  await assert.rejects(reader.next(AbortSignal.timeout(5000)), CorruptBlockError);
+});
+
+test('MinIO restarted mid-stream: appends retry or fail cleanly, and no acknowledged entry is lost', async (t) => {
+  await requireInstalled('wal');
+  const minio = await startTestMinio(t, 'restart-test');
+  const wal = open(minio.endpoint);
+  t.after(() => wal.close());
+  await wal.createLog('restart');
+  let writer = await wal.openWriter('restart');
+  const acknowledged = new Map<number, EntryId>();
+  const failed: number[] = [];
+  let sequence = 0;
+  const appendSome = async (count: number) => {
+    await Promise.all(
+      Array.from({ length: count }, async () => {
+        const mine = sequence++;
+        try {
+          acknowledged.set(mine, await writer.append(walTestEntry(mine, 2048)));
+        } catch (error) {
+          if (error instanceof FencedError) throw error;
+          failed.push(mine);
+        }
+      }),
+    );
+  };
+  await appendSome(200);
+  const during = appendSome(200);
+  await minio.stop(true);
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await minio.start();
+  await during;
+  await appendSome(200).catch(async () => {
+    writer = await wal.openWriter('restart');
+    await appendSome(200);
+  });
+  await writer.close();
+  assert.ok(acknowledged.size >= 400, `${acknowledged.size} acknowledged, ${failed.length} failed cleanly`);
+  await verifyAfterCrash(t, minio.endpoint, 'restart', acknowledged);
+});
