@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { useFakeTarget } from '../../testing/fake-target.js';
+import { tinyRun } from '../../testing/tiny-run.js';
+
+let unregister: () => void;
+before(() => (unregister = useFakeTarget()));
+after(() => unregister());
+
+const scenario = (workload: string, settings = '{}') => `
+name: stream
+targets: [{ name: f, type: fake, settings: ${settings} }]
+workload: { type: stream, payloadBytes: 1KiB, timeout: 2s, ${workload} }
+warmup: { duration: 100ms }
+sampling: { interval: 50ms }
+`;
+
+test('closed-loop sends exactly the measured messages with the requested sends in flight, warm-up excluded', async (t) => {
+  const { result } = await tinyRun(t, scenario('mode: closed-loop, inFlight: 8, producers: 2, messages: 500', '{ sendDelayMs: 1 }'));
+  const [entry] = result.cases;
+  assert.equal(entry?.status, 'passed', entry?.error);
+  const trial = entry!.trials[0]!;
+  assert.equal(trial.measured?.counters.messagesDelivered, 500);
+  assert.ok((trial.warmup?.counters.messagesDelivered ?? 0) > 0, 'warm-up messages were sent and kept apart');
+  assert.equal(entry?.summary?.e2eLatencyMs.count, 500);
+  assert.equal(entry?.summary?.delivery.lost, 0);
+  assert.equal(entry?.label, '1KiB 8 in flight ×2 producers random');
+});
+
+test('open-loop sends at the rate, records send delay and late sends, and measures from the intended time', async (t) => {
+  const { result } = await tinyRun(t, scenario('mode: open-loop, rate: 2000, duration: 500ms'));
+  const [entry] = result.cases;
+  assert.equal(entry?.status, 'passed', entry?.error);
+  const delivered = entry!.trials[0]!.measured!.counters.messagesDelivered;
+  assert.ok(delivered >= 900 && delivered <= 1100, `about 1000 messages in 0.5 s at 2000/s, got ${delivered}`);
+  assert.ok(entry!.summary!.sendDelayMs.count > 0);
+  assert.equal(typeof entry!.summary!.lateSends, 'number');
+});
+
+test('a stream on a broker that loses messages fails with the count; a missing rate is invalid input', async (t) => {
+  const { result } = await tinyRun(t, scenario('mode: closed-loop, inFlight: 4, messages: 300', '{ dropEvery: 100 }'));
+  assert.equal(result.cases[0]?.status, 'failed');
+  assert.match(result.cases[0]!.failures[0]!, /\d+ lost, 0 corrupt/);
+  await assert.rejects(tinyRun(t, scenario('mode: open-loop, duration: 1s')), /workload\.rate: open-loop needs a rate/);
+});
