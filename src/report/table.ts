@@ -2,6 +2,7 @@
 import { formatMetric, METRICS } from '../results/metrics.js';
 import type { ResultFile } from '../results/result-file.js';
 
+/** Candidate columns; a column is shown when at least one case has a value for it. */
 const COLUMNS = [
   'opSeconds.mean',
   'e2eLatencyMs.p50',
@@ -9,6 +10,8 @@ const COLUMNS = [
   'publishLatencyMs.p99',
   'throughput.messagesPerSec',
   'throughput.megabytesPerSec',
+  'ratioToCeiling',
+  'sendDelayMs.p99',
   'cpuSeconds.broker',
   'peakRssBytes.broker',
   'storageBytes',
@@ -30,7 +33,9 @@ export function alignTable(rows: string[][], leftColumns: number): string {
 
 /** The summary table of a result: one row per case. Embedded targets' broker figures are broker+client. */
 export function renderSummaryTable(result: ResultFile): string {
-  const metrics = COLUMNS.map((key) => METRICS.find((metric) => metric.key === key)!);
+  const metrics = COLUMNS.map((key) => METRICS.find((metric) => metric.key === key)!).filter((metric) =>
+    result.cases.some((entry) => entry.summary !== null && metric.read(entry.summary) !== null),
+  );
   const header = ['target', 'point', 'status', ...metrics.map((metric) => `${metric.label}${metric.unit === 'ms' ? ' ms' : ''}`), 'lost', 'corrupt'];
   const rows = result.cases.map((entry) => {
     const summary = entry.summary;

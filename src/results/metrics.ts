@@ -8,7 +8,7 @@ export interface MetricDefinition {
   key: string;
   /** Column/axis label. */
   label: string;
-  unit: 'seconds' | 'ms' | 'messages/s' | 'MB/s' | 'bytes' | 'count' | 'cores';
+  unit: 'seconds' | 'ms' | 'messages/s' | 'MB/s' | 'bytes' | 'count' | 'cores' | 'ratio';
   better: 'lower' | 'higher';
   read(summary: CaseSummary): number | null;
 }
@@ -43,6 +43,10 @@ export const METRICS: readonly MetricDefinition[] = [
   },
   { key: 'peakRssBytes.client', label: 'client peak RSS', unit: 'bytes', better: 'lower', read: (s) => (s.resourceScope === 'shared' ? null : s.peakRssBytes.client) },
   { key: 'storageBytes', label: 'storage', unit: 'bytes', better: 'lower', read: (s) => s.storageBytes },
+  { key: 'ceiling.megabytesPerSec', label: 'ceiling MB/s', unit: 'MB/s', better: 'higher', read: (s) => s.ceiling?.megabytesPerSec ?? null },
+  { key: 'ratioToCeiling', label: 'of ceiling', unit: 'ratio', better: 'higher', read: (s) => s.ratioToCeiling ?? null },
+  { key: 'sendDelayMs.p99', label: 'send delay p99', unit: 'ms', better: 'lower', read: (s) => (s.sendDelayMs && s.sendDelayMs.count > 0 ? s.sendDelayMs.p99 : null) },
+  { key: 'lateSends', label: 'late sends', unit: 'count', better: 'lower', read: (s) => (s.sendDelayMs && s.sendDelayMs.count > 0 ? s.lateSends : null) },
 ];
 
 function count(samples: number, value: number): number | null {
@@ -59,6 +63,10 @@ export function formatMetric(metric: MetricDefinition, value: number | null): st
       return trimNumber(value, 4);
     case 'messages/s':
       return value >= 1000 ? Math.round(value).toLocaleString('en-US') : trimNumber(value, 3);
+    case 'ratio':
+      return `${(value * 100).toFixed(0)}%`;
+    case 'count':
+      return String(Math.round(value));
     default:
       return trimNumber(value, 3);
   }
