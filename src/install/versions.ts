@@ -6,6 +6,8 @@ export const VERSIONS = {
   kafka: '4.3.1',
   /** Log4j 2 for Kafka's server logging (Kafka 4.x uses slf4j 1.7 → log4j-slf4j-impl). */
   log4j: '2.24.3',
+  /** Apache Pulsar (4.0 LTS line), the server distribution tarball from Maven Central. */
+  pulsar: '4.0.8',
   /** MinIO, `go install github.com/minio/minio@<pseudo-version>` (its tags are not semver; the repository is archived). */
   minio: 'v0.0.0-20260212201848-7aac2a2c5b7c',
 } as const;
@@ -14,6 +16,7 @@ export const VERSIONS = {
 export const IMAGES = {
   nats: `nats:${VERSIONS.natsServer.slice(1)}`,
   kafka: `apache/kafka:${VERSIONS.kafka}`,
+  pulsar: `apachepulsar/pulsar:${VERSIONS.pulsar}`,
   /** The last community MinIO image (not pulled on the development machine, which has no Docker). */
   minio: 'minio/minio:RELEASE.2025-09-07T16-13-09Z',
 } as const;

@@ -1,0 +1,48 @@
+/** The parts of Pulsar's admin REST API the driver uses: topics, subscriptions, the broker version. */
+
+/** Admin calls against `webServiceUrl` for topics in public/default. */
+export class PulsarAdmin {
+  constructor(private readonly webServiceUrl: string) {}
+
+  /** The persistent topic name in public/default. */
+  static topicName(topic: string): string {
+    return `persistent://public/default/${topic}`;
+  }
+
+  /** Creates a non-partitioned topic. */
+  async createTopic(topic: string): Promise<void> {
+    await this.call('PUT', this.topicPath(topic), undefined, [204, 409]);
+  }
+
+  /** Deletes a topic and its subscriptions. */
+  async deleteTopic(topic: string): Promise<void> {
+    await this.call('DELETE', `${this.topicPath(topic)}?force=true`, undefined, [204, 404]);
+  }
+
+  /** Creates subscription `name` positioned at the first message (so a consumer sees what was sent before it connected). */
+  async createSubscriptionAtEarliest(topic: string, name: string): Promise<void> {
+    await this.call('PUT', `${this.topicPath(topic)}/subscription/${encodeURIComponent(name)}`, { ledgerId: -1, entryId: -1, partitionIndex: -1 }, [204, 409]);
+  }
+
+  /** The broker's version string. */
+  async version(): Promise<string> {
+    const response = await fetch(`${this.webServiceUrl}/admin/v2/brokers/version`, { signal: AbortSignal.timeout(5000) });
+    return response.ok ? (await response.text()).replace(/^"|"$/g, '') : 'unknown';
+  }
+
+  private topicPath(topic: string): string {
+    return `/admin/v2/persistent/public/default/${encodeURIComponent(topic)}`;
+  }
+
+  private async call(method: string, path: string, body: unknown, accepted: number[]): Promise<void> {
+    const response = await fetch(`${this.webServiceUrl}${path}`, {
+      method,
+      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (!accepted.includes(response.status) && !response.ok) {
+      throw new Error(`Pulsar admin ${method} ${path}: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
+    }
+  }
+}

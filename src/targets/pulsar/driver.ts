@@ -1,0 +1,83 @@
+/**
+ * LogDriver for Apache Pulsar: topics in public/default created through the admin API, producers that wait for the
+ * broker's receipt, Exclusive subscriptions created at the earliest position, acks per message — through the native
+ * client where it loads (client: native | auto), else through the WebSocket API (client: websocket | auto).
+ */
+import { packageVersion } from '../../util/package-version.js';
+import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, SettingValue } from '../driver.js';
+import { PulsarAdmin } from './admin.js';
+import type { PulsarClientPath } from './client.js';
+import { loadNativeClient, nativeClient } from './native-client.js';
+import type { PulsarSettings } from './settings.js';
+import { websocketClient } from './websocket-client.js';
+
+/** Connection details a Pulsar instance hands to workers. */
+export type PulsarEndpoint = {
+  webServiceUrl: string;
+  serviceUrl: string;
+  /** Bookie and ledger durability settings in force, when mqbench configured the broker. */
+  durability?: Record<string, SettingValue>;
+};
+
+/** Connects with the client path the settings choose. */
+export async function connectPulsar(endpoint: PulsarEndpoint, settings: PulsarSettings): Promise<LogDriver> {
+  const admin = new PulsarAdmin(endpoint.webServiceUrl);
+  let path: PulsarClientPath;
+  if (settings.client === 'websocket') {
+    path = websocketClient(endpoint.webServiceUrl, settings.maxMessageSize, settings.receiverQueueSize);
+  } else {
+    const native = loadNativeClient();
+    if (native.module) {
+      path = nativeClient(native.module, endpoint.serviceUrl, settings.receiverQueueSize, packageVersion('pulsar-client'));
+    } else if (settings.client === 'native') {
+      throw new Error(`client: native needs the pulsar-client package, which does not load here (${native.reason}); use client: websocket or auto`);
+    } else {
+      path = websocketClient(endpoint.webServiceUrl, settings.maxMessageSize, settings.receiverQueueSize);
+      path.notes.push(`client: auto chose the WebSocket API because pulsar-client does not load here (${native.reason})`);
+    }
+  }
+  return new PulsarDriver(admin, path, endpoint, await admin.version());
+}
+
+class PulsarDriver implements LogDriver {
+  constructor(
+    private readonly admin: PulsarAdmin,
+    private readonly path: PulsarClientPath,
+    private readonly endpoint: PulsarEndpoint,
+    private readonly version: string,
+  ) {}
+
+  async describe(): Promise<DriverDescription> {
+    return {
+      broker: { name: 'Apache Pulsar (standalone)', version: this.version },
+      client: { name: this.path.name, version: this.path.version },
+      durability: {
+        acknowledgedWhen: 'the broker confirms the send: the entry is written to the bookie ack quorum',
+        ...(this.endpoint.durability ?? { bookie: 'unknown (external cluster)' }),
+      },
+      settings: { subscriptionType: 'Exclusive', batching: false, topic: 'persistent, non-partitioned, public/default' },
+      notes: this.path.notes,
+    };
+  }
+
+  createTopic(topic: string): Promise<void> {
+    return this.admin.createTopic(topic);
+  }
+
+  deleteTopic(topic: string): Promise<void> {
+    return this.admin.deleteTopic(topic);
+  }
+
+  producer(topic: string): Promise<LogProducer> {
+    return this.path.producer(topic);
+  }
+
+  async consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {
+    if (options.from === 'earliest') await this.admin.createSubscriptionAtEarliest(topic, options.group);
+    return this.path.consumer(topic, options);
+  }
+
+  close(): Promise<void> {
+    return this.path.close();
+  }
+}

@@ -1,0 +1,28 @@
+/** Scenario settings of the pulsar target (Apache Pulsar standalone). */
+import { z } from 'zod';
+import { sizeField } from '../../scenario/fields.js';
+import { durabilityField } from '../common.js';
+
+/** Schema of `settings:` for targets of type pulsar. */
+export const pulsarSettingsSchema = z
+  .object({
+    client: z
+      .enum(['auto', 'native', 'websocket'])
+      .default('auto')
+      .describe('native: the pulsar-client package (libpulsar); websocket: the broker\'s WebSocket API; auto: native where it loads, else websocket'),
+    durability: durabilityField.describe('Pulsar\'s bookie journal fsyncs before acknowledging by default (journalSyncData=true); fsync keeps that'),
+    heap: z.string().regex(/^\d+[mg]$/).default('1g').describe('JVM heap of the local standalone (-Xms/-Xmx)'),
+    directMemory: z.string().regex(/^\d+[mg]$/).default('1g').describe('JVM -XX:MaxDirectMemorySize'),
+    maxMessageSize: sizeField.default(10 * 1024 * 1024).describe('broker maxMessageSize, bookie frame size and WebSocket frame size'),
+    receiverQueueSize: z.number().int().min(1).max(1000).default(1000).describe('consumer receiver queue (the WebSocket API caps it at 1000)'),
+    port: z.number().int().min(1).max(65535).optional().describe('broker service port of the local standalone (default: free)'),
+    external: z
+      .object({ webServiceUrl: z.string().url(), serviceUrl: z.string().optional() })
+      .strict()
+      .optional()
+      .describe('an existing cluster, for the external provider (or MQBENCH_PULSAR_WEB_URL / MQBENCH_PULSAR_URL)'),
+  })
+  .strict();
+
+/** Resolved pulsar settings. */
+export type PulsarSettings = z.output<typeof pulsarSettingsSchema>;

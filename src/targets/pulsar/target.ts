@@ -1,0 +1,144 @@
+/**
+ * The pulsar target: Apache Pulsar standalone (without functions worker and stream storage) as a local JVM from
+ * the Maven Central distribution, a container, or an external cluster. Pulsar takes tens of seconds to start, so it
+ * is started once per run; every trial uses fresh topics.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execute } from '../../install/exec.js';
+import { VERSIONS } from '../../install/versions.js';
+import { dockerEngine } from '../../provision/docker-engine.js';
+import { startLocalProcess, stoppedUnexpectedly } from '../../provision/local-process.js';
+import { freePorts } from '../../provision/ports.js';
+import { httpOk } from '../../provision/readiness.js';
+import type { Availability, TargetDefinition, TargetInstance } from '../target.js';
+import { applyConf, pulsarJvm, pulsarOverrides } from './config.js';
+import { pulsarContainer } from './container.js';
+import type { PulsarEndpoint } from './driver.js';
+import { pulsarHome, pulsarInstaller } from './install.js';
+import { pulsarSettingsSchema, type PulsarSettings } from './settings.js';
+
+const READY_TIMEOUT_MS = 180_000;
+
+const clustersReady = (webServiceUrl: string) => httpOk(`${webServiceUrl}/admin/v2/clusters`, (body) => body.includes('standalone'));
+
+/** The durability settings a standalone with these settings runs with. */
+function durabilityOf(settings: PulsarSettings): PulsarEndpoint['durability'] {
+  const sync = settings.durability === 'fsync';
+  return {
+    journalSyncData: sync,
+    fsync: sync ? 'bookie journal fsynced before each acknowledgement (group commit, journalMaxGroupWaitMSec=1)' : 'none: standalone.conf ships journalSyncData=false',
+    ensembleSize: 1,
+    writeQuorum: 1,
+    ackQuorum: 1,
+  };
+}
+
+/** Definition of the pulsar target type. */
+export const pulsarTarget: TargetDefinition<PulsarSettings> = {
+  type: 'pulsar',
+  title: 'Apache Pulsar standalone',
+  kind: 'server',
+  settingsSchema: pulsarSettingsSchema,
+  installer: pulsarInstaller,
+
+  async availability(): Promise<Availability[]> {
+    const local = await pulsarInstaller.status();
+    const java = await execute('java', ['-version']).then(() => true, () => false);
+    const docker = await dockerEngine();
+    const external = process.env.MQBENCH_PULSAR_WEB_URL;
+    return [
+      {
+        provider: 'local',
+        available: local.installed && java,
+        detail: java ? local.detail : 'java is not on PATH',
+        fix: !java ? 'install a Java 17+ runtime' : local.installed ? undefined : local.fix,
+      },
+      { provider: 'docker', available: docker.available, detail: docker.available ? `image apachepulsar/pulsar:${VERSIONS.pulsar}` : docker.detail, fix: docker.available ? undefined : 'start a Docker engine, or use --provider local' },
+      {
+        provider: 'external',
+        available: Boolean(external),
+        detail: external ? `MQBENCH_PULSAR_WEB_URL=${external}` : 'no cluster configured',
+        fix: 'set settings.external.webServiceUrl (and serviceUrl) in the scenario, or MQBENCH_PULSAR_WEB_URL / MQBENCH_PULSAR_URL',
+      },
+    ];
+  },
+
+  async provision(provider, context): Promise<TargetInstance> {
+    const settings = context.settings as PulsarSettings;
+    if (provider === 'external') {
+      const webServiceUrl = settings.external?.webServiceUrl ?? process.env.MQBENCH_PULSAR_WEB_URL;
+      if (!webServiceUrl) throw new Error('the external provider needs settings.external.webServiceUrl or MQBENCH_PULSAR_WEB_URL');
+      const serviceUrl = settings.external?.serviceUrl ?? process.env.MQBENCH_PULSAR_URL ?? webServiceUrl.replace(/^https?:\/\/([^:/]+).*/, 'pulsar://$1:6650');
+      return {
+        provider,
+        endpoint: { webServiceUrl, serviceUrl } satisfies PulsarEndpoint,
+        storage: { kind: 'none', reason: 'external cluster' },
+        info: { webServiceUrl, serviceUrl },
+        stop: async () => undefined,
+      };
+    }
+    const dataDir = join(context.dir, 'data');
+    await mkdir(dataDir, { recursive: true });
+    const [brokerPort, webPort, bookiePort] = await freePorts(3);
+    const port = settings.port ?? brokerPort!;
+    const webServiceUrl = `http://127.0.0.1:${webPort}`;
+    const endpoint: PulsarEndpoint = { webServiceUrl, serviceUrl: `pulsar://127.0.0.1:${port}`, durability: durabilityOf(settings) };
+    if (provider === 'docker') {
+      const { startContainer } = await import('../../provision/docker.js');
+      const spec = pulsarContainer({ brokerPort: port, webPort: webPort!, heap: settings.heap, directMemory: settings.directMemory, maxMessageSize: settings.maxMessageSize, journalSyncData: settings.durability === 'fsync' });
+      const started = await startContainer(spec, {
+        hostDataDir: dataDir,
+        logFile: join(context.logDir, `${context.name}.log`),
+        fixedPorts: { [port]: port, [webPort!]: webPort! },
+        startupTimeoutMs: READY_TIMEOUT_MS,
+      });
+      return {
+        provider,
+        endpoint,
+        broker: { kind: 'docker-container', id: started.id, label: `${spec.image} ${started.id.slice(0, 12)}` },
+        storage: { kind: 'directories', paths: [dataDir] },
+        info: { image: spec.image, containerId: started.id, ...endpoint },
+        stop: () => started.stop(),
+      };
+    }
+    const home = pulsarHome();
+    const template = await readFile(join(home, 'conf', 'standalone.conf'), 'utf8');
+    const confFile = join(context.dir, 'standalone.conf');
+    const overrides = pulsarOverrides({
+      advertisedAddress: '127.0.0.1',
+      bindAddress: '127.0.0.1',
+      brokerServicePort: port,
+      webServicePort: webPort!,
+      maxMessageSize: settings.maxMessageSize,
+      journalSyncData: settings.durability === 'fsync',
+    });
+    await writeFile(confFile, applyConf(template, overrides));
+    const jvm = pulsarJvm(settings.heap, settings.directMemory);
+    const started = await startLocalProcess({
+      name: 'pulsar',
+      command: join(home, 'bin', 'pulsar'),
+      args: ['standalone', '-nfw', '-nss', '--metadata-dir', join(dataDir, 'metadata'), '--bookkeeper-dir', join(dataDir, 'bookkeeper'), '--bookkeeper-port', String(bookiePort), '-a', '127.0.0.1'],
+      env: { PULSAR_STANDALONE_CONF: confFile, PULSAR_LOG_DIR: context.logDir, PULSAR_LOG_FILE: `${context.name}-pulsar.log`, ...jvm },
+      logFile: join(context.logDir, `${context.name}.log`),
+      diagnosticLogs: [join(context.logDir, `${context.name}-pulsar.log`)],
+      ready: () => clustersReady(webServiceUrl),
+      readyTimeoutMs: READY_TIMEOUT_MS,
+      signal: context.signal,
+    });
+    return {
+      provider,
+      endpoint,
+      broker: { kind: 'process-tree', pid: started.pid, label: `pulsar standalone (pid ${started.pid})` },
+      storage: { kind: 'directories', paths: [dataDir] },
+      info: { pid: started.pid, home, version: VERSIONS.pulsar, confFile, overrides, ...jvm, bookiePort, logFile: started.logFile },
+      stop: () => started.stop(30_000),
+      failure: () => stoppedUnexpectedly(started, 'pulsar'),
+    };
+  },
+
+  async connect(endpoint, settings) {
+    const { connectPulsar } = await import('./driver.js');
+    return connectPulsar(endpoint as unknown as PulsarEndpoint, settings);
+  },
+};
