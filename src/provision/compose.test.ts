@@ -32,7 +32,9 @@ test('every compose service runs the docker provider\'s image, command, environm
 
 test('the containers use the broker versions the local provider installs', async () => {
   const { VERSIONS } = await import('../install/versions.js');
-  const [nats, kafka, minio] = composeContainers();
+  const [nats, kafka, pulsar, minio] = composeContainers();
+  assert.equal(pulsar?.image, `apachepulsar/pulsar:${VERSIONS.pulsar}`);
+  assert.equal(pulsar?.environment.PULSAR_PREFIX_advertisedAddress, '127.0.0.1');
   assert.match(minio!.image, /^minio\/minio:RELEASE\./);
   assert.equal(nats?.image, `nats:${VERSIONS.natsServer.slice(1)}`);
   assert.equal(kafka?.image, `apache/kafka:${VERSIONS.kafka}`);

@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { stringify } from 'yaml';
 import { kafkaContainer } from '../targets/kafka/container.js';
 import { natsContainer } from '../targets/nats/container.js';
+import { pulsarContainer, PULSAR_PORTS } from '../targets/pulsar/container.js';
 import { minioContainer } from '../targets/wal/minio.js';
 import type { ContainerSpec } from './container-spec.js';
 
@@ -14,6 +15,7 @@ export function composeContainers(): ContainerSpec[] {
   return [
     natsContainer({ maxPayload: 8 * 1024 * 1024, syncInterval: '2m' }),
     kafkaContainer({ advertisedPort: 9092, heap: '768m', messageMaxBytes: 10 * 1024 * 1024, fsyncEveryMessage: false }),
+    pulsarContainer({ brokerPort: PULSAR_PORTS.broker, webPort: PULSAR_PORTS.web, heap: '1g', directMemory: '1g', maxMessageSize: 10 * 1024 * 1024, journalSyncData: false }),
     minioContainer(),
   ];
 }
@@ -48,6 +50,7 @@ export function renderCompose(): { compose: string; files: Array<{ path: string;
 # starts, with the same images and settings, on the brokers' usual ports. To benchmark them:
 #   docker compose up -d
 #   MQBENCH_NATS_URL=nats://127.0.0.1:4222 MQBENCH_KAFKA_BROKERS=127.0.0.1:9092 npx mqbench run scenarios/quick.yaml --targets nats,kafka --provider external
+#   (Pulsar: MQBENCH_PULSAR_WEB_URL=http://127.0.0.1:8080 MQBENCH_PULSAR_URL=pulsar://127.0.0.1:6650)
 #   (MinIO: create the bucket "mqbench", then MQBENCH_S3_ENDPOINT=http://127.0.0.1:9000 MQBENCH_S3_BUCKET=mqbench with
 #    AWS_ACCESS_KEY_ID=mqbench AWS_SECRET_ACCESS_KEY=mqbench-secret-key for the wal target's s3 backend)
 `;

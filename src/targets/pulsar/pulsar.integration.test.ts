@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { provisionTarget, type ProvisionedTarget } from '../../provision/provision.js';
+import { assertVerifiedCase, brokerScenario, caseOf, processesMentioning, requireInstalled } from '../../testing/brokers.js';
+import { tinyRun } from '../../testing/tiny-run.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { loadNativeClient } from './native-client.js';
+
+/** One standalone (started by mqbench's own provisioner) shared by the tests that do not kill it. */
+let shared: ProvisionedTarget;
+let sharedDir: string;
+const nativeLoads = loadNativeClient().module !== undefined;
+
+before(async () => {
+  await requireInstalled('pulsar');
+  sharedDir = await mkdtemp(join(tmpdir(), 'mqbench-pulsar-'));
+  shared = await provisionTarget(
+    { name: 'pulsar', type: 'pulsar', provider: 'local', settings: { client: 'auto', durability: 'default', heap: '1g', directMemory: '1g', maxMessageSize: 10 * 1024 * 1024, receiverQueueSize: 1000 } },
+    { dir: join(sharedDir, 'work'), logDir: join(sharedDir, 'logs') },
+    new AbortController().signal,
+    () => undefined,
+  );
+  assert.ok(shared.ok, shared.ok ? '' : shared.error);
+  process.env.MQBENCH_PULSAR_WEB_URL = String(shared.instance.endpoint.webServiceUrl);
+  process.env.MQBENCH_PULSAR_URL = String(shared.instance.endpoint.serviceUrl);
+});
+
+after(async () => {
+  if (shared?.ok) await shared.instance.stop();
+  delete process.env.MQBENCH_PULSAR_WEB_URL;
+  delete process.env.MQBENCH_PULSAR_URL;
+  assert.deepEqual(await processesMentioning(sharedDir), [], 'the standalone is stopped');
+  await rm(sharedDir, { recursive: true, force: true });
+});
+
+for (const client of ['websocket', ...(nativeLoads ? ['native'] : [])]) {
+  test(`pulsar (${client} client): 1 KiB and 5 MiB payloads pass pub/sub with full delivery verification`, async (t) => {
+    const scenario = brokerScenario(`  - { name: pulsar, type: pulsar, settings: { client: ${client} } }`, '    - { payloadBytes: 1KiB, messages: 300 }\n    - { payloadBytes: 5MiB, messages: 10 }');
+    const { result } = await tinyRun(t, scenario, { load: { provider: 'external' } });
+    for (const [label, messages] of [['1KiB×300 random', 900], ['5MiB×10 random', 30]] as const) {
+      const entry = caseOf(result, 'pulsar', label);
+      assert.equal(entry?.status, 'passed', entry?.error ?? entry?.failures.join('; '));
+      assert.deepEqual(entry?.summary?.delivery, { published: messages, acknowledged: messages, delivered: messages, lost: 0, duplicated: 0, outOfOrder: 0, corrupt: 0 });
+    }
+    const driver = result.manifest.targets.pulsar?.driver;
+    assert.match(String(driver?.broker.version), /^4\.0\./);
+    if (client === 'websocket') assert.match(driver!.notes.join(' '), /Pulsar via WebSocket, not the native protocol/);
+  });
+}
+
+test('pulsar: a closed-loop stream run verifies every message', async (t) => {
+  const scenario = `
+name: pulsar-stream
+targets: [{ name: pulsar, type: pulsar, settings: { client: websocket } }]
+workload: { type: stream, payloadBytes: 16KiB, mode: closed-loop, inFlight: 32, messages: 2000, timeout: 30s }
+warmup: { duration: 300ms }
+`;
+  const { result } = await tinyRun(t, scenario, { load: { provider: 'external' } });
+  const [entry] = result.cases;
+  assert.equal(entry?.status, 'passed', entry?.error);
+  assert.equal(entry?.trials[0]?.measured?.counters.messagesDelivered, 2000);
+  assert.equal(entry?.summary?.delivery.lost, 0);
+});
+
+test('client: native where pulsar-client does not load fails with a clear message; auto falls back to WebSocket', async (t) => {
+  if (nativeLoads) return;
+  const { result } = await tinyRun(t, brokerScenario('  - { name: pulsar, type: pulsar, settings: { client: native } }', '    - { payloadBytes: 1KiB, messages: 10 }'), {
+    load: { provider: 'external' },
+  });
+  assert.equal(result.cases[0]?.status, 'errored');
+  assert.match(result.cases[0]!.error!, /client: native needs the pulsar-client package, which does not load here/);
+  const auto = await tinyRun(t, brokerScenario('  - pulsar', '    - { payloadBytes: 1KiB, messages: 10 }'), { load: { provider: 'external' } });
+  assert.equal(auto.result.cases[0]?.status, 'passed');
+  assert.match(auto.result.manifest.targets.pulsar!.driver!.notes.join(' '), /client: auto chose the WebSocket API/);
+});
+
+test('pulsar killed mid-run (local provider): errored with the cause, partial result kept, nothing left running', async (t) => {
+  const scenario = brokerScenario('  - { name: pulsar, type: pulsar, settings: { durability: fsync } }', '    - { payloadBytes: 64KiB, messages: 200 }').replace('operations: 2', 'operations: 20');
+  let pid = 0;
+  let killed = false;
+  const { result, outDir } = await tinyRun(t, scenario, {
+    load: { provider: 'local' },
+    onEvent(event) {
+      if (event.type === 'provision-end' && event.info) pid = Number(event.info.pid);
+      if (event.type === 'trial-progress' && event.progress.phase === 'measured' && event.progress.done >= 500 && !killed) {
+        killed = true;
+        process.kill(pid, 'SIGKILL');
+      }
+    },
+  });
+  assert.ok(killed);
+  const [entry] = result.cases;
+  assert.equal(entry?.status, 'errored');
+  assert.match(entry!.error!, /pulsar killed by SIGKILL during the run/);
+  assert.ok((entry?.summary?.opSeconds?.count ?? 0) >= 2);
+  assert.equal(result.manifest.targets.pulsar?.driver?.durability.journalSyncData, true);
+  assert.deepEqual(await processesMentioning(outDir), []);
+});
