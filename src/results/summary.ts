@@ -1,7 +1,9 @@
 /** Case summaries: a pure function of a case's trial records (histograms merged, per-trial figures' medians). */
 import { mergeEncoded, summarizeLatency, type LatencySummary } from '../metrics/histogram.js';
 import { addDelivery, emptyDelivery, type DeliveryCounts } from '../workloads/delivery.js';
+import { estimate, type Estimate } from '../gate/statistics.js';
 import { mean, median, quantile } from '../util/stats.js';
+import { METRICS } from './metrics.js';
 import type { TrialRecord } from './trial.js';
 
 /** The summary of a case. Field names are a contract read by gates and comparisons: extend, never rename. */
@@ -36,10 +38,27 @@ export interface CaseSummary {
   ceiling: { megabytesPerSec: number; method: string } | null;
   /** throughput.megabytesPerSec / ceiling.megabytesPerSec. */
   ratioToCeiling: number | null;
+  /**
+   * Per metric (catalogue key): each trial's own value, their median with a bootstrap 95% CI, and the coefficient of
+   * variation across trials. Gates and comparisons use these; the figures above summarise all trials together.
+   */
+  trialStats: Record<string, Estimate & { values: number[] }>;
 }
 
-/** Summarises the trials that have a measured phase; null when none has. */
+/** Summarises the trials that have a measured phase (null when none has), with per-trial statistics. */
 export function summarizeTrials(trials: readonly TrialRecord[]): CaseSummary | null {
+  const summary = summarizeTogether(trials);
+  if (!summary) return null;
+  const perTrial = trials.map((trial) => summarizeTogether([trial])).filter((entry): entry is CaseSummary => entry !== null);
+  for (const metric of METRICS) {
+    const values = perTrial.map((entry) => metric.read(entry)).filter((value): value is number => value !== null && Number.isFinite(value));
+    if (values.length > 0) summary.trialStats[metric.key] = { ...estimate(values), values };
+  }
+  return summary;
+}
+
+/** The summary of trials taken together (histograms merged, per-trial scalars' medians), without trialStats. */
+function summarizeTogether(trials: readonly TrialRecord[]): CaseSummary | null {
   const measured = trials.filter((trial) => trial.measured !== undefined);
   if (measured.length === 0) return null;
   const phases = measured.map((trial) => trial.measured!);
@@ -103,6 +122,7 @@ export function summarizeTrials(trials: readonly TrialRecord[]): CaseSummary | n
     lateSends: phases.reduce((sum, phase) => sum + (phase.counters.lateSends ?? 0), 0),
     ceiling: ceiling === null ? null : { megabytesPerSec: ceiling, method: measured.find((trial) => trial.ceiling)!.ceiling!.method },
     ratioToCeiling: null,
+    trialStats: {},
   };
   if (summary.ceiling && summary.ceiling.megabytesPerSec > 0) summary.ratioToCeiling = summary.throughput.megabytesPerSec / summary.ceiling.megabytesPerSec;
   publish.destroy();

@@ -1,0 +1,106 @@
+/**
+ * Statistics for comparing runs on noisy machines: bootstrap confidence intervals of medians and of the ratio of
+ * medians, the coefficient of variation, and the Mann-Whitney U test (normal approximation with tie correction,
+ * exact for small samples). Resampling uses a seeded generator, so the same inputs always give the same intervals.
+ */
+import { seededRandom } from '../workloads/payload.js';
+import { mean, median, quantile, standardDeviation } from '../util/stats.js';
+
+/** A median and its 95% bootstrap confidence interval. */
+export interface Estimate {
+  median: number;
+  ci95: [number, number];
+  /** Coefficient of variation (standard deviation / mean) of the values; 0 for fewer than two. */
+  cv: number;
+  n: number;
+}
+
+const RESAMPLES = 2000;
+
+/** Median of `values` with a percentile-bootstrap 95% interval (degenerate for n < 2). */
+export function estimate(values: readonly number[], seed = 1): Estimate {
+  const n = values.length;
+  const center = median(values);
+  const average = mean(values);
+  const cv = n < 2 || average === 0 ? 0 : standardDeviation(values) / Math.abs(average);
+  if (n < 2) return { median: center, ci95: [center, center], cv, n };
+  const random = seededRandom(seed);
+  const medians = Array.from({ length: RESAMPLES }, () => median(Array.from({ length: n }, () => values[Math.floor(random() * n)]!)));
+  return { median: center, ci95: [quantile(medians, 0.025), quantile(medians, 0.975)], cv, n };
+}
+
+/** Ratio candidate/baseline of medians with a 95% bootstrap interval (both samples resampled independently). */
+export function ratioEstimate(baseline: readonly number[], candidate: readonly number[], seed = 1): { ratio: number; ci95: [number, number] } {
+  const ratio = safeRatio(median(candidate), median(baseline));
+  if (baseline.length < 2 || candidate.length < 2) return { ratio, ci95: [ratio, ratio] };
+  const random = seededRandom(seed);
+  const pick = (values: readonly number[]) => median(Array.from({ length: values.length }, () => values[Math.floor(random() * values.length)]!));
+  const ratios = Array.from({ length: RESAMPLES }, () => safeRatio(pick(candidate), pick(baseline))).filter(Number.isFinite);
+  return { ratio, ci95: [quantile(ratios, 0.025), quantile(ratios, 0.975)] };
+}
+
+function safeRatio(numerator: number, denominator: number): number {
+  if (denominator === 0) return numerator === 0 ? 1 : Number.POSITIVE_INFINITY;
+  return numerator / denominator;
+}
+
+/** Two-sided p-value of the Mann-Whitney U test of `a` vs `b`; undefined when either sample is empty. */
+export function mannWhitneyU(a: readonly number[], b: readonly number[]): { u: number; p: number } | undefined {
+  const n1 = a.length;
+  const n2 = b.length;
+  if (n1 === 0 || n2 === 0) return undefined;
+  const all = [...a.map((value) => ({ value, group: 0 })), ...b.map((value) => ({ value, group: 1 }))].sort((x, y) => x.value - y.value);
+  const ranks = new Array<number>(all.length);
+  let tieTerm = 0;
+  for (let start = 0; start < all.length; ) {
+    let end = start;
+    while (end + 1 < all.length && all[end + 1]!.value === all[start]!.value) end += 1;
+    const rank = (start + end) / 2 + 1;
+    for (let index = start; index <= end; index++) ranks[index] = rank;
+    const ties = end - start + 1;
+    tieTerm += ties ** 3 - ties;
+    start = end + 1;
+  }
+  const rankSumA = all.reduce((sum, entry, index) => sum + (entry.group === 0 ? ranks[index]! : 0), 0);
+  const u1 = rankSumA - (n1 * (n1 + 1)) / 2;
+  const u = Math.min(u1, n1 * n2 - u1);
+  if (tieTerm === 0 && n1 + n2 <= 20) return { u, p: Math.min(1, 2 * exactLowerTail(n1, n2, u)) };
+  const meanU = (n1 * n2) / 2;
+  const variance = ((n1 * n2) / 12) * (n1 + n2 + 1 - tieTerm / ((n1 + n2) * (n1 + n2 - 1)));
+  if (variance <= 0) return { u, p: 1 };
+  const z = (Math.abs(u1 - meanU) - 0.5) / Math.sqrt(variance);
+  return { u, p: Math.min(1, 2 * (1 - normalCdf(Math.max(0, z)))) };
+}
+
+/** P(U ≤ u) under the null hypothesis, by counting rank arrangements (small samples without ties). */
+function exactLowerTail(n1: number, n2: number, u: number): number {
+  // counts[k] = number of arrangements with U = k, built up one observation at a time.
+  const memo = new Map<string, number[]>();
+  const distribution = (m: number, n: number): number[] => {
+    const key = `${m},${n}`;
+    const cached = memo.get(key);
+    if (cached) return cached;
+    let result: number[];
+    if (m === 0 || n === 0) result = [1];
+    else {
+      const withLastFromA = distribution(m - 1, n).map((count, k) => ({ k: k + n, count }));
+      const withLastFromB = distribution(m, n - 1).map((count, k) => ({ k, count }));
+      result = new Array<number>(m * n + 1).fill(0);
+      for (const { k, count } of [...withLastFromA, ...withLastFromB]) result[k]! += count;
+    }
+    memo.set(key, result);
+    return result;
+  };
+  const counts = distribution(n1, n2);
+  const total = counts.reduce((sum, count) => sum + count, 0);
+  const below = counts.slice(0, Math.floor(u) + 1).reduce((sum, count) => sum + count, 0);
+  return below / total;
+}
+
+/** Standard normal cumulative distribution (Abramowitz-Stegun 7.1.26 via erf). */
+export function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const erf = 1 - (((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t) * Math.exp(-x * x);
+  return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+}
