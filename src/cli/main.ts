@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, formatIssues, InputError } from '../util/errors.js';
 import { toolInfo } from '../results/manifest.js';
+import { compareCommand, exportCommand, reproduceCommand } from './gate-commands.js';
 import { installCommand, reportCommand, runCommand, schemaCommand, targetsCommand, validateCommand } from './commands.js';
 
 const PROVIDERS = ['auto', 'docker', 'local', 'external'];
@@ -77,6 +78,38 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .description('print the JSON Schema of scenario files (for editors)')
     .action(async (options: { output?: string }) => exit(await schemaCommand(options.output)));
+
+  program
+    .command('compare')
+    .argument('<baseline>', 'baseline result.json')
+    .argument('<candidate>', 'candidate result.json')
+    .option('--gates <file>', 'gate rules (YAML)')
+    .option('--markdown <file>', 'write the comparison as Markdown (e.g. $GITHUB_STEP_SUMMARY)')
+    .option('--junit <file>', 'write the gate as JUnit XML (one test per rule and case)')
+    .option('--strict', 'exit 4 when a rule (or, without rules, a comparison) is inconclusive')
+    .option('--allow-config-mismatch', 'compare runs of different configurations')
+    .description('compare two runs case by case (exit 0 pass, 3 gate failed, 4 inconclusive with --strict)')
+    .action(async (baseline: string, candidate: string, options) => exit(await compareCommand(baseline, candidate, options)));
+
+  program
+    .command('export')
+    .argument('<result>', 'result.json')
+    .requiredOption('--format <format>', 'bencher (Bencher Metric Format) | gab-smaller | gab-bigger (github-action-benchmark custom formats)')
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .description('export case summaries for Bencher or github-action-benchmark')
+    .action(async (result: string, options: { format: string; output?: string }) => exit(await exportCommand(result, options)));
+
+  program
+    .command('reproduce')
+    .argument('<result>', 'result.json to rerun')
+    .option('--out <dir>', 'output directory (default: reports/reproduce-<scenario>-<UTC timestamp>)')
+    .option('--trials <n>', 'trials per case (default: as the original)', positiveInt)
+    .option('--gates <file>', 'gate rules to apply to original → rerun')
+    .option('--markdown <file>', 'write the comparison as Markdown')
+    .option('--junit <file>', 'write the gate as JUnit XML')
+    .option('--strict', 'exit 4 when inconclusive')
+    .description('rerun the scenario embedded in a result with the same overrides, and compare against the original')
+    .action(async (result: string, options) => exit(await reproduceCommand(result, options)));
 
   program
     .command('install')

@@ -121,15 +121,18 @@ export function parseScenario(text: string, path: string, options: LoadOptions =
     file,
     targets,
     cases,
-    overrides: overrides.map((override) => override.source),
+    overrides: [
+      ...overrides.map((override) => override.expression ?? override.source),
+      ...(options.targets?.length ? [`--targets ${options.targets.join(',')}`] : []),
+    ],
   };
 }
 
 function collectOverrides(options: LoadOptions): { overrides: Override[]; issues: InputIssue[] } {
   const fromSet = parseSetExpressions(options.set ?? []);
   const overrides = [...environmentOverrides(options.env ?? process.env), ...fromSet.overrides];
-  if (options.trials !== undefined) overrides.push({ path: ['trials'], value: options.trials, source: '--trials' });
-  if (options.provider !== undefined) overrides.push({ path: ['provider'], value: options.provider, source: '--provider' });
+  if (options.trials !== undefined) overrides.push({ path: ['trials'], value: options.trials, source: '--trials', expression: `--trials ${options.trials}` });
+  if (options.provider !== undefined) overrides.push({ path: ['provider'], value: options.provider, source: '--provider', expression: `--provider ${options.provider}` });
   return { overrides, issues: fromSet.issues };
 }
 

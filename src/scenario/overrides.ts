@@ -13,6 +13,8 @@ export interface Override {
   value: unknown;
   /** "--set workload.messages=10", "--trials", "MQBENCH_TRIALS". */
   source: string;
+  /** The override as written, with its value, for the manifest: "--set workload.messages=10", "--trials 3", "MQBENCH_TRIALS=3". */
+  expression?: string;
 }
 
 /** Environment variables mqbench reads, and the scenario field each sets. */
@@ -60,7 +62,7 @@ export function parseSetExpressions(expressions: readonly string[]): { overrides
 export function environmentOverrides(env: NodeJS.ProcessEnv): Override[] {
   return Object.entries(ENVIRONMENT_OVERRIDES)
     .filter(([name]) => env[name] !== undefined && env[name] !== '')
-    .map(([name, field]) => ({ path: [field], value: parseYaml(env[name]!), source: name }));
+    .map(([name, field]) => ({ path: [field], value: parseYaml(env[name]!), source: name, expression: `${name}=${env[name]}` }));
 }
 
 /** Applies overrides to the document in order (later ones win). */

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { InputError } from '../util/errors.js';
+import { parseGateRules } from './rules.js';
+
+test('rules parse: selectors, absolute and relative rules, options and defaults', () => {
+  const rules = parseGateRules(
+    `defaults: { alpha: 0.1, minTrials: 4 }
+e2eLatencyMs{target:kafka}: ["p99 < 50", "p99 regress < 10% (alpha 0.01, minTrials 5)"]
+throughput: ["messagesPerSec regress < 5%"]
+delivery: ["lost == 0", "corrupt == 0"]
+storageBytes: ["value < 1GiB"]
+`,
+    'gates.yaml',
+  ).rules;
+  assert.equal(rules.length, 6);
+  assert.deepEqual(rules[0], { kind: 'absolute', text: 'p99 < 50', selector: { text: 'e2eLatencyMs{target:kafka}', group: 'e2eLatencyMs', target: 'kafka' }, metricKey: 'e2eLatencyMs.p99', metric: rules[0]!.kind === 'absolute' ? rules[0]!.metric : undefined, operator: '<', threshold: 50 });
+  assert.equal(rules[1]!.kind === 'relative' && rules[1]!.alpha, 0.01);
+  assert.equal(rules[1]!.kind === 'relative' && rules[1]!.minTrials, 5);
+  assert.equal(rules[2]!.kind === 'relative' && rules[2]!.alpha, 0.1, 'defaults apply');
+  assert.equal(rules[2]!.kind === 'relative' && rules[2]!.minTrials, 4);
+  assert.equal(rules[3]!.metricKey, 'delivery.lost');
+  assert.equal(rules[5]!.kind === 'absolute' && rules[5]!.threshold, 1024 ** 3);
+});
+
+test('a malformed rules file lists every error with its line', () => {
+  try {
+    parseGateRules(
+      `latency: ["p99 < 50"]
+e2eLatencyMs{host:x}: ["p99 < 50"]
+throughput: ["messagesPerSec regress < 5% (alpha 2)", "nonsense"]
+delivery: ["lost < lots"]
+defaults: { alpha: 7 }
+`,
+      'bad-gates.yaml',
+    );
+    assert.fail('expected rejection');
+  } catch (error) {
+    assert.ok(error instanceof InputError);
+    const lines = error.issues.map((issue) => `${issue.line}:${issue.message}`);
+    assert.equal(error.issues.length, 6, lines.join('\n'));
+    assert.ok(lines.some((line) => line.startsWith('1:unknown metric group "latency"')));
+    assert.ok(lines.some((line) => line.startsWith('2:unknown selector field "host:x"')));
+    assert.ok(lines.some((line) => line.startsWith('3:"alpha 2" is not an option')));
+    assert.ok(lines.some((line) => line.startsWith('3:"nonsense" is not a rule')));
+    assert.ok(lines.some((line) => line.startsWith('4:"lost < lots" is not a rule')));
+    assert.ok(lines.some((line) => line.startsWith('5:must be a number between 0 and 1')));
+    assert.ok(error.issues.every((issue) => issue.source === 'bad-gates.yaml'));
+  }
+});
