@@ -66,8 +66,9 @@ export function buildProgram(exit: (code: number) => void): Command {
     .command('report')
     .argument('<results...>', 'result.json files')
     .option('-o, --output <file>', 'where to write the HTML (default: next to a single result, else ./report.html)')
-    .description('render an HTML report from result files')
-    .action(async (files: string[], options: { output?: string }) => exit(await reportCommand(files, options.output)));
+    .option('--gates <file>', 'with two results (baseline, candidate): show these gate rules\' verdicts')
+    .description('render an HTML report from result files; two files are compared (baseline first)')
+    .action(async (files: string[], options: { output?: string; gates?: string }) => exit(await reportCommand(files, options.output, options.gates)));
 
   withScenarioOptions(program.command('validate').argument('<scenario>', 'scenario YAML file'))
     .description('check a scenario file and print its plan')

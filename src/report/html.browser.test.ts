@@ -6,19 +6,25 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
-import { tinyRun } from '../testing/tiny-run.js';
+import { writeFile } from 'node:fs/promises';
+import { chromium, type Browser } from 'playwright-core';
+import { parseGateRules } from '../gate/rules.js';
+import { tempDir } from '../testing/temp-dir.js';
+import { TINY_SCENARIO, tinyRun } from '../testing/tiny-run.js';
+import { renderHtmlReport } from './html.js';
 
 const executablePath = process.env.MQBENCH_CHROMIUM ?? '/usr/bin/chromium';
 
-test('report.html opens offline in headless Chromium, draws every chart, and logs no errors', async (t) => {
+async function launch(): Promise<Browser> {
   assert.ok(existsSync(executablePath), `Chromium not found at ${executablePath}: run "npm run setup" (installs Debian's chromium) or set MQBENCH_CHROMIUM`);
-  const { outDir } = await tinyRun(t);
-  const browser = await chromium.launch({
+  return chromium.launch({
     executablePath,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
-  t.after(() => browser.close());
+}
+
+/** Opens `file` offline and returns what was drawn, failing on console errors or network requests. */
+async function openReport(browser: Browser, file: string, screenshot: string) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const problems: string[] = [];
   const requests: string[] = [];
@@ -27,7 +33,7 @@ test('report.html opens offline in headless Chromium, draws every chart, and log
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('request', (request) => requests.push(request.url()));
-  await page.goto(pathToFileURL(join(outDir, 'report.html')).href);
+  await page.goto(pathToFileURL(file).href);
   await page.waitForFunction(() => typeof (window as unknown as { mqbenchCharts?: number }).mqbenchCharts === 'number');
 
   const drawn = await page.evaluate(() => {
@@ -46,17 +52,38 @@ test('report.html opens offline in headless Chromium, draws every chart, and log
       canvases: canvases.length,
       painted: painted.length,
       rows: document.querySelectorAll('#summary tbody tr').length,
+      comparisonCharts: document.querySelectorAll('#comparison-charts canvas').length,
+      gateRows: document.querySelectorAll('#comparison table')[0]?.querySelectorAll('tbody tr').length ?? 0,
     };
   });
   assert.deepEqual(problems, []);
   assert.deepEqual(requests.filter((url) => !url.startsWith('file:')), [], 'no network requests');
+  assert.equal(drawn.instances, drawn.charts);
+  assert.equal(drawn.painted, drawn.canvases, 'every canvas has pixels drawn');
+  await mkdir('test-artifacts', { recursive: true });
+  await page.screenshot({ path: join('test-artifacts', screenshot), fullPage: true });
+  return drawn;
+}
+
+test('report.html opens offline in headless Chromium, draws every chart, and logs no errors', async (t) => {
+  const { outDir } = await tinyRun(t);
+  const browser = await launch();
+  t.after(() => browser.close());
+  const drawn = await openReport(browser, join(outDir, 'report.html'), 'report.png');
   assert.equal(drawn.rows, 4);
   // 12 metric bar charts at most (client metrics are absent for embedded targets), 2 spectra, 3 per case time series.
   assert.ok(drawn.charts >= 2 + 4 * 3 + 6, `charts: ${JSON.stringify(drawn)}`);
-  assert.equal(drawn.instances, drawn.charts);
-  assert.equal(drawn.painted, drawn.canvases, 'every canvas has pixels drawn');
+});
 
-  const artifacts = join('test-artifacts');
-  await mkdir(artifacts, { recursive: true });
-  await page.screenshot({ path: join(artifacts, 'report.png'), fullPage: true });
+test('a comparison report of two runs shows the gate and each case\'s changes with CIs and noise bands', async (t) => {
+  const threeTrials = TINY_SCENARIO.replace('seed: 7', 'seed: 7\ntrials: 3');
+  const [{ result: baseline }, { result: candidate }] = [await tinyRun(t, threeTrials), await tinyRun(t, threeTrials)];
+  const rules = parseGateRules('delivery: ["lost == 0"]\nthroughput: ["messagesPerSec regress < 50%"]\n', 'gates.yaml');
+  const file = join(await tempDir(t), 'comparison.html');
+  await writeFile(file, renderHtmlReport([baseline, candidate], rules));
+  const browser = await launch();
+  t.after(() => browser.close());
+  const drawn = await openReport(browser, file, 'comparison.png');
+  assert.equal(drawn.comparisonCharts, 4, 'one change chart per matched case');
+  assert.equal(drawn.gateRows, 8, 'two rules × four cases');
 });

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatMetric, METRICS } from '../results/metrics.js';
 import type { ResultFile } from '../results/result-file.js';
+import type { GateRules } from '../gate/rules.js';
 import { buildReportModel, type ReportModel, type ReportRow } from './model.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -35,9 +36,9 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-/** Renders the HTML report of one or more result files. */
-export function renderHtmlReport(results: readonly ResultFile[]): string {
-  const model = buildReportModel(results);
+/** Renders the HTML report of one or more result files; of two, with their comparison (and gate, given rules). */
+export function renderHtmlReport(results: readonly ResultFile[], rules?: GateRules): string {
+  const model = buildReportModel(results, rules);
   const { chart, client, style } = loadAssets();
   return `<!doctype html>
 <html lang="en">
@@ -57,6 +58,7 @@ ${model.runs.map((run) => `<p class="meta"><span class="status ${escapeHtml(run.
 ${summaryTable(model)}
 <p class="legend">★ best value per metric among the targets of the same parameter point. Latencies are read from merged HDR histograms; other figures are medians over trials. For embedded targets (broker inside the mqbench process) CPU and memory are broker+client. Payloads: ${escapeHtml(model.runs.flatMap((run) => run.payloads).join('; ') || '–')}.</p>
 </section>
+${model.comparison ? comparisonSection(model.comparison) : ''}
 <section id="bars"><h2>Comparison by metric</h2><div class="grid" id="bar-charts"></div></section>
 <section id="spectrum"><h2>Latency percentile spectrum</h2><div class="grid" id="spectrum-charts"></div></section>
 <section id="timeseries"><h2>Time series (last measured trial of each case)</h2><div id="timeseries-charts"></div></section>
@@ -87,6 +89,33 @@ function summaryTable(model: ReportModel): string {
     })
     .join('\n');
   return `<div class="scroll"><table><thead><tr>${header.map((cell, index) => `<th class="${index < 3 ? 'text' : ''}">${escapeHtml(cell)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table></div>`;
+}
+
+function comparisonSection(comparison: NonNullable<ReportModel['comparison']>): string {
+  const pct = (value: number) => (Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${value.toFixed(1)}%` : '–');
+  const gate = comparison.gate
+    ? `<h3>Gate</h3><div class="scroll"><table><thead><tr><th class="text">status</th><th class="text">rule</th><th class="text">case</th><th class="text">measured</th></tr></thead><tbody>${comparison.gate
+        .map(
+          (result) =>
+            `<tr><td class="text"><span class="status ${result.status === 'pass' ? 'passed' : result.status === 'fail' ? 'failed' : 'incomplete'}">${escapeHtml(result.status)}</span></td><td class="text"><code>${escapeHtml(result.rule)}</code></td><td class="text">${escapeHtml(result.caseLabel)}</td><td class="text wrap">${escapeHtml(result.detail)}${result.warnings.map((warning) => `<br><span class="note">⚠ ${escapeHtml(warning)}</span>`).join('')}</td></tr>`,
+        )
+        .join('')}</tbody></table></div>`
+    : '';
+  const rows = comparison.rows
+    .map(
+      (row) =>
+        `<tr><td class="text">${escapeHtml(row.caseLabel)}</td><td class="text">${escapeHtml(row.metric)}</td><td>${escapeHtml(row.baseline)}</td><td>${escapeHtml(row.candidate)}</td><td>${pct(row.changePct)}</td><td>${pct(row.ciPct[0])} … ${pct(row.ciPct[1])}</td><td>±${row.noisePct.toFixed(1)}%</td><td>${row.pValue === null ? '–' : row.pValue.toPrecision(2)}</td><td class="text"><span class="status ${row.verdict === 'worse' ? 'failed' : row.verdict === 'better' ? 'passed' : 'incomplete'}">${escapeHtml(row.verdict)}</span></td></tr>`,
+    )
+    .join('');
+  return `<section id="comparison">
+<h2>Baseline → candidate</h2>
+<p class="meta">baseline: ${escapeHtml(comparison.baseline)} · candidate: ${escapeHtml(comparison.candidate)}${comparison.sameConfiguration ? '' : ' · <span class="note">the two runs measured different configurations</span>'}</p>
+${gate}
+<h3>Change per metric (median over trials; 95% bootstrap CI of the ratio; noise band = ±2 × the larger coefficient of variation)</h3>
+<div class="grid" id="comparison-charts"></div>
+<div class="scroll"><table><thead><tr><th class="text">case</th><th class="text">metric</th><th>baseline</th><th>candidate</th><th>change</th><th>95% CI</th><th>noise band</th><th>p</th><th class="text">verdict</th></tr></thead><tbody>${rows}</tbody></table></div>
+${comparison.unmatched.map((line) => `<p class="note">${escapeHtml(line)}</p>`).join('')}
+</section>`;
 }
 
 function runSection(run: ReportModel['runs'][number], index: number, numbered: boolean): string {

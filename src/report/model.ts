@@ -1,7 +1,9 @@
 /** The report's view model: a pure function of result files, serialised into the HTML for the page's script. */
 import { mergeEncoded, percentileSpectrum } from '../metrics/histogram.js';
 import { bestIndex, formatMetric, METRICS } from '../results/metrics.js';
+import type { GateRules } from '../gate/rules.js';
 import type { CaseResult, ResultFile } from '../results/result-file.js';
+import { buildComparison, type ComparisonModel } from './comparison.js';
 
 /** One row of the summary table. */
 export interface ReportRow {
@@ -43,6 +45,8 @@ export interface ReportModel {
     resourceT: number[];
     scope: 'shared' | 'separate';
   }>;
+  /** Present when the report shows exactly two runs: baseline (first) and candidate (second). */
+  comparison: ComparisonModel | null;
   runs: Array<{
     scenario: string;
     status: string;
@@ -57,8 +61,8 @@ export interface ReportModel {
   }>;
 }
 
-/** Builds the view model of one or more result files. */
-export function buildReportModel(results: readonly ResultFile[]): ReportModel {
+/** Builds the view model of one or more result files (two: a comparison too, with `rules` applied when given). */
+export function buildReportModel(results: readonly ResultFile[], rules?: GateRules): ReportModel {
   const multiple = results.length > 1;
   const seriesName = (run: number, target: string) => (multiple ? `${target} (${results[run]!.manifest.scenario.name} #${run + 1})` : target);
   const rows: ReportRow[] = results.flatMap((result, run) => result.cases.map((entry) => toRow(entry, run, seriesName(run, entry.target))));
@@ -103,6 +107,7 @@ export function buildReportModel(results: readonly ResultFile[]): ReportModel {
     seriesNames,
     spectra,
     timeSeries,
+    comparison: results.length === 2 ? buildComparison(results[0]!, results[1]!, rules) : null,
     runs: results.map((result) => runInfo(result)),
   };
 }

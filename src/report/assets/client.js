@@ -123,5 +123,27 @@
       }));
     }
   }
+  // Baseline → candidate: per case, each metric's change as a 95% CI bar over a grey band of the observed noise.
+  const comparisonCharts = document.getElementById('comparison-charts');
+  if (comparisonCharts && data.comparison) {
+    const verdictColor = { worse: '#dc3912', better: '#109618', unchanged: '#3366cc', inconclusive: '#999999' };
+    for (const caseLabel of [...new Set(data.comparison.rows.map((row) => row.caseLabel))]) {
+      const rows = data.comparison.rows.filter((row) => row.caseLabel === caseLabel && Number.isFinite(row.ciPct[0]) && Number.isFinite(row.ciPct[1]));
+      if (rows.length === 0) continue;
+      const canvas = card(comparisonCharts, caseLabel);
+      canvas.parentElement.style.minHeight = `${80 + rows.length * 26}px`;
+      charts.push(new Chart(canvas, {
+        type: 'bar',
+        data: {
+          labels: rows.map((row) => `${row.metric} (${row.better} is better)`),
+          datasets: [
+            { label: 'noise band', data: rows.map((row) => [-row.noisePct, row.noisePct]), backgroundColor: 'rgba(0,0,0,0.08)', grouped: false, order: 2 },
+            { label: '95% CI of the change', data: rows.map((row) => row.ciPct), backgroundColor: rows.map((row) => verdictColor[row.verdict] || '#3366cc'), grouped: false, barPercentage: 0.5, order: 1 },
+          ],
+        },
+        options: { indexAxis: 'y', plugins: { title: { display: true, text: `${caseLabel}: change vs baseline (%)` } }, scales: { x: { title: { display: true, text: '%' } } } },
+      }));
+    }
+  }
   window.mqbenchCharts = charts.length;
 })();
