@@ -6,9 +6,10 @@ import { evaluateGate, type GateOutcome } from '../gate/evaluate.js';
 import { renderJunit } from '../gate/junit.js';
 import { renderMarkdown } from '../gate/markdown.js';
 import { loadGateRules } from '../gate/rules.js';
+import { smallestDetectable } from '../gate/sensitivity.js';
 import { toBencher, toGithubActionBenchmark } from '../results/export.js';
 import { readResultFile } from '../results/io.js';
-import { formatMetric } from '../results/metrics.js';
+import { formatMetric, METRICS } from '../results/metrics.js';
 import type { ResultFile } from '../results/result-file.js';
 import { alignTable } from '../report/table.js';
 import { ExitCode, InputError } from '../util/errors.js';
@@ -134,4 +135,29 @@ export async function reproduceCommand(resultPath: string, options: CompareOptio
   const outcome = await compareResults(original, candidate, options, [resultPath, join(rerun, 'result.json')]);
   const compared = await reportComparison(`mqbench reproduce: ${resultPath} (original) → ${join(rerun, 'result.json')} (rerun)`, outcome, options);
   return compared !== ExitCode.ok ? compared : code;
+}
+
+/** `mqbench noise <result>`: each metric's run-to-run variation and the smallest regression a gate detects reliably. */
+export async function noiseCommand(resultPath: string, options: { trials?: number; alpha?: number }): Promise<number> {
+  const result = await readResultFile(resultPath);
+  const alpha = options.alpha ?? 0.05;
+  const rows = [['case', 'metric', 'trials', 'median', 'CV', `smallest regression detected (95% power, ${options.trials ?? 'same'} trials, alpha ${alpha})`]];
+  for (const entry of result.cases) {
+    for (const metric of METRICS) {
+      const stats = entry.summary?.trialStats[metric.key];
+      if (!stats) continue;
+      const trials = options.trials ?? stats.n;
+      const shift = stats.n >= 5 ? smallestDetectable(stats.values, metric, trials, alpha) : undefined;
+      rows.push([
+        `${entry.target} · ${entry.label}`,
+        metric.label,
+        String(stats.n),
+        formatMetric(metric, stats.median),
+        `${(stats.cv * 100).toFixed(1)}%`,
+        stats.n < 5 ? 'needs ≥ 5 trials' : shift === undefined ? '> 200%' : `${shift}%`,
+      ]);
+    }
+  }
+  process.stdout.write(`${alignTable(rows, 2)}\n`);
+  return ExitCode.ok;
 }

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, formatIssues, InputError } from '../util/errors.js';
 import { toolInfo } from '../results/manifest.js';
-import { compareCommand, exportCommand, reproduceCommand } from './gate-commands.js';
+import { compareCommand, exportCommand, noiseCommand, reproduceCommand } from './gate-commands.js';
 import { installCommand, reportCommand, runCommand, schemaCommand, targetsCommand, validateCommand } from './commands.js';
 
 const PROVIDERS = ['auto', 'docker', 'local', 'external'];
@@ -111,6 +111,14 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--strict', 'exit 4 when inconclusive')
     .description('rerun the scenario embedded in a result with the same overrides, and compare against the original')
     .action(async (result: string, options) => exit(await reproduceCommand(result, options)));
+
+  program
+    .command('noise')
+    .argument('<result>', 'result.json of a run with ≥ 5 trials per case')
+    .option('--trials <n>', 'trials per side the gate will compare (default: as in the result)', positiveInt)
+    .option('--alpha <alpha>', 'significance level of the gate (default 0.05)', Number)
+    .description('run-to-run variation per metric, and the smallest regression a gate can detect reliably here')
+    .action(async (result: string, options) => exit(await noiseCommand(result, options)));
 
   program
     .command('install')
