@@ -1,6 +1,6 @@
 /** The recorder workloads write into: one PhaseRecorder for warm-up (shown, not summarised) and one for the measurement. */
 import { addDelivery, emptyDelivery, type DeliveryCounts } from '../workloads/delivery.js';
-import { createHistogram, encodeHistogram, recordMs } from './histogram.js';
+import { createHistogram, encodeHistogram, recordMs, type Histogram } from './histogram.js';
 import { IntervalSeries, type ThroughputSeries } from './series.js';
 
 /** The serialisable record of one phase of a trial. */
@@ -10,8 +10,11 @@ export interface PhaseRecord {
   durationSeconds: number;
   /** Wall time of each completed operation (pub/sub), in seconds. */
   opSeconds: number[];
-  /** HDR histograms (µs), compressed base64. sendDelayUs: actual − intended send time (open-loop). */
-  histograms: { publishLatencyUs: string; e2eLatencyUs: string; sendDelayUs: string };
+  /**
+   * HDR histograms (µs), compressed base64. sendDelayUs: actual − intended send time (open-loop); workloads may add
+   * named ones (e.g. tickLagUs, strongReadWaitUs).
+   */
+  histograms: { publishLatencyUs: string; e2eLatencyUs: string; sendDelayUs: string; [name: string]: string };
   counters: {
     messagesAcknowledged: number;
     bytesAcknowledged: number;
@@ -29,6 +32,7 @@ export class PhaseRecorder {
   private readonly publishLatency = createHistogram();
   private readonly e2eLatency = createHistogram();
   private readonly sendDelay = createHistogram();
+  private readonly named = new Map<string, Histogram>();
   private readonly opSeconds: number[] = [];
   private readonly counters = { messagesAcknowledged: 0, bytesAcknowledged: 0, messagesDelivered: 0, bytesDelivered: 0, lateSends: 0 };
   private finished = false;
@@ -52,6 +56,14 @@ export class PhaseRecorder {
     if (this.finished) return;
     recordMs(this.sendDelay, Math.max(0, delayMs));
     if (late) this.counters.lateSends += 1;
+  }
+
+  /** A latency for a workload-specific histogram (e.g. "tickLagUs"). Ignored once the phase's record was taken. */
+  recordNamed(name: string, milliseconds: number): void {
+    if (this.finished) return;
+    let histogram = this.named.get(name);
+    if (!histogram) this.named.set(name, (histogram = createHistogram()));
+    recordMs(histogram, milliseconds);
   }
 
   /** A send of `bytes` acknowledged after `latencyMs`. Ignored once the phase's record was taken. */
@@ -105,6 +117,7 @@ export class PhaseRecorder {
         publishLatencyUs: encodeHistogram(this.publishLatency),
         e2eLatencyUs: encodeHistogram(this.e2eLatency),
         sendDelayUs: encodeHistogram(this.sendDelay),
+        ...Object.fromEntries([...this.named].map(([name, histogram]) => [name, encodeHistogram(histogram)])),
       },
       counters: { ...this.counters },
       delivery: this.delivery,
@@ -114,6 +127,7 @@ export class PhaseRecorder {
     this.publishLatency.destroy();
     this.e2eLatency.destroy();
     this.sendDelay.destroy();
+    for (const histogram of this.named.values()) histogram.destroy();
     return record;
   }
 }

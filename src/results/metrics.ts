@@ -46,6 +46,10 @@ export const METRICS: readonly MetricDefinition[] = [
   { key: 'ceiling.megabytesPerSec', label: 'ceiling MB/s', unit: 'MB/s', better: 'higher', read: (s) => s.ceiling?.megabytesPerSec ?? null },
   { key: 'ratioToCeiling', label: 'of ceiling', unit: 'ratio', better: 'higher', read: (s) => s.ratioToCeiling ?? null },
   { key: 'sendDelayMs.p99', label: 'send delay p99', unit: 'ms', better: 'lower', read: (s) => (s.sendDelayMs && s.sendDelayMs.count > 0 ? s.sendDelayMs.p99 : null) },
+  { key: 'ticks.lagMs.p50', label: 'tick lag p50', unit: 'ms', better: 'lower', read: (s) => s.ticks?.lagMs.p50 ?? null },
+  { key: 'ticks.lagMs.p99', label: 'tick lag p99', unit: 'ms', better: 'lower', read: (s) => s.ticks?.lagMs.p99 ?? null },
+  { key: 'ticks.strongReadWaitMs.p50', label: 'Strong wait p50', unit: 'ms', better: 'lower', read: (s) => s.ticks?.strongReadWaitMs.p50 ?? null },
+  { key: 'ticks.strongReadWaitMs.p99', label: 'Strong wait p99', unit: 'ms', better: 'lower', read: (s) => s.ticks?.strongReadWaitMs.p99 ?? null },
   { key: 'lateSends', label: 'late sends', unit: 'count', better: 'lower', read: (s) => (s.sendDelayMs && s.sendDelayMs.count > 0 ? s.lateSends : null) },
 ];
 

@@ -38,6 +38,8 @@ export interface CaseSummary {
   ceiling: { megabytesPerSec: number; method: string } | null;
   /** throughput.megabytesPerSec / ceiling.megabytesPerSec. */
   ratioToCeiling: number | null;
+  /** Ticks workload: tick publish→deliver lag (overall and per channel) and the modelled wait of a Strong read. */
+  ticks: { lagMs: LatencySummary; strongReadWaitMs: LatencySummary; lagByChannelMs: Record<string, LatencySummary> } | null;
   /**
    * Per metric (catalogue key): each trial's own value, their median with a bootstrap 95% CI, and the coefficient of
    * variation across trials. Gates and comparisons use these; the figures above summarise all trials together.
@@ -122,6 +124,7 @@ function summarizeTogether(trials: readonly TrialRecord[]): CaseSummary | null {
     lateSends: phases.reduce((sum, phase) => sum + (phase.counters.lateSends ?? 0), 0),
     ceiling: ceiling === null ? null : { megabytesPerSec: ceiling, method: measured.find((trial) => trial.ceiling)!.ceiling!.method },
     ratioToCeiling: null,
+    ticks: summarizeTicks(phases),
     trialStats: {},
   };
   if (summary.ceiling && summary.ceiling.megabytesPerSec > 0) summary.ratioToCeiling = summary.throughput.megabytesPerSec / summary.ceiling.megabytesPerSec;
@@ -129,6 +132,23 @@ function summarizeTogether(trials: readonly TrialRecord[]): CaseSummary | null {
   e2e.destroy();
   sendDelay.destroy();
   return summary;
+}
+
+function summarizeTicks(phases: ReadonlyArray<NonNullable<TrialRecord['measured']>>): CaseSummary['ticks'] {
+  const names = new Set(phases.flatMap((phase) => Object.keys(phase.histograms)));
+  if (!names.has('tickLagUs')) return null;
+  const merged = (name: string) => {
+    const histogram = mergeEncoded(phases.flatMap((phase) => (phase.histograms[name] ? [phase.histograms[name]!] : [])));
+    const summary = summarizeLatency(histogram);
+    histogram.destroy();
+    return summary;
+  };
+  const channels = [...names].filter((name) => name.startsWith('tickLagUs.')).sort((a, b) => Number(a.split('.ch')[1]) - Number(b.split('.ch')[1]));
+  return {
+    lagMs: merged('tickLagUs'),
+    strongReadWaitMs: merged('strongReadWaitUs'),
+    lagByChannelMs: Object.fromEntries(channels.map((name) => [name.slice('tickLagUs.'.length), merged(name)])),
+  };
 }
 
 function ratio(numerator: number | undefined, denominator: number): number | undefined {

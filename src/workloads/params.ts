@@ -3,12 +3,13 @@ import { z } from 'zod';
 import { formatBytes } from '../util/units.js';
 import { pubsubParamsSchema } from './pubsub/params.js';
 import { streamParamsObject, streamParamsSchema } from './stream/params.js';
+import { ticksParamsSchema } from './ticks/params.js';
 
 /** Each workload's fields without cross-field rules (for partial schemas and editors). */
-export const workloadObjects = [pubsubParamsSchema, streamParamsObject] as const;
+export const workloadObjects = [pubsubParamsSchema, streamParamsObject, ticksParamsSchema] as const;
 
 /** Schema of a scenario's `workload:` section. */
-export const workloadParamsSchema = z.discriminatedUnion('type', [pubsubParamsSchema, streamParamsSchema]);
+export const workloadParamsSchema = z.discriminatedUnion('type', [pubsubParamsSchema, streamParamsSchema, ticksParamsSchema]);
 
 /** Resolved parameters of any workload. */
 export type WorkloadParams = z.output<typeof workloadParamsSchema>;
@@ -26,5 +27,7 @@ export function workloadLabel(params: WorkloadParams): string {
       const producers = params.producers > 1 ? ` ×${params.producers} producers` : '';
       return `${formatBytes(params.payloadBytes)} ${load}${producers} ${params.payload}`;
     }
+    case 'ticks':
+      return `${params.channels} channels, ticks every ${params.tickInterval}ms, data ${params.dataRate}/s of ${formatBytes(params.payloadBytes)}`;
   }
 }

@@ -2,11 +2,13 @@
 import type { WorkloadParams } from './params.js';
 import { pubsubWorkload } from './pubsub/pubsub.js';
 import { streamWorkload } from './stream/stream.js';
+import { ticksWorkload } from './ticks/ticks.js';
 import type { Workload } from './workload.js';
 
 const workloads: Record<WorkloadParams['type'], Workload<any>> = {
   pubsub: pubsubWorkload,
   stream: streamWorkload,
+  ticks: ticksWorkload,
 };
 
 /** The implementation of workload `type`. */

@@ -7,10 +7,9 @@
 import type { PhaseRecorder } from '../../metrics/recorder.js';
 import type { LogProducer } from '../../targets/driver.js';
 import { nowMs, sleep } from '../../util/clock.js';
-import { DeliveryTracker } from '../delivery.js';
-import { ENVELOPE_BYTES, ENVELOPE_WARMUP, readEnvelope, writeEnvelope } from '../envelope.js';
+import { ENVELOPE_BYTES, ENVELOPE_WARMUP } from '../envelope.js';
+import { MessageFlow } from '../flow.js';
 import { PayloadSource } from '../payload.js';
-import { SendBuffers } from '../send-buffers.js';
 import type { Workload, WorkloadContext } from '../workload.js';
 import type { StreamParams } from './params.js';
 
@@ -19,18 +18,12 @@ const MAX_OUTSTANDING = 100_000;
 const PROGRESS_EVERY_MS = 250;
 
 class StreamRun {
-  private readonly tracker = new DeliveryTracker();
-  private readonly payloads: PayloadSource;
-  private readonly buffers: SendBuffers;
-  private readonly sequences: number[];
+  private readonly flow: MessageFlow;
   private producers: LogProducer[] = [];
   private warmup: PhaseRecorder | undefined;
   private measured: PhaseRecorder | undefined;
   private measuredSent = 0;
   private measuredDelivered = 0;
-  private outstanding = 0;
-  private lastActivity = performance.now();
-  private failure: Error | undefined;
   private lastProgress = 0;
   private measuredStartedAt = 0;
 
@@ -39,10 +32,9 @@ class StreamRun {
     private readonly params: StreamParams,
   ) {
     const expected = params.messages ?? (params.rate ?? 10_000) * ((params.duration ?? 60_000) / 1000);
-    this.payloads = new PayloadSource(params.payload, params.payloadBytes - ENVELOPE_BYTES, Math.min(expected, 100_000), context.seed);
-    this.buffers = new SendBuffers(params.payloadBytes);
-    this.sequences = Array.from({ length: params.producers }, () => 0);
-    context.setPayloadInfo(this.payloads.info());
+    const payloads = new PayloadSource(params.payload, params.payloadBytes - ENVELOPE_BYTES, Math.min(expected, 100_000), context.seed);
+    context.setPayloadInfo(payloads.info());
+    this.flow = new MessageFlow({ payloads, messageBytes: params.payloadBytes, stallTimeoutMs: params.timeout, signal: context.signal });
   }
 
   async run(): Promise<void> {
@@ -54,7 +46,7 @@ class StreamRun {
       group: topic,
       from: 'earliest',
       onMessage: (payload) => this.onMessage(payload),
-      onError: (error) => (this.failure ??= error),
+      onError: (error) => (this.flow.failure ??= error),
     });
     try {
       this.producers = await Promise.all(Array.from({ length: params.producers }, () => context.driver.producer(topic)));
@@ -66,16 +58,13 @@ class StreamRun {
       this.measured = await context.beginPhase('measured');
       this.measuredStartedAt = performance.now();
       await this.send(false, () => this.measuredDone());
-      await this.drain();
+      await this.flow.drain();
       await context.endPhase();
     } finally {
       await Promise.allSettled([consumer.close(), ...this.producers.map((producer) => producer.close())]);
     }
-    const result = this.tracker.result();
-    if (this.failure) throw this.failure;
-    if (result.lost > 0 || result.corrupt > 0) {
-      context.fail(`${result.lost} lost, ${result.corrupt} corrupt of ${result.acknowledged} acknowledged messages`);
-    }
+    const failure = this.flow.verdict();
+    if (failure) context.fail(failure);
   }
 
   private measuredDone(): boolean {
@@ -84,17 +73,14 @@ class StreamRun {
     return params.duration !== undefined && performance.now() - this.measuredStartedAt >= params.duration;
   }
 
-  /** Sends until `done()` (checked between sends) or a failure or abort. */
+  /** Sends until `done()` (checked between sends) or a failure, stall or abort. */
   private async send(warm: boolean, done: () => boolean): Promise<void> {
-    const stop = () => done() || this.failure !== undefined || this.context.signal.aborted || this.stalled();
+    const stop = () => done() || this.flow.failure !== undefined || this.context.signal.aborted || this.flow.stalled();
     if (this.params.mode === 'closed-loop') {
       const lanes = Array.from({ length: this.params.producers * this.params.inFlight }, (_, lane) => lane % this.params.producers);
       await Promise.all(
         lanes.map(async (producer) => {
-          while (!stop()) {
-            const sentMs = nowMs();
-            await this.sendOne(producer, sentMs, warm).catch((error: Error) => (this.failure ??= error));
-          }
+          while (!stop()) await this.sendOne(producer, nowMs(), warm).catch((error: Error) => (this.flow.failure ??= error));
         }),
       );
       return;
@@ -109,74 +95,34 @@ class StreamRun {
         await sleep(Math.min(wait, 50), this.context.signal);
         continue;
       }
-      if (this.outstanding >= MAX_OUTSTANDING) {
+      if (this.flow.outstanding >= MAX_OUTSTANDING) {
         await sleep(1, this.context.signal);
         continue;
       }
-      void this.sendOne(index % this.params.producers, intended, warm).catch((error: Error) => (this.failure ??= error));
+      void this.sendOne(index % this.params.producers, intended, warm).catch((error: Error) => (this.flow.failure ??= error));
       index += 1;
       if (index % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
-  private async sendOne(producer: number, intendedMs: number, warm: boolean): Promise<void> {
-    const sequence = this.sequences[producer]!++;
+  private sendOne(producer: number, intendedMs: number, warm: boolean): Promise<void> {
     const recorder = warm ? this.warmup! : this.measured!;
-    const message = this.buffers.acquire();
-    const body = this.payloads.body(sequence);
-    body.bytes.copy(message, ENVELOPE_BYTES);
-    const sentMs = nowMs();
-    writeEnvelope(message, { producerId: producer + 1, sequence, intendedMs, sentMs, bodyCrc: body.crc, flags: warm ? ENVELOPE_WARMUP : 0 });
-    if (this.params.mode === 'open-loop') recorder.recordSendDelay(sentMs - intendedMs, sentMs - intendedMs > this.params.lateAfter);
-    this.tracker.onPublished();
-    if (!warm) this.measuredSent += 1;
-    this.outstanding += 1;
-    try {
-      await this.producers[producer]!.send(message);
-    } finally {
-      this.outstanding -= 1;
+    if (this.params.mode === 'open-loop') {
+      const delay = nowMs() - intendedMs;
+      recorder.recordSendDelay(delay, delay > this.params.lateAfter);
     }
-    const ackedMs = nowMs();
-    this.lastActivity = performance.now();
-    this.tracker.onAcknowledged(producer + 1, sequence);
-    recorder.recordPublish(ackedMs - sentMs, message.length, ackedMs);
-    this.buffers.release(message);
+    if (!warm) this.measuredSent += 1;
+    return this.flow.send(this.producers[producer]!, producer + 1, intendedMs, warm ? ENVELOPE_WARMUP : 0, recorder);
   }
 
   private onMessage(payload: Uint8Array): void {
-    const receivedMs = nowMs();
-    this.lastActivity = performance.now();
-    const check = readEnvelope(payload);
-    if (!check.ok) {
-      this.tracker.onCorrupt();
-      return;
-    }
-    const { envelope } = check;
-    if (!this.tracker.onDelivered(envelope.producerId, envelope.sequence)) return;
+    const delivered = this.flow.receive(payload);
+    if (!delivered) return;
+    const { envelope, receivedMs } = delivered;
     const warm = ((envelope.flags ?? 0) & ENVELOPE_WARMUP) !== 0;
-    const recorder = warm ? this.warmup : this.measured;
-    recorder?.recordDelivery(receivedMs - envelope.intendedMs, payload.byteLength, receivedMs);
+    (warm ? this.warmup : this.measured)?.recordDelivery(receivedMs - envelope.intendedMs, payload.byteLength, receivedMs);
     if (!warm) this.measuredDelivered += 1;
     this.reportProgress();
-  }
-
-  /** Waits until every acknowledged message was delivered (or nothing happened for the stall timeout). */
-  private async drain(): Promise<void> {
-    while (!this.context.signal.aborted && !this.failure) {
-      const counts = this.tracker.result();
-      if (this.outstanding === 0 && counts.delivered + counts.corrupt >= counts.acknowledged) return;
-      if (this.stalled()) return;
-      await sleep(2);
-    }
-  }
-
-  private stalled(): boolean {
-    if (performance.now() - this.lastActivity <= this.params.timeout) return false;
-    this.failure ??=
-      this.outstanding > 0
-        ? new Error(`no send acknowledged for ${(this.params.timeout / 1000).toFixed(1)} s (${this.outstanding} outstanding)`)
-        : undefined;
-    return true;
   }
 
   private reportProgress(): void {

@@ -1,0 +1,103 @@
+/**
+ * The message machinery the stream-like workloads share: sending enveloped messages (per-producer sequences, send
+ * buffers, acknowledgement bookkeeping), verifying deliveries, draining, and detecting stalls.
+ */
+import type { PhaseRecorder } from '../metrics/recorder.js';
+import type { LogProducer } from '../targets/driver.js';
+import { nowMs, sleep } from '../util/clock.js';
+import { DeliveryTracker } from './delivery.js';
+import { ENVELOPE_BYTES, readEnvelope, writeEnvelope, type Envelope } from './envelope.js';
+import { PayloadSource } from './payload.js';
+import { SendBuffers } from './send-buffers.js';
+
+/** How a flow sends and watches. */
+export interface FlowOptions {
+  payloads: PayloadSource;
+  messageBytes: number;
+  /** Nothing acknowledged or delivered for this long = stalled. */
+  stallTimeoutMs: number;
+  signal: AbortSignal;
+}
+
+/** Sends enveloped messages and verifies their delivery. */
+export class MessageFlow {
+  readonly tracker = new DeliveryTracker();
+  private readonly buffers: SendBuffers;
+  private readonly sequences = new Map<number, number>();
+  /** Sends not yet acknowledged. */
+  outstanding = 0;
+  /** The first failure (a send or the consumer), if any. */
+  failure: Error | undefined;
+  private lastActivity = performance.now();
+
+  constructor(private readonly options: FlowOptions) {
+    this.buffers = new SendBuffers(options.messageBytes);
+  }
+
+  /** Sends one message from `producerId` through `producer`; resolves after the acknowledgement was recorded. */
+  async send(producer: LogProducer, producerId: number, intendedMs: number, flags: number, recorder: PhaseRecorder | undefined): Promise<void> {
+    const sequence = this.sequences.get(producerId) ?? 0;
+    this.sequences.set(producerId, sequence + 1);
+    const message = this.buffers.acquire();
+    const body = this.options.payloads.body(sequence);
+    body.bytes.copy(message, ENVELOPE_BYTES);
+    const sentMs = nowMs();
+    writeEnvelope(message, { producerId, sequence, intendedMs, sentMs, bodyCrc: body.crc, flags });
+    this.tracker.onPublished();
+    this.outstanding += 1;
+    try {
+      await producer.send(message);
+    } finally {
+      this.outstanding -= 1;
+    }
+    const ackedMs = nowMs();
+    this.lastActivity = performance.now();
+    this.tracker.onAcknowledged(producerId, sequence);
+    recorder?.recordPublish(ackedMs - sentMs, message.length, ackedMs);
+    this.buffers.release(message);
+  }
+
+  /** Sends without waiting; a failure is kept in `failure`. */
+  fire(producer: LogProducer, producerId: number, intendedMs: number, flags: number, recorder: PhaseRecorder | undefined): void {
+    void this.send(producer, producerId, intendedMs, flags, recorder).catch((error: Error) => (this.failure ??= error));
+  }
+
+  /** Verifies a delivered message; returns its envelope when it is intact and new (not a duplicate). */
+  receive(payload: Uint8Array): { envelope: Envelope; receivedMs: number } | undefined {
+    const receivedMs = nowMs();
+    this.lastActivity = performance.now();
+    const check = readEnvelope(payload);
+    if (!check.ok) {
+      this.tracker.onCorrupt();
+      return undefined;
+    }
+    if (!this.tracker.onDelivered(check.envelope.producerId, check.envelope.sequence)) return undefined;
+    return { envelope: check.envelope, receivedMs };
+  }
+
+  /** True once nothing happened for the stall timeout; sets `failure` when sends are still unacknowledged. */
+  stalled(): boolean {
+    if (performance.now() - this.lastActivity <= this.options.stallTimeoutMs) return false;
+    if (this.outstanding > 0) {
+      this.failure ??= new Error(`no send acknowledged for ${(this.options.stallTimeoutMs / 1000).toFixed(1)} s (${this.outstanding} outstanding)`);
+    }
+    return true;
+  }
+
+  /** Waits until every acknowledged message was delivered, or a stall, failure or abort. */
+  async drain(): Promise<void> {
+    while (!this.options.signal.aborted && !this.failure) {
+      const counts = this.tracker.result();
+      if (this.outstanding === 0 && counts.delivered + counts.corrupt >= counts.acknowledged) return;
+      if (this.stalled()) return;
+      await sleep(2);
+    }
+  }
+
+  /** Throws the first failure; otherwise returns why delivery failed (lost or corrupt), if it did. */
+  verdict(): string | undefined {
+    if (this.failure) throw this.failure;
+    const result = this.tracker.result();
+    return result.lost > 0 || result.corrupt > 0 ? `${result.lost} lost, ${result.corrupt} corrupt of ${result.acknowledged} acknowledged messages` : undefined;
+  }
+}

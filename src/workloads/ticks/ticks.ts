@@ -1,0 +1,122 @@
+/**
+ * The ticks workload: the mechanism by which the MQ changes Milvus's search latency (METHODOLOGY B). Every channel
+ * carries a time tick every `tickInterval` through the broker, while data messages load the same channels at
+ * `dataRate`. A query node may serve a Strong read only once it has consumed a tick at or after the read's time, so
+ * a Strong read waits for the next tick and that tick's publish→deliver lag: recorded as `strongReadWaitUs`, modelled
+ * from each delivered tick's lag plus a uniformly distributed wait for the tick to be due.
+ */
+import type { PhaseRecorder } from '../../metrics/recorder.js';
+import type { LogConsumer, LogProducer } from '../../targets/driver.js';
+import { nowMs, sleep } from '../../util/clock.js';
+import { ENVELOPE_BYTES, ENVELOPE_WARMUP } from '../envelope.js';
+import { MessageFlow } from '../flow.js';
+import { PayloadSource, seededRandom } from '../payload.js';
+import type { Workload, WorkloadContext } from '../workload.js';
+import type { TicksParams } from './params.js';
+
+/** Envelope flag of time-tick messages. */
+export const ENVELOPE_TICK = 2;
+
+class TicksRun {
+  private readonly flow: MessageFlow;
+  private readonly uniform: () => number;
+  private producers: LogProducer[] = [];
+  private warmup: PhaseRecorder | undefined;
+  private measured: PhaseRecorder | undefined;
+
+  constructor(
+    private readonly context: WorkloadContext<TicksParams>,
+    private readonly params: TicksParams,
+  ) {
+    const payloads = new PayloadSource(params.payload, params.payloadBytes - ENVELOPE_BYTES, 10_000, context.seed);
+    context.setPayloadInfo(payloads.info());
+    this.flow = new MessageFlow({ payloads, messageBytes: params.payloadBytes, stallTimeoutMs: params.timeout, signal: context.signal });
+    this.uniform = seededRandom(context.seed + 17);
+  }
+
+  async run(): Promise<void> {
+    const { context, params } = this;
+    const topics = Array.from({ length: params.channels }, (_, channel) => `${context.topicPrefix}-ch${channel}`);
+    const consumers: LogConsumer[] = [];
+    try {
+      for (const [channel, topic] of topics.entries()) {
+        context.createdTopics.push(topic);
+        await context.driver.createTopic(topic);
+        consumers.push(
+          await context.driver.consumer(topic, { group: topic, from: 'earliest', onMessage: (payload) => this.onMessage(channel, payload), onError: (error) => (this.flow.failure ??= error) }),
+        );
+      }
+      this.producers = await Promise.all(topics.map((topic) => context.driver.producer(topic)));
+      if (context.warmup.duration > 0) {
+        this.warmup = await context.beginPhase('warmup');
+        await this.schedule(context.warmup.duration, true);
+      }
+      this.measured = await context.beginPhase('measured');
+      await this.schedule(params.duration, false);
+      await this.flow.drain();
+      await context.endPhase();
+    } finally {
+      await Promise.allSettled([...consumers.map((consumer) => consumer.close()), ...this.producers.map((producer) => producer.close())]);
+    }
+    const failure = this.flow.verdict();
+    if (failure) context.fail(failure);
+  }
+
+  /** Open-loop: ticks on every channel each tickInterval, data round-robin at dataRate, for `durationMs`. */
+  private async schedule(durationMs: number, warm: boolean): Promise<void> {
+    const { params } = this;
+    const recorder = warm ? this.warmup : this.measured;
+    const start = nowMs();
+    const end = start + durationMs;
+    let tick = 0;
+    let data = 0;
+    const dataInterval = params.dataRate > 0 ? 1000 / params.dataRate : Number.POSITIVE_INFINITY;
+    while (!this.context.signal.aborted && !this.flow.failure && !this.flow.stalled()) {
+      const nextTick = start + tick * params.tickInterval;
+      const nextData = start + data * dataInterval;
+      const next = Math.min(nextTick, nextData);
+      if (next >= end) break;
+      const wait = next - nowMs();
+      if (wait > 1) {
+        await sleep(Math.min(wait, 50), this.context.signal);
+        continue;
+      }
+      const flags = warm ? ENVELOPE_WARMUP : 0;
+      if (nextTick <= nextData) {
+        recorder?.recordSendDelay(nowMs() - nextTick, nowMs() - nextTick > 1);
+        this.producers.forEach((producer, channel) => this.flow.fire(producer, channel * 2 + 2, nextTick, flags | ENVELOPE_TICK, recorder));
+        tick += 1;
+      } else {
+        const channel = data % params.channels;
+        this.flow.fire(this.producers[channel]!, channel * 2 + 1, nextData, flags, recorder);
+        data += 1;
+      }
+      if ((tick + data) % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private onMessage(channel: number, payload: Uint8Array): void {
+    const delivered = this.flow.receive(payload);
+    if (!delivered) return;
+    const { envelope, receivedMs } = delivered;
+    const flags = envelope.flags ?? 0;
+    const recorder = (flags & ENVELOPE_WARMUP) !== 0 ? this.warmup : this.measured;
+    if (!recorder) return;
+    const lag = receivedMs - envelope.intendedMs;
+    if ((flags & ENVELOPE_TICK) !== 0) {
+      recorder.recordNamed('tickLagUs', lag);
+      recorder.recordNamed(`tickLagUs.ch${channel}`, lag);
+      // A Strong read issued during the tick interval before this tick waits for the tick to be due, then for it to
+      // arrive: tickInterval × U + lag, with U uniform in [0, 1).
+      recorder.recordNamed('strongReadWaitUs', this.params.tickInterval * this.uniform() + lag);
+    } else {
+      recorder.recordDelivery(lag, payload.byteLength, receivedMs);
+    }
+  }
+}
+
+/** The ticks workload. */
+export const ticksWorkload: Workload<TicksParams> = {
+  type: 'ticks',
+  run: (context) => new TicksRun(context, context.params).run(),
+};
