@@ -8,7 +8,9 @@ import { renderHtmlReport } from '../report/html.js';
 import { alignTable, renderSummaryTable } from '../report/table.js';
 import { killAllChildren } from '../run/child-processes.js';
 import { runScenario } from '../run/runner.js';
-import { loadScenario, type LoadOptions } from '../scenario/load.js';
+import { loadScenario, type LoadedScenario, type LoadOptions } from '../scenario/load.js';
+import { estimateVectorRun, refusal } from '../workloads/vector/estimate.js';
+import type { VectorParams } from '../workloads/vector/params.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
 import { dockerEngine } from '../provision/docker-engine.js';
 import { targetDefinitions } from '../targets/registry.js';
@@ -25,6 +27,7 @@ export interface RunCommandOptions extends LoadOptions {
 /** `mqbench run`: runs a scenario, writes result.json and report.html, prints the summary table; returns the exit code. */
 export async function runCommand(scenarioPath: string, options: RunCommandOptions): Promise<number> {
   const loaded = await loadScenario(scenarioPath, options);
+  refuseWhatThisMachineCannotRun(loaded);
   const outDir = options.out ?? join('reports', `${loaded.file.name}-${utcStamp(new Date())}`);
   const controller = new AbortController();
   let interrupts = 0;
@@ -94,9 +97,30 @@ export async function validateCommand(scenarioPath: string, options: LoadOptions
     `scenario ${file.name}: ${loaded.cases.length} case(s) × ${file.trials} trial(s), workload ${loaded.cases[0]?.params.type}, seed ${file.seed}`,
     `targets: ${loaded.targets.map((target) => `${target.name} (${target.type}, provider ${target.provider})`).join(', ')}`,
     ...loaded.cases.map((planned) => `  ${planned.id}`),
+    ...vectorEstimates(loaded),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   return ExitCode.ok;
+}
+
+/** Estimates of the vector workload's needs, one line per parameter point (empty for other workloads). */
+function vectorEstimates(loaded: LoadedScenario): string[] {
+  const points = new Map<string, VectorParams>();
+  for (const planned of loaded.cases) if (planned.params.type === 'vector') points.set(planned.label, planned.params);
+  return [...points].flatMap(([label, params]) => {
+    const why = refusal(params);
+    return [`estimate for ${label}: ${estimateVectorRun(params).text}`, ...(why ? [`  this machine cannot run it: ${why}`] : [])];
+  });
+}
+
+/** Throws InputError when a case needs more than this machine has (e.g. a 100M-vector run on a small machine). */
+function refuseWhatThisMachineCannotRun(loaded: LoadedScenario): void {
+  const issues = loaded.cases.flatMap((planned) => {
+    if (planned.params.type !== 'vector') return [];
+    const why = refusal(planned.params);
+    return why ? [{ source: loaded.path, path: 'workload.vectors', message: `${planned.label}: this machine cannot run it: ${why}` }] : [];
+  });
+  if (issues.length > 0) throw new InputError([...new Map(issues.map((issue) => [issue.message, issue])).values()]);
 }
 
 /** `mqbench schema`: prints (or writes) the JSON Schema of scenario files. */

@@ -50,8 +50,22 @@ export const METRICS: readonly MetricDefinition[] = [
   { key: 'ticks.lagMs.p99', label: 'tick lag p99', unit: 'ms', better: 'lower', read: (s) => s.ticks?.lagMs.p99 ?? null },
   { key: 'ticks.strongReadWaitMs.p50', label: 'Strong wait p50', unit: 'ms', better: 'lower', read: (s) => s.ticks?.strongReadWaitMs.p50 ?? null },
   { key: 'ticks.strongReadWaitMs.p99', label: 'Strong wait p99', unit: 'ms', better: 'lower', read: (s) => s.ticks?.strongReadWaitMs.p99 ?? null },
+  ...(['Strong', 'Bounded', 'Session', 'Eventually'] as const).flatMap((level): MetricDefinition[] => [
+    { key: `vector.search.${level}.latencyMs.mean`, label: `search ${level} mean`, unit: 'ms', better: 'lower', read: (s) => readMetric(s.vector?.search[level]?.latencyMs, 'mean') },
+    { key: `vector.search.${level}.latencyMs.p99`, label: `search ${level} p99`, unit: 'ms', better: 'lower', read: (s) => readMetric(s.vector?.search[level]?.latencyMs, 'p99') },
+    { key: `vector.search.${level}.rps`, label: `search ${level} RPS`, unit: 'messages/s', better: 'higher', read: (s) => s.vector?.search[level]?.rps ?? null },
+    { key: `vector.query.${level}.latencyMs.mean`, label: `query ${level} mean`, unit: 'ms', better: 'lower', read: (s) => readMetric(s.vector?.query[level]?.latencyMs, 'mean') },
+    { key: `vector.query.${level}.rps`, label: `query ${level} RPS`, unit: 'messages/s', better: 'higher', read: (s) => s.vector?.query[level]?.rps ?? null },
+  ]),
+  { key: 'vector.recallAtK', label: 'recall@k', unit: 'ratio', better: 'higher', read: (s) => s.vector?.recallAtK ?? null },
+  { key: 'vector.ingestRowsPerSec', label: 'ingest rows/s', unit: 'messages/s', better: 'higher', read: (s) => (s.vector ? s.vector.ingestRowsPerSec : null) },
+  { key: 'vector.visibilityMs.p99', label: 'visibility p99', unit: 'ms', better: 'lower', read: (s) => readMetric(s.vector?.visibilityMs, 'p99') },
   { key: 'lateSends', label: 'late sends', unit: 'count', better: 'lower', read: (s) => (s.sendDelayMs && s.sendDelayMs.count > 0 ? s.lateSends : null) },
 ];
+
+function readMetric(summary: { count: number; mean: number; p99: number } | undefined, field: 'mean' | 'p99'): number | null {
+  return summary && summary.count > 0 ? summary[field] : null;
+}
 
 function count(samples: number, value: number): number | null {
   return samples === 0 ? null : value;

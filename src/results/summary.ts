@@ -38,6 +38,8 @@ export interface CaseSummary {
   ceiling: { megabytesPerSec: number; method: string } | null;
   /** throughput.megabytesPerSec / ceiling.megabytesPerSec. */
   ratioToCeiling: number | null;
+  /** Vector workload: reads per consistency level, recall, ingest and visibility. */
+  vector: VectorSummary | null;
   /** Ticks workload: tick publish→deliver lag (overall and per channel) and the modelled wait of a Strong read. */
   ticks: { lagMs: LatencySummary; strongReadWaitMs: LatencySummary; lagByChannelMs: Record<string, LatencySummary> } | null;
   /**
@@ -45,6 +47,21 @@ export interface CaseSummary {
    * variation across trials. Gates and comparisons use these; the figures above summarise all trials together.
    */
   trialStats: Record<string, Estimate & { values: number[] }>;
+}
+
+/** The vector workload's summary. */
+export interface VectorSummary {
+  /** Per consistency level: latency from the intended time (queueing included), the part spent waiting for the
+   * serviceable time, requests per second completed, and the waiting share of the mean latency. */
+  search: Record<string, { latencyMs: LatencySummary; waitMs: LatencySummary; rps: number; waitShare: number }>;
+  query: Record<string, { latencyMs: LatencySummary; waitMs: LatencySummary; rps: number; waitShare: number }>;
+  recallAtK: number | null;
+  k: number | null;
+  ingestRowsPerSec: number;
+  /** Insert → rows in the query node (searchable by Eventually reads). */
+  visibilityMs: LatencySummary;
+  sealedSegments: number | null;
+  indexBuildSeconds: number | null;
 }
 
 /** Summarises the trials that have a measured phase (null when none has), with per-trial statistics. */
@@ -125,6 +142,7 @@ function summarizeTogether(trials: readonly TrialRecord[]): CaseSummary | null {
     ceiling: ceiling === null ? null : { megabytesPerSec: ceiling, method: measured.find((trial) => trial.ceiling)!.ceiling!.method },
     ratioToCeiling: null,
     ticks: summarizeTicks(phases),
+    vector: summarizeVector(measured),
     trialStats: {},
   };
   if (summary.ceiling && summary.ceiling.megabytesPerSec > 0) summary.ratioToCeiling = summary.throughput.megabytesPerSec / summary.ceiling.megabytesPerSec;
@@ -132,6 +150,44 @@ function summarizeTogether(trials: readonly TrialRecord[]): CaseSummary | null {
   e2e.destroy();
   sendDelay.destroy();
   return summary;
+}
+
+function mergedLatency(phases: ReadonlyArray<NonNullable<TrialRecord['measured']>>, name: string): LatencySummary {
+  const histogram = mergeEncoded(phases.flatMap((phase) => (phase.histograms[name] ? [phase.histograms[name]!] : [])));
+  const summary = summarizeLatency(histogram);
+  histogram.destroy();
+  return summary;
+}
+
+function summarizeVector(trials: readonly TrialRecord[]): VectorSummary | null {
+  const phases = trials.map((trial) => trial.measured!);
+  const names = new Set(phases.flatMap((phase) => Object.keys(phase.histograms)));
+  if (!names.has('visibilityUs') && ![...names].some((name) => name.startsWith('searchUs.'))) return null;
+  const seconds = phases.reduce((sum, phase) => sum + phase.durationSeconds, 0);
+  const reads = (kind: 'search' | 'query') =>
+    Object.fromEntries(
+      [...names]
+        .filter((name) => name.startsWith(`${kind}Us.`))
+        .map((name) => {
+          const level = name.slice(`${kind}Us.`.length);
+          const latencyMs = mergedLatency(phases, name);
+          const waitMs = mergedLatency(phases, `${kind}WaitUs.${level}`);
+          return [level, { latencyMs, waitMs, rps: seconds > 0 ? latencyMs.count / seconds : 0, waitShare: latencyMs.mean > 0 ? waitMs.mean / latencyMs.mean : 0 }];
+        }),
+    );
+  const extras = trials.map((trial) => trial.extras ?? {});
+  const recall = extras.map((extra) => (extra.recall as { recall: number; k: number } | undefined)).filter((entry) => entry !== undefined);
+  const vector = extras.map((extra) => extra.vector as { insertedRows: number; stats: { sealed: number; indexBuildSeconds: number } } | undefined).filter((entry) => entry !== undefined);
+  return {
+    search: reads('search'),
+    query: reads('query'),
+    recallAtK: recall.length === 0 ? null : median(recall.map((entry) => entry.recall)),
+    k: recall[0]?.k ?? null,
+    ingestRowsPerSec: seconds > 0 ? vector.reduce((sum, entry) => sum + entry.insertedRows, 0) / seconds : 0,
+    visibilityMs: mergedLatency(phases, 'visibilityUs'),
+    sealedSegments: vector.length === 0 ? null : median(vector.map((entry) => entry.stats.sealed)),
+    indexBuildSeconds: vector.length === 0 ? null : median(vector.map((entry) => entry.stats.indexBuildSeconds)),
+  };
 }
 
 function summarizeTicks(phases: ReadonlyArray<NonNullable<TrialRecord['measured']>>): CaseSummary['ticks'] {

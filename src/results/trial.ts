@@ -44,4 +44,6 @@ export interface TrialRecord {
   driver?: DriverDescription;
   /** Raw throughput of the target's backend, measured after the workload (stream workload, targets that support it). */
   ceiling?: CeilingReading;
+  /** Workload-specific results (e.g. the vector workload's recall, segment statistics and per-second series). */
+  extras?: Record<string, unknown>;
 }

@@ -101,6 +101,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
               topicPrefix: `mqb-${runId}-${sequence}`,
               samplingIntervalMs: loaded.file.sampling.interval,
               cleanup: loaded.file.cleanup,
+              scratchDir: join(workDir, 'scratch', String(sequence)),
             },
             (progress) => emit({ type: 'trial-progress', caseId: planned.id, trial, progress }),
             signal,

@@ -37,6 +37,8 @@ export interface TrialCommand {
   topicPrefix: string;
   samplingIntervalMs: number;
   cleanup: boolean;
+  /** A directory for the trial's scratch files (removed with the run). */
+  scratchDir: string;
 }
 
 /** Runs trials. */
@@ -133,6 +135,8 @@ export class LocalWorker implements Worker {
       progress: onProgress,
       setPayloadInfo: (info) => (record.payload = info),
       fail: (reason) => record.failures.push(reason),
+      setExtra: (key, value) => ((record.extras ??= {})[key] = value),
+      scratchDir: command.scratchDir,
       async beginPhase(phase) {
         await endPhase();
         if (phase === 'measured') {

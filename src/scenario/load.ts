@@ -110,7 +110,7 @@ export function parseScenario(text: string, path: string, options: LoadOptions =
   const cases = points.flatMap((point) =>
     targets.map((target) => {
       const label = workloadLabel(point.params);
-      const slug = label.replaceAll('/s', '-per-s').replace(/[\s/]+/g, '-');
+      const slug = label.replaceAll('/s', '-per-s').replace(/[^\w.×-]+/g, '-');
       return { id: `${target.name}/${point.params.type}/${slug}`, label, target, params: point.params };
     }),
   );

@@ -1,3 +1,6 @@
+import type { VectorBackend } from '../workloads/vector/backend.js';
+import type { VectorParams } from '../workloads/vector/params.js';
+
 /**
  * The LogDriver seam: what every target implements. Drivers are small and dumb — they move bytes and report their
  * settings; they do no timing and no verification (the harness does both, through the envelope).
@@ -62,6 +65,11 @@ export interface LogDriver {
   discard?(): Promise<void>;
   /** Optional: the raw throughput of the storage underneath (e.g. the WAL's bucket or disk), for ratios. */
   probeCeiling?(): Promise<CeilingReading>;
+  /**
+   * Optional: a target that stores and serves vectors itself (Milvus) returns its backend for the vector workload;
+   * for every other target the vector workload runs its own query node over this driver.
+   */
+  vectorBackend?(params: VectorParams): VectorBackend;
 }
 
 /** A measured raw backend throughput. */

@@ -83,3 +83,11 @@ export function trimNumber(value: number, significant = 3): string {
   const decimals = Math.max(0, significant - 1 - magnitude);
   return value.toFixed(decimals).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
 }
+
+/** Formats a count compactly, e.g. 1000000 → "1M", 50000 → "50k", 1234 → "1234". */
+export function formatCount(count: number): string {
+  if (count >= 1e9 && count % 1e8 === 0) return `${count / 1e9}G`;
+  if (count >= 1e6 && count % 1e5 === 0) return `${count / 1e6}M`;
+  if (count >= 1e4 && count % 1e3 === 0) return `${count / 1e3}k`;
+  return String(count);
+}

@@ -6,7 +6,7 @@ import type { PhaseRecorder } from '../metrics/recorder.js';
 import type { LogProducer } from '../targets/driver.js';
 import { nowMs, sleep } from '../util/clock.js';
 import { DeliveryTracker } from './delivery.js';
-import { ENVELOPE_BYTES, readEnvelope, writeEnvelope, type Envelope } from './envelope.js';
+import { bodyChecksum, ENVELOPE_BYTES, readEnvelope, writeEnvelope, type Envelope } from './envelope.js';
 import { PayloadSource } from './payload.js';
 import { SendBuffers } from './send-buffers.js';
 
@@ -34,15 +34,18 @@ export class MessageFlow {
     this.buffers = new SendBuffers(options.messageBytes);
   }
 
-  /** Sends one message from `producerId` through `producer`; resolves after the acknowledgement was recorded. */
-  async send(producer: LogProducer, producerId: number, intendedMs: number, flags: number, recorder: PhaseRecorder | undefined): Promise<void> {
+  /**
+   * Sends one message from `producerId` through `producer` (its body from the payload source, or `body` when given);
+   * resolves after the acknowledgement was recorded.
+   */
+  async send(producer: LogProducer, producerId: number, intendedMs: number, flags: number, recorder: PhaseRecorder | undefined, body?: Uint8Array): Promise<void> {
     const sequence = this.sequences.get(producerId) ?? 0;
     this.sequences.set(producerId, sequence + 1);
-    const message = this.buffers.acquire();
-    const body = this.options.payloads.body(sequence);
-    body.bytes.copy(message, ENVELOPE_BYTES);
+    const generated = body ? undefined : this.options.payloads.body(sequence);
+    const message = body ? Buffer.allocUnsafe(ENVELOPE_BYTES + body.byteLength) : this.buffers.acquire();
+    message.set(body ?? generated!.bytes, ENVELOPE_BYTES);
     const sentMs = nowMs();
-    writeEnvelope(message, { producerId, sequence, intendedMs, sentMs, bodyCrc: body.crc, flags });
+    writeEnvelope(message, { producerId, sequence, intendedMs, sentMs, bodyCrc: generated?.crc ?? bodyChecksum(body!), flags });
     this.tracker.onPublished();
     this.outstanding += 1;
     try {
@@ -54,7 +57,7 @@ export class MessageFlow {
     this.lastActivity = performance.now();
     this.tracker.onAcknowledged(producerId, sequence);
     recorder?.recordPublish(ackedMs - sentMs, message.length, ackedMs);
-    this.buffers.release(message);
+    if (!body) this.buffers.release(message);
   }
 
   /** Sends without waiting; a failure is kept in `failure`. */
@@ -62,8 +65,8 @@ export class MessageFlow {
     void this.send(producer, producerId, intendedMs, flags, recorder).catch((error: Error) => (this.failure ??= error));
   }
 
-  /** Verifies a delivered message; returns its envelope when it is intact and new (not a duplicate). */
-  receive(payload: Uint8Array): { envelope: Envelope; receivedMs: number } | undefined {
+  /** Verifies a delivered message; returns its envelope (and body) when it is intact and new (not a duplicate). */
+  receive(payload: Uint8Array): { envelope: Envelope; receivedMs: number; body: Uint8Array } | undefined {
     const receivedMs = nowMs();
     this.lastActivity = performance.now();
     const check = readEnvelope(payload);
@@ -72,7 +75,7 @@ export class MessageFlow {
       return undefined;
     }
     if (!this.tracker.onDelivered(check.envelope.producerId, check.envelope.sequence)) return undefined;
-    return { envelope: check.envelope, receivedMs };
+    return { envelope: check.envelope, receivedMs, body: payload.subarray(ENVELOPE_BYTES) };
   }
 
   /** True once nothing happened for the stall timeout; sets `failure` when sends are still unacknowledged. */

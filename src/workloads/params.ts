@@ -1,15 +1,16 @@
 /** The union of every workload's parameter schema, discriminated by `type`. */
 import { z } from 'zod';
-import { formatBytes } from '../util/units.js';
+import { formatBytes, formatCount } from '../util/units.js';
 import { pubsubParamsSchema } from './pubsub/params.js';
 import { streamParamsObject, streamParamsSchema } from './stream/params.js';
 import { ticksParamsSchema } from './ticks/params.js';
+import { vectorParamsSchema } from './vector/params.js';
 
 /** Each workload's fields without cross-field rules (for partial schemas and editors). */
-export const workloadObjects = [pubsubParamsSchema, streamParamsObject, ticksParamsSchema] as const;
+export const workloadObjects = [pubsubParamsSchema, streamParamsObject, ticksParamsSchema, vectorParamsSchema] as const;
 
 /** Schema of a scenario's `workload:` section. */
-export const workloadParamsSchema = z.discriminatedUnion('type', [pubsubParamsSchema, streamParamsSchema, ticksParamsSchema]);
+export const workloadParamsSchema = z.discriminatedUnion('type', [pubsubParamsSchema, streamParamsSchema, ticksParamsSchema, vectorParamsSchema]);
 
 /** Resolved parameters of any workload. */
 export type WorkloadParams = z.output<typeof workloadParamsSchema>;
@@ -29,5 +30,7 @@ export function workloadLabel(params: WorkloadParams): string {
     }
     case 'ticks':
       return `${params.channels} channels, ticks every ${params.tickInterval}ms, data ${params.dataRate}/s of ${formatBytes(params.payloadBytes)}`;
+    case 'vector':
+      return `${formatCount(params.vectors)}×${params.dimension}d, insert ${params.insertRate || 'max'} rows/s, search ${params.search.rate}/s`;
   }
 }

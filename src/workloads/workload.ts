@@ -34,6 +34,10 @@ export interface WorkloadContext<Params> {
   setPayloadInfo(info: PayloadInfo): void;
   /** Notes failures that make the trial failed (not errored), e.g. lost or corrupt messages. */
   fail(reason: string): void;
+  /** Keeps workload-specific results in the trial record (`extras[key]`), e.g. recall or a per-second series. */
+  setExtra(key: string, value: unknown): void;
+  /** A scratch directory of this trial (index files and the like), removed with the run's work directory. */
+  scratchDir: string;
 }
 
 /** A workload implementation. */
