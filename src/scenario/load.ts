@@ -104,6 +104,11 @@ export function parseScenario(text: string, path: string, options: LoadOptions =
   const workload = raw.workload && typeof raw.workload === 'object' ? (raw.workload as Record<string, unknown>) : {};
   const { points, issues: matrixIssues } = expandMatrix(workload, matrix.success ? matrix.data : undefined);
   for (const issue of matrixIssues) report(issue.pathKeys, issue.message);
+  const workloadType = points[0]?.params.type;
+  targets.forEach((target) => {
+    const allowed = findTarget(target.type)?.workloads;
+    if (workloadType && allowed && !allowed.includes(workloadType)) report(['workload', 'type'], `target ${target.name} (${target.type}) runs only the ${allowed.join(', ')} workload`);
+  });
   if (problems.length > 0 || !parsed.success) throw new InputError(problems);
   const file = parsed.data;
 

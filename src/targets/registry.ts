@@ -1,12 +1,13 @@
 /** Every target type mqbench knows, by name. Drivers are imported only when a target is connected. */
 import { kafkaTarget } from './kafka/target.js';
+import { milvusTarget } from './milvus/target.js';
 import { natsTarget } from './nats/target.js';
 import { pulsarTarget } from './pulsar/target.js';
 import { rocksmqTarget } from './rocksmq/target.js';
 import type { TargetDefinition } from './target.js';
 import { walTarget } from './wal/target.js';
 
-const definitions: TargetDefinition<any>[] = [rocksmqTarget, natsTarget, kafkaTarget, pulsarTarget, walTarget];
+const definitions: TargetDefinition<any>[] = [rocksmqTarget, natsTarget, kafkaTarget, pulsarTarget, walTarget, milvusTarget];
 
 /** The target types, in display order. */
 export function targetDefinitions(): readonly TargetDefinition<unknown>[] {

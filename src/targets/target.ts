@@ -65,6 +65,8 @@ export interface TargetDefinition<Settings = unknown> {
   settingsSchema: z.ZodType<Settings>;
   /** What the local provider needs installed (absent for embedded targets). */
   installer?: Installer;
+  /** The workload types the target can run (all when absent). */
+  workloads?: readonly string[];
   /** Whether each provider can run this target here. */
   availability(): Promise<Availability[]>;
   /** Starts (or locates) the target with the chosen provider. */

@@ -1,0 +1,75 @@
+/**
+ * The milvus target: a real Milvus endpoint (external provider only) for the vector workload. Start one with a
+ * docker-compose.milvus.yml profile (mq.type rocksmq, natsmq, pulsar, kafka or woodpecker) and point mqbench at it.
+ */
+import { z } from 'zod';
+import type { LogDriver } from '../driver.js';
+import type { Availability, TargetDefinition } from '../target.js';
+
+/** Settings of the milvus target. */
+export const milvusSettingsSchema = z
+  .object({
+    address: z.string().optional().describe('host:port of Milvus (default: MQBENCH_MILVUS_ADDRESS, else 127.0.0.1:19530)'),
+    mqType: z.enum(['rocksmq', 'natsmq', 'pulsar', 'kafka', 'woodpecker']).optional().describe('the mq.type the server was started with (recorded in the manifest)'),
+  })
+  .strict();
+
+type MilvusSettings = z.output<typeof milvusSettingsSchema>;
+
+const unsupported = () => Promise.reject(new Error('the milvus target runs only the vector workload'));
+
+/** Definition of the milvus target type. */
+export const milvusTarget: TargetDefinition<MilvusSettings> = {
+  type: 'milvus',
+  title: 'a real Milvus endpoint (vector workload only)',
+  kind: 'server',
+  settingsSchema: milvusSettingsSchema,
+  workloads: ['vector'],
+
+  async availability(): Promise<Availability[]> {
+    const address = process.env.MQBENCH_MILVUS_ADDRESS;
+    return [
+      {
+        provider: 'external',
+        available: Boolean(address),
+        detail: address ? `MQBENCH_MILVUS_ADDRESS=${address}` : 'no Milvus configured',
+        fix: 'start one (docker compose -f docker-compose.milvus.yml --profile natsmq up -d) and set settings.address or MQBENCH_MILVUS_ADDRESS',
+      },
+    ];
+  },
+
+  async provision(provider, context) {
+    if (provider !== 'external') throw new Error('the milvus target only uses the external provider: start Milvus with docker-compose.milvus.yml');
+    const settings = context.settings as MilvusSettings;
+    const address = settings.address ?? process.env.MQBENCH_MILVUS_ADDRESS ?? '127.0.0.1:19530';
+    return { provider, endpoint: { address, mqType: settings.mqType ?? 'unknown' }, storage: { kind: 'none', reason: 'external Milvus' }, info: { address, mqType: settings.mqType ?? 'unknown' }, stop: async () => undefined };
+  },
+
+  async connect(endpoint) {
+    const { MilvusBackend } = await import('./backend.js');
+    const address = String(endpoint.address);
+    let version = 'unknown';
+    const driver: LogDriver = {
+      async describe() {
+        return {
+          broker: { name: `Milvus (mq.type ${String(endpoint.mqType)})`, version },
+          client: { name: '@zilliz/milvus2-sdk-node', version: (await import('../../util/package-version.js')).packageVersion('@zilliz/milvus2-sdk-node') },
+          durability: { mqType: String(endpoint.mqType) },
+          settings: { address },
+          notes: ['reads wait for Milvus\'s serviceable time inside the server; waitedMs is not observable from the client'],
+        };
+      },
+      createTopic: unsupported,
+      deleteTopic: unsupported,
+      producer: unsupported,
+      consumer: unsupported,
+      async close() {},
+      vectorBackend(params) {
+        const backend = new MilvusBackend(address, `mqbench_${Date.now().toString(36)}`, params);
+        void backend.version().then((value) => (version = value), () => undefined);
+        return backend;
+      },
+    };
+    return driver;
+  },
+};
