@@ -61,6 +61,7 @@ ${summaryTable(model)}
 ${model.comparison ? comparisonSection(model.comparison) : ''}
 <section id="bars"><h2>Comparison by metric</h2><div class="grid" id="bar-charts"></div></section>
 <section id="spectrum"><h2>Latency percentile spectrum</h2><div class="grid" id="spectrum-charts"></div></section>
+${model.vectorSeries.length > 0 ? '<section id="vector"><h2>Search latency vs ingest rate</h2><div class="grid" id="vector-charts"></div></section>' : ''}
 <section id="timeseries"><h2>Time series (last measured trial of each case)</h2><div id="timeseries-charts"></div></section>
 ${model.runs.map((run, index) => runSection(run, index, model.runs.length > 1)).join('\n')}
 <script>${chart}</script>

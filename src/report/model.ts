@@ -45,6 +45,8 @@ export interface ReportModel {
     resourceT: number[];
     scope: 'shared' | 'separate';
   }>;
+  /** Vector cases: search latency (p50, p99) and ingest rate per second, side by side. */
+  vectorSeries: Array<{ name: string; t: number[]; ingestRowsPerSec: number[]; searchP50Ms: number[]; searchP99Ms: number[] }>;
   /** Present when the report shows exactly two runs: baseline (first) and candidate (second). */
   comparison: ComparisonModel | null;
   runs: Array<{
@@ -70,6 +72,7 @@ export function buildReportModel(results: readonly ResultFile[], rules?: GateRul
   const points = unique(rows.map((row) => row.label));
   const seriesNames = unique(rows.map((row) => row.series));
   const spectra: ReportModel['spectra'] = [];
+  const vectorSeries: ReportModel['vectorSeries'] = [];
   const timeSeries: ReportModel['timeSeries'] = [];
   results.forEach((result, run) => {
     for (const entry of result.cases) {
@@ -82,6 +85,10 @@ export function buildReportModel(results: readonly ResultFile[], rules?: GateRul
         histogram.destroy();
         if (points.length > 0) spectra.push({ name, kind, points });
       }
+      const vector = [...entry.trials].reverse().find((candidate) => candidate.extras?.vector)?.extras?.vector as
+        | { series?: { t: number[]; ingestRowsPerSec: number[]; searchP50Ms: number[]; searchP99Ms: number[] } }
+        | undefined;
+      if (vector?.series && vector.series.t.length > 0) vectorSeries.push({ name, ...vector.series });
       const trial = [...entry.trials].reverse().find((candidate) => candidate.measured && candidate.resources);
       if (trial?.measured && trial.resources) {
         const series = trial.measured.series;
@@ -107,6 +114,7 @@ export function buildReportModel(results: readonly ResultFile[], rules?: GateRul
     seriesNames,
     spectra,
     timeSeries,
+    vectorSeries,
     comparison: results.length === 2 ? buildComparison(results[0]!, results[1]!, rules) : null,
     runs: results.map((result) => runInfo(result)),
   };

@@ -123,6 +123,25 @@
       }));
     }
   }
+  // Vector workload: search latency against the ingest rate, per second.
+  const vectorCharts = document.getElementById('vector-charts');
+  for (const series of data.vectorSeries || []) {
+    charts.push(new Chart(card(vectorCharts, series.name), {
+      type: 'line',
+      data: {
+        datasets: [
+          line('search p50 (ms)', series.t, series.searchP50Ms, 0),
+          line('search p99 (ms)', series.t, series.searchP99Ms, 1),
+          { ...line('ingest rows/s (right axis)', series.t, series.ingestRowsPerSec, 3), yAxisID: 'y1' },
+        ],
+      },
+      options: {
+        plugins: { title: { display: true, text: `${series.name}: search latency vs ingest rate` } },
+        scales: { x: { type: 'linear', title: { display: true, text: 's' } }, y: { beginAtZero: true, title: { display: true, text: 'ms' } }, y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false } } },
+      },
+    }));
+  }
+
   // Baseline → candidate: per case, each metric's change as a 95% CI bar over a grey band of the observed noise.
   const comparisonCharts = document.getElementById('comparison-charts');
   if (comparisonCharts && data.comparison) {
