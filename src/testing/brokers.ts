@@ -1,7 +1,10 @@
 /** Test helpers for integration tests against real brokers started by mqbench's own provisioner. */
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
+import type { TestContext } from 'node:test';
 import type { CaseResult, ResultFile } from '../results/result-file.js';
+import type { ProviderChoice } from '../scenario/schema.js';
+import { tinyRun } from './tiny-run.js';
 import { findTarget } from '../targets/registry.js';
 
 /** Fails (never skips) when a broker is not installed, naming the install command. */
@@ -51,4 +54,24 @@ ${extra}`;
 /** The case of `target` at `label`. */
 export function caseOf(result: ResultFile, target: string, label: string): CaseResult | undefined {
   return result.cases.find((entry) => entry.target === target && entry.label === label);
+}
+
+/**
+ * Runs `scenario` and kills the broker process with SIGKILL once the measured phase has delivered `afterMessages`
+ * messages; returns the result and whether the kill happened.
+ */
+export async function runAndKillBroker(t: TestContext, scenario: string, afterMessages: number, provider: ProviderChoice = 'local'): Promise<{ result: ResultFile; outDir: string; killed: boolean }> {
+  let pid = 0;
+  let killed = false;
+  const { result, outDir } = await tinyRun(t, scenario, {
+    load: { provider },
+    onEvent(event) {
+      if (event.type === 'provision-end' && event.info) pid = Number(event.info.pid);
+      if (event.type === 'trial-progress' && event.progress.phase === 'measured' && event.progress.done >= afterMessages && !killed) {
+        killed = true;
+        process.kill(pid, 'SIGKILL');
+      }
+    },
+  });
+  return { result, outDir, killed };
 }

@@ -1,4 +1,5 @@
 /** Options of the RocksMQ-style engine, with the defaults the engine documents. */
+import { withDefaults } from '../../util/defaults.js';
 
 /** How the engine stores and retains messages. Every field is optional; see `resolveOptions` for defaults. */
 export interface RocksMQOptions {
@@ -49,8 +50,7 @@ export const defaultRocksMQOptions: ResolvedRocksMQOptions = {
 
 /** Fills in defaults and checks ranges. */
 export function resolveOptions(options: RocksMQOptions = {}): ResolvedRocksMQOptions {
-  const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-  const resolved = { ...defaultRocksMQOptions, ...defined } as ResolvedRocksMQOptions;
+  const resolved = withDefaults(defaultRocksMQOptions, options);
   if (resolved.pageBytes <= 0) throw new Error('pageBytes must be positive');
   if (resolved.ackFlushIntervalMs < 0) throw new Error('ackFlushIntervalMs must be ≥ 0');
   return resolved;

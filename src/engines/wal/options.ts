@@ -1,4 +1,5 @@
 /** Options of the Woodpecker-style WAL, with the defaults ENGINES.md gives (object storage vs local filesystem). */
+import { withDefaults } from '../../util/defaults.js';
 
 /** Flush, block, upload and segment settings. Every field is optional; see `resolveWalOptions`. */
 export interface WalOptions {
@@ -53,8 +54,7 @@ export function defaultWalOptions(backend: 'object-storage' | 'local-fs'): Resol
 
 /** Fills in defaults for `backend` and checks ranges. */
 export function resolveWalOptions(backend: 'object-storage' | 'local-fs', options: WalOptions = {}): ResolvedWalOptions {
-  const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-  const resolved = { ...defaultWalOptions(backend), ...defined } as ResolvedWalOptions;
+  const resolved = withDefaults(defaultWalOptions(backend), options);
   for (const key of ['blockBytes', 'maxBufferedBytes', 'maxBufferedEntries', 'uploadConcurrency', 'uploadAttempts', 'segmentBytes', 'segmentBlocks'] as const) {
     if (!(resolved[key] >= 1)) throw new Error(`${key} must be ≥ 1`);
   }

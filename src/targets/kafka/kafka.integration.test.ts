@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { before, test } from 'node:test';
-import { assertVerifiedCase, brokerScenario, caseOf, processesMentioning, requireInstalled } from '../../testing/brokers.js';
+import { assertVerifiedCase, brokerScenario, caseOf, processesMentioning, requireInstalled, runAndKillBroker } from '../../testing/brokers.js';
 import { tinyRun } from '../../testing/tiny-run.js';
 
 before(() => requireInstalled('kafka'));
@@ -29,18 +29,7 @@ test('kafka (local, KRaft): 1 KiB and 5 MiB payloads pass with full verification
 
 test('kafka killed mid-run: errored with the cause, partial result kept, nothing left running', async (t) => {
   const scenario = brokerScenario('  - kafka', '    - { payloadBytes: 64KiB, messages: 300 }').replace('operations: 2', 'operations: 20');
-  let pid = 0;
-  let killed = false;
-  const { result, outDir } = await tinyRun(t, scenario, {
-    load: { provider: 'local' },
-    onEvent(event) {
-      if (event.type === 'provision-end' && event.info) pid = Number(event.info.pid);
-      if (event.type === 'trial-progress' && event.progress.phase === 'measured' && event.progress.done >= 700 && !killed) {
-        killed = true;
-        process.kill(pid, 'SIGKILL');
-      }
-    },
-  });
+  const { result, outDir, killed } = await runAndKillBroker(t, scenario, 700);
   assert.ok(killed);
   const [entry] = result.cases;
   assert.equal(entry?.status, 'errored');

@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execute } from '../../install/exec.js';
-import { VERSIONS } from '../../install/versions.js';
-import { dockerEngine } from '../../provision/docker-engine.js';
+import { IMAGES, VERSIONS } from '../../install/versions.js';
 import { startLocalProcess, stoppedUnexpectedly } from '../../provision/local-process.js';
 import { freePorts } from '../../provision/ports.js';
 import { tcpOpen } from '../../provision/readiness.js';
+import { dockerAvailability, externalAvailability } from '../availability.js';
 import type { Availability, TargetDefinition, TargetInstance } from '../target.js';
 import { jvmOptions, kafkaProperties, log4jConfig, propertiesFile } from './config.js';
 import { kafkaContainer, KAFKA_PORTS } from './container.js';
@@ -49,7 +49,6 @@ export const kafkaTarget: TargetDefinition<KafkaSettings> = {
   async availability(): Promise<Availability[]> {
     const local = await kafkaInstaller.status();
     const java = await execute('java', ['-version']).then(() => true, () => false);
-    const docker = await dockerEngine();
     return [
       {
         provider: 'local',
@@ -57,13 +56,8 @@ export const kafkaTarget: TargetDefinition<KafkaSettings> = {
         detail: java ? local.detail : 'java is not on PATH',
         fix: !java ? 'install a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless)' : local.installed ? undefined : local.fix,
       },
-      { provider: 'docker', available: docker.available, detail: docker.available ? `image apache/kafka:${VERSIONS.kafka}` : docker.detail, fix: docker.available ? undefined : 'start a Docker engine, or use --provider local' },
-      {
-        provider: 'external',
-        available: Boolean(process.env.MQBENCH_KAFKA_BROKERS),
-        detail: process.env.MQBENCH_KAFKA_BROKERS ? `MQBENCH_KAFKA_BROKERS=${process.env.MQBENCH_KAFKA_BROKERS}` : 'no cluster configured',
-        fix: 'set settings.external.brokers in the scenario or MQBENCH_KAFKA_BROKERS',
-      },
+      await dockerAvailability(IMAGES.kafka),
+      externalAvailability('MQBENCH_KAFKA_BROKERS', 'no cluster configured', 'set settings.external.brokers in the scenario or MQBENCH_KAFKA_BROKERS'),
     ];
   },
 

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { LogDriver } from '../driver.js';
+import { externalAvailability } from '../availability.js';
 import type { Availability, TargetDefinition } from '../target.js';
 
 /** Settings of the milvus target. */
@@ -27,14 +28,8 @@ export const milvusTarget: TargetDefinition<MilvusSettings> = {
   workloads: ['vector'],
 
   async availability(): Promise<Availability[]> {
-    const address = process.env.MQBENCH_MILVUS_ADDRESS;
     return [
-      {
-        provider: 'external',
-        available: Boolean(address),
-        detail: address ? `MQBENCH_MILVUS_ADDRESS=${address}` : 'no Milvus configured',
-        fix: 'start one (docker compose -f docker-compose.milvus.yml --profile natsmq up -d) and set settings.address or MQBENCH_MILVUS_ADDRESS',
-      },
+      externalAvailability('MQBENCH_MILVUS_ADDRESS', 'no Milvus configured', 'start one (docker compose -f docker-compose.milvus.yml --profile natsmq up -d) and set settings.address or MQBENCH_MILVUS_ADDRESS'),
     ];
   },
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { before, test } from 'node:test';
-import { assertVerifiedCase, brokerScenario, caseOf, processesMentioning, requireInstalled } from '../../testing/brokers.js';
+import { assertVerifiedCase, brokerScenario, caseOf, processesMentioning, requireInstalled, runAndKillBroker } from '../../testing/brokers.js';
 import { tinyRun } from '../../testing/tiny-run.js';
 
 before(() => requireInstalled('nats'));
@@ -27,18 +27,7 @@ test('nats (local): 1 KiB and 5 MiB payloads pass pub/sub with full delivery ver
 
 test('nats killed mid-run: the case is errored, its partial result kept, later cases errored at once, nothing left', async (t) => {
   const scenario = brokerScenario('  - nats', '    - { payloadBytes: 64KiB, messages: 400 }\n    - { payloadBytes: 1KiB, messages: 10 }');
-  let pid = 0;
-  let killed = false;
-  const { result, outDir } = await tinyRun(t, scenario.replace('operations: 2', 'operations: 20'), {
-    load: { provider: 'local' },
-    onEvent(event) {
-      if (event.type === 'provision-end' && event.info) pid = Number(event.info.pid);
-      if (event.type === 'trial-progress' && event.progress.phase === 'measured' && event.progress.done >= 1000 && !killed) {
-        killed = true;
-        process.kill(pid, 'SIGKILL');
-      }
-    },
-  });
+  const { result, outDir, killed } = await runAndKillBroker(t, scenario.replace('operations: 2', 'operations: 20'), 1000);
   assert.ok(killed);
   const [first, second] = result.cases;
   assert.equal(first?.status, 'errored');

@@ -1,10 +1,11 @@
 /** The nats target: NATS server with JetStream, as a local process, a container, or an external server. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dockerEngine } from '../../provision/docker-engine.js';
+import { IMAGES } from '../../install/versions.js';
 import { startLocalProcess, stoppedUnexpectedly } from '../../provision/local-process.js';
 import { freePorts } from '../../provision/ports.js';
 import { httpOk } from '../../provision/readiness.js';
+import { dockerAvailability, externalAvailability } from '../availability.js';
 import type { Availability, TargetDefinition, TargetInstance } from '../target.js';
 import { natsConfig } from './config.js';
 import { natsContainer, NATS_PORTS } from './container.js';
@@ -23,16 +24,10 @@ export const natsTarget: TargetDefinition<NatsSettings> = {
 
   async availability(): Promise<Availability[]> {
     const local = await natsInstaller.status();
-    const docker = await dockerEngine();
     return [
       { provider: 'local', available: local.installed, detail: local.detail, fix: local.installed ? undefined : local.fix },
-      { provider: 'docker', available: docker.available, detail: docker.available ? `image ${natsContainer({ maxPayload: 0, syncInterval: '' }).image}` : docker.detail, fix: docker.available ? undefined : 'start a Docker engine, or use --provider local' },
-      {
-        provider: 'external',
-        available: Boolean(process.env.MQBENCH_NATS_URL),
-        detail: process.env.MQBENCH_NATS_URL ? `MQBENCH_NATS_URL=${process.env.MQBENCH_NATS_URL}` : 'no server configured',
-        fix: 'set settings.external.servers in the scenario or MQBENCH_NATS_URL',
-      },
+      await dockerAvailability(IMAGES.nats),
+      externalAvailability('MQBENCH_NATS_URL', 'no server configured', 'set settings.external.servers in the scenario or MQBENCH_NATS_URL'),
     ];
   },
 

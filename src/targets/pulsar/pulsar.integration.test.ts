@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { provisionTarget, type ProvisionedTarget } from '../../provision/provision.js';
-import { assertVerifiedCase, brokerScenario, caseOf, processesMentioning, requireInstalled } from '../../testing/brokers.js';
+import { brokerScenario, caseOf, processesMentioning, requireInstalled, runAndKillBroker } from '../../testing/brokers.js';
 import { tinyRun } from '../../testing/tiny-run.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -78,18 +78,7 @@ test('client: native where pulsar-client does not load fails with a clear messag
 
 test('pulsar killed mid-run (local provider): errored with the cause, partial result kept, nothing left running', async (t) => {
   const scenario = brokerScenario('  - { name: pulsar, type: pulsar, settings: { durability: fsync } }', '    - { payloadBytes: 64KiB, messages: 200 }').replace('operations: 2', 'operations: 20');
-  let pid = 0;
-  let killed = false;
-  const { result, outDir } = await tinyRun(t, scenario, {
-    load: { provider: 'local' },
-    onEvent(event) {
-      if (event.type === 'provision-end' && event.info) pid = Number(event.info.pid);
-      if (event.type === 'trial-progress' && event.progress.phase === 'measured' && event.progress.done >= 500 && !killed) {
-        killed = true;
-        process.kill(pid, 'SIGKILL');
-      }
-    },
-  });
+  const { result, outDir, killed } = await runAndKillBroker(t, scenario, 500);
   assert.ok(killed);
   const [entry] = result.cases;
   assert.equal(entry?.status, 'errored');

@@ -6,11 +6,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execute } from '../../install/exec.js';
-import { VERSIONS } from '../../install/versions.js';
-import { dockerEngine } from '../../provision/docker-engine.js';
+import { IMAGES, VERSIONS } from '../../install/versions.js';
 import { startLocalProcess, stoppedUnexpectedly } from '../../provision/local-process.js';
 import { freePorts } from '../../provision/ports.js';
 import { httpOk } from '../../provision/readiness.js';
+import { dockerAvailability, externalAvailability } from '../availability.js';
 import type { Availability, TargetDefinition, TargetInstance } from '../target.js';
 import { applyConf, pulsarJvm, pulsarOverrides } from './config.js';
 import { pulsarContainer } from './container.js';
@@ -45,8 +45,6 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
   async availability(): Promise<Availability[]> {
     const local = await pulsarInstaller.status();
     const java = await execute('java', ['-version']).then(() => true, () => false);
-    const docker = await dockerEngine();
-    const external = process.env.MQBENCH_PULSAR_WEB_URL;
     return [
       {
         provider: 'local',
@@ -54,13 +52,8 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
         detail: java ? local.detail : 'java is not on PATH',
         fix: !java ? 'install a Java 17+ runtime' : local.installed ? undefined : local.fix,
       },
-      { provider: 'docker', available: docker.available, detail: docker.available ? `image apachepulsar/pulsar:${VERSIONS.pulsar}` : docker.detail, fix: docker.available ? undefined : 'start a Docker engine, or use --provider local' },
-      {
-        provider: 'external',
-        available: Boolean(external),
-        detail: external ? `MQBENCH_PULSAR_WEB_URL=${external}` : 'no cluster configured',
-        fix: 'set settings.external.webServiceUrl (and serviceUrl) in the scenario, or MQBENCH_PULSAR_WEB_URL / MQBENCH_PULSAR_URL',
-      },
+      await dockerAvailability(IMAGES.pulsar),
+      externalAvailability('MQBENCH_PULSAR_WEB_URL', 'no cluster configured', 'set settings.external.webServiceUrl (and serviceUrl) in the scenario, or MQBENCH_PULSAR_WEB_URL / MQBENCH_PULSAR_URL'),
     ];
   },
 

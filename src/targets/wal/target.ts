@@ -4,9 +4,9 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dockerEngine } from '../../provision/docker-engine.js';
 import { stoppedUnexpectedly } from '../../provision/local-process.js';
 import { freePorts } from '../../provision/ports.js';
+import { dockerAvailability, externalAvailability } from '../availability.js';
 import type { Availability, TargetDefinition, TargetInstance } from '../target.js';
 import type { WalEndpoint } from './driver.js';
 import { minioInstaller, minioPath } from './install.js';
@@ -23,18 +23,11 @@ export const walTarget: TargetDefinition<WalSettings> = {
 
   async availability(): Promise<Availability[]> {
     const local = await minioInstaller.status();
-    const docker = await dockerEngine();
-    const s3 = process.env.MQBENCH_S3_BUCKET;
     return [
       { provider: 'embedded', available: true, detail: 'backend local: the WAL on a local directory, inside the mqbench process' },
       { provider: 'local', available: local.installed, detail: `backend s3 on a local MinIO: ${local.detail}`, fix: local.installed ? undefined : local.fix },
-      { provider: 'docker', available: docker.available, detail: docker.available ? `backend s3 on ${minioContainer().image}` : docker.detail, fix: docker.available ? undefined : 'start a Docker engine, or use --provider local' },
-      {
-        provider: 'external',
-        available: Boolean(s3),
-        detail: s3 ? `MQBENCH_S3_BUCKET=${s3}` : 'no bucket configured',
-        fix: 'set settings.s3 in the scenario, or MQBENCH_S3_BUCKET (+ MQBENCH_S3_ENDPOINT for non-AWS); credentials from the AWS SDK chain',
-      },
+      await dockerAvailability(minioContainer().image),
+      externalAvailability('MQBENCH_S3_BUCKET', 'no bucket configured', 'set settings.s3 in the scenario, or MQBENCH_S3_BUCKET (+ MQBENCH_S3_ENDPOINT for non-AWS); credentials from the AWS SDK chain'),
     ];
   },
 
