@@ -100,18 +100,23 @@ test('Ctrl-C stops a run: exit 130, result.json marked incomplete with what was 
   assert.match(outcome.stdout, /status: incomplete \(interrupted \(SIGINT\)\)/);
 });
 
-test('a crash inside the harness stops the run: exit 1, partial result marked incomplete, report written', async (t) => {
+test('a crash inside a trial\'s worker process errors that trial, keeps what it measured, and the run goes on', async (t) => {
   const dir = await tempDir(t);
   const scenario = join(dir, 'crash.yaml');
-  await writeFile(scenario, 'name: crash\ntargets: [{ name: f, type: fake, settings: { crashAt: 450 } }]\nworkload: { type: pubsub, operations: 5, messages: 200 }\nwarmup: { operations: 0 }\n');
+  await writeFile(
+    scenario,
+    'name: crash\ntargets:\n  - { name: f, type: fake, settings: { crashAt: 450 } }\n  - { name: g, type: fake }\nworkload: { type: pubsub, operations: 5, messages: 200 }\nwarmup: { operations: 0 }\n',
+  );
   const out = join(dir, 'out');
   const outcome = await runCli(['run', scenario, '--out', out], { env: { MQBENCH_PLUGINS: 'src/testing/fake-plugin.ts' } });
   assert.equal(outcome.code, 1, outcome.stderr);
-  assert.match(outcome.stderr, /internal error: injected crash; stopping and writing what was measured/);
   const result = await readResultFile(join(out, 'result.json'));
-  assert.equal(result.status, 'incomplete');
-  assert.match(result.reason!, /crash: injected crash/);
-  assert.equal(result.cases[0]?.summary?.opSeconds?.count, 2, 'the two operations before the crash are kept');
+  assert.equal(result.status, 'errored');
+  const [crashed, healthy] = result.cases;
+  assert.equal(crashed?.status, 'errored');
+  assert.match(crashed!.error!, /the worker process crashed: injected crash/);
+  assert.equal(crashed?.summary?.opSeconds?.count, 2, 'the two operations before the crash are kept');
+  assert.equal(healthy?.status, 'passed', 'the next target still ran');
   assert.ok(existsSync(join(out, 'report.html')));
   noStack(outcome.stderr);
 });

@@ -8,6 +8,7 @@ import { renderHtmlReport } from '../report/html.js';
 import { alignTable, renderSummaryTable } from '../report/table.js';
 import { killAllChildren } from '../run/child-processes.js';
 import { runScenario } from '../run/runner.js';
+import { LocalWorker } from '../run/worker.js';
 import { loadScenario, type LoadedScenario, type LoadOptions } from '../scenario/load.js';
 import { estimateVectorRun, refusal } from '../workloads/vector/estimate.js';
 import type { VectorParams } from '../workloads/vector/params.js';
@@ -22,6 +23,8 @@ export interface RunCommandOptions extends LoadOptions {
   out?: string;
   keepData?: boolean;
   progress?: boolean;
+  /** Run trials inside the mqbench process instead of one process per trial (for debugging and profiling). */
+  inProcess?: boolean;
 }
 
 /** `mqbench run`: runs a scenario, writes result.json and report.html, prints the summary table; returns the exit code. */
@@ -61,6 +64,7 @@ export async function runCommand(scenarioPath: string, options: RunCommandOption
       signal: controller.signal,
       onEvent: progress.listener,
       keepData: options.keepData,
+      ...(options.inProcess ? { worker: new LocalWorker() } : {}),
     });
   } finally {
     progress.stop();

@@ -1,24 +1,12 @@
 /** The mqbench command line: argument parsing only; each command calls a library function. */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { loadPlugins } from '../plugins.js';
 import { ExitCode, formatIssues, InputError } from '../util/errors.js';
 import { toolInfo } from '../results/manifest.js';
 import { compareCommand, exportCommand, noiseCommand, reproduceCommand } from './gate-commands.js';
 import { installCommand, reportCommand, runCommand, schemaCommand, targetsCommand, validateCommand } from './commands.js';
 
 const PROVIDERS = ['auto', 'docker', 'local', 'external'];
-
-/** Imports the modules listed in MQBENCH_PLUGINS (comma-separated paths); each may register target types. */
-async function loadPlugins(list: string | undefined): Promise<void> {
-  for (const path of (list ?? '').split(',').map((item) => item.trim()).filter(Boolean)) {
-    try {
-      await import(pathToFileURL(resolve(path)).href);
-    } catch (error) {
-      throw new InputError([{ source: 'MQBENCH_PLUGINS', path, message: `cannot load plugin: ${(error as Error).message}` }]);
-    }
-  }
-}
 
 function positiveInt(value: string): number {
   const parsed = Number(value);
@@ -60,6 +48,7 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--out <dir>', 'output directory (default: reports/<scenario>-<UTC timestamp>)')
     .option('--keep-data', 'keep broker data directories after the run')
     .option('--no-progress', 'no progress output on stderr')
+    .option('--in-process', 'run trials inside the mqbench process, not one process per trial (debugging, profiling)')
     .action(async (scenario: string, options) => exit(await runCommand(scenario, options)));
 
   program
@@ -138,7 +127,7 @@ export function buildProgram(exit: (code: number) => void): Command {
 export async function main(argv: string[]): Promise<number> {
   let code: number = ExitCode.ok;
   try {
-    await loadPlugins(process.env.MQBENCH_PLUGINS);
+    await loadPlugins();
     await buildProgram((result) => (code = result)).parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {

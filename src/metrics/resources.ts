@@ -21,7 +21,7 @@ export interface ResourceProbe {
 
 /** The harness's own process (the client; also the broker for embedded targets). */
 export class SelfProbe implements ResourceProbe {
-  readonly label = `mqbench process (pid ${process.pid})`;
+  readonly label = `this process (pid ${process.pid})`;
   async read(): Promise<ResourceReading> {
     const usage = process.cpuUsage();
     return { cpuSeconds: (usage.user + usage.system) / 1e6, rssBytes: process.memoryUsage.rss() };

@@ -58,7 +58,7 @@ export function renderSummaryTable(result: ResultFile): string {
     ];
   });
   const notes = result.cases.some((entry) => entry.summary?.resourceScope === 'shared')
-    ? '\n* embedded target: CPU and memory are of the whole mqbench process (broker+client)'
+    ? '\n* embedded target: CPU and memory are of the trial\'s worker process, which runs the broker and the client (broker+client)'
     : '';
   return `${alignTable([header, ...rows], 3)}${notes}`;
 }

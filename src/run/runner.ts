@@ -16,7 +16,8 @@ import type { LoadedScenario, PlannedCase } from '../scenario/load.js';
 import { errorMessage } from '../util/errors.js';
 import type { RunListener } from './events.js';
 import { caseStatus, runStatus } from './status.js';
-import { LocalWorker, type Worker } from './worker.js';
+import { ProcessWorker } from './process-worker.js';
+import type { Worker } from './worker.js';
 
 /** How to run a loaded scenario. */
 export interface RunOptions {
@@ -26,6 +27,7 @@ export interface RunOptions {
   command: string;
   /** Aborting it interrupts the run: what was measured is written, marked incomplete. */
   signal?: AbortSignal;
+  /** Where trials run (default: a fresh process per trial, ProcessWorker). */
   worker?: Worker;
   onEvent?: RunListener;
   /** Keep broker data directories after the run (default: removed). */
@@ -36,7 +38,7 @@ export interface RunOptions {
 export async function runScenario(loaded: LoadedScenario, options: RunOptions): Promise<ResultFile> {
   const emit = options.onEvent ?? (() => undefined);
   const signal = options.signal ?? new AbortController().signal;
-  const worker = options.worker ?? new LocalWorker();
+  const worker = options.worker ?? new ProcessWorker();
   const runId = randomBytes(3).toString('hex');
   const workDir = join(options.outDir, 'work');
   const resultPath = join(options.outDir, 'result.json');

@@ -2,6 +2,7 @@
 import type { TestContext } from 'node:test';
 import type { ResultFile } from '../results/result-file.js';
 import { runScenario, type RunOptions } from '../run/runner.js';
+import { LocalWorker } from '../run/worker.js';
 import { parseScenario, type LoadOptions } from '../scenario/load.js';
 import { tempDir } from './temp-dir.js';
 
@@ -23,14 +24,20 @@ matrix:
     - { payloadBytes: 256KiB, messages: 20 }
 `;
 
-/** Runs `text` (default TINY_SCENARIO) and returns the result and the output directory. */
+/**
+ * Runs `text` (default TINY_SCENARIO) and returns the result and the output directory. Trials run in this process
+ * (LocalWorker, fast, and able to use targets registered by the test) unless `isolated` asks for the default
+ * process-per-trial worker.
+ */
 export async function tinyRun(
   t: TestContext,
   text = TINY_SCENARIO,
-  options: Partial<RunOptions> & { load?: LoadOptions } = {},
+  options: Partial<RunOptions> & { load?: LoadOptions; isolated?: boolean } = {},
 ): Promise<{ result: ResultFile; outDir: string }> {
   const outDir = await tempDir(t, 'mqbench-run-');
   const loaded = parseScenario(text, 'tiny.yaml', { env: {}, ...options.load });
-  const result = await runScenario(loaded, { outDir, command: 'npx mqbench run tiny.yaml', ...options });
+  const { isolated, ...runOptions } = options;
+  const worker = runOptions.worker ?? (isolated ? undefined : new LocalWorker());
+  const result = await runScenario(loaded, { outDir, command: 'npx mqbench run tiny.yaml', ...runOptions, ...(worker ? { worker } : {}) });
   return { result, outDir };
 }

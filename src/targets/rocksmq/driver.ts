@@ -55,7 +55,7 @@ class RocksmqDriver implements LogDriver {
         cacheSize: options.cacheSize,
         consumeBatch: this.consumeBatch,
       },
-      notes: ['embedded: the broker runs inside the harness process, so CPU and memory are broker+client'],
+      notes: ['embedded: the broker runs inside the trial\'s worker process, so CPU and memory are broker+client'],
     };
   }
 

@@ -67,7 +67,7 @@ export class WalDriver implements LogDriver {
         segmentBlocks: options.segmentBlocks,
         segmentAgeMs: options.segmentAgeMs,
       },
-      notes: ['the WAL engine runs inside the mqbench process; with the s3 backend the "broker" figures are the S3 server (MinIO)'],
+      notes: ['the WAL engine runs inside the trial\'s worker process; with the s3 backend the "broker" figures are the S3 server (MinIO)'],
     };
   }
 

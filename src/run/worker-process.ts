@@ -1,0 +1,57 @@
+/**
+ * The entry of a worker process: runs one trial sent by the coordinator over IPC and sends the record back.
+ * Isolation is the point — a client library's process-wide side effects (async hooks, heap, stray timers and
+ * sockets) stay in this process and end with the trial, instead of slowing the targets measured after it.
+ */
+import { loadPlugins } from '../plugins.js';
+import type { TrialRecord } from '../results/trial.js';
+import { errorMessage } from '../util/errors.js';
+import { withTimeout } from '../util/timeout.js';
+import { LocalWorker, type TrialCommand } from './worker.js';
+
+/** Messages between the coordinator and a worker process. */
+export type ToWorker = { type: 'run'; command: TrialCommand } | { type: 'abort'; reason: string };
+/** Messages from a worker process. */
+export type FromWorker = { type: 'progress'; progress: import('../workloads/workload.js').Progress } | { type: 'result'; record: TrialRecord };
+
+const controller = new AbortController();
+let crash: Error | undefined;
+
+// The coordinator owns Ctrl-C: the terminal's SIGINT also reaches this process, which waits for the abort message.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => controller.abort('SIGTERM'));
+const onCrash = (error: unknown) => {
+  crash ??= error instanceof Error ? error : new Error(String(error));
+  controller.abort(`crash: ${crash.message}`);
+};
+process.on('uncaughtException', onCrash);
+process.on('unhandledRejection', onCrash);
+
+const send = (message: FromWorker) => new Promise<void>((resolve) => process.send!(message, () => resolve()));
+
+process.on('message', (message: ToWorker) => {
+  if (message.type === 'abort') {
+    controller.abort(message.reason);
+    return;
+  }
+  void run(message.command);
+});
+
+async function run(command: TrialCommand): Promise<void> {
+  let record: TrialRecord;
+  try {
+    await loadPlugins();
+    const trial = new LocalWorker().runTrial(command, (progress) => void send({ type: 'progress', progress }), controller.signal);
+    // After a crash the trial is given a moment to wind down with what it measured.
+    record = await Promise.race([trial, new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => setTimeout(() => reject(new Error('the trial did not stop after the abort')), 30_000).unref()))]);
+  } catch (error) {
+    const now = new Date().toISOString();
+    record = { number: command.trialNumber, status: 'errored', error: errorMessage(error), failures: [], startedAt: now, endedAt: now };
+  }
+  if (crash) {
+    record.status = 'errored';
+    record.error = `the worker process crashed: ${crash.message}${record.error ? ` (${record.error})` : ''}`;
+  }
+  await withTimeout(send({ type: 'result', record }), 30_000, 'sending the result').catch(() => undefined);
+  process.exit(0);
+}
