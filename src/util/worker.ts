@@ -1,10 +1,29 @@
 /** Worker threads running TypeScript modules (through tsx's loader), with a small request/response protocol. */
 import { Worker } from 'node:worker_threads';
 
-/** Starts `module` (a .ts file URL) in a worker thread with tsx's loader. */
+/**
+ * Starts `module` (a .ts file URL) in a worker thread. Node 20 does not apply `--import` loaders to a worker's
+ * entry module, so the worker boots from a small script that registers tsx and then imports the module.
+ */
 export function startWorker(module: URL, workerData?: unknown): Worker {
-  const loader = import.meta.resolve('tsx');
-  return new Worker(module, { workerData, execArgv: [...process.execArgv.filter((arg) => !arg.includes('tsx')), '--import', loader] });
+  const api = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(module.href)}); })`;
+  return new Worker(boot, { eval: true, workerData, execArgv: withoutLoaderFlags(process.execArgv) });
+}
+
+/** `execArgv` without `--import`/`--loader`/`--require` flags (and their arguments): the worker registers tsx itself. */
+export function withoutLoaderFlags(execArgv: ReadonlyArray<string>): Array<string> {
+  const kept: Array<string> = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    if (arg === '--import' || arg === '--loader' || arg === '--experimental-loader' || arg === '--require' || arg === '-r') {
+      i++;
+      continue;
+    }
+    if (/^--(import|loader|experimental-loader|require)=/.test(arg)) continue;
+    kept.push(arg);
+  }
+  return kept;
 }
 
 /** Calls into a worker: every request gets an id, answers come back with it. */

@@ -12,7 +12,7 @@ export const rocksmqTarget: TargetDefinition<RocksmqSettings> = {
   settingsSchema: rocksmqSettingsSchema,
 
   async availability() {
-    return [{ provider: 'embedded', available: true, detail: 'runs inside the trial's worker process; nothing to install' }];
+    return [{ provider: 'embedded', available: true, detail: "runs inside the trial's worker process; nothing to install" }];
   },
 
   async provision(_provider, context) {

@@ -24,7 +24,7 @@ export const walTarget: TargetDefinition<WalSettings> = {
   async availability(): Promise<Availability[]> {
     const local = await minioInstaller.status();
     return [
-      { provider: 'embedded', available: true, detail: 'backend local: the WAL on a local directory, inside the trial's worker process' },
+      { provider: 'embedded', available: true, detail: "backend local: the WAL on a local directory, inside the trial's worker process" },
       { provider: 'local', available: local.installed, detail: `backend s3 on a local MinIO: ${local.detail}`, fix: local.installed ? undefined : local.fix },
       await dockerAvailability(minioContainer().image),
       externalAvailability('MQBENCH_S3_BUCKET', 'no bucket configured', 'set settings.s3 in the scenario, or MQBENCH_S3_BUCKET (+ MQBENCH_S3_ENDPOINT for non-AWS); credentials from the AWS SDK chain'),

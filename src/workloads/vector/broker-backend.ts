@@ -49,6 +49,7 @@ export class BrokerBackend implements VectorBackend {
   private waiters: Array<{ guarantee: number; resolve(): void }> = [];
   private segments!: WorkerClient;
   private tickTimer: NodeJS.Timeout | undefined;
+  private ticksStopped = false;
   private nextChannel = 0;
   private appending: Promise<unknown> = Promise.resolve();
 
@@ -92,7 +93,7 @@ export class BrokerBackend implements VectorBackend {
     this.producers.forEach((producer, channel) => {
       void this.queues[channel]!.enqueue(() => this.context.flow.send(producer, channel * 2 + 2, ts, 0, this.context.recorder(), body)).catch((error: Error) => (this.context.flow.failure ??= error));
     });
-    this.tickTimer = setTimeout(() => this.tick(), this.context.params.tickInterval);
+    if (!this.ticksStopped) this.tickTimer = setTimeout(() => this.tick(), this.context.params.tickInterval);
   }
 
   insert(batch: RowBatch): Promise<void> {
@@ -157,6 +158,9 @@ export class BrokerBackend implements VectorBackend {
   }
 
   async settle(): Promise<void> {
+    // No ticks after the measured phase: every message sent must be accounted for by the drain.
+    this.ticksStopped = true;
+    clearTimeout(this.tickTimer);
     await this.context.flow.drain();
     await this.appending;
     await this.segments.call({ type: 'settle' });

@@ -11,9 +11,9 @@ export interface Hit {
   distance: number;
 }
 
-/** What an attached ANN index must do (hnswlib-node's HierarchicalNSW does this). */
+/** What an attached ANN index must do (hnswlib-node's HierarchicalNSW does this; it takes plain arrays). */
 export interface AnnIndex {
-  searchKnn(query: Float32Array | number[], k: number): { neighbors: number[]; distances: number[] };
+  searchKnn(query: number[], k: number): { neighbors: number[]; distances: number[] };
 }
 
 /** One segment's rows (columnar, preallocated to the segment size). */
@@ -99,9 +99,11 @@ export class SegmentStore {
   /** Top-k over every segment: indexed ones through their index, the rest by brute force. */
   search(query: Float32Array, k: number): Hit[] {
     const top = new TopK(k);
+    let plain: number[] | undefined;
     for (const segment of this.sealed) {
       if (segment.index) {
-        const { neighbors, distances } = segment.index.searchKnn(query, Math.min(k, segment.rows));
+        plain ??= Array.from(query);
+        const { neighbors, distances } = segment.index.searchKnn(plain, Math.min(k, segment.rows));
         neighbors.forEach((row, index) => top.offer(segment.pks[row]!, distances[index]!));
       } else bruteForce(segment, query, top);
     }
