@@ -20,7 +20,8 @@ import { pulsarSettingsSchema, type PulsarSettings } from './settings.js';
 
 const READY_TIMEOUT_MS = 180_000;
 
-const clustersReady = (webServiceUrl: string) => httpOk(`${webServiceUrl}/admin/v2/clusters`, (body) => body.includes('standalone'));
+/** Ready once the standalone created its default namespace (after its cluster and tenant): topics live there. */
+const namespaceReady = (webServiceUrl: string) => httpOk(`${webServiceUrl}/admin/v2/namespaces/public`, (body) => body.includes('public/default'));
 
 /** The durability settings a standalone with these settings runs with. */
 function durabilityOf(settings: PulsarSettings): PulsarEndpoint['durability'] {
@@ -115,7 +116,7 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
       env: { PULSAR_STANDALONE_CONF: confFile, PULSAR_LOG_DIR: context.logDir, PULSAR_LOG_FILE: `${context.name}-pulsar.log`, ...jvm },
       logFile: join(context.logDir, `${context.name}.log`),
       diagnosticLogs: [join(context.logDir, `${context.name}-pulsar.log`)],
-      ready: () => clustersReady(webServiceUrl),
+      ready: () => namespaceReady(webServiceUrl),
       readyTimeoutMs: READY_TIMEOUT_MS,
       signal: context.signal,
     });

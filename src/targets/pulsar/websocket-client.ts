@@ -15,9 +15,14 @@ interface SendResult {
   context?: string;
 }
 
-function open(url: string, maxPayload: number): Promise<WebSocket> {
+/**
+ * Opens a WebSocket with its handlers attached before it opens: frames can arrive in the same read as the upgrade
+ * response and are emitted before an `await` on the open would resume (a consumer lost its first messages that way).
+ */
+function open(url: string, maxPayload: number, attach: (socket: WebSocket) => void): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, { maxPayload, perMessageDeflate: false });
+    attach(socket);
     socket.once('open', () => resolve(socket));
     socket.once('error', reject);
     socket.once('unexpected-response', (_request, response) => reject(new Error(`WebSocket ${url}: HTTP ${response.statusCode}`)));
@@ -33,23 +38,24 @@ export function websocketClient(webServiceUrl: string, maxMessageBytes: number, 
     version: `ws ${packageVersion('ws')}`,
     notes: ['Pulsar via WebSocket, not the native protocol: payloads travel base64-encoded in JSON through the broker\'s WebSocket service'],
     async producer(topic): Promise<LogProducer> {
-      const socket = await open(`${base}/ws/v2/producer/persistent/public/default/${topic}?batchingEnabled=false&sendTimeoutMillis=30000`, frameLimit);
       const waiting = new Map<string, { resolve(id: string): void; reject(error: Error): void }>();
       let next = 0;
       const failAll = (error: Error) => {
         for (const entry of waiting.values()) entry.reject(error);
         waiting.clear();
       };
-      socket.on('message', (data) => {
-        const answer = JSON.parse(data.toString()) as SendResult;
-        const entry = answer.context === undefined ? undefined : waiting.get(answer.context);
-        if (!entry) return;
-        waiting.delete(answer.context!);
-        if (answer.result === 'ok') entry.resolve(answer.messageId ?? '');
-        else entry.reject(new Error(`Pulsar send failed: ${answer.result} ${answer.errorMsg ?? ''}`.trim()));
+      const socket = await open(`${base}/ws/v2/producer/persistent/public/default/${topic}?batchingEnabled=false&sendTimeoutMillis=30000`, frameLimit, (socket) => {
+        socket.on('message', (data) => {
+          const answer = JSON.parse(data.toString()) as SendResult;
+          const entry = answer.context === undefined ? undefined : waiting.get(answer.context);
+          if (!entry) return;
+          waiting.delete(answer.context!);
+          if (answer.result === 'ok') entry.resolve(answer.messageId ?? '');
+          else entry.reject(new Error(`Pulsar send failed: ${answer.result} ${answer.errorMsg ?? ''}`.trim()));
+        });
+        socket.on('close', () => failAll(new Error('Pulsar WebSocket producer connection closed')));
+        socket.on('error', (error) => failAll(error));
       });
-      socket.on('close', () => failAll(new Error('Pulsar WebSocket producer connection closed')));
-      socket.on('error', (error) => failAll(error));
       return {
         send(payload) {
           const context = String(next++);
@@ -70,19 +76,22 @@ export function websocketClient(webServiceUrl: string, maxMessageBytes: number, 
     },
     async consumer(topic, options: ConsumerOptions): Promise<LogConsumer> {
       const url = `${base}/ws/v2/consumer/persistent/public/default/${topic}/${encodeURIComponent(options.group)}?subscriptionType=Exclusive&receiverQueueSize=${receiverQueueSize}`;
-      const socket = await open(url, frameLimit);
+      let opened = false;
       let closing = false;
-      socket.on('message', (data) => {
-        const message = JSON.parse(data.toString()) as { messageId: string; payload: string };
-        options.onMessage(Buffer.from(message.payload, 'base64'));
-        socket.send(JSON.stringify({ messageId: message.messageId }));
+      const socket = await open(url, frameLimit, (socket) => {
+        socket.on('message', (data) => {
+          const message = JSON.parse(data.toString()) as { messageId: string; payload: string };
+          options.onMessage(Buffer.from(message.payload, 'base64'));
+          socket.send(JSON.stringify({ messageId: message.messageId }));
+        });
+        socket.on('close', () => {
+          if (opened && !closing) options.onError(new Error('Pulsar WebSocket consumer connection closed'));
+        });
+        socket.on('error', (error) => {
+          if (opened && !closing) options.onError(error);
+        });
       });
-      socket.on('close', () => {
-        if (!closing) options.onError(new Error('Pulsar WebSocket consumer connection closed'));
-      });
-      socket.on('error', (error) => {
-        if (!closing) options.onError(error);
-      });
+      opened = true;
       return {
         async close() {
           closing = true;
