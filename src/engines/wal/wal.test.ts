@@ -161,7 +161,12 @@ test('segments roll by block count; sealed segments are read through their foote
   const { wal } = await setup(t, { segmentBlocks: 3, blockBytes: 16, flushIntervalMs: 10_000 });
   const writer = await wal.openWriter('log');
   const ids: EntryId[] = [];
-  for (let i = 0; i < 10; i++) ids.push(await writer.append(entry(`entry-${i}`)).then((id) => (writer.flush(), id)));
+  for (let i = 0; i < 10; i++) {
+    // One entry per block: cut the block right away instead of waiting for the (long) flush interval.
+    const appended = writer.append(entry(`entry-${i}`));
+    writer.flush();
+    ids.push(await appended);
+  }
   await writer.close();
   assert.ok(new Set(ids.map((id) => id.segment)).size >= 3, 'several segments');
   const footer = await readFooter(wal.store, 'log', ids[0]!.segment);
