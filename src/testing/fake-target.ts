@@ -23,6 +23,15 @@ const faultsSchema = z
 
 type Faults = z.output<typeof faultsSchema>;
 
+/**
+ * Waits at least `ms` on the monotonic clock. Node measures a timeout from the event loop's cached time, so a bare
+ * setTimeout after a busy loop turn can fire early; the delay a test asserts on must not.
+ */
+async function sleepAtLeast(ms: number): Promise<void> {
+  const until = performance.now() + ms;
+  for (let left = ms; left > 0; left = until - performance.now()) await new Promise((resolve) => setTimeout(resolve, Math.ceil(left)));
+}
+
 class FakeDriver implements LogDriver {
   private readonly topics = new Map<string, Set<(payload: Uint8Array) => void>>();
   private sent = 0;
@@ -50,7 +59,7 @@ class FakeDriver implements LogDriver {
             throw new Error('injected crash');
           });
         }
-        if (this.faults.sendDelayMs) await new Promise((resolve) => setTimeout(resolve, this.faults.sendDelayMs));
+        if (this.faults.sendDelayMs) await sleepAtLeast(this.faults.sendDelayMs);
         const copy = Uint8Array.from(payload);
         const every = (k: number) => k > 0 && n % k === 0;
         if (every(this.faults.corruptEvery)) copy[copy.length - 1] = (copy[copy.length - 1]! + 1) % 256;
