@@ -28,7 +28,7 @@ test('the shipped scenarios load', async () => {
     [...new Set(milvus.cases.map((planned) => planned.label))],
     ['5MiB×100 window', '1MiB×500 window', '64KiB×10000 window', '1KiB×50000 window'],
   );
-  assert.deepEqual(milvus.targets.map((target) => target.name), ['nats', 'rocksmq', 'kafka']);
+  assert.deepEqual(milvus.targets.map((target) => target.name), ['nats', 'rocksmq', 'kafka', 'pulsar']);
   assert.ok(milvus.cases.every((planned) => planned.params.type === 'pubsub' && planned.params.operations === 50));
   assert.equal(milvus.file.warmup.operations, 1);
 });
