@@ -7,7 +7,7 @@ import { IMAGES, VERSIONS } from '../../install/versions.js';
 import { startLocalProcess, stoppedUnexpectedly } from '../../provision/local-process.js';
 import { freePorts } from '../../provision/ports.js';
 import { tcpOpen } from '../../provision/readiness.js';
-import { dockerAvailability, externalAvailability } from '../availability.js';
+import { dockerAvailability, externalAvailability, javaLocalAvailability } from '../availability.js';
 import type { Availability, TargetDefinition, TargetInstance } from '../target.js';
 import { jvmOptions, kafkaProperties, log4jConfig, propertiesFile } from './config.js';
 import { kafkaContainer, KAFKA_PORTS } from './container.js';
@@ -47,15 +47,8 @@ export const kafkaTarget: TargetDefinition<KafkaSettings> = {
   installer: kafkaInstaller,
 
   async availability(): Promise<Availability[]> {
-    const local = await kafkaInstaller.status();
-    const java = await execute('java', ['-version']).then(() => true, () => false);
     return [
-      {
-        provider: 'local',
-        available: local.installed && java,
-        detail: java ? local.detail : 'java is not on PATH',
-        fix: !java ? 'install a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless)' : local.installed ? undefined : local.fix,
-      },
+      await javaLocalAvailability(kafkaInstaller),
       await dockerAvailability(IMAGES.kafka),
       externalAvailability('MQBENCH_KAFKA_BROKERS', 'no cluster configured', 'set settings.external.brokers in the scenario or MQBENCH_KAFKA_BROKERS'),
     ];

@@ -5,12 +5,11 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execute } from '../../install/exec.js';
 import { IMAGES, VERSIONS } from '../../install/versions.js';
 import { startLocalProcess, stoppedUnexpectedly } from '../../provision/local-process.js';
 import { freePorts } from '../../provision/ports.js';
 import { httpOk } from '../../provision/readiness.js';
-import { dockerAvailability, externalAvailability } from '../availability.js';
+import { dockerAvailability, externalAvailability, javaLocalAvailability } from '../availability.js';
 import type { Availability, TargetDefinition, TargetInstance } from '../target.js';
 import { applyConf, pulsarJvm, pulsarOverrides } from './config.js';
 import { pulsarContainer } from './container.js';
@@ -44,15 +43,8 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
   installer: pulsarInstaller,
 
   async availability(): Promise<Availability[]> {
-    const local = await pulsarInstaller.status();
-    const java = await execute('java', ['-version']).then(() => true, () => false);
     return [
-      {
-        provider: 'local',
-        available: local.installed && java,
-        detail: java ? local.detail : 'java is not on PATH',
-        fix: !java ? 'install a Java 17+ runtime' : local.installed ? undefined : local.fix,
-      },
+      await javaLocalAvailability(pulsarInstaller),
       await dockerAvailability(IMAGES.pulsar),
       externalAvailability('MQBENCH_PULSAR_WEB_URL', 'no cluster configured', 'set settings.external.webServiceUrl (and serviceUrl) in the scenario, or MQBENCH_PULSAR_WEB_URL / MQBENCH_PULSAR_URL'),
     ];
