@@ -1,6 +1,7 @@
 /** Reusable zod field types for scenario files: sizes, durations, names. */
 import { z } from 'zod';
 import { parseDuration, parseSize } from '../util/units.js';
+import { ENVELOPE_BYTES } from '../workloads/envelope.js';
 
 /** A number or string field converted by `parse`; a thrown error becomes a validation issue with its message. */
 function parsedField<T>(parse: (value: string | number) => T) {
@@ -17,6 +18,12 @@ function parsedField<T>(parse: (value: string | number) => T) {
 /** A byte size written as a number or a string with a unit ("64KiB", "5MB"); parsed to bytes. */
 export const sizeField = parsedField(parseSize).describe(
   'bytes: a number, or a string with a unit such as "1KiB", "64KiB", "5MiB" (KiB = 1024, KB = 1000)',
+);
+
+/** A message size: a size of at least the harness envelope, which every message carries. */
+export const messageSizeField = sizeField.refine(
+  (bytes) => bytes >= ENVELOPE_BYTES,
+  `must be at least ${ENVELOPE_BYTES} bytes (the harness envelope)`,
 );
 
 /** A duration written as milliseconds or a string with a unit ("200ms", "5s", "2m"); parsed to milliseconds. */

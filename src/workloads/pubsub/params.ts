@@ -1,14 +1,12 @@
 /** Parameters of the pub/sub workload (METHODOLOGY A): repeated operations of N messages through a fresh topic. */
 import { z } from 'zod';
-import { ENVELOPE_BYTES } from '../envelope.js';
-import { countField, durationField, payloadGeneratorField, sizeField } from '../../scenario/fields.js';
+import { countField, durationField, messageSizeField, payloadGeneratorField } from '../../scenario/fields.js';
 
 /** Schema of `workload:` when `type: pubsub`. */
 export const pubsubParamsSchema = z
   .object({
     type: z.literal('pubsub'),
-    payloadBytes: sizeField
-      .refine((bytes) => bytes >= ENVELOPE_BYTES, `must be at least ${ENVELOPE_BYTES} bytes (the harness envelope)`)
+    payloadBytes: messageSizeField
       .default(1024)
       .describe('size of each message as handed to the broker, including the 48-byte harness envelope'),
     messages: countField.describe('messages per operation (N)'),

@@ -1,14 +1,12 @@
 /** Parameters of the stream workload: producers on one topic, open-loop at a rate or closed-loop with sends in flight. */
 import { z } from 'zod';
-import { countField, durationField, payloadGeneratorField, sizeField } from '../../scenario/fields.js';
-import { ENVELOPE_BYTES } from '../envelope.js';
+import { countField, durationField, messageSizeField, payloadGeneratorField } from '../../scenario/fields.js';
 
 /** The fields of `workload:` when `type: stream` (without cross-field rules; see streamParamsSchema). */
 export const streamParamsObject = z
   .object({
     type: z.literal('stream'),
-    payloadBytes: sizeField
-      .refine((bytes) => bytes >= ENVELOPE_BYTES, `must be at least ${ENVELOPE_BYTES} bytes (the harness envelope)`)
+    payloadBytes: messageSizeField
       .default(1024)
       .describe('size of each message, including the 48-byte harness envelope'),
     producers: countField.default(1).describe('producers on the one topic'),

@@ -1,7 +1,6 @@
 /** Parameters of the ticks workload: Milvus-style time ticks on N channels while data loads the same broker. */
 import { z } from 'zod';
-import { countField, durationField, payloadGeneratorField, sizeField } from '../../scenario/fields.js';
-import { ENVELOPE_BYTES } from '../envelope.js';
+import { countField, durationField, messageSizeField, payloadGeneratorField } from '../../scenario/fields.js';
 
 /** Schema of `workload:` when `type: ticks`. */
 export const ticksParamsSchema = z
@@ -10,8 +9,7 @@ export const ticksParamsSchema = z
     channels: countField.default(16).describe('channels (topics), like Milvus DML channels'),
     tickInterval: durationField.default(200).describe('time-tick period per channel (Milvus: 200 ms)'),
     dataRate: z.number().min(0).default(1000).describe('data messages per second over all channels (0 = ticks only)'),
-    payloadBytes: sizeField
-      .refine((bytes) => bytes >= ENVELOPE_BYTES, `must be at least ${ENVELOPE_BYTES} bytes (the harness envelope)`)
+    payloadBytes: messageSizeField
       .default(4096)
       .describe('size of each data message'),
     duration: durationField.default(30_000).describe('measured time'),
