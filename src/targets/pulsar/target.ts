@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { IMAGES, VERSIONS } from '../../install/versions.js';
 import { startLocalProcess, stoppedUnexpectedly } from '../../provision/local-process.js';
 import { freePorts } from '../../provision/ports.js';
-import { httpOk } from '../../provision/readiness.js';
+import { httpOk, waitUntil } from '../../provision/readiness.js';
 import { dockerAvailability, externalAvailability, javaLocalAvailability } from '../availability.js';
 import type { Availability, TargetDefinition, TargetInstance } from '../target.js';
 import { applyConf, pulsarJvm, pulsarOverrides } from './config.js';
@@ -79,6 +79,11 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
         fixedPorts: { [port]: port, [webPort!]: webPort! },
         startupTimeoutMs: READY_TIMEOUT_MS,
       });
+      // The image's HTTP wait passes before standalone has created public/default.
+      if (!(await waitUntil(() => namespaceReady(webServiceUrl), READY_TIMEOUT_MS))) {
+        await started.stop();
+        throw new Error(`pulsar container ${started.id.slice(0, 12)} never created the public/default namespace`);
+      }
       return {
         provider,
         endpoint,
