@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
 import { test } from 'node:test';
 import { InputError, type InputIssue } from '../util/errors.js';
 import { loadScenario, parseScenario } from './load.js';
@@ -31,6 +32,15 @@ test('the shipped scenarios load', async () => {
   assert.deepEqual(milvus.targets.map((target) => target.name), ['nats', 'rocksmq', 'kafka', 'pulsar']);
   assert.ok(milvus.cases.every((planned) => planned.params.type === 'pubsub' && planned.params.operations === 50));
   assert.equal(milvus.file.warmup.operations, 1);
+});
+
+test('every file in scenarios/ is valid and plans at least one case', async () => {
+  const files = (await readdir('scenarios')).filter((name) => name.endsWith('.yaml'));
+  assert.ok(files.length >= 8, `scenarios found: ${files.join(', ')}`);
+  for (const file of files) {
+    const loaded = await loadScenario(`scenarios/${file}`, { env: {} });
+    assert.ok(loaded.cases.length > 0, file);
+  }
 });
 
 test('defaults fill what the file leaves out', () => {
