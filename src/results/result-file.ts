@@ -30,7 +30,7 @@ export const caseSummarySchema = z.looseObject({
   throughput: z.looseObject({ messagesPerSec: z.number(), megabytesPerSec: z.number() }),
   cpuSeconds: z.looseObject({ broker: nullableNumber, client: z.number() }),
   peakRssBytes: z.looseObject({ broker: nullableNumber, client: z.number() }),
-  storageBytes: z.number(),
+  storageBytes: nullableNumber,
   delivery: z.looseObject({
     published: z.number(),
     acknowledged: z.number(),

@@ -25,8 +25,9 @@ export interface CaseSummary {
   /** `shared`: an embedded broker; the client figures are broker+client. */
   resourceScope: 'shared' | 'separate';
   /** Bytes the broker holds after a trial (allocated on disk); median over trials. */
-  storageBytes: number;
-  storageBytesPerMessage: number;
+  /** Median over trials of the bytes a trial added; null when no trial could measure it (see TrialRecord.storage). */
+  storageBytes: number | null;
+  storageBytesPerMessage: number | null;
   /** Summed over trials. */
   delivery: DeliveryCounts;
   /** Harness event-loop delay (worst trial): a high p99 means the harness itself was a bottleneck. */
@@ -97,7 +98,7 @@ function summarizeTogether(trials: readonly TrialRecord[]): CaseSummary | null {
   const ceiling = perTrial((trial) => trial.ceiling?.megabytesPerSec);
   const shared = measured.every((trial) => trial.resources?.scope !== 'separate');
   const delivered = phases.reduce((sum, phase) => sum + phase.counters.messagesDelivered, 0);
-  const storageBytes = perTrial((trial) => trial.storage?.bytes) ?? 0;
+  const storageBytes = perTrial((trial) => (trial.storage?.reclaimed ? undefined : trial.storage?.bytes));
   const summary: CaseSummary = {
     trials: measured.length,
     opSeconds:
@@ -128,7 +129,7 @@ function summarizeTogether(trials: readonly TrialRecord[]): CaseSummary | null {
     },
     resourceScope: shared ? 'shared' : 'separate',
     storageBytes,
-    storageBytesPerMessage: delivered === 0 ? 0 : storageBytes / (delivered / measured.length),
+    storageBytesPerMessage: storageBytes === null || delivered === 0 ? null : storageBytes / (delivered / measured.length),
     delivery: trials.reduce((sum, trial) => {
       const withWarmup = trial.warmup ? addDelivery(sum, trial.warmup.delivery) : sum;
       return trial.measured ? addDelivery(withWarmup, trial.measured.delivery) : withWarmup;

@@ -37,8 +37,11 @@ export interface TrialRecord {
   warmup?: PhaseRecord;
   measured?: PhaseRecord;
   resources?: TrialResources;
-  /** Bytes the broker held after the trial minus before it. */
-  storage?: StorageReading & { before: StorageReading; after: StorageReading };
+  /**
+   * Bytes the broker held after the trial minus before it. `reclaimed`: the broker freed more than the trial added
+   * (deferred deletion of earlier trials' data, e.g. Pulsar's ledger GC), so `bytes` is not this trial's storage.
+   */
+  storage?: StorageReading & { before: StorageReading; after: StorageReading; reclaimed?: boolean };
   eventLoopDelayMs?: EventLoopDelay;
   payload?: PayloadInfo;
   driver?: DriverDescription;

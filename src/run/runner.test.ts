@@ -113,7 +113,7 @@ test('result.json honours the contract and carries what is needed to rerun', asy
     assert.equal(summary.cpuSeconds.broker, null, 'embedded: broker CPU is inside the client figure');
     assert.ok(summary.cpuSeconds.client > 0);
     assert.ok(summary.peakRssBytes.client > 0);
-    assert.ok(summary.storageBytes > 0);
+    assert.ok((summary.storageBytes ?? 0) > 0);
     assert.deepEqual(Object.keys(summary.delivery).sort(), ['acknowledged', 'corrupt', 'delivered', 'duplicated', 'lost', 'outOfOrder', 'published']);
     const [trial] = entry.trials;
     assert.equal(typeof trial.measured.histograms.e2eLatencyUs, 'string');

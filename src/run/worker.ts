@@ -84,6 +84,7 @@ export class LocalWorker implements Worker {
         apparentBytes: after.apparentBytes - storageBefore.apparentBytes,
         before: storageBefore,
         after,
+        ...(after.bytes < storageBefore.bytes ? { reclaimed: true } : {}),
       };
     }
     if (driver) await this.cleanup(driver, command.cleanup, createdTopics);

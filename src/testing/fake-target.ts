@@ -2,6 +2,9 @@
  * Test helper: an in-memory target with fault injection (drop, corrupt, duplicate, reorder, failing sends, failing
  * start), to test the harness's verification and error handling in isolation. Never used for a benchmark figure.
  */
+import { randomBytes } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { LogConsumer, LogDriver } from '../targets/driver.js';
 import { registerTarget } from '../targets/registry.js';
@@ -18,6 +21,8 @@ const faultsSchema = z
     sendDelayMs: z.number().min(0).default(0),
     /** Throws an uncaught exception (outside any promise) at this send: a crash of the harness process. */
     crashAt: z.number().int().min(0).default(0),
+    /** Starts with this many bytes of "earlier data" on disk and deletes them at the first topic: deferred reclamation. */
+    reclaimBytes: z.number().int().min(0).default(0),
   })
   .strict();
 
@@ -37,12 +42,16 @@ class FakeDriver implements LogDriver {
   private sent = 0;
   private readonly held = new Map<string, Uint8Array>();
 
-  constructor(private readonly faults: Faults) {}
+  constructor(
+    private readonly faults: Faults,
+    private readonly earlierData?: string,
+  ) {}
 
   async describe() {
     return { broker: { name: 'fake', version: '0' }, client: { name: 'fake', version: '0' }, durability: {}, settings: {}, notes: ['test fake'] };
   }
   async createTopic(topic: string) {
+    if (this.earlierData) await rm(this.earlierData, { force: true });
     this.topics.set(topic, new Set());
   }
   async deleteTopic(topic: string) {
@@ -107,11 +116,18 @@ export const fakeTarget: TargetDefinition<Faults> = {
     return [{ provider: 'embedded', available: true, detail: 'in memory' }];
   },
   async provision(_provider, context) {
-    if ((context.settings as Faults).failProvision) throw new Error('injected provisioning failure');
+    const faults = context.settings as Faults;
+    if (faults.failProvision) throw new Error('injected provisioning failure');
+    if (faults.reclaimBytes > 0) {
+      const earlierData = join(context.dir, 'earlier-data');
+      await writeFile(earlierData, randomBytes(faults.reclaimBytes));
+      const storage = { kind: 'directories' as const, paths: [context.dir] };
+      return { provider: 'embedded', endpoint: { earlierData }, storage, info: {}, stop: async () => undefined };
+    }
     return { provider: 'embedded', endpoint: {}, storage: { kind: 'none', reason: 'in memory' }, info: {}, stop: async () => undefined };
   },
-  async connect(_endpoint, settings) {
-    return new FakeDriver(settings);
+  async connect(endpoint, settings) {
+    return new FakeDriver(settings, (endpoint as { earlierData?: string }).earlierData);
   },
 };
 
