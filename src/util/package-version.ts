@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const cache = new Map<string, string>();
@@ -30,4 +31,10 @@ export function packageVersion(name: string): string {
   }
   cache.set(name, version);
   return version;
+}
+
+/** mqbench's own version (a package cannot resolve itself by name). */
+export function mqbenchVersion(): string {
+  const manifest = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json');
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }

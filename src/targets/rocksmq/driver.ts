@@ -1,7 +1,7 @@
 /** LogDriver over the in-process RocksMQ-style engine: one engine per trial, in the trial's directory. */
 import { rm } from 'node:fs/promises';
 import { RocksMQ } from '../../engines/rocksmq/index.js';
-import { packageVersion } from '../../util/package-version.js';
+import { mqbenchVersion, packageVersion } from '../../util/package-version.js';
 import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer } from '../driver.js';
 import type { RocksmqSettings } from './settings.js';
 
@@ -35,7 +35,7 @@ class RocksmqDriver implements LogDriver {
 
   async describe(): Promise<DriverDescription> {
     const options = this.engine.options;
-    const version = `mqbench ${packageVersion('mqbench')} (classic-level ${packageVersion('classic-level')})`;
+    const version = `mqbench ${mqbenchVersion()} (classic-level ${packageVersion('classic-level')})`;
     return {
       broker: { name: 'rocksmq (mqbench engine on LevelDB)', version },
       client: { name: 'in-process', version },

@@ -4,7 +4,7 @@
  * saved in the bucket under their group name.
  */
 import { formatEntryId, LocalObjectStore, S3ObjectStore, Wal, type EntryId, type LogWriter, type ObjectStore, type S3Location } from '../../engines/wal/index.js';
-import { packageVersion } from '../../util/package-version.js';
+import { mqbenchVersion, packageVersion } from '../../util/package-version.js';
 import type { CeilingReading, ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer } from '../driver.js';
 import { probeLocalDisk, probeObjectStore } from './ceiling.js';
 import type { WalSettings } from './settings.js';
@@ -46,7 +46,7 @@ export class WalDriver implements LogDriver {
     const options = this.wal.options;
     const backend = this.endpoint.backend === 'local' ? 'local filesystem' : `S3 (${this.endpoint.server ?? this.endpoint.endpoint ?? 'AWS'})`;
     return {
-      broker: { name: `mqbench WAL (Woodpecker-style) on ${backend}`, version: `mqbench ${packageVersion('mqbench')}` },
+      broker: { name: `mqbench WAL (Woodpecker-style) on ${backend}`, version: `mqbench ${mqbenchVersion()}` },
       client: { name: 'in-process', version: this.endpoint.backend === 's3' ? `@aws-sdk/client-s3 ${packageVersion('@aws-sdk/client-s3')}` : 'node:fs' },
       durability: {
         acknowledgedWhen:
