@@ -8,6 +8,8 @@ import type { ContainerSpec } from './container-spec.js';
 export interface StartedBroker {
   container: StartedTestContainer;
   id: string;
+  /** The image's repository digest (e.g. `nats@sha256:…`), or its local id when it has none: what exactly ran. */
+  imageDigest: string;
   /** Host port for each container port. */
   ports: Record<number, number>;
   stop(): Promise<void>;
@@ -38,10 +40,23 @@ export async function startContainer(
   return {
     container,
     id: container.getId(),
+    imageDigest: await imageDigest(spec.image),
     ports,
     stop: async () => {
       await container.stop({ timeout: 10_000 });
       log.end();
     },
   };
+}
+
+/** The repository digest of a local image (its id when it was built locally), or "unknown" if inspection fails. */
+async function imageDigest(image: string): Promise<string> {
+  try {
+    const { getContainerRuntimeClient, ImageName } = await import('testcontainers');
+    const client = await getContainerRuntimeClient();
+    const info = await client.image.inspect(ImageName.fromString(image));
+    return info.RepoDigests?.[0] ?? info.Id;
+  } catch {
+    return 'unknown';
+  }
 }

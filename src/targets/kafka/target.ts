@@ -87,7 +87,7 @@ export const kafkaTarget: TargetDefinition<KafkaSettings> = {
         endpoint: { brokers, version: VERSIONS.kafka, fsyncEveryMessage } satisfies KafkaEndpoint,
         broker: { kind: 'docker-container', id: started.id, label: `${spec.image} ${started.id.slice(0, 12)}` },
         storage: { kind: 'directories', paths: [dataDir] },
-        info: { image: spec.image, containerId: started.id, heap: settings.heap, fsyncEveryMessage },
+        info: { image: spec.image, imageDigest: started.imageDigest, containerId: started.id, heap: settings.heap, fsyncEveryMessage },
         stop: () => started.stop(),
       };
     }

@@ -57,7 +57,7 @@ export const natsTarget: TargetDefinition<NatsSettings> = {
         endpoint: { servers: `nats://127.0.0.1:${started.ports[NATS_PORTS.client]}`, syncInterval },
         broker: { kind: 'docker-container', id: started.id, label: `${spec.image} ${started.id.slice(0, 12)}` },
         storage: { kind: 'directories', paths: [dataDir] },
-        info: { image: spec.image, containerId: started.id, syncInterval, maxPayload: settings.maxPayload },
+        info: { image: spec.image, imageDigest: started.imageDigest, containerId: started.id, syncInterval, maxPayload: settings.maxPayload },
         stop: () => started.stop(),
       };
     }

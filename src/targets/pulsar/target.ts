@@ -89,7 +89,7 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
         endpoint,
         broker: { kind: 'docker-container', id: started.id, label: `${spec.image} ${started.id.slice(0, 12)}` },
         storage: { kind: 'directories', paths: [dataDir] },
-        info: { image: spec.image, containerId: started.id, ...endpoint },
+        info: { image: spec.image, imageDigest: started.imageDigest, containerId: started.id, ...endpoint },
         stop: () => started.stop(),
       };
     }

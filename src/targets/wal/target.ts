@@ -70,7 +70,7 @@ export const walTarget: TargetDefinition<WalSettings> = {
         endpoint: { backend: 's3', server, endpoint: server, bucket: MINIO_BUCKET, forcePathStyle: true, credentials: { ...MINIO_CREDENTIALS } } satisfies WalEndpoint,
         broker: { kind: 'docker-container', id: started.id, label: `${spec.image} ${started.id.slice(0, 12)}` },
         storage: { kind: 'directories', paths: [dataDir] },
-        info: { image: spec.image, containerId: started.id, bucket: MINIO_BUCKET },
+        info: { image: spec.image, imageDigest: started.imageDigest, containerId: started.id, bucket: MINIO_BUCKET },
         stop: () => started.stop(),
       };
     }
