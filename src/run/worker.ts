@@ -18,7 +18,7 @@ import { withTimeout } from '../util/timeout.js';
 import type { WorkloadParams } from '../workloads/params.js';
 import { workloadFor } from '../workloads/registry.js';
 import type { Progress, WorkloadContext } from '../workloads/workload.js';
-import { measureStorage } from './storage-spec.js';
+import { measureStorage, settledStorage } from './storage-spec.js';
 
 /** Everything a worker needs to run one trial; plain data. */
 export interface TrialCommand {
@@ -64,7 +64,8 @@ export class LocalWorker implements Worker {
     const createdTopics: string[] = [];
     let storageBefore: StorageReading | undefined;
     try {
-      storageBefore = await measureStorage(command.storage);
+      // A shared server may still be freeing earlier trials' topics; embedded targets start on a fresh store.
+      storageBefore = command.broker ? await settledStorage(command.storage) : await measureStorage(command.storage);
       driver = await definition.connect(command.endpoint, command.target.settings, { trialIndex: command.sequence });
       record.driver = await driver.describe();
       await this.runWorkload(command, driver, record, createdTopics, onProgress, signal);
