@@ -25,7 +25,7 @@ export interface CaseSummary {
   /** `shared`: an embedded broker; the client figures are broker+client. */
   resourceScope: 'shared' | 'separate';
   /** Bytes the broker holds after a trial (allocated on disk); median over trials. */
-  /** Median over trials of the bytes a trial added; null when no trial could measure it (see TrialRecord.storage). */
+  /** Median over trials of the bytes a trial wrote (see TrialRecord.storage); null when no trial measured it. */
   storageBytes: number | null;
   storageBytesPerMessage: number | null;
   /** Summed over trials. */
@@ -98,7 +98,7 @@ function summarizeTogether(trials: readonly TrialRecord[]): CaseSummary | null {
   const ceiling = perTrial((trial) => trial.ceiling?.megabytesPerSec);
   const shared = measured.every((trial) => trial.resources?.scope !== 'separate');
   const delivered = phases.reduce((sum, phase) => sum + phase.counters.messagesDelivered, 0);
-  const storageBytes = perTrial((trial) => (trial.storage?.reclaimed ? undefined : trial.storage?.bytes));
+  const storageBytes = perTrial((trial) => trial.storage?.bytes);
   const summary: CaseSummary = {
     trials: measured.length,
     opSeconds:

@@ -38,8 +38,8 @@ export interface TrialRecord {
   measured?: PhaseRecord;
   resources?: TrialResources;
   /**
-   * Bytes the broker held after the trial minus before it. `reclaimed`: the broker freed more than the trial added
-   * (deferred deletion of earlier trials' data, e.g. Pulsar's ledger GC), so `bytes` is not this trial's storage.
+   * Bytes the trial wrote: the growth of each file of the broker's data between the start and the end of the trial
+   * (`before`/`after` are the totals). `reclaimed`: the broker freed earlier data meanwhile, so the total shrank.
    */
   storage?: StorageReading & { before: StorageReading; after: StorageReading; reclaimed?: boolean };
   eventLoopDelayMs?: EventLoopDelay;

@@ -1,27 +1,29 @@
 import assert from 'node:assert/strict';
-import { rm, writeFile } from 'node:fs/promises';
+import { appendFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { grownBetween, totalOf } from '../metrics/storage.js';
 import { tempDir } from '../testing/temp-dir.js';
-import { measureStorage, settledStorage } from './storage-spec.js';
+import { snapshotStorage } from './storage-spec.js';
 
-test('the baseline waits until a broker has finished freeing earlier data', async (t) => {
+const MiB = 1 << 20;
+
+test('what a trial wrote is the growth of each file: new files whole, appends, and nothing for files freed meanwhile', async (t) => {
   const dir = await tempDir(t);
-  await writeFile(join(dir, 'deleted-topic'), Buffer.alloc(4 << 20, 1));
+  await writeFile(join(dir, 'earlier-topic.log'), Buffer.alloc(8 * MiB, 1));
+  await writeFile(join(dir, 'active.log'), Buffer.alloc(1 * MiB, 2));
   const spec = { kind: 'directories' as const, paths: [dir] };
-  assert.ok((await measureStorage(spec)).bytes >= 4 << 20);
-  const freed = setTimeout(() => void rm(join(dir, 'deleted-topic')), 400);
-  t.after(() => clearTimeout(freed));
-  const reading = await settledStorage(spec, { quietMs: 600, everyMs: 100 });
-  assert.equal(reading.settled, true);
-  assert.ok(reading.bytes < 1 << 20, `the reading after the deletion: ${reading.bytes} bytes`);
+  const before = await snapshotStorage(spec);
+  await rm(join(dir, 'earlier-topic.log')); // the broker frees an earlier trial's topic during this one
+  await appendFile(join(dir, 'active.log'), Buffer.alloc(2 * MiB, 3));
+  await writeFile(join(dir, 'new-topic.log'), Buffer.alloc(3 * MiB, 4));
+  const after = await snapshotStorage(spec);
+  assert.ok(totalOf(after).bytes < totalOf(before).bytes, 'the total shrank');
+  const grown = grownBetween(before, after);
+  assert.equal(grown.apparentBytes, 5 * MiB);
+  assert.ok(grown.bytes >= 5 * MiB && grown.bytes < 5.5 * MiB, `allocated growth ${grown.bytes}`);
 });
 
-test('storage that never holds still gives up at maxMs, saying so', async (t) => {
-  const dir = await tempDir(t);
-  let n = 0;
-  const grow = setInterval(() => void writeFile(join(dir, `f${n++}`), Buffer.alloc(2 << 20, 1)), 50);
-  t.after(() => clearInterval(grow));
-  const reading = await settledStorage({ kind: 'directories', paths: [dir] }, { quietMs: 500, everyMs: 100, maxMs: 800 });
-  assert.equal(reading.settled, false);
+test('storage of kind none is empty', async () => {
+  assert.equal((await snapshotStorage({ kind: 'none', reason: 'external' })).size, 0);
 });

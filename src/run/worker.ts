@@ -7,7 +7,7 @@ import { PhaseRecorder } from '../metrics/recorder.js';
 import { DockerContainerProbe, dockerStats } from '../metrics/docker-stats.js';
 import { ProcessTreeProbe, SelfProbe, type ResourceProbe } from '../metrics/resources.js';
 import { ResourceSampler } from '../metrics/sampler.js';
-import type { StorageReading } from '../metrics/storage.js';
+import { grownBetween, totalOf, type StorageReading } from '../metrics/storage.js';
 import type { EventLoopDelay, TrialRecord, TrialResources } from '../results/trial.js';
 import type { LogDriver } from '../targets/driver.js';
 import { findTarget } from '../targets/registry.js';
@@ -18,7 +18,7 @@ import { withTimeout } from '../util/timeout.js';
 import type { WorkloadParams } from '../workloads/params.js';
 import { workloadFor } from '../workloads/registry.js';
 import type { Progress, WorkloadContext } from '../workloads/workload.js';
-import { measureStorage, settledStorage } from './storage-spec.js';
+import { snapshotStorage } from './storage-spec.js';
 
 /** Everything a worker needs to run one trial; plain data. */
 export interface TrialCommand {
@@ -62,10 +62,9 @@ export class LocalWorker implements Worker {
     if (!definition) throw new Error(`unknown target type ${command.target.type}`);
     let driver: LogDriver | undefined;
     const createdTopics: string[] = [];
-    let storageBefore: StorageReading | undefined;
+    let storageBefore: Map<string, StorageReading> | undefined;
     try {
-      // A shared server may still be freeing earlier trials' topics; embedded targets start on a fresh store.
-      storageBefore = command.broker ? await settledStorage(command.storage) : await measureStorage(command.storage);
+      storageBefore = await snapshotStorage(command.storage);
       driver = await definition.connect(command.endpoint, command.target.settings, { trialIndex: command.sequence });
       record.driver = await driver.describe();
       await this.runWorkload(command, driver, record, createdTopics, onProgress, signal);
@@ -79,14 +78,11 @@ export class LocalWorker implements Worker {
     if (signal.aborted && record.status !== 'errored') record.status = 'incomplete';
     if (record.status === 'passed' && record.failures.length > 0) record.status = 'failed';
     if (storageBefore) {
-      const after = await measureStorage(command.storage);
-      record.storage = {
-        bytes: after.bytes - storageBefore.bytes,
-        apparentBytes: after.apparentBytes - storageBefore.apparentBytes,
-        before: storageBefore,
-        after,
-        ...(after.bytes < storageBefore.bytes ? { reclaimed: true } : {}),
-      };
+      // What the trial wrote: each file's growth. A shared server freeing earlier trials' topics meanwhile (Kafka a
+      // minute later, Pulsar's ledger GC) shrinks the total but not this.
+      const afterFiles = await snapshotStorage(command.storage);
+      const [before, after] = [totalOf(storageBefore), totalOf(afterFiles)];
+      record.storage = { ...grownBetween(storageBefore, afterFiles), before, after, ...(after.bytes < before.bytes ? { reclaimed: true } : {}) };
     }
     if (driver) await this.cleanup(driver, command.cleanup, createdTopics);
     record.endedAt = new Date().toISOString();
