@@ -22,7 +22,8 @@ warmup: { duration: 200ms }
   const ticks = entry!.summary!.ticks!;
   assert.ok(ticks.lagMs.count >= 4 * 18 && ticks.lagMs.count <= 4 * 22, `about 20 ticks per channel in 1 s, got ${ticks.lagMs.count}`);
   assert.deepEqual(Object.keys(ticks.lagByChannelMs), ['ch0', 'ch1', 'ch2', 'ch3']);
-  assert.ok(ticks.lagMs.p50 >= 2, 'the lag includes the broker\'s 2 ms send delay');
+  // Without the delay the lag is ~0.1 ms. The scheduler fires sends up to 1 ms before due, so allow down to 1 ms.
+  assert.ok(ticks.lagMs.p50 >= 1, `the lag includes the broker's 2 ms send delay: p50 ${ticks.lagMs.p50}`);
   const expected = 25 + ticks.lagMs.p50;
   assert.ok(Math.abs(ticks.strongReadWaitMs.p50 - expected) < 10, `Strong wait p50 ${ticks.strongReadWaitMs.p50} ≈ half an interval + lag (${expected})`);
   assert.ok((entry!.summary!.e2eLatencyMs.count ?? 0) >= 350, 'data messages were delivered and timed');
