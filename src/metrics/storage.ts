@@ -1,4 +1,4 @@
-/** Measuring how many bytes a broker holds: a directory's allocated and apparent size. */
+/** Measuring what a broker holds on disk: per-file allocated and apparent sizes, and the growth between two snapshots. */
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -6,12 +6,6 @@ import { join } from 'node:path';
 export interface StorageReading {
   bytes: number;
   apparentBytes: number;
-}
-
-/** Something whose stored bytes can be measured: a data directory, a bucket. */
-export interface StorageProbe {
-  readonly label: string;
-  measure(): Promise<StorageReading>;
 }
 
 /** Sizes of every file under `directory`, by path (empty when it does not exist). */
@@ -58,24 +52,4 @@ export function grownBetween(before: ReadonlyMap<string, StorageReading>, after:
     apparentBytes += Math.max(0, now.apparentBytes - (then?.apparentBytes ?? 0));
   }
   return { bytes, apparentBytes };
-}
-
-/** Sums the sizes of every file under `directory` (0 when it does not exist). */
-export async function directorySize(directory: string): Promise<StorageReading> {
-  return totalOf(await fileSizes(directory));
-}
-
-/** A storage probe over one or more directories. */
-export class DirectoryStorageProbe implements StorageProbe {
-  readonly label: string;
-  constructor(private readonly directories: string[]) {
-    this.label = directories.join(', ');
-  }
-  async measure(): Promise<StorageReading> {
-    const readings = await Promise.all(this.directories.map((directory) => directorySize(directory)));
-    return readings.reduce((sum, reading) => ({
-      bytes: sum.bytes + reading.bytes,
-      apparentBytes: sum.apparentBytes + reading.apparentBytes,
-    }), { bytes: 0, apparentBytes: 0 });
-  }
 }

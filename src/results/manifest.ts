@@ -1,11 +1,11 @@
 /** Building the manifest: tool version and git sha, machine, resolved configuration and its hash. */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { cpus, hostname, release, totalmem, type, version as osVersion } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadedScenario } from '../scenario/load.js';
+import { ownPackage } from '../util/package-version.js';
 import { stableStringify } from '../util/stable-json.js';
 import type { Manifest } from './result-file.js';
 
@@ -22,7 +22,7 @@ function git(args: string[]): string | undefined {
 
 /** mqbench's name, version, git commit and whether the checkout had uncommitted changes. */
 export function toolInfo(): Manifest['tool'] {
-  const manifest = JSON.parse(readFileSync(join(TOOL_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  const manifest = ownPackage();
   const gitSha = git(['rev-parse', 'HEAD']) ?? 'unknown';
   const dirty = gitSha !== 'unknown' && (git(['status', '--porcelain', '--untracked-files=no']) ?? '') !== '';
   return { name: manifest.name, version: manifest.version, gitSha, dirty };

@@ -33,8 +33,13 @@ export function packageVersion(name: string): string {
   return version;
 }
 
-/** mqbench's own version (a package cannot resolve itself by name). */
-export function mqbenchVersion(): string {
+/** mqbench's own package.json name and version (a package cannot resolve itself by name). */
+export function ownPackage(): { name: string; version: string } {
   const manifest = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json');
-  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+  return JSON.parse(readFileSync(manifest, 'utf8')) as { name: string; version: string };
+}
+
+/** mqbench's own version. */
+export function mqbenchVersion(): string {
+  return ownPackage().version;
 }
