@@ -23,6 +23,8 @@ const faultsSchema = z
     crashAt: z.number().int().min(0).default(0),
     /** Starts with this many bytes of "earlier data" on disk and deletes them at the first topic: deferred reclamation. */
     reclaimBytes: z.number().int().min(0).default(0),
+    /** Delivers only the first N messages sent and acknowledges the rest: consumers that stop receiving. */
+    deliverFirst: z.number().int().min(0).default(0),
   })
   .strict();
 
@@ -72,7 +74,8 @@ class FakeDriver implements LogDriver {
         const copy = Uint8Array.from(payload);
         const every = (k: number) => k > 0 && n % k === 0;
         if (every(this.faults.corruptEvery)) copy[copy.length - 1] = (copy[copy.length - 1]! + 1) % 256;
-        if (!every(this.faults.dropEvery)) this.deliver(topic, copy, every(this.faults.swapEvery));
+        const cutOff = this.faults.deliverFirst > 0 && n > this.faults.deliverFirst;
+        if (!cutOff && !every(this.faults.dropEvery)) this.deliver(topic, copy, every(this.faults.swapEvery));
         if (every(this.faults.duplicateEvery)) this.deliver(topic, copy, false);
         return String(n);
       },

@@ -138,7 +138,24 @@ export class BrokerBackend implements VectorBackend {
   private async waitServiceable(guarantee: number): Promise<number> {
     if (guarantee <= this.serviceableTime()) return 0;
     const started = performance.now();
-    await new Promise<void>((resolve) => this.waiters.push({ guarantee, resolve }));
+    const limitMs = this.context.params.timeout;
+    await new Promise<void>((resolve, reject) => {
+      const waiter = {
+        guarantee,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      // Ticks that stop arriving (a dead broker, a stuck channel) fail the read instead of hanging the trial.
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((other) => other !== waiter);
+        const slowest = this.serviceableTime();
+        const state = slowest === 0 ? 'a channel has had no tick yet' : `the slowest channel's last tick is ${((nowMs() - slowest) / 1000).toFixed(1)} s old`;
+        reject(new Error(`a read waited ${(limitMs / 1000).toFixed(0)} s for the query node's serviceable time to reach its guarantee (${state}): time ticks stopped arriving`));
+      }, limitMs);
+      this.waiters.push(waiter);
+    });
     return performance.now() - started;
   }
 

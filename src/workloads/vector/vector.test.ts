@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { useFakeTarget } from '../../testing/fake-target.js';
 import { tinyRun } from '../../testing/tiny-run.js';
 
 test('vector workload on rocksmq (in a worker process): real HNSW search, recall, consistency waits, tick lag', async (t) => {
@@ -20,7 +21,7 @@ workload:
   index: { M: 12, efConstruction: 60, efSearch: 64 }
   topK: 10
   search: { rate: 40, clients: 2, consistency: [Strong, Bounded] }
-  query: { rate: 10, clients: 1, consistency: [Strong, Eventually] }
+  query: { rate: 2, clients: 1, consistency: [Strong, Eventually] }
   afterIngest: 2s
   recallQueries: 30
 `,
@@ -41,7 +42,38 @@ workload:
   assert.equal(vector.sealedSegments, 4);
   assert.ok((entry!.summary!.ticks?.lagMs.count ?? 0) > 10, 'time ticks went through the broker');
   assert.equal(entry!.summary!.delivery.lost, 0);
+  // Reads stop afterIngest (2 s) after a 2 s ingest; a read loop issuing requests ahead of their intended time
+  // (a 0.5 s query interval slept in 50 ms steps) would run on for tens of seconds.
+  const measuredS = entry!.trials[0]!.measured!.durationSeconds;
+  assert.ok(measuredS < 12, `the measured phase ends soon after ingest + afterIngest: ${measuredS} s`);
   const extras = entry!.trials[0]!.extras!.vector as { stats: { indexed: number }; series: { t: number[] } };
   assert.equal(extras.stats.indexed, 4, 'every sealed segment got its HNSW index');
   assert.ok(extras.series.t.length >= 3);
+});
+
+test('vector workload: a read whose guarantee the ticks never reach fails the trial after the timeout, instead of hanging', async (t) => {
+  const unregister = useFakeTarget();
+  t.after(unregister);
+  const { result } = await tinyRun(
+    t,
+    `
+name: vector-no-ticks
+targets: [{ name: f, type: fake, settings: { deliverFirst: 40 } }]
+workload:
+  type: vector
+  vectors: 2000000
+  dimension: 8
+  channels: 2
+  insertBatch: 100
+  insertRate: 2000
+  segmentRows: 100000
+  search: { rate: 10, clients: 2, consistency: [Strong] }
+  query: { rate: 0 }
+  recallQueries: 0
+  timeout: 2s
+`,
+  );
+  const [entry] = result.cases;
+  assert.equal(entry?.status, 'errored');
+  assert.match(entry!.error ?? '', /serviceable time .* time ticks stopped arriving/);
 });

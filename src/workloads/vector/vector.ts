@@ -6,6 +6,7 @@
  */
 import type { PhaseRecorder } from '../../metrics/recorder.js';
 import { nowMs, sleep } from '../../util/clock.js';
+import { Semaphore } from '../../util/semaphore.js';
 import { ENVELOPE_BYTES } from '../envelope.js';
 import { MessageFlow } from '../flow.js';
 import { PayloadSource } from '../payload.js';
@@ -22,22 +23,6 @@ export interface VectorSeries {
   ingestRowsPerSec: number[];
   searchP50Ms: number[];
   searchP99Ms: number[];
-}
-
-class Pool {
-  private busy = 0;
-  private readonly queue: Array<() => void> = [];
-  constructor(private readonly size: number) {}
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.busy >= this.size) await new Promise<void>((resolve) => this.queue.push(resolve));
-    this.busy += 1;
-    try {
-      return await work();
-    } finally {
-      this.busy -= 1;
-      this.queue.shift()?.();
-    }
-  }
 }
 
 class VectorRun {
@@ -154,17 +139,17 @@ class VectorRun {
 
   private async readLoop(kind: 'search' | 'query', load: VectorParams['search'], finished: () => boolean): Promise<void> {
     if (load.rate <= 0) return;
-    const pool = new Pool(load.clients);
+    const pool = new Semaphore(load.clients);
     const started = nowMs();
     const interval = 1000 / load.rate;
     const pending: Array<Promise<void>> = [];
     for (let index = 0; !finished(); index++) {
       const intended = started + index * interval;
-      const wait = intended - nowMs();
-      if (wait > 1) await sleep(Math.min(wait, 50), this.context.signal);
+      // Sleep in short steps (to notice the end) until the request is due: never issue it early.
+      while (!finished() && intended - nowMs() > 1) await sleep(Math.min(intended - nowMs(), 50), this.context.signal);
       if (finished()) break;
       const level = load.consistency[index % load.consistency.length]!;
-      pending.push(pool.run(() => this.read(kind, index, level, intended)).catch((error: Error) => (this.flow.failure ??= error) as never));
+      pending.push(pool.run(() => (this.stopped() ? Promise.resolve() : this.read(kind, index, level, intended))).catch((error: Error) => (this.flow.failure ??= error) as never));
     }
     await Promise.all(pending);
   }
