@@ -58,6 +58,7 @@ export interface VectorSummary {
   query: Record<string, { latencyMs: LatencySummary; waitMs: LatencySummary; rps: number; waitShare: number }>;
   recallAtK: number | null;
   k: number | null;
+  /** Rows per second over the ingest (first insert to last acknowledgement), not the whole measured phase. */
   ingestRowsPerSec: number;
   /** Insert → rows in the query node (searchable by Eventually reads). */
   visibilityMs: LatencySummary;
@@ -178,13 +179,17 @@ function summarizeVector(trials: readonly TrialRecord[]): VectorSummary | null {
     );
   const extras = trials.map((trial) => trial.extras ?? {});
   const recall = extras.map((extra) => (extra.recall as { recall: number; k: number } | undefined)).filter((entry) => entry !== undefined);
-  const vector = extras.map((extra) => extra.vector as { insertedRows: number; stats: { sealed: number; indexBuildSeconds: number } } | undefined).filter((entry) => entry !== undefined);
+  const vector = extras
+    .map((extra) => extra.vector as { insertedRows: number; ingestSeconds?: number; stats: { sealed: number; indexBuildSeconds: number } } | undefined)
+    .filter((entry) => entry !== undefined);
+  // Rows over the ingest's own duration (results before ingestSeconds existed: over the measured phase).
+  const ingestSeconds = vector.every((entry) => entry.ingestSeconds !== undefined) ? vector.reduce((sum, entry) => sum + entry.ingestSeconds!, 0) : seconds;
   return {
     search: reads('search'),
     query: reads('query'),
     recallAtK: recall.length === 0 ? null : median(recall.map((entry) => entry.recall)),
     k: recall[0]?.k ?? null,
-    ingestRowsPerSec: seconds > 0 ? vector.reduce((sum, entry) => sum + entry.insertedRows, 0) / seconds : 0,
+    ingestRowsPerSec: ingestSeconds > 0 ? vector.reduce((sum, entry) => sum + entry.insertedRows, 0) / ingestSeconds : 0,
     visibilityMs: mergedLatency(phases, 'visibilityUs'),
     sealedSegments: vector.length === 0 ? null : median(vector.map((entry) => entry.stats.sealed)),
     indexBuildSeconds: vector.length === 0 ? null : median(vector.map((entry) => entry.stats.indexBuildSeconds)),
@@ -194,12 +199,7 @@ function summarizeVector(trials: readonly TrialRecord[]): VectorSummary | null {
 function summarizeTicks(phases: ReadonlyArray<NonNullable<TrialRecord['measured']>>): CaseSummary['ticks'] {
   const names = new Set(phases.flatMap((phase) => Object.keys(phase.histograms)));
   if (!names.has('tickLagUs')) return null;
-  const merged = (name: string) => {
-    const histogram = mergeEncoded(phases.flatMap((phase) => (phase.histograms[name] ? [phase.histograms[name]!] : [])));
-    const summary = summarizeLatency(histogram);
-    histogram.destroy();
-    return summary;
-  };
+  const merged = (name: string) => mergedLatency(phases, name);
   const channels = [...names].filter((name) => name.startsWith('tickLagUs.')).sort((a, b) => Number(a.split('.ch')[1]) - Number(b.split('.ch')[1]));
   return {
     lagMs: merged('tickLagUs'),

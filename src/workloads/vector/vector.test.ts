@@ -38,7 +38,7 @@ workload:
   assert.ok(strong.waitMs.mean > bounded.waitMs.mean, `Strong waits for the next tick (${strong.waitMs.mean} ms) longer than Bounded (${bounded.waitMs.mean} ms)`);
   assert.ok(strong.waitMs.mean > 20 && strong.waitMs.mean < 400, `about half a tick interval plus lag: ${strong.waitMs.mean} ms`);
   assert.ok(vector.query.Strong!.rps > 0 && vector.query.Eventually!.rps > 0);
-  assert.ok(vector.ingestRowsPerSec > 0 && vector.ingestRowsPerSec <= 10000 * 1.1, `paced ingest never exceeds insertRate: ${vector.ingestRowsPerSec}`);
+  assert.ok(vector.ingestRowsPerSec > 10000 * 0.7 && vector.ingestRowsPerSec <= 10000 * 1.1, `paced ingest keeps to insertRate: ${vector.ingestRowsPerSec}`);
   assert.equal(vector.sealedSegments, 4);
   assert.ok((entry!.summary!.ticks?.lagMs.count ?? 0) > 10, 'time ticks went through the broker');
   assert.equal(entry!.summary!.delivery.lost, 0);

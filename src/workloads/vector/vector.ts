@@ -32,6 +32,8 @@ class VectorRun {
   private backend!: VectorBackend;
   private lastAckedInsertTs = 0;
   private insertedRows = 0;
+  /** From the first insert to the last acknowledgement. */
+  private ingestSeconds = 0;
   private readonly second = { start: 0, rows: 0, latencies: [] as number[] };
   private readonly series: VectorSeries = { t: [], ingestRowsPerSec: [], searchP50Ms: [], searchP99Ms: [] };
   private readonly counts = new Map<string, number>();
@@ -85,6 +87,7 @@ class VectorRun {
       context.setExtra('vector', {
         backend: this.backend.description,
         insertedRows: this.insertedRows,
+        ingestSeconds: this.ingestSeconds,
         requests: Object.fromEntries(this.counts),
         waitedMs: Object.fromEntries(this.waited),
         stats,
@@ -127,6 +130,7 @@ class VectorRun {
       if (interval === 0 && inFlight.length >= params.channels) await inFlight.shift();
     }
     await Promise.all(inFlight);
+    this.ingestSeconds = (nowMs() - started) / 1000;
   }
 
   /** Searches and queries, open-loop, until `afterIngest` after ingest ended. */
