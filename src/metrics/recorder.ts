@@ -8,6 +8,11 @@ export interface PhaseRecord {
   startedAt: string;
   endedAt: string;
   durationSeconds: number;
+  /**
+   * From the phase start to its last acknowledgement: the time the writes took, without the wait for the consumer
+   * to catch up. Absent when nothing was acknowledged (and in results written before it existed).
+   */
+  writeSeconds?: number;
   /** Wall time of each completed operation (pub/sub), in seconds. */
   opSeconds: number[];
   /**
@@ -40,6 +45,7 @@ export class PhaseRecorder {
   private readonly series: IntervalSeries;
   private readonly startedAtMs: number;
   private endedAtMs: number | undefined;
+  private lastAcknowledgedAtMs: number | undefined;
 
   constructor(
     startMs: number,
@@ -72,6 +78,7 @@ export class PhaseRecorder {
     recordMs(this.publishLatency, latencyMs);
     this.counters.messagesAcknowledged += 1;
     this.counters.bytesAcknowledged += bytes;
+    this.lastAcknowledgedAtMs = Math.max(this.lastAcknowledgedAtMs ?? atMs, atMs);
     this.series.acknowledged(atMs);
   }
 
@@ -112,6 +119,7 @@ export class PhaseRecorder {
       startedAt: new Date(this.startedAtMs).toISOString(),
       endedAt: new Date(this.endedAtMs!).toISOString(),
       durationSeconds: (this.endedAtMs! - this.startedAtMs) / 1000,
+      ...(this.lastAcknowledgedAtMs === undefined ? {} : { writeSeconds: (Math.min(this.lastAcknowledgedAtMs, this.endedAtMs!) - this.startedAtMs) / 1000 }),
       opSeconds: this.opSeconds,
       histograms: {
         publishLatencyUs: encodeHistogram(this.publishLatency),

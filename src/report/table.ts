@@ -10,6 +10,7 @@ const COLUMNS = [
   'publishLatencyMs.p99',
   'throughput.messagesPerSec',
   'throughput.megabytesPerSec',
+  'throughput.writeMegabytesPerSec',
   'ratioToCeiling',
   'vector.search.Strong.latencyMs.mean',
   'vector.search.Bounded.latencyMs.mean',

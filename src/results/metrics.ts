@@ -26,6 +26,7 @@ export const METRICS: readonly MetricDefinition[] = [
   { key: 'publishLatencyMs.p99', label: 'publish p99', unit: 'ms', better: 'lower', read: (s) => count(s.publishLatencyMs.count, s.publishLatencyMs.p99) },
   { key: 'throughput.messagesPerSec', label: 'msg/s', unit: 'messages/s', better: 'higher', read: (s) => s.throughput.messagesPerSec },
   { key: 'throughput.megabytesPerSec', label: 'MB/s', unit: 'MB/s', better: 'higher', read: (s) => s.throughput.megabytesPerSec },
+  { key: 'throughput.writeMegabytesPerSec', label: 'write MB/s', unit: 'MB/s', better: 'higher', read: (s) => s.throughput.writeMegabytesPerSec ?? null },
   {
     key: 'cpuSeconds.broker',
     label: 'broker CPU s',

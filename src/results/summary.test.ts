@@ -24,3 +24,21 @@ workload: { type: pubsub, operations: 2, messages: 50 }
   assert.equal(trial?.storage?.bytes, 0, 'the in-memory fake wrote nothing to disk');
   assert.equal(entry!.summary!.storageBytes, 0);
 });
+
+test('write throughput is over the writes, not the wait for a lagging consumer', async (t) => {
+  const { result } = await tinyRun(
+    t,
+    `
+name: lagging-consumer
+targets: [{ name: f, type: fake, settings: { deliveryDelayMs: 1500 } }]
+workload: { type: stream, mode: closed-loop, inFlight: 4, payloadBytes: 1KiB, messages: 400 }
+`,
+  );
+  const [entry] = result.cases;
+  assert.equal(entry?.status, 'passed', entry?.error);
+  const measured = entry!.trials[0]!.measured!;
+  assert.ok(measured.writeSeconds! < 1 && measured.durationSeconds >= 1.5, `writes took ${measured.writeSeconds} s of a ${measured.durationSeconds} s phase`);
+  const { writeMegabytesPerSec, megabytesPerSec } = entry!.summary!.throughput;
+  assert.ok(Math.abs(writeMegabytesPerSec! - (400 * 1024) / 1e6 / measured.writeSeconds!) < 1e-9);
+  assert.ok(writeMegabytesPerSec! > 2 * megabytesPerSec, `write ${writeMegabytesPerSec} MB/s vs delivered ${megabytesPerSec} MB/s`);
+});

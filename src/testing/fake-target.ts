@@ -25,6 +25,8 @@ const faultsSchema = z
     reclaimBytes: z.number().int().min(0).default(0),
     /** Delivers only the first N messages sent and acknowledges the rest: consumers that stop receiving. */
     deliverFirst: z.number().int().min(0).default(0),
+    /** Delivers each message this long after it was sent: a consumer that lags behind the writes. */
+    deliveryDelayMs: z.number().min(0).default(0),
   })
   .strict();
 
@@ -102,10 +104,12 @@ class FakeDriver implements LogDriver {
       setTimeout(release, 20);
       return;
     }
-    setImmediate(() => {
+    const handOver = () => {
       for (const listener of listeners) listener(payload);
       release();
-    });
+    };
+    if (this.faults.deliveryDelayMs > 0) setTimeout(handOver, this.faults.deliveryDelayMs);
+    else setImmediate(handOver);
   }
 }
 
