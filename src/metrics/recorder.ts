@@ -82,10 +82,10 @@ export class PhaseRecorder {
     this.series.acknowledged(atMs);
   }
 
-  /** A verified delivery of `bytes`, `e2eMs` after its intended send time. */
-  recordDelivery(e2eMs: number, bytes: number, atMs: number): void {
+  /** A verified delivery of `bytes`, `e2eMs` after its intended send time (undefined: read back later, not timed). */
+  recordDelivery(e2eMs: number | undefined, bytes: number, atMs: number): void {
     if (this.finished) return;
-    recordMs(this.e2eLatency, e2eMs);
+    if (e2eMs !== undefined) recordMs(this.e2eLatency, e2eMs);
     this.counters.messagesDelivered += 1;
     this.counters.bytesDelivered += bytes;
     this.series.delivered(atMs, bytes, e2eMs);

@@ -30,12 +30,12 @@ export class IntervalSeries {
   }
 
   /** Counts a delivery of `bytes` with end-to-end latency `e2eMs` at `atMs`. */
-  delivered(atMs: number, bytes: number, e2eMs: number): void {
+  delivered(atMs: number, bytes: number, e2eMs: number | undefined): void {
     const index = this.slot(atMs);
     this.data.deliveredMessages[index]! += 1;
     this.data.deliveredBytes[index]! += bytes;
     if (index !== this.currentIndex) this.closeInterval(index);
-    recordMs(this.current, e2eMs);
+    if (e2eMs !== undefined) recordMs(this.current, e2eMs);
   }
 
   /** The finished series. */

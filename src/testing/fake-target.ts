@@ -45,6 +45,8 @@ class FakeDriver implements LogDriver {
   private readonly topics = new Map<string, Set<(payload: Uint8Array) => void>>();
   private sent = 0;
   private readonly held = new Map<string, Uint8Array>();
+  /** Everything delivered per topic, replayed to a consumer that subscribes later (reading from the earliest). */
+  private readonly logs = new Map<string, Uint8Array[]>();
 
   constructor(
     private readonly faults: Faults,
@@ -60,6 +62,7 @@ class FakeDriver implements LogDriver {
   }
   async deleteTopic(topic: string) {
     this.topics.delete(topic);
+    this.logs.delete(topic);
   }
   async producer(topic: string) {
     return {
@@ -86,10 +89,17 @@ class FakeDriver implements LogDriver {
   }
   async consumer(topic: string, options: { onMessage(payload: Uint8Array): void }): Promise<LogConsumer> {
     const listeners = this.topics.get(topic)!;
+    const earlier = [...(this.logs.get(topic) ?? [])];
+    if (earlier.length > 0) setImmediate(() => earlier.forEach((payload) => options.onMessage(payload)));
     listeners.add(options.onMessage);
     return { close: async () => void listeners.delete(options.onMessage) };
   }
   async close() {}
+
+  private handOver(topic: string, listeners: Set<(payload: Uint8Array) => void>, payload: Uint8Array): void {
+    this.logs.get(topic)?.push(payload) ?? this.logs.set(topic, [payload]);
+    for (const listener of listeners) listener(payload);
+  }
 
   /** Delivers `payload`; a held message is delivered after the next one (or after 20 ms), i.e. out of order. */
   private deliver(topic: string, payload: Uint8Array, hold: boolean): void {
@@ -97,7 +107,7 @@ class FakeDriver implements LogDriver {
     const release = () => {
       const held = this.held.get(topic);
       this.held.delete(topic);
-      if (held) for (const listener of listeners) listener(held);
+      if (held) this.handOver(topic, listeners, held);
     };
     if (hold && !this.held.has(topic)) {
       this.held.set(topic, payload);
@@ -105,7 +115,7 @@ class FakeDriver implements LogDriver {
       return;
     }
     const handOver = () => {
-      for (const listener of listeners) listener(payload);
+      this.handOver(topic, listeners, payload);
       release();
     };
     if (this.faults.deliveryDelayMs > 0) setTimeout(handOver, this.faults.deliveryDelayMs);

@@ -87,6 +87,11 @@ export class MessageFlow {
     return true;
   }
 
+  /** Waits until every send was acknowledged, or a stall, failure or abort. */
+  async acknowledged(): Promise<void> {
+    while (this.outstanding > 0 && !this.options.signal.aborted && !this.failure && !this.stalled()) await sleep(2);
+  }
+
   /** Waits until every acknowledged message was delivered, or a stall, failure or abort. */
   async drain(): Promise<void> {
     while (!this.options.signal.aborted && !this.failure) {

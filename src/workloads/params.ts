@@ -26,7 +26,8 @@ export function workloadLabel(params: WorkloadParams): string {
     case 'stream': {
       const load = params.mode === 'open-loop' ? `${params.rate}/s` : `${params.inFlight} in flight`;
       const producers = params.producers > 1 ? ` ×${params.producers} producers` : '';
-      return `${formatBytes(params.payloadBytes)} ${load}${producers} ${params.payload}`;
+      const readBack = params.consumer === 'after' ? ', read back after' : '';
+      return `${formatBytes(params.payloadBytes)} ${load}${producers} ${params.payload}${readBack}`;
     }
     case 'ticks':
       return `${params.channels} channels, ticks every ${params.tickInterval}ms, data ${params.dataRate}/s of ${formatBytes(params.payloadBytes)}`;

@@ -18,6 +18,12 @@ export const streamParamsObject = z
     rate: z.number().positive().optional().describe('open-loop: messages per second over all producers'),
     messages: countField.optional().describe('measured messages over all producers (with or instead of duration)'),
     duration: durationField.optional().describe('measured time (with or instead of messages)'),
+    consumer: z
+      .enum(['tail', 'after'])
+      .default('tail')
+      .describe(
+        'tail: a consumer reads while the producers write (end-to-end latency is recorded); after: it reads everything back once the measured writes are acknowledged — a write-only measurement like Woodpecker\'s benchmark, delivery still verified, no end-to-end latency',
+      ),
     payload: payloadGeneratorField.default('random'),
     lateAfter: durationField.default(1).describe('open-loop: a send later than this after its intended time counts as late'),
     timeout: durationField.default(60_000).describe('the trial fails when nothing is acknowledged or delivered for this long'),

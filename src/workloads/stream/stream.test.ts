@@ -43,3 +43,15 @@ test('a stream on a broker that loses messages fails with the count; a missing r
   assert.match(result.cases[0]!.failures[0]!, /\d+ lost, 0 corrupt/);
   await assert.rejects(tinyRun(t, scenario('mode: open-loop, duration: 1s')), /workload\.rate: open-loop needs a rate/);
 });
+
+test('consumer: after reads everything back once the writes are acknowledged: verified, but no end-to-end latency', async (t) => {
+  const { result } = await tinyRun(t, scenario('mode: closed-loop, inFlight: 4, messages: 300, consumer: after', '{ sendDelayMs: 1 }'));
+  const [entry] = result.cases;
+  assert.equal(entry?.status, 'passed', entry?.error);
+  const measured = entry!.trials[0]!.measured!;
+  assert.equal(measured.counters.messagesDelivered, 300);
+  assert.equal(entry!.summary!.e2eLatencyMs.count, 0, 'a read-back is not an end-to-end latency');
+  assert.equal(entry!.summary!.publishLatencyMs.count, 300);
+  assert.equal(entry!.summary!.delivery.lost, 0);
+  assert.ok(entry!.summary!.throughput.writeMegabytesPerSec! > 0);
+});

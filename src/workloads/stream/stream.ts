@@ -42,12 +42,14 @@ class StreamRun {
     const topic = context.topicPrefix;
     context.createdTopics.push(topic);
     await context.driver.createTopic(topic);
-    const consumer = await context.driver.consumer(topic, {
-      group: topic,
-      from: 'earliest',
-      onMessage: (payload) => this.onMessage(payload),
-      onError: (error) => (this.flow.failure ??= error),
-    });
+    const openConsumer = () =>
+      context.driver.consumer(topic, {
+        group: topic,
+        from: 'earliest',
+        onMessage: (payload) => this.onMessage(payload),
+        onError: (error) => (this.flow.failure ??= error),
+      });
+    let consumer = params.consumer === 'tail' ? await openConsumer() : undefined;
     try {
       this.producers = await Promise.all(Array.from({ length: params.producers }, () => context.driver.producer(topic)));
       if (context.warmup.duration > 0) {
@@ -58,10 +60,15 @@ class StreamRun {
       this.measured = await context.beginPhase('measured');
       this.measuredStartedAt = performance.now();
       await this.send(false, () => this.measuredDone());
+      if (!consumer) {
+        // Write-only measurement: the writes are all acknowledged (the write window closes) before anything is read.
+        await this.flow.acknowledged();
+        consumer = await openConsumer();
+      }
       await this.flow.drain();
       await context.endPhase();
     } finally {
-      await Promise.allSettled([consumer.close(), ...this.producers.map((producer) => producer.close())]);
+      await Promise.allSettled([consumer?.close(), ...this.producers.map((producer) => producer.close())]);
     }
     const failure = this.flow.verdict();
     if (failure) context.fail(failure);
@@ -120,7 +127,8 @@ class StreamRun {
     if (!delivered) return;
     const { envelope, receivedMs } = delivered;
     const warm = ((envelope.flags ?? 0) & ENVELOPE_WARMUP) !== 0;
-    (warm ? this.warmup : this.measured)?.recordDelivery(receivedMs - envelope.intendedMs, payload.byteLength, receivedMs);
+    const e2eMs = this.params.consumer === 'tail' ? receivedMs - envelope.intendedMs : undefined;
+    (warm ? this.warmup : this.measured)?.recordDelivery(e2eMs, payload.byteLength, receivedMs);
     if (!warm) this.measuredDelivered += 1;
     this.reportProgress();
   }
