@@ -88,6 +88,7 @@ test('flushes by ready bytes cut blocks of at most blockBytes (a larger single e
   const sizes = await Promise.all(blocks.map(async (name) => (await readFile(join(dir, 'log', segment, name))).length - 40));
   assert.ok(blocks.length >= 5, `blocks: ${blocks.length}`);
   assert.equal(sizes.filter((size) => size > 100).length, 1, 'only the oversized entry exceeds the block size');
+  assert.deepEqual(writer.written, { blocks: blocks.length, bytes: sizes.reduce((sum, size) => sum + 40 + size, 0) }, 'the writer counts what it wrote');
 });
 
 test('a flush happens by time and by entry count', async (t) => {

@@ -7,7 +7,7 @@
  */
 import { Semaphore } from '../../util/semaphore.js';
 import { sleep } from '../../util/clock.js';
-import { decodeBlockHeader, encodeBlock, recordBytes } from './block.js';
+import { BLOCK_HEADER_BYTES, decodeBlockHeader, encodeBlock, recordBytes } from './block.js';
 import type { EntryId } from './entry-id.js';
 import { makeFooter, sealSegment, type BlockIndexEntry, type SealReason } from './footer.js';
 import { walKey } from './keys.js';
@@ -64,6 +64,8 @@ export class LogWriter {
   private current: SegmentState;
   private fatal: Error | undefined;
   private closed = false;
+  /** Data blocks made durable so far, and their bytes (headers included). */
+  readonly written = { blocks: 0, bytes: 0 };
 
   constructor(
     private readonly store: ObjectStore,
@@ -206,6 +208,8 @@ export class LogWriter {
       if (head.state === 'uploading') break;
       if (head.state === 'durable') {
         this.pending.shift();
+        this.written.blocks += 1;
+        this.written.bytes += BLOCK_HEADER_BYTES + head.bytes;
         head.entries.forEach((entry, index) => entry.resolve({ segment: head.segment, entry: head.firstEntry + index }));
         const state = head.segment === this.current.segment ? this.current : undefined;
         const index = { block: head.block, firstEntry: head.firstEntry, lastEntry: head.firstEntry + head.entries.length - 1, bytes: head.bytes };

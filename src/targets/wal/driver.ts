@@ -35,6 +35,8 @@ export async function connectWal(endpoint: WalEndpoint, settings: WalSettings): 
 export class WalDriver implements LogDriver {
   private readonly writers = new Map<string, { writer: Promise<LogWriter>; users: number }>();
   private readonly consumers = new Set<LogConsumer>();
+  /** Every writer this driver opened, for the size of the blocks they wrote. */
+  private readonly openedWriters: LogWriter[] = [];
 
   constructor(
     private readonly wal: Wal,
@@ -87,6 +89,7 @@ export class WalDriver implements LogDriver {
     }
     shared.users += 1;
     const writer = await shared.writer;
+    if (!this.openedWriters.includes(writer)) this.openedWriters.push(writer);
     let closed = false;
     return {
       send: async (payload) => formatEntryId(await writer.append(payload)),
@@ -145,10 +148,16 @@ export class WalDriver implements LogDriver {
     await this.wal.close();
   }
 
-  /** The raw throughput of the same backend, for the ratio the WAL reaches. */
+  /**
+   * The raw throughput of the same backend, for the ratio the WAL reaches, written in objects (or chunks) of the mean
+   * size of the blocks the WAL wrote: 1 MiB entries make blocks of one entry each under a 2 MiB block limit.
+   */
   async probeCeiling(): Promise<CeilingReading> {
     const options = this.wal.options;
-    if (this.endpoint.backend === 'local') return probeLocalDisk(this.endpoint.root, options.blockBytes, this.settings.ceilingSeconds);
-    return probeObjectStore(this.wal.store, options.blockBytes, options.uploadConcurrency, this.settings.ceilingSeconds);
+    const blocks = this.openedWriters.reduce((sum, writer) => sum + writer.written.blocks, 0);
+    const bytes = this.openedWriters.reduce((sum, writer) => sum + writer.written.bytes, 0);
+    const objectBytes = blocks > 0 ? Math.max(1, Math.round(bytes / blocks)) : options.blockBytes;
+    if (this.endpoint.backend === 'local') return probeLocalDisk(this.endpoint.root, objectBytes, this.settings.ceilingSeconds);
+    return probeObjectStore(this.wal.store, objectBytes, options.uploadConcurrency, this.settings.ceilingSeconds);
   }
 }
