@@ -4,20 +4,26 @@
  *
  * Header (40 bytes, little-endian):
  *   0 u32 magic "WPB1" · 4 u16 version · 6 u16 kind (1 data, 2 fence) · 8 u32 segment · 12 u32 block number
- *   16 u32 first entry · 20 u32 last entry · 24 u32 record count · 28 u32 body length · 32 u32 CRC32 of the body
+ *   16 u32 first entry · 20 u32 last entry · 24 u32 record count · 28 u32 body length · 32 u32 body checksum
  *   36 u32 CRC32 of bytes 0-35
  * Body: per record, u32 length · u32 CRC32 of the record · the record's bytes.
+ * Body checksum, version 2: the CRC32 of the record headers (each record's 8 bytes of length and CRC, in order).
+ * Every record's bytes are covered by its own CRC and every record CRC by the body checksum, so the whole block is
+ * covered with one pass over the data. Version 1 (still read) had the CRC32 of the whole body: a second pass.
  */
 import { crc32 } from 'node:zlib';
 
 /** Bytes of a block header. */
 export const BLOCK_HEADER_BYTES = 40;
 const MAGIC = 0x31425057; // "WPB1" little-endian
-const VERSION = 1;
+const VERSION = 2;
+const READABLE_VERSIONS = new Set([1, 2]);
 const RECORD_HEADER_BYTES = 8;
 
 /** What a block header says. */
 export interface BlockHeader {
+  /** Format version (written: 2; 1 is still read). */
+  version?: number;
   kind: 'data' | 'fence';
   segment: number;
   block: number;
@@ -46,9 +52,11 @@ export function encodeBlock(segment: number, block: number, firstEntry: number, 
   const bodyBytes = records.reduce((sum, record) => sum + recordBytes(record.byteLength), 0);
   const buffer = Buffer.allocUnsafe(BLOCK_HEADER_BYTES + bodyBytes);
   let offset = BLOCK_HEADER_BYTES;
+  let bodyCrc = 0;
   for (const record of records) {
     buffer.writeUInt32LE(record.byteLength, offset);
     buffer.writeUInt32LE(crc32(record), offset + 4);
+    bodyCrc = crc32(buffer.subarray(offset, offset + RECORD_HEADER_BYTES), bodyCrc);
     buffer.set(record, offset + RECORD_HEADER_BYTES);
     offset += recordBytes(record.byteLength);
   }
@@ -60,7 +68,7 @@ export function encodeBlock(segment: number, block: number, firstEntry: number, 
     lastEntry: firstEntry + records.length - 1,
     records: records.length,
     bodyBytes,
-    bodyCrc: crc32(buffer.subarray(BLOCK_HEADER_BYTES)),
+    bodyCrc,
   });
   return buffer;
 }
@@ -68,7 +76,7 @@ export function encodeBlock(segment: number, block: number, firstEntry: number, 
 /** Encodes a fence marker occupying block number `block` of `segment`. */
 export function encodeFence(segment: number, block: number): Buffer {
   const buffer = Buffer.alloc(BLOCK_HEADER_BYTES);
-  writeHeader(buffer, { kind: 'fence', segment, block, firstEntry: 0, lastEntry: 0, records: 0, bodyBytes: 0, bodyCrc: crc32(Buffer.alloc(0)) });
+  writeHeader(buffer, { kind: 'fence', segment, block, firstEntry: 0, lastEntry: 0, records: 0, bodyBytes: 0, bodyCrc: 0 });
   return buffer;
 }
 
@@ -93,9 +101,10 @@ export function decodeBlockHeader(bytes: Uint8Array): BlockHeader {
   if (buffer.readUInt32LE(0) !== MAGIC) throw new CorruptBlockError('not a block (bad magic)');
   if (buffer.readUInt32LE(36) !== crc32(buffer.subarray(0, 36))) throw new CorruptBlockError('block header checksum mismatch');
   const version = buffer.readUInt16LE(4);
-  if (version !== VERSION) throw new CorruptBlockError(`unknown block version ${version}`);
+  if (!READABLE_VERSIONS.has(version)) throw new CorruptBlockError(`unknown block version ${version}`);
   const kind = buffer.readUInt16LE(6);
   return {
+    version,
     kind: kind === 2 ? 'fence' : 'data',
     segment: buffer.readUInt32LE(8),
     block: buffer.readUInt32LE(12),
@@ -113,11 +122,14 @@ export function decodeBlock(bytes: Uint8Array): { header: BlockHeader; records: 
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const body = buffer.subarray(BLOCK_HEADER_BYTES);
   if (body.length !== header.bodyBytes) throw new CorruptBlockError(`block body is ${body.length} bytes, header says ${header.bodyBytes}`);
-  if (crc32(body) !== header.bodyCrc) throw new CorruptBlockError(`block ${header.segment}/${header.block}: body checksum mismatch`);
+  const bodyChecksumMismatch = () => new CorruptBlockError(`block ${header.segment}/${header.block}: body checksum mismatch`);
+  if (header.version === 1 && crc32(body) !== header.bodyCrc) throw bodyChecksumMismatch();
   const records: Buffer[] = [];
   let offset = 0;
+  let tableCrc = 0;
   for (let index = 0; index < header.records; index++) {
     if (offset + RECORD_HEADER_BYTES > body.length) throw new CorruptBlockError('block ends inside a record header');
+    tableCrc = crc32(body.subarray(offset, offset + RECORD_HEADER_BYTES), tableCrc);
     const length = body.readUInt32LE(offset);
     const crc = body.readUInt32LE(offset + 4);
     const record = body.subarray(offset + RECORD_HEADER_BYTES, offset + RECORD_HEADER_BYTES + length);
@@ -125,6 +137,7 @@ export function decodeBlock(bytes: Uint8Array): { header: BlockHeader; records: 
     records.push(record);
     offset += RECORD_HEADER_BYTES + length;
   }
+  if (header.version !== 1 && tableCrc !== header.bodyCrc) throw bodyChecksumMismatch();
   if (offset !== body.length) throw new CorruptBlockError('block has bytes after its last record');
   return { header, records };
 }

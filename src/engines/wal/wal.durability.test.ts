@@ -101,14 +101,19 @@ async function readBucketWithoutTheEngine(endpoint: Extract<WalEndpoint, { backe
       assert.equal(block.readUInt32LE(36), crc32(block.subarray(0, 36)), `${key}: header CRC`);
       if (block.readUInt16LE(6) !== 1) continue; // a fence marker
       const [segment, firstEntry, records, bodyBytes] = [block.readUInt32LE(8), block.readUInt32LE(16), block.readUInt32LE(24), block.readUInt32LE(28)];
-      assert.equal(block.readUInt32LE(32), crc32(block.subarray(40, 40 + bodyBytes)), `${key}: body CRC`);
-      for (let record = 0, offset = 40; record < records; record++) {
+      assert.equal(block.readUInt16LE(4), 2, `${key}: format version`);
+      let recordHeaders = Buffer.alloc(0);
+      let offset = 40;
+      for (let record = 0; record < records; record++) {
         const length = block.readUInt32LE(offset);
         const payload = block.subarray(offset + 8, offset + 8 + length);
         assert.equal(block.readUInt32LE(offset + 4), crc32(payload), `${key}: record ${record} CRC`);
+        recordHeaders = Buffer.concat([recordHeaders, block.subarray(offset, offset + 8)]);
         entries.set(`${segment}:${firstEntry + record}`, payload);
         offset += 8 + length;
       }
+      assert.equal(offset, 40 + bodyBytes, `${key}: body length`);
+      assert.equal(block.readUInt32LE(32), crc32(recordHeaders), `${key}: body checksum (CRC32 of the record headers)`);
     }
     token = page.NextContinuationToken;
   } while (token);
