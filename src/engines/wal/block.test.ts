@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { crc32 } from 'node:zlib';
-import { CorruptBlockError, decodeBlock, encodeBlock } from './block.js';
+import { CorruptBlockError, decodeBlock, encodeBlock, encodeBlockParts } from './block.js';
 
 const records = [Buffer.from('first record'), Buffer.alloc(5000, 7), Buffer.from('third')];
 
@@ -40,4 +40,14 @@ test('version 1 blocks (CRC32 of the whole body) are still read', () => {
   const damaged = Buffer.from(block);
   damaged[45] = damaged[45]! ^ 1;
   assert.throws(() => decodeBlock(damaged), CorruptBlockError);
+});
+
+test('in parts, records of 64 KiB or more are referenced, not copied; the parts form the same block', () => {
+  const large = Buffer.alloc(70_000, 3);
+  const mixed = [Buffer.from('small'), large, Buffer.from('tail')];
+  const parts = encodeBlockParts(1, 2, 3, mixed);
+  assert.ok(parts.includes(large), 'the large record is one of the parts itself');
+  assert.equal(parts.length, 3);
+  assert.deepEqual(Buffer.concat(parts), encodeBlock(1, 2, 3, mixed));
+  assert.deepEqual(decodeBlock(Buffer.concat(parts)).records.map((record) => Buffer.from(record)), mixed);
 });

@@ -47,20 +47,37 @@ export function recordBytes(payloadBytes: number): number {
   return RECORD_HEADER_BYTES + payloadBytes;
 }
 
-/** Encodes a data block holding `records`, the entries firstEntry…firstEntry+n-1 of `segment`. */
-export function encodeBlock(segment: number, block: number, firstEntry: number, records: readonly Uint8Array[]): Buffer {
+/** Records of at least this size are referenced, not copied, by encodeBlockParts. */
+const REFERENCE_FROM_BYTES = 64 * 1024;
+
+/**
+ * Encodes a data block holding `records`, the entries firstEntry…firstEntry+n-1 of `segment`, as buffers to be
+ * written one after another: the headers and small records are copied into one frame, records of 64 KiB or more are
+ * referenced as they are (a vectored write then never copies them).
+ */
+export function encodeBlockParts(segment: number, block: number, firstEntry: number, records: readonly Uint8Array[], referenceFrom = REFERENCE_FROM_BYTES): Uint8Array[] {
   const bodyBytes = records.reduce((sum, record) => sum + recordBytes(record.byteLength), 0);
-  const buffer = Buffer.allocUnsafe(BLOCK_HEADER_BYTES + bodyBytes);
+  const copiedBytes = records.reduce((sum, record) => sum + (record.byteLength >= referenceFrom ? 0 : record.byteLength), 0);
+  const frame = Buffer.allocUnsafe(BLOCK_HEADER_BYTES + RECORD_HEADER_BYTES * records.length + copiedBytes);
+  const parts: Uint8Array[] = [];
+  let partStart = 0;
   let offset = BLOCK_HEADER_BYTES;
   let bodyCrc = 0;
   for (const record of records) {
-    buffer.writeUInt32LE(record.byteLength, offset);
-    buffer.writeUInt32LE(crc32(record), offset + 4);
-    bodyCrc = crc32(buffer.subarray(offset, offset + RECORD_HEADER_BYTES), bodyCrc);
-    buffer.set(record, offset + RECORD_HEADER_BYTES);
-    offset += recordBytes(record.byteLength);
+    frame.writeUInt32LE(record.byteLength, offset);
+    frame.writeUInt32LE(crc32(record), offset + 4);
+    bodyCrc = crc32(frame.subarray(offset, offset + RECORD_HEADER_BYTES), bodyCrc);
+    offset += RECORD_HEADER_BYTES;
+    if (record.byteLength >= referenceFrom) {
+      parts.push(frame.subarray(partStart, offset), record);
+      partStart = offset;
+    } else {
+      frame.set(record, offset);
+      offset += record.byteLength;
+    }
   }
-  writeHeader(buffer, {
+  if (offset > partStart) parts.push(frame.subarray(partStart, offset));
+  writeHeader(frame, {
     kind: 'data',
     segment,
     block,
@@ -70,7 +87,13 @@ export function encodeBlock(segment: number, block: number, firstEntry: number, 
     bodyBytes,
     bodyCrc,
   });
-  return buffer;
+  return parts;
+}
+
+/** Encodes a data block as one buffer (see encodeBlockParts). */
+export function encodeBlock(segment: number, block: number, firstEntry: number, records: readonly Uint8Array[]): Buffer {
+  const [only, ...more] = encodeBlockParts(segment, block, firstEntry, records, Number.POSITIVE_INFINITY);
+  return more.length === 0 ? (only as Buffer) : Buffer.concat([only!, ...more]);
 }
 
 /** Encodes a fence marker occupying block number `block` of `segment`. */

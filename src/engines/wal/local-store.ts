@@ -47,7 +47,7 @@ export class LocalObjectStore implements ObjectStore {
     this.description = `file://${root}`;
   }
 
-  async putIfAbsent(key: string, body: Uint8Array): Promise<boolean> {
+  async putIfAbsent(key: string, body: Uint8Array | readonly Uint8Array[]): Promise<boolean> {
     const path = this.path(key);
     const temporary = await this.writeTemporary(path, body);
     try {
@@ -131,7 +131,7 @@ export class LocalObjectStore implements ObjectStore {
     return join(this.root, ...key.split('/'));
   }
 
-  private async writeTemporary(path: string, body: Uint8Array): Promise<string> {
+  private async writeTemporary(path: string, body: Uint8Array | readonly Uint8Array[]): Promise<string> {
     const directory = dirname(path);
     if (!this.knownDirectories.has(directory)) {
       await mkdir(directory, { recursive: true });
@@ -140,7 +140,15 @@ export class LocalObjectStore implements ObjectStore {
     const temporary = `${path}.tmp-${randomBytes(6).toString('hex')}`;
     const handle = await open(temporary, 'wx');
     try {
-      await handle.writeFile(body);
+      if (Array.isArray(body)) {
+        // One vectored write: the parts (large records referenced, not copied) go to the file as they are.
+        const parts = body as readonly Uint8Array[];
+        const expected = parts.reduce((sum, part) => sum + part.byteLength, 0);
+        const { bytesWritten } = await handle.writev(parts as Uint8Array[]);
+        if (bytesWritten !== expected) throw new Error(`short write of ${path}: ${bytesWritten} of ${expected} bytes`);
+      } else {
+        await handle.writeFile(body as Uint8Array);
+      }
       await handle.datasync();
     } finally {
       await handle.close();

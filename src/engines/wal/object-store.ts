@@ -4,8 +4,11 @@
 export interface ObjectStore {
   /** Where the objects live, e.g. "s3://bucket/prefix at http://127.0.0.1:9000" or "file:///data/wal". */
   readonly description: string;
-  /** Creates `key` only if it does not exist (If-None-Match: *); false when it already existed. Durable when resolved. */
-  putIfAbsent(key: string, body: Uint8Array): Promise<boolean>;
+  /**
+   * Creates `key` only if it does not exist (If-None-Match: *); false when it already existed. Durable when resolved.
+   * The body may come in parts, which form the object one after another.
+   */
+  putIfAbsent(key: string, body: Uint8Array | readonly Uint8Array[]): Promise<boolean>;
   /** Creates or replaces `key` (metadata objects). */
   put(key: string, body: Uint8Array): Promise<void>;
   /** The object's bytes, or undefined when it does not exist. */
@@ -29,4 +32,11 @@ export function isTransient(error: unknown): boolean {
   if (candidate.$retryable) return true;
   return ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EBUSY', 'EAGAIN'].includes(candidate.code ?? '') ||
     ['TimeoutError', 'RequestTimeout', 'SlowDown', 'InternalError', 'ServiceUnavailable'].includes(candidate.name ?? '');
+}
+
+/** A body given in parts as one buffer. */
+export function joinParts(body: Uint8Array | readonly Uint8Array[]): Uint8Array {
+  if (!Array.isArray(body)) return body as Uint8Array;
+  const parts = body as readonly Uint8Array[];
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }

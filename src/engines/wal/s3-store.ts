@@ -10,7 +10,7 @@ import {
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import type { ObjectStore } from './object-store.js';
+import { joinParts, type ObjectStore } from './object-store.js';
 
 /** Where and how to reach the bucket. Credentials and region fall back to the AWS SDK's standard chain. */
 export interface S3Location {
@@ -48,9 +48,9 @@ export class S3ObjectStore implements ObjectStore {
     this.description = `s3://${location.bucket}/${this.prefix}${location.endpoint ? ` at ${location.endpoint}` : ''}`;
   }
 
-  async putIfAbsent(key: string, body: Uint8Array): Promise<boolean> {
+  async putIfAbsent(key: string, body: Uint8Array | readonly Uint8Array[]): Promise<boolean> {
     try {
-      await this.client.send(new PutObjectCommand({ Bucket: this.location.bucket, Key: this.key(key), Body: body, IfNoneMatch: '*' }));
+      await this.client.send(new PutObjectCommand({ Bucket: this.location.bucket, Key: this.key(key), Body: joinParts(body), IfNoneMatch: '*' }));
       return true;
     } catch (error) {
       if (statusOf(error) === 412) return false;

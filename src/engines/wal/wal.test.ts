@@ -19,7 +19,7 @@ class FaultyStore implements ObjectStore {
   get description() {
     return `faulty ${this.inner.description}`;
   }
-  async putIfAbsent(key: string, body: Uint8Array) {
+  async putIfAbsent(key: string, body: Uint8Array | readonly Uint8Array[]) {
     await this.beforePut(key);
     return this.inner.putIfAbsent(key, body);
   }

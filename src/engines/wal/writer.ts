@@ -7,11 +7,11 @@
  */
 import { Semaphore } from '../../util/semaphore.js';
 import { sleep } from '../../util/clock.js';
-import { BLOCK_HEADER_BYTES, decodeBlockHeader, encodeBlock, recordBytes } from './block.js';
+import { BLOCK_HEADER_BYTES, decodeBlockHeader, encodeBlockParts, recordBytes } from './block.js';
 import type { EntryId } from './entry-id.js';
 import { makeFooter, sealSegment, type BlockIndexEntry, type SealReason } from './footer.js';
 import { walKey } from './keys.js';
-import { isTransient, type ObjectStore } from './object-store.js';
+import { isTransient, joinParts, type ObjectStore } from './object-store.js';
 import type { ResolvedWalOptions } from './options.js';
 
 /** A newer writer fenced this one: nothing more it writes can become durable. */
@@ -179,14 +179,14 @@ export class LogWriter {
     await ready;
     if (this.fatal) throw this.fatal;
     if (pending.abandoned) throw new Error('abandoned after an earlier block failed');
-    const body = encodeBlock(pending.segment, pending.block, pending.firstEntry, pending.entries.map((entry) => entry.payload));
+    const body = encodeBlockParts(pending.segment, pending.block, pending.firstEntry, pending.entries.map((entry) => entry.payload));
     const key = walKey.block(this.log, pending.segment, pending.block);
     await this.uploads.run(async () => {
       for (let attempt = 1; ; attempt++) {
         try {
           if (await this.store.putIfAbsent(key, body)) return;
           const existing = await this.store.get(key);
-          if (existing?.equals(body)) return; // an earlier attempt of ours landed
+          if (existing?.equals(joinParts(body))) return; // an earlier attempt of ours landed
           const header = existing ? decodeBlockHeader(existing) : undefined;
           throw new FencedError(
             header?.kind === 'fence'
