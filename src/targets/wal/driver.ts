@@ -157,7 +157,7 @@ export class WalDriver implements LogDriver {
     const blocks = this.openedWriters.reduce((sum, writer) => sum + writer.written.blocks, 0);
     const bytes = this.openedWriters.reduce((sum, writer) => sum + writer.written.bytes, 0);
     const objectBytes = blocks > 0 ? Math.max(1, Math.round(bytes / blocks)) : options.blockBytes;
-    if (this.endpoint.backend === 'local') return probeLocalDisk(this.endpoint.root, objectBytes, this.settings.ceilingSeconds);
+    if (this.endpoint.backend === 'local') return probeLocalDisk(this.endpoint.root, objectBytes, this.settings.ceilingSeconds, options.uploadConcurrency);
     return probeObjectStore(this.wal.store, objectBytes, options.uploadConcurrency, this.settings.ceilingSeconds);
   }
 }
