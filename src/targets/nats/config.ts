@@ -8,6 +8,8 @@ export interface NatsConfigInput {
   storeDir: string;
   maxPayload: number;
   syncInterval: string;
+  /** JetStream's per-stream ingest queue limits (max_buffered_size / max_buffered_msgs); server defaults when absent. */
+  ingestQueue?: { bytes?: number; messages?: number };
 }
 
 /** The config file text. */
@@ -21,6 +23,6 @@ max_pending: 67108864
 jetstream {
   store_dir: "${input.storeDir}"
   sync_interval: ${input.syncInterval}
-}
+${input.ingestQueue?.bytes === undefined ? '' : `  max_buffered_size: ${input.ingestQueue.bytes}\n`}${input.ingestQueue?.messages === undefined ? '' : `  max_buffered_msgs: ${input.ingestQueue.messages}\n`}}
 `;
 }

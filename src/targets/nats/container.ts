@@ -1,13 +1,13 @@
 /** The NATS container (docker provider and docker-compose.yml): same version and settings as the local process. */
 import { IMAGES } from '../../install/versions.js';
 import type { ContainerSpec } from '../../provision/container-spec.js';
-import { natsConfig } from './config.js';
+import { natsConfig, type NatsConfigInput } from './config.js';
 
 /** Client and monitoring ports inside the container. */
 export const NATS_PORTS = { client: 4222, monitor: 8222 } as const;
 
 /** The container spec for the given server settings. */
-export function natsContainer(options: { maxPayload: number; syncInterval: string }): ContainerSpec {
+export function natsContainer(options: Pick<NatsConfigInput, 'maxPayload' | 'syncInterval' | 'ingestQueue'>): ContainerSpec {
   return {
     service: 'nats',
     image: IMAGES.nats,

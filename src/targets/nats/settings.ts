@@ -1,6 +1,6 @@
 /** Scenario settings of the nats target (NATS server with JetStream). */
 import { z } from 'zod';
-import { sizeField } from '../../scenario/fields.js';
+import { countField, sizeField } from '../../scenario/fields.js';
 import { durabilityField } from '../common.js';
 
 /** Schema of `settings:` for targets of type nats. */
@@ -14,6 +14,16 @@ export const natsSettingsSchema = z
       .optional()
       .describe('JetStream sync_interval (server default 2m); overrides `durability`'),
     maxPayload: sizeField.default(8 * 1024 * 1024).describe('server max_payload (Milvus natsmq default: 8 MiB)'),
+    ingestQueue: z
+      .object({
+        bytes: sizeField.optional().describe('JetStream max_buffered_size'),
+        messages: countField.optional().describe('JetStream max_buffered_msgs'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "the per-stream ingest queue of a server mqbench starts (server defaults when absent); a publish that finds it full is refused with 429 'too many requests' — e.g. 256 MiB-sized sends in flight exceed the default",
+      ),
     consumeMaxBytes: sizeField.default(32 * 1024 * 1024).describe('bytes per pull request of the consumer (nats.js pulls by bytes or by messages, not both)'),
     external: z
       .object({ servers: z.string().min(1).describe('e.g. nats://host:4222'), dataDir: z.string().optional() })

@@ -50,21 +50,21 @@ export const natsTarget: TargetDefinition<NatsSettings> = {
     await mkdir(dataDir, { recursive: true });
     if (provider === 'docker') {
       const { startContainer } = await import('../../provision/docker.js');
-      const spec = natsContainer({ maxPayload: settings.maxPayload, syncInterval });
+      const spec = natsContainer({ maxPayload: settings.maxPayload, syncInterval, ingestQueue: settings.ingestQueue });
       const started = await startContainer(spec, { hostDataDir: dataDir, logFile: join(context.logDir, `${context.name}.log`) });
       return {
         provider,
         endpoint: { servers: `nats://127.0.0.1:${started.ports[NATS_PORTS.client]}`, syncInterval },
         broker: { kind: 'docker-container', id: started.id, label: `${spec.image} ${started.id.slice(0, 12)}` },
         storage: { kind: 'directories', paths: [dataDir] },
-        info: { image: spec.image, imageDigest: started.imageDigest, containerId: started.id, syncInterval, maxPayload: settings.maxPayload },
+        info: { image: spec.image, imageDigest: started.imageDigest, containerId: started.id, syncInterval, maxPayload: settings.maxPayload, ingestQueue: settings.ingestQueue ?? 'server default' },
         stop: () => started.stop(),
       };
     }
     const [freePort, monitorPort] = await freePorts(2);
     const port = settings.port ?? freePort;
     const configFile = join(context.dir, 'nats.conf');
-    await writeFile(configFile, natsConfig({ host: '127.0.0.1', port: port!, monitorPort: monitorPort!, storeDir: dataDir, maxPayload: settings.maxPayload, syncInterval }));
+    await writeFile(configFile, natsConfig({ host: '127.0.0.1', port: port!, monitorPort: monitorPort!, storeDir: dataDir, maxPayload: settings.maxPayload, syncInterval, ingestQueue: settings.ingestQueue }));
     const binary = natsServerPath();
     const started = await startLocalProcess({
       name: 'nats-server',
@@ -80,7 +80,7 @@ export const natsTarget: TargetDefinition<NatsSettings> = {
       endpoint: { servers: `nats://127.0.0.1:${port}`, syncInterval },
       broker: { kind: 'process-tree', pid: started.pid, label: `nats-server (pid ${started.pid})` },
       storage: { kind: 'directories', paths: [dataDir] },
-      info: { pid: started.pid, binary, configFile, logFile: started.logFile, port, monitorPort, syncInterval, maxPayload: settings.maxPayload },
+      info: { pid: started.pid, binary, configFile, logFile: started.logFile, port, monitorPort, syncInterval, maxPayload: settings.maxPayload, ingestQueue: settings.ingestQueue ?? 'server default' },
       stop: () => started.stop(),
       failure: () => stoppedUnexpectedly(started, 'nats-server'),
     };
