@@ -63,6 +63,11 @@ export interface LogDriver {
    * Used for cleanup instead of deleting topics one by one, which in LevelDB only writes tombstones.
    */
   discard?(): Promise<void>;
+  /**
+   * Optional: registers consumer group `group` at the earliest position before any consumer opens, so the broker keeps
+   * what is written meanwhile for it. Needed where data no subscription needs is deleted (Pulsar, without retention).
+   */
+  registerGroup?(topic: string, group: string): Promise<void>;
   /** Optional: the raw throughput of the storage underneath (e.g. the WAL's bucket or disk), for ratios. */
   probeCeiling?(): Promise<CeilingReading>;
   /**

@@ -72,6 +72,10 @@ class PulsarDriver implements LogDriver {
     return this.path.producer(topic);
   }
 
+  registerGroup(topic: string, group: string): Promise<void> {
+    return this.admin.createSubscriptionAtEarliest(topic, group);
+  }
+
   async consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {
     if (options.from === 'earliest') await this.admin.createSubscriptionAtEarliest(topic, options.group);
     return this.path.consumer(topic, options);

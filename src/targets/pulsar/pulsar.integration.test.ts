@@ -64,6 +64,18 @@ warmup: { duration: 300ms }
   assert.equal(entry?.summary?.delivery.lost, 0);
 });
 
+test('pulsar: a write-only stream read back afterwards gets every message (its subscription exists before the writes)', async (t) => {
+  const scenario = `
+name: pulsar-read-back
+targets: [{ name: pulsar, type: pulsar, settings: { client: websocket } }]
+workload: { type: stream, payloadBytes: 16KiB, mode: closed-loop, inFlight: 32, messages: 2000, consumer: after, timeout: 30s }
+`;
+  const { result } = await tinyRun(t, scenario, { load: { provider: 'external' } });
+  const [entry] = result.cases;
+  assert.equal(entry?.status, 'passed', entry?.error ?? entry?.failures.join('; '));
+  assert.equal(entry?.trials[0]?.measured?.counters.messagesDelivered, 2000);
+});
+
 test('client: native where pulsar-client does not load fails with a clear message; auto falls back to WebSocket', async (t) => {
   if (nativeLoads) return;
   const { result } = await tinyRun(t, brokerScenario('  - { name: pulsar, type: pulsar, settings: { client: native } }', '    - { payloadBytes: 1KiB, messages: 10 }'), {

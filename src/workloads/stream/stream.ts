@@ -49,6 +49,8 @@ class StreamRun {
         onMessage: (payload) => this.onMessage(payload),
         onError: (error) => (this.flow.failure ??= error),
       });
+    // Reading back later: the group must exist now, or a broker may delete what no subscription needs (Pulsar).
+    if (params.consumer === 'after') await context.driver.registerGroup?.(topic, topic);
     let consumer = params.consumer === 'tail' ? await openConsumer() : undefined;
     try {
       this.producers = await Promise.all(Array.from({ length: params.producers }, () => context.driver.producer(topic)));
