@@ -3,6 +3,7 @@
  * payloads, fast group joins, prompt file deletion, and the requested flush policy. One property map serves the
  * local process (server.properties) and the container (KAFKA_* environment variables).
  */
+import { randomBytes } from 'node:crypto';
 
 /** Values that differ between the local process and the container. */
 export interface KafkaConfigInput {
@@ -14,6 +15,17 @@ export interface KafkaConfigInput {
   messageMaxBytes: number;
   /** fsync after every message (log.flush.interval.messages=1) instead of relying on the OS page cache. */
   fsyncEveryMessage: boolean;
+}
+
+/**
+ * A random KRaft cluster id (16 bytes, base64url). One that begins with "-" would be read by kafka-storage as an
+ * option ("argument --cluster-id/-t: expected one argument"), so, like Kafka's own Uuid.randomUuid, draw again.
+ */
+export function newClusterId(random: (size: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /** The broker properties. */

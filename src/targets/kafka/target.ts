@@ -1,5 +1,4 @@
 /** The kafka target: Apache Kafka in KRaft mode, as a local JVM from Maven Central jars, a container, or external. */
-import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execute } from '../../install/exec.js';
@@ -9,7 +8,7 @@ import { freePorts } from '../../provision/ports.js';
 import { tcpOpen } from '../../provision/readiness.js';
 import { dockerAvailability, externalAvailability, javaLocalAvailability } from '../availability.js';
 import type { Availability, TargetDefinition, TargetInstance } from '../target.js';
-import { jvmOptions, kafkaProperties, log4jConfig, propertiesFile } from './config.js';
+import { jvmOptions, kafkaProperties, log4jConfig, newClusterId, propertiesFile } from './config.js';
 import { kafkaContainer, KAFKA_PORTS } from './container.js';
 import type { KafkaEndpoint } from './driver.js';
 import { kafkaHome, kafkaInstaller } from './install.js';
@@ -108,7 +107,7 @@ export const kafkaTarget: TargetDefinition<KafkaSettings> = {
     await writeFile(propertiesPath, propertiesFile(properties));
     await writeFile(log4jPath, log4jConfig(serverLog));
     const logging = [`-Dlog4j2.configurationFile=${log4jPath}`, `-Dkafka.logs.dir=${context.logDir}`];
-    const clusterId = randomBytes(16).toString('base64url');
+    const clusterId = newClusterId();
     await execute('java', [...logging, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesPath]);
     const jvm = jvmOptions(settings.heap);
     const started = await startLocalProcess({
