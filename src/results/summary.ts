@@ -14,10 +14,10 @@ export interface CaseSummary {
   opSeconds: { mean: number; p50: number; p99: number; count: number } | null;
   publishLatencyMs: LatencySummary;
   e2eLatencyMs: LatencySummary;
-  /** Delivered messages and payload MB (10^6 bytes) per second of measured time; median over trials. */
   /**
-   * Delivered messages and MB/s over the operations' time (or the measured phase); and, where the phase recorded its
-   * write window, acknowledged messages and MB/s from the phase start to the last acknowledgement (null otherwise).
+   * Delivered messages and payload MB (10^6 bytes) per second over the operations' time (or the measured phase); and,
+   * where the phase recorded its write window, acknowledged ones from the phase start to the last acknowledgement
+   * (null otherwise). Medians over trials.
    */
   throughput: { messagesPerSec: number; megabytesPerSec: number; writeMessagesPerSec?: number | null; writeMegabytesPerSec?: number | null };
   /** CPU seconds over the measured phase; median over trials. broker is null when it shares the client process. */

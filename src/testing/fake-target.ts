@@ -97,7 +97,9 @@ class FakeDriver implements LogDriver {
   async close() {}
 
   private handOver(topic: string, listeners: Set<(payload: Uint8Array) => void>, payload: Uint8Array): void {
-    this.logs.get(topic)?.push(payload) ?? this.logs.set(topic, [payload]);
+    let log = this.logs.get(topic);
+    if (!log) this.logs.set(topic, (log = []));
+    log.push(payload);
     for (const listener of listeners) listener(payload);
   }
 

@@ -8,9 +8,9 @@ import { dirname, join, relative, sep } from 'node:path';
 import type { ObjectStore } from './object-store.js';
 
 /**
- * Syncs (fsyncs of one directory), group-committed: a caller is answered by the first fsync that starts after it asked, and
- * callers arriving while one runs share the next. Parallel block uploads into a segment's directory then cost about
- * two directory fsyncs per round instead of one each.
+ * Group-committed fsyncs of one directory: a caller is answered by an fsync that began after it asked, and callers
+ * arriving while one runs share the next. Parallel block uploads into a segment's directory then cost about two
+ * directory fsyncs per round instead of one each.
  */
 export class DirectorySyncer {
   private running: Promise<void> | undefined;

@@ -23,6 +23,14 @@ max_pending: 67108864
 jetstream {
   store_dir: "${input.storeDir}"
   sync_interval: ${input.syncInterval}
-${input.ingestQueue?.bytes === undefined ? '' : `  max_buffered_size: ${input.ingestQueue.bytes}\n`}${input.ingestQueue?.messages === undefined ? '' : `  max_buffered_msgs: ${input.ingestQueue.messages}\n`}}
+${ingestQueueLines(input.ingestQueue)}}
 `;
+}
+
+function ingestQueueLines(queue: NatsConfigInput['ingestQueue']): string {
+  const lines = [
+    queue?.bytes === undefined ? undefined : `max_buffered_size: ${queue.bytes}`,
+    queue?.messages === undefined ? undefined : `max_buffered_msgs: ${queue.messages}`,
+  ];
+  return lines.flatMap((line) => (line ? [`  ${line}\n`] : [])).join('');
 }
