@@ -7,7 +7,7 @@
  *   24 f64 actual send time (epoch ms) · 32 u32 body length · 36 u32 CRC32 of the body · 40 u32 flags (1 = warm-up)
  *   44 u32 CRC32 of bytes 0-43
  */
-import { crc32 } from 'node:zlib';
+import { crc32 } from '../util/crc32.js';
 
 /** Bytes taken by the envelope header; the smallest message is this size. */
 export const ENVELOPE_BYTES = 48;

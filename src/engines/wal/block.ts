@@ -11,7 +11,7 @@
  * Every record's bytes are covered by its own CRC and every record CRC by the body checksum, so the whole block is
  * covered with one pass over the data. Version 1 (still read) had the CRC32 of the whole body: a second pass.
  */
-import { crc32 } from 'node:zlib';
+import { crc32 } from '../../util/crc32.js';
 
 /** Bytes of a block header. */
 export const BLOCK_HEADER_BYTES = 40;

@@ -1,0 +1,17 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import { crc32 as zlibCrc32 } from 'node:zlib';
+import { crc32, crc32Implementation } from './crc32.js';
+
+test('crc32 gives zlib values, whole and continued, whatever implementation is loaded', () => {
+  assert.equal(crc32Implementation, '@node-rs/crc32', 'the native CRC is installed with the package');
+  assert.equal(crc32(Buffer.from('hello')), 907060870);
+  for (const size of [0, 1, 47, 4096, 1 << 20]) {
+    const data = randomBytes(size);
+    assert.equal(crc32(data), zlibCrc32(data), `${size} bytes`);
+    const cut = Math.floor(size / 3);
+    assert.equal(crc32(data.subarray(cut), crc32(data.subarray(0, cut))), zlibCrc32(data), `${size} bytes continued at ${cut}`);
+    assert.equal(crc32(new Uint8Array(data)), zlibCrc32(data), 'a plain Uint8Array');
+  }
+});
