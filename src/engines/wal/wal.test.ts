@@ -257,3 +257,13 @@ test('appends wait while buffered and uploading bytes exceed maxBufferedBytes (b
   await Promise.all([...acks, third]);
   await writer.close();
 });
+
+test('appends held by back-pressure are buffered in the order they were made, and all are acknowledged', async (t) => {
+  const { wal } = await setup(t, { maxBufferedBytes: 4096, blockBytes: 1024, flushIntervalMs: 1 });
+  const writer = await wal.openWriter('log');
+  // 200 appends of 500 bytes against 4 KiB of buffer: most of them wait, and are woken one at a time.
+  const ids = await Promise.all(Array.from({ length: 200 }, (_, index) => writer.append(Buffer.alloc(500, index % 128))));
+  assert.deepEqual(ids.map((id) => id.entry), Array.from({ length: 200 }, (_, index) => index));
+  await writer.close();
+  assert.deepEqual((await readAll(wal, 200)).map((payload) => payload.charCodeAt(0)), Array.from({ length: 200 }, (_, index) => index % 128));
+});
