@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { useFakeTarget } from '../testing/fake-target.js';
 import { tinyRun } from '../testing/tiny-run.js';
+import { summarizeTrials } from './summary.js';
 
 let unregister: () => void;
 before(() => (unregister = useFakeTarget()));
@@ -41,4 +42,29 @@ workload: { type: stream, mode: closed-loop, inFlight: 4, payloadBytes: 1KiB, me
   const { writeMegabytesPerSec, megabytesPerSec } = entry!.summary!.throughput;
   assert.ok(Math.abs(writeMegabytesPerSec! - (400 * 1024) / 1e6 / measured.writeSeconds!) < 1e-9);
   assert.ok(writeMegabytesPerSec! > 2 * megabytesPerSec, `write ${writeMegabytesPerSec} MB/s vs delivered ${megabytesPerSec} MB/s`);
+});
+
+test('the ratio to the ceiling pairs each trial with its own ceiling, then takes the median', async (t) => {
+  const { result } = await tinyRun(
+    t,
+    `
+name: paired-ceiling
+trials: 3
+targets: [{ name: f, type: fake }]
+workload: { type: stream, mode: closed-loop, inFlight: 4, payloadBytes: 1KiB, messages: 100 }
+`,
+  );
+  const trials = structuredClone(result.cases[0]!.trials);
+  // Write MB/s of 100, 50, 90 against ceilings of 125, 100, 90 (the disk slowed down and recovered): ratios 0.8,
+  // 0.5 and 1.0, median 0.8. The median write over the median ceiling would say 90 / 100 = 0.9.
+  const figures = [[100, 125], [50, 100], [90, 90]] as const;
+  trials.forEach((trial, index) => {
+    const [write, ceiling] = figures[index]!;
+    trial.measured!.writeSeconds = trial.measured!.counters.bytesAcknowledged / 1e6 / write;
+    trial.ceiling = { method: 'test', megabytesPerSec: ceiling, objectBytes: 1024, parallelism: 1, seconds: 1, bytes: 1 };
+  });
+  const summary = summarizeTrials(trials)!;
+  assert.ok(Math.abs(summary.ratioToCeiling! - 0.8) < 1e-9, `ratio ${summary.ratioToCeiling}`);
+  assert.equal(summary.ceiling?.megabytesPerSec, 100);
+  assert.ok(Math.abs(summary.throughput.writeMegabytesPerSec! - 90) < 1e-9);
 });

@@ -41,7 +41,10 @@ export interface CaseSummary {
   lateSends: number;
   /** Raw backend throughput measured in the same run (median over trials), where the target supports it. */
   ceiling: { megabytesPerSec: number; method: string } | null;
-  /** throughput.megabytesPerSec / ceiling.megabytesPerSec. */
+  /**
+   * Each trial's write MB/s (delivered MB/s where no write window is known) over the ceiling measured in that same
+   * trial; the median over trials. Pairing within a trial cancels the drift of a shared disk between trials.
+   */
   ratioToCeiling: number | null;
   /** Vector workload: reads per consistency level, recall, ingest and visibility. */
   vector: VectorSummary | null;
@@ -154,8 +157,10 @@ function summarizeTogether(trials: readonly TrialRecord[]): CaseSummary | null {
     trialStats: {},
   };
   // The ceiling is the backend's raw write throughput, so the WAL's write throughput is what compares with it.
-  const written = summary.throughput.writeMegabytesPerSec ?? summary.throughput.megabytesPerSec;
-  if (summary.ceiling && summary.ceiling.megabytesPerSec > 0) summary.ratioToCeiling = written / summary.ceiling.megabytesPerSec;
+  summary.ratioToCeiling = perTrial((trial) => {
+    const written = perWriteSecond(trial, trial.measured!.counters.bytesAcknowledged / 1e6) ?? trial.measured!.counters.bytesDelivered / 1e6 / activeSeconds(trial);
+    return ratio(written, trial.ceiling?.megabytesPerSec ?? 0);
+  });
   publish.destroy();
   e2e.destroy();
   sendDelay.destroy();
