@@ -5,6 +5,7 @@
  */
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { errorMessage } from '../../util/errors.js';
 import { packageVersion } from '../../util/package-version.js';
 import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer } from '../driver.js';
 import type { NatsSettings } from './settings.js';
@@ -54,6 +55,7 @@ class NatsDriver implements LogDriver {
         streamPerTopic: true,
         consumer: 'durable pull consumer, explicit ack, deliver all',
         consumeMaxBytes: this.settings.consumeMaxBytes,
+        publishTimeoutMs: this.settings.publishTimeout,
       },
       notes: [],
     };
@@ -75,10 +77,16 @@ class NatsDriver implements LogDriver {
 
   async producer(topic: string): Promise<LogProducer> {
     const client = this.client;
+    const timeout = this.settings.publishTimeout;
     return {
       async send(payload) {
-        const ack = await client.publish(topic, payload);
-        return String(ack.seq);
+        try {
+          const ack = await client.publish(topic, payload, { timeout });
+          return String(ack.seq);
+        } catch (error) {
+          const reason = (error as Error).name === 'TimeoutError' ? `no PubAck within ${timeout} ms (settings.publishTimeout)` : errorMessage(error);
+          throw new Error(`NATS publish to ${topic}: ${reason}`, { cause: error });
+        }
       },
       async close() {},
     };

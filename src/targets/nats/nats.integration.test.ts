@@ -21,6 +21,7 @@ test('nats (local): 1 KiB and 5 MiB payloads pass pub/sub with full delivery ver
   assert.equal(targets.nats?.driver?.durability.syncInterval, '2m');
   assert.equal(targets['nats-fsync']?.driver?.durability.syncInterval, 'always');
   assert.equal(targets.nats?.driver?.settings.maxPayload, 8 * 1024 * 1024);
+  assert.equal(targets.nats?.driver?.settings.publishTimeoutMs, 60_000, 'PubAcks get the harness-sized default, not nats.js 5 s');
   assert.match(String(targets.nats?.driver?.broker.version), /^2\.15\./);
   assert.deepEqual(await processesMentioning(outDir), [], 'nats-server is stopped');
 });
@@ -60,4 +61,19 @@ test('a nats-server that cannot start gives a clear error: binary missing, port 
   });
   assert.equal(result.cases[0]?.status, 'errored');
   assert.match(result.cases[0]!.error!, /nats-server exited \(code 1\) before it was ready; log .*nats\.log:\n[\s\S]*address already in use/);
+});
+
+test('nats: a publish whose PubAck does not come within settings.publishTimeout fails the case, saying so', async (t) => {
+  const { result } = await tinyRun(
+    t,
+    `
+name: nats-publish-timeout
+targets: [{ name: nats, type: nats, settings: { publishTimeout: 1ms } }]
+workload: { type: stream, mode: closed-loop, inFlight: 8, payloadBytes: 4MiB, messages: 40 }
+`,
+    { load: { provider: 'local' } },
+  );
+  const [entry] = result.cases;
+  assert.equal(entry?.status, 'errored');
+  assert.match(entry!.error!, /NATS publish to \S+: no PubAck within 1 ms \(settings\.publishTimeout\)/);
 });
