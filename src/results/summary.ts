@@ -99,6 +99,8 @@ function summarizeTogether(trials: readonly TrialRecord[]): CaseSummary | null {
     const opTotal = phase.opSeconds.reduce((sum, seconds) => sum + seconds, 0);
     return opTotal > 0 ? opTotal : phase.durationSeconds;
   };
+  const deliveredMegabytesPerSec = (trial: TrialRecord) => trial.measured!.counters.bytesDelivered / 1e6 / activeSeconds(trial);
+  const writtenMegabytesPerSec = (trial: TrialRecord) => perWriteSecond(trial, trial.measured!.counters.bytesAcknowledged / 1e6);
   const perTrial = (pick: (trial: TrialRecord) => number | undefined) => {
     const values = measured.map(pick).filter((value): value is number => value !== undefined && Number.isFinite(value));
     return values.length === 0 ? null : median(values);
@@ -117,9 +119,9 @@ function summarizeTogether(trials: readonly TrialRecord[]): CaseSummary | null {
     e2eLatencyMs: summarizeLatency(e2e),
     throughput: {
       messagesPerSec: perTrial((trial) => trial.measured!.counters.messagesDelivered / activeSeconds(trial)) ?? 0,
-      megabytesPerSec: perTrial((trial) => trial.measured!.counters.bytesDelivered / 1e6 / activeSeconds(trial)) ?? 0,
+      megabytesPerSec: perTrial(deliveredMegabytesPerSec) ?? 0,
       writeMessagesPerSec: perTrial((trial) => perWriteSecond(trial, trial.measured!.counters.messagesAcknowledged)),
-      writeMegabytesPerSec: perTrial((trial) => perWriteSecond(trial, trial.measured!.counters.bytesAcknowledged / 1e6)),
+      writeMegabytesPerSec: perTrial(writtenMegabytesPerSec),
     },
     cpuSeconds: {
       broker: shared ? null : perTrial((trial) => trial.resources?.broker?.cpuSeconds),
@@ -157,10 +159,7 @@ function summarizeTogether(trials: readonly TrialRecord[]): CaseSummary | null {
     trialStats: {},
   };
   // The ceiling is the backend's raw write throughput, so the WAL's write throughput is what compares with it.
-  summary.ratioToCeiling = perTrial((trial) => {
-    const written = perWriteSecond(trial, trial.measured!.counters.bytesAcknowledged / 1e6) ?? trial.measured!.counters.bytesDelivered / 1e6 / activeSeconds(trial);
-    return ratio(written, trial.ceiling?.megabytesPerSec ?? 0);
-  });
+  summary.ratioToCeiling = perTrial((trial) => ratio(writtenMegabytesPerSec(trial) ?? deliveredMegabytesPerSec(trial), trial.ceiling?.megabytesPerSec ?? 0));
   publish.destroy();
   e2e.destroy();
   sendDelay.destroy();

@@ -21,5 +21,5 @@ export const crc32: Crc32 = native
   ? (data, initial) => (data.byteLength < NATIVE_FROM_BYTES ? zlibCrc32(data, initial) : native.crc32(data, initial))
   : (data, initial) => zlibCrc32(data, initial);
 
-/** Which implementation `crc32` uses (recorded with results). */
+/** Which implementation `crc32` uses (the wal target records it in its driver settings). */
 export const crc32Implementation: string = native ? '@node-rs/crc32' : 'node:zlib';

@@ -62,7 +62,7 @@ export class LogWriter {
   private readonly uploads: Semaphore;
   /** Appends waiting for buffer space, first come first served; woken one at a time (see `wakeNextWaiter`). */
   private readonly spaceWaiters: Array<() => void> = [];
-  /** A waiter was woken and has not yet buffered its entry (or gone back to the queue). */
+  /** A waiter was woken and has not yet buffered its entry. */
   private admitting = false;
   private current: SegmentState;
   private fatal: Error | undefined;
@@ -91,13 +91,9 @@ export class LogWriter {
     if (this.fatal) throw this.fatal;
     if (this.closed) throw new Error(`writer of ${this.log} is closed`);
     if (!this.hasSpace() || this.spaceWaiters.length > 0 || this.admitting) {
-      // Queue behind earlier waiters. Only one is woken at a time; if it finds the space taken again, it goes back to
-      // the front, so appends are buffered in the order they were made.
+      // Queue behind earlier waiters, so appends are buffered in the order they were made. A waiter is woken only
+      // when there is space, and keeps it: only appends add bytes, and they all queue while one is being admitted.
       await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
-      while (!this.hasSpace() && !this.fatal && !this.closed) {
-        this.admitting = false;
-        await new Promise<void>((resolve) => this.spaceWaiters.unshift(resolve));
-      }
       this.admitting = false;
     }
     if (this.fatal) throw this.fatal;

@@ -4,6 +4,7 @@
  * saved in the bucket under their group name.
  */
 import { formatEntryId, LocalObjectStore, S3ObjectStore, Wal, type EntryId, type LogWriter, type ObjectStore, type S3Location } from '../../engines/wal/index.js';
+import { crc32Implementation } from '../../util/crc32.js';
 import { mqbenchVersion, packageVersion } from '../../util/package-version.js';
 import type { CeilingReading, ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer } from '../driver.js';
 import { probeLocalDisk, probeObjectStore } from './ceiling.js';
@@ -68,6 +69,7 @@ export class WalDriver implements LogDriver {
         segmentBytes: options.segmentBytes,
         segmentBlocks: options.segmentBlocks,
         segmentAgeMs: options.segmentAgeMs,
+        blockChecksum: `CRC-32 by ${crc32Implementation}`,
       },
       notes: ['the WAL engine runs inside the trial\'s worker process; with the s3 backend the "broker" figures are the S3 server (MinIO)'],
     };

@@ -15,6 +15,7 @@ test('wal on local disk (embedded): pub/sub with 1 KiB and 5 MiB payloads passes
   assert.deepEqual(entry?.summary?.delivery.lost, 0);
   assert.equal(caseOf(result, 'wal-local', '5MiB×8 random')?.status, 'passed');
   assert.match(String(result.manifest.targets['wal-local']?.driver?.durability.acknowledgedWhen), /fdatasynced/);
+  assert.equal(result.manifest.targets['wal-local']?.driver?.settings.blockChecksum, 'CRC-32 by @node-rs/crc32');
 });
 
 test('wal on MinIO (local provider): pub/sub and a closed-loop stream, with the backend ceiling measured', async (t) => {
