@@ -230,3 +230,55 @@ test('the tail cache has one memory budget across topics and never serves delete
     assert.deepEqual(await drain(engine, topic, 'g'), ['11111', '22222', '33333'].map((value) => `${topic}${value}`));
   }
 });
+
+/** Counts the engine's LevelDB write batches and message iterators (private members, reached for this test). */
+function countStoreCalls(engine: RocksMQ): { batches: number; iterators: number } {
+  const internals = engine as unknown as { db: { batch: (...args: unknown[]) => unknown }; messages: { iterator: (...args: unknown[]) => unknown } };
+  const counts = { batches: 0, iterators: 0 };
+  const batch = internals.db.batch.bind(internals.db);
+  const iterator = internals.messages.iterator.bind(internals.messages);
+  internals.db.batch = (...args) => ((counts.batches += 1), batch(...args));
+  internals.messages.iterator = (...args) => ((counts.iterators += 1), iterator(...args));
+  return counts;
+}
+
+test('concurrent produce calls are group-committed: one write batch for those that waited, each call contiguous', async (t) => {
+  const engine = await RocksMQ.open(await tempDir(t));
+  t.after(() => engine.close());
+  await engine.createTopic('t');
+  const counts = countStoreCalls(engine);
+  const calls = await Promise.all(Array.from({ length: 64 }, (_, i) => engine.produce('t', [text(`${i}a`), text(`${i}b`)])));
+  // The first call writes alone; the 63 that arrived meanwhile share the next batch.
+  assert.equal(counts.batches, 2);
+  calls.forEach((ids, i) => assert.deepEqual(ids, [2 * i, 2 * i + 1], `call ${i}`));
+  await engine.subscribe('t', 'g');
+  assert.deepEqual((await drain(engine, 't', 'g')).slice(0, 4), ['0a', '0b', '1a', '1b']);
+});
+
+test('a group that has caught up reads nothing without opening a LevelDB iterator', async (t) => {
+  const engine = await RocksMQ.open(await tempDir(t));
+  t.after(() => engine.close());
+  await engine.createTopic('t');
+  await engine.subscribe('t', 'g');
+  await engine.produce('t', [text('a')]);
+  const counts = countStoreCalls(engine);
+  assert.deepEqual(payloads(await engine.consume('t', 'g', 10)), ['a']);
+  for (let i = 0; i < 5; i++) assert.deepEqual(await engine.consume('t', 'g', 10), []);
+  assert.equal(counts.iterators, 0);
+});
+
+test('the tail cache keeps the newest messages within its budget across many trims', async (t) => {
+  const engine = await RocksMQ.open(await tempDir(t), { tailCacheBytes: 100 });
+  t.after(() => engine.close());
+  await engine.createTopic('t');
+  await engine.subscribe('t', 'g');
+  for (let i = 0; i < 3000; i++) await engine.produce('t', [text(String(i).padStart(10, '0'))]);
+  const counts = countStoreCalls(engine);
+  // The last 10 ten-byte messages fit the 100-byte budget: reading from the 2990th is served from the cache.
+  await engine.seek('t', 'g', 2990);
+  assert.deepEqual(payloads(await engine.consume('t', 'g', 100)), Array.from({ length: 10 }, (_, i) => String(2990 + i).padStart(10, '0')));
+  assert.equal(counts.iterators, 0);
+  await engine.seek('t', 'g', 2989);
+  assert.equal((await engine.consume('t', 'g', 100)).length, 11);
+  assert.equal(counts.iterators, 1, 'older messages come from LevelDB');
+});

@@ -32,13 +32,24 @@ interface GroupState {
 
 interface TopicState {
   nextId: number;
-  /** The most recent messages, oldest first, ids contiguous and ending at nextId - 1. */
+  /**
+   * The most recent messages, oldest first from index `tailHead`, ids contiguous and ending at nextId - 1. Trimming
+   * moves `tailHead` (entries before it are dead) and compacts the array now and then, so a produce costs O(1).
+   */
   tail: StoredMessage[];
+  tailHead: number;
   tailBytes: number;
   openPageBytes: number;
   pages: PageRecord[];
   groups: Map<string, GroupState>;
   waiters: Set<() => void>;
+}
+
+/** A produce call waiting for the topic's next group commit. */
+interface PendingProduce {
+  messages: EngineMessage[];
+  resolve(ids: number[]): void;
+  reject(error: unknown): void;
 }
 
 type Db = ClassicLevel<Buffer, Buffer>;
@@ -51,6 +62,9 @@ export class RocksMQ {
   private readonly topics = new Map<string, TopicState>();
   private readonly locks = new KeyedMutex();
   private readonly dirtyTopics = new Set<string>();
+  /** Produce calls per topic waiting for the write in progress to finish; they are written together next. */
+  private readonly pendingProduces = new Map<string, PendingProduce[]>();
+  private readonly committing = new Set<Promise<void>>();
   /** Topics with cached tails, least recently written first (re-inserted on every write). */
   private readonly tailOrder = new Map<string, TopicState>();
   private tailBytesTotal = 0;
@@ -117,24 +131,58 @@ export class RocksMQ {
     });
   }
 
-  /** Appends `messages` in one write batch and returns their ids, which are strictly increasing per topic. */
-  async produce(topic: string, messages: EngineMessage[]): Promise<number[]> {
+  /**
+   * Appends `messages` and returns their ids, which are strictly increasing per topic. Calls made while a topic's
+   * write is in progress are committed together in its next write batch (group commit, as LevelDB groups concurrent
+   * writers), each call's messages contiguous and in call order; each call resolves once its batch is applied.
+   */
+  produce(topic: string, messages: EngineMessage[]): Promise<number[]> {
     this.assertOpen();
-    return this.locks.run(topic, async () => {
-      const state = await this.state(topic);
-      const ids: number[] = [];
-      const ops: BatchOp[] = [];
-      const now = Date.now();
-      let id = state.nextId;
-      let openPageBytes = state.openPageBytes;
-      const closedPages: PageRecord[] = [];
-      const stored: StoredMessage[] = [];
+    return new Promise<number[]>((resolve, reject) => {
+      const queue = this.pendingProduces.get(topic);
+      if (queue) {
+        queue.push({ messages, resolve, reject });
+        return;
+      }
+      const started: PendingProduce[] = [{ messages, resolve, reject }];
+      this.pendingProduces.set(topic, started);
+      const committing = this.commitProduces(topic, started).finally(() => this.committing.delete(committing));
+      this.committing.add(committing);
+    });
+  }
+
+  /** Writes the topic's pending produce calls, a group per write batch, until none are left. */
+  private async commitProduces(topic: string, queue: PendingProduce[]): Promise<void> {
+    while (queue.length > 0) {
+      const group = queue.splice(0, queue.length);
+      try {
+        const ids = await this.locks.run(topic, () => this.writeProduced(topic, group.map((call) => call.messages)));
+        group.forEach((call, index) => call.resolve(ids[index]!));
+      } catch (error) {
+        group.forEach((call) => call.reject(error));
+      }
+    }
+    this.pendingProduces.delete(topic);
+  }
+
+  /** Writes the messages of several produce calls in one batch; returns each call's ids. Runs under the topic lock. */
+  private async writeProduced(topic: string, calls: EngineMessage[][]): Promise<number[][]> {
+    const state = await this.state(topic);
+    const ids: number[][] = [];
+    const ops: BatchOp[] = [];
+    const now = Date.now();
+    let id = state.nextId;
+    let openPageBytes = state.openPageBytes;
+    const closedPages: PageRecord[] = [];
+    const stored: StoredMessage[] = [];
+    for (const messages of calls) {
+      const callIds: number[] = [];
       for (const message of messages) {
         if (id > MAX_MESSAGE_ID) throw new Error(`topic ${topic} has run out of message ids`);
         const value = encodeValue(message);
         ops.push({ type: 'put', sublevel: this.messages, key: messageKey(topic, id), value });
         stored.push({ id, ...decodeValue(value) } as StoredMessage);
-        ids.push(id);
+        callIds.push(id);
         openPageBytes += message.payload.byteLength;
         if (openPageBytes >= this.options.pageBytes) {
           const page = { endId: id, bytes: openPageBytes, closedAt: now };
@@ -144,16 +192,17 @@ export class RocksMQ {
         }
         id += 1;
       }
-      ops.push(this.metaPut(metaKey.pageSize(topic), String(openPageBytes)));
-      await this.write(ops);
-      state.nextId = id;
-      state.openPageBytes = openPageBytes;
-      state.pages.push(...closedPages);
-      this.appendTail(topic, state, stored);
-      for (const wake of state.waiters) wake();
-      state.waiters.clear();
-      return ids;
-    });
+      ids.push(callIds);
+    }
+    ops.push(this.metaPut(metaKey.pageSize(topic), String(openPageBytes)));
+    await this.write(ops);
+    state.nextId = id;
+    state.openPageBytes = openPageBytes;
+    state.pages.push(...closedPages);
+    this.appendTail(topic, state, stored);
+    for (const wake of state.waiters) wake();
+    state.waiters.clear();
+    return ids;
   }
 
   /** Joins consumer group `group` of `topic`: a new group starts at `from`; an existing one resumes after its last ack. */
@@ -189,6 +238,8 @@ export class RocksMQ {
     this.assertOpen();
     const state = await this.state(topic);
     const position = this.group(state, topic, group);
+    // Caught up: nothing to read, and no LevelDB iterator to open and close for it.
+    if (position.readNext >= state.nextId) return [];
     const fromTail = this.readTail(state, position.readNext, limit, maxBytes);
     if (fromTail) {
       position.readNext = fromTail.at(-1)!.id + 1;
@@ -301,12 +352,7 @@ export class RocksMQ {
         ops.push(this.metaPut(metaKey.deletedThrough(topic), String(last.endId)));
         await this.write(ops);
         state.pages.splice(0, pages.length);
-        const keep = state.tail.findIndex((message) => message.id > last.endId);
-        const dropped = keep === -1 ? state.tail : state.tail.slice(0, keep);
-        const droppedBytes = dropped.reduce((sum, message) => sum + message.payload.byteLength, 0);
-        state.tailBytes -= droppedBytes;
-        this.tailBytesTotal -= droppedBytes;
-        state.tail = keep === -1 ? [] : state.tail.slice(keep);
+        this.trimTail(state, (message) => message.id <= last.endId);
         removed.pages += pages.length;
         removed.bytes += pages.reduce((sum, page) => sum + page.bytes, 0);
       });
@@ -318,6 +364,7 @@ export class RocksMQ {
   async close(): Promise<void> {
     if (this.closed) return;
     clearInterval(this.retentionTimer);
+    while (this.committing.size > 0) await Promise.all([...this.committing]);
     await this.flushAcks();
     await this.locks.idle();
     this.closed = true;
@@ -341,30 +388,42 @@ export class RocksMQ {
       if (this.tailBytesTotal <= this.options.tailCacheBytes || other === topic) break;
       this.dropTail(other, otherState);
     }
-    let drop = 0;
-    while (this.tailBytesTotal > this.options.tailCacheBytes && drop < state.tail.length) {
-      state.tailBytes -= state.tail[drop]!.payload.byteLength;
-      this.tailBytesTotal -= state.tail[drop]!.payload.byteLength;
-      drop += 1;
+    this.trimTail(state, () => this.tailBytesTotal > this.options.tailCacheBytes);
+  }
+
+  /** Drops the oldest cached messages of a topic while `drop(oldest)` holds; compacts the array once half is dead. */
+  private trimTail(state: TopicState, drop: (oldest: StoredMessage) => boolean): void {
+    while (state.tailHead < state.tail.length && drop(state.tail[state.tailHead]!)) {
+      const bytes = state.tail[state.tailHead]!.payload.byteLength;
+      state.tailBytes -= bytes;
+      this.tailBytesTotal -= bytes;
+      state.tailHead += 1;
     }
-    if (drop > 0) state.tail.splice(0, drop);
+    if (state.tailHead === state.tail.length) {
+      state.tail = [];
+      state.tailHead = 0;
+    } else if (state.tailHead >= 1024 && state.tailHead * 2 >= state.tail.length) {
+      state.tail = state.tail.slice(state.tailHead);
+      state.tailHead = 0;
+    }
   }
 
   /** Forgets a topic's cached tail. */
   private dropTail(topic: string, state: TopicState): void {
     this.tailBytesTotal -= state.tailBytes;
     state.tail = [];
+    state.tailHead = 0;
     state.tailBytes = 0;
     this.tailOrder.delete(topic);
   }
 
   /** Messages from `from` on, when they are all in the tail cache; undefined when LevelDB must be read. */
   private readTail(state: TopicState, from: number, limit: number, maxBytes: number): StoredMessage[] | undefined {
-    const first = state.tail[0];
+    const first = state.tail[state.tailHead];
     if (!first || from < first.id || from >= state.nextId) return undefined;
     const out: StoredMessage[] = [];
     let bytes = 0;
-    for (let index = from - first.id; index < state.tail.length && out.length < limit; index++) {
+    for (let index = state.tailHead + from - first.id; index < state.tail.length && out.length < limit; index++) {
       const message = state.tail[index]!;
       out.push(message);
       bytes += message.payload.byteLength;
@@ -417,6 +476,7 @@ export class RocksMQ {
     const state: TopicState = {
       nextId: Math.max(afterLastKey, afterLastPage, afterDeleted),
       tail: [],
+      tailHead: 0,
       tailBytes: 0,
       openPageBytes: Number((await this.meta.get(metaKey.pageSize(topic))) ?? 0),
       pages,
