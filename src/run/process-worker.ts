@@ -17,7 +17,7 @@ import type { TrialCommand, Worker } from './worker.js';
 export class ProcessWorker implements Worker {
   runTrial(command: TrialCommand, onProgress: (progress: Progress) => void, signal: AbortSignal): Promise<TrialRecord> {
     const child = fork(join(TOOL_ROOT, 'src', 'run', 'worker-process.ts'), [], {
-      execArgv: ['--import', import.meta.resolve('tsx')],
+      execArgv: ['--import', import.meta.resolve('tsx'), ...(process.env.MQBENCH_WORKER_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.MQBENCH_WORKER_PROF] : [])],
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     });

@@ -95,7 +95,7 @@ export class MessageFlow {
   /** Waits until every acknowledged message was delivered, or a stall, failure or abort. */
   async drain(): Promise<void> {
     while (!this.options.signal.aborted && !this.failure) {
-      const counts = this.tracker.result();
+      const counts = this.tracker.running;
       if (this.outstanding === 0 && counts.delivered + counts.corrupt >= counts.acknowledged) return;
       if (this.stalled()) return;
       await sleep(2);

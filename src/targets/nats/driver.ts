@@ -1,13 +1,15 @@
 /**
  * LogDriver for NATS JetStream (nats.js v3: @nats-io/transport-node + @nats-io/jetstream). As Milvus's natsmq does,
- * each topic is its own stream (subject = topic). Sends await the PubAck; consumers are durable pull consumers
- * delivering from the first message with explicit acks.
+ * each topic is its own stream (subject = topic). Sends resolve with their PubAck (pipelined by default: many
+ * outstanding on one connection); consumers are durable pull consumers delivering from the first message with explicit
+ * acks.
  */
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { errorMessage } from '../../util/errors.js';
 import { packageVersion } from '../../util/package-version.js';
 import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer } from '../driver.js';
+import { PipelinedPublisher } from './pipelined-publisher.js';
 import type { NatsSettings } from './settings.js';
 
 /** Connection details a NATS instance hands to workers. */
@@ -26,6 +28,7 @@ export async function connectNats(endpoint: NatsEndpoint, settings: NatsSettings
 
 class NatsDriver implements LogDriver {
   private readonly consumers = new Set<LogConsumer>();
+  private publisher: PipelinedPublisher | undefined;
 
   constructor(
     private readonly connection: NatsConnection,
@@ -56,6 +59,10 @@ class NatsDriver implements LogDriver {
         consumer: 'durable pull consumer, explicit ack, deliver all',
         consumeMaxBytes: this.settings.consumeMaxBytes,
         publishTimeoutMs: this.settings.publishTimeout,
+        publish:
+          this.settings.publish === 'pipelined'
+            ? 'pipelined: core publish with a reply inbox, PubAcks matched as they return (as nats bench js pub async)'
+            : 'request: nats.js js.publish per message',
       },
       notes: [],
     };
@@ -76,13 +83,12 @@ class NatsDriver implements LogDriver {
   }
 
   async producer(topic: string): Promise<LogProducer> {
-    const client = this.client;
     const timeout = this.settings.publishTimeout;
+    const publish = this.publishFunction();
     return {
       async send(payload) {
         try {
-          const ack = await client.publish(topic, payload, { timeout });
-          return String(ack.seq);
+          return await publish(topic, payload);
         } catch (error) {
           const reason = (error as Error).name === 'TimeoutError' ? `no PubAck within ${timeout} ms (settings.publishTimeout)` : errorMessage(error);
           throw new Error(`NATS publish to ${topic}: ${reason}`, { cause: error });
@@ -90,6 +96,17 @@ class NatsDriver implements LogDriver {
       },
       async close() {},
     };
+  }
+
+  /** The publish path the settings ask for: both resolve with the stream sequence of the PubAck. */
+  private publishFunction(): (topic: string, payload: Uint8Array) => Promise<string> {
+    const timeout = this.settings.publishTimeout;
+    if (this.settings.publish === 'request') {
+      const client = this.client;
+      return async (topic, payload) => String((await client.publish(topic, payload, { timeout })).seq);
+    }
+    const publisher = (this.publisher ??= new PipelinedPublisher(this.connection, timeout));
+    return (topic, payload) => publisher.publish(topic, payload);
   }
 
   async consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {
@@ -123,6 +140,7 @@ class NatsDriver implements LogDriver {
 
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((consumer) => consumer.close()));
+    this.publisher?.close();
     await this.connection.drain().catch(() => this.connection.close());
   }
 }

@@ -29,6 +29,12 @@ export const natsSettingsSchema = z
       .describe(
         "how long a publish waits for its PubAck (nats.js's default is 5 s; with 1000 sends of 1 MiB in flight a PubAck takes that long by Little's law)",
       ),
+    publish: z
+      .enum(['pipelined', 'request'])
+      .default('pipelined')
+      .describe(
+        "pipelined: each publish is a core publish with a reply inbox and its PubAck is matched when it returns, as `nats bench js pub async` and nats.go's PublishAsync do; request: nats.js's js.publish (a request, a timer and a header block per message)",
+      ),
     consumeMaxBytes: sizeField.default(32 * 1024 * 1024).describe('bytes per pull request of the consumer (nats.js pulls by bytes or by messages, not both)'),
     external: z
       .object({ servers: z.string().min(1).describe('e.g. nats://host:4222'), dataDir: z.string().optional() })

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Msg, NatsConnection } from '@nats-io/transport-node';
+import { parsePubAck, PipelinedPublisher } from './pipelined-publisher.js';
+
+const reply = (text: string, headers?: { code: number; description: string }) => ({ data: Buffer.from(text), headers }) as unknown as Msg;
+
+test('parsePubAck reads the stream sequence, and names errors and no-responders', () => {
+  assert.deepEqual(parsePubAck(reply('{"stream":"t","seq":42}')), { sequence: '42' });
+  assert.deepEqual(parsePubAck(reply('{"stream":"t","seq":7,"duplicate":true}')), { sequence: '7' });
+  assert.deepEqual(parsePubAck(reply('{"error":{"code":429,"err_code":10077,"description":"too many requests"},"stream":"t","seq":0}')), {
+    error: 'too many requests (429)',
+  });
+  assert.match((parsePubAck(reply('', { code: 503, description: 'No Responders' })) as { error: string }).error, /no stream listens/);
+  assert.match((parsePubAck(reply('garbage')) as { error: string }).error, /not a PubAck: garbage/);
+});
+
+/** A connection that records publishes and lets the test answer them on the subscription. */
+function fakeConnection() {
+  const published: { subject: string; reply: string }[] = [];
+  let deliver: ((error: Error | null, message: Msg) => void) | undefined;
+  const connection = {
+    subscribe: (_subject: string, options: { callback: (error: Error | null, message: Msg) => void }) => {
+      deliver = options.callback;
+      return { unsubscribe() {} };
+    },
+    publish: (subject: string, _payload: Uint8Array, options: { reply: string }) => published.push({ subject, reply: options.reply }),
+  } as unknown as NatsConnection;
+  const answer = (index: number, text: string) => deliver!(null, { subject: published[index]!.reply, data: Buffer.from(text) } as unknown as Msg);
+  return { connection, published, answer };
+}
+
+test('PubAcks are matched to their publishes in whatever order they return', async () => {
+  const { connection, published, answer } = fakeConnection();
+  const publisher = new PipelinedPublisher(connection, 60_000);
+  const sends = [0, 1, 2].map(() => publisher.publish('orders', Buffer.from('x')));
+  assert.equal(published.length, 0, 'handed to the connection together, once per event-loop turn');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(new Set(published.map((entry) => entry.reply)).size, 3, 'a reply subject per publish');
+  answer(2, '{"stream":"orders","seq":3}');
+  answer(0, '{"stream":"orders","seq":1}');
+  answer(1, '{"error":{"code":503,"description":"stream offline"}}');
+  assert.equal(await sends[0], '1');
+  assert.equal(await sends[2], '3');
+  await assert.rejects(sends[1]!, /stream offline \(503\)/);
+  publisher.close();
+});
+
+test('a publish without a PubAck fails after the timeout; close fails what is outstanding', async () => {
+  const { connection } = fakeConnection();
+  const publisher = new PipelinedPublisher(connection, 20);
+  const keepAlive = setTimeout(() => undefined, 5000); // the publisher's sweeper does not hold the process open
+  await assert.rejects(publisher.publish('t', Buffer.from('x')), { name: 'TimeoutError', message: /no PubAck within 20 ms/ });
+  const late = publisher.publish('t', Buffer.from('y'));
+  publisher.close();
+  await assert.rejects(late, /closed before its PubAck/);
+  await assert.rejects(publisher.publish('t', Buffer.from('z')), /closed/);
+  clearTimeout(keepAlive);
+});

@@ -1,0 +1,118 @@
+/**
+ * JetStream publishes pipelined as `nats bench js pub async` and nats.go's PublishAsync do: each message is a core
+ * NATS publish with a reply subject under one inbox subscription, and its PubAck is matched to it when it returns.
+ * No request object, timer or header block per message (nats.js's `js.publish` makes all three), so many publishes
+ * can be outstanding at a cost of a few microseconds each. Publishes are handed to the connection together once per
+ * event-loop turn, so nats.js writes them to the socket in one write (it flushes on the microtask after the first
+ * publish into an empty buffer, which made one socket write per message when PubAcks trickled in), as nats.go's
+ * flusher coalesces writes. Built on nats.js's public core API only.
+ */
+import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+
+interface Pending {
+  resolve(sequence: string): void;
+  reject(error: Error): void;
+  deadline: number;
+}
+
+/** The reason a PubAck reply is not an acknowledgement, or undefined when it is one (with its stream sequence). */
+export function parsePubAck(message: Pick<Msg, 'data' | 'headers'>): { sequence: string } | { error: string } {
+  const status = message.headers?.code;
+  if (status !== undefined && status >= 300) {
+    return { error: status === 503 ? 'no stream listens on this subject (503 no responders)' : `status ${status} ${message.headers?.description ?? ''}`.trim() };
+  }
+  const text = Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength).toString('latin1');
+  const sequence = /"seq":(\d+)/.exec(text)?.[1];
+  if (sequence !== undefined && !text.includes('"error"')) return { sequence };
+  try {
+    const parsed = JSON.parse(text) as { error?: { code?: number; description?: string } };
+    if (parsed.error) return { error: `${parsed.error.description ?? 'error'} (${parsed.error.code ?? '?'})` };
+  } catch {
+    // fall through: not JSON
+  }
+  return { error: `not a PubAck: ${text.slice(0, 200)}` };
+}
+
+/** Publishes to JetStream subjects with many PubAcks outstanding; one per connection. */
+export class PipelinedPublisher {
+  private readonly inbox = createInbox();
+  private readonly subscription: Subscription;
+  /** Outstanding publishes by reply token, in publish order (so also in deadline order). */
+  private readonly pending = new Map<string, Pending>();
+  private readonly sweeper: NodeJS.Timeout;
+  private next = 0;
+  private closed = false;
+  /** Publishes waiting for this turn's hand-off to the connection: subject, payload, reply token. */
+  private queued: [string, Uint8Array, string][] = [];
+  private handOff: NodeJS.Immediate | undefined;
+
+  constructor(
+    private readonly connection: NatsConnection,
+    private readonly timeoutMs: number,
+  ) {
+    this.subscription = connection.subscribe(`${this.inbox}.*`, { callback: (error, message) => this.onReply(error, message) });
+    this.sweeper = setInterval(() => this.expire(), Math.max(10, Math.min(1000, timeoutMs / 4)));
+    this.sweeper.unref();
+  }
+
+  /** Publishes `payload` to `subject` and resolves with the stream sequence of its PubAck. */
+  publish(subject: string, payload: Uint8Array): Promise<string> {
+    if (this.closed) return Promise.reject(new Error('the NATS publisher is closed'));
+    const token = (this.next++).toString(36);
+    return new Promise<string>((resolve, reject) => {
+      this.pending.set(token, { resolve, reject, deadline: performance.now() + this.timeoutMs });
+      this.queued.push([subject, payload, token]);
+      this.handOff ??= setImmediate(() => this.publishQueued());
+    });
+  }
+
+  private publishQueued(): void {
+    this.handOff = undefined;
+    const queued = this.queued;
+    this.queued = [];
+    for (const [subject, payload, token] of queued) {
+      try {
+        this.connection.publish(subject, payload, { reply: `${this.inbox}.${token}` });
+      } catch (error) {
+        this.pending.get(token)?.reject(error as Error);
+        this.pending.delete(token);
+      }
+    }
+  }
+
+  /** Fails what is outstanding and stops listening for PubAcks. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.sweeper);
+    if (this.handOff) clearImmediate(this.handOff);
+    this.queued = [];
+    this.subscription.unsubscribe();
+    for (const waiting of this.pending.values()) waiting.reject(new Error('the NATS publisher closed before its PubAck'));
+    this.pending.clear();
+  }
+
+  private onReply(error: Error | null, message: Msg): void {
+    if (error) {
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+      return;
+    }
+    const token = message.subject.slice(this.inbox.length + 1);
+    const waiting = this.pending.get(token);
+    if (!waiting) return; // timed out already
+    this.pending.delete(token);
+    const ack = parsePubAck(message);
+    if ('sequence' in ack) waiting.resolve(ack.sequence);
+    else waiting.reject(new Error(ack.error));
+  }
+
+  private expire(): void {
+    const now = performance.now();
+    for (const [token, waiting] of this.pending) {
+      if (waiting.deadline > now) return;
+      this.pending.delete(token);
+      waiting.reject(Object.assign(new Error(`no PubAck within ${this.timeoutMs} ms`), { name: 'TimeoutError' }));
+    }
+  }
+}
