@@ -2,6 +2,8 @@
 export const VERSIONS = {
   /** nats-server, built with `go install github.com/nats-io/nats-server/v2@<version>`. */
   natsServer: 'v2.15.2',
+  /** natscli, for `nats bench` (the NATS perf tool mqbench calibrates its client against): `go install …/natscli/nats@<version>`. */
+  natscli: 'v0.5.1',
   /** Apache Kafka (KRaft), from Maven Central jars (org.apache.kafka:kafka_2.13). 4.4.0's kafka-tools-api is missing from Central. */
   kafka: '4.3.1',
   /** Log4j 2 for Kafka's server logging (Kafka 4.x uses slf4j 1.7 → log4j-slf4j-impl). */

@@ -12,6 +12,8 @@ const COLUMNS = [
   'throughput.megabytesPerSec',
   'throughput.writeMegabytesPerSec',
   'ratioToCeiling',
+  'toolCeiling.messagesPerSec',
+  'clientEfficiency',
   'vector.search.Strong.latencyMs.mean',
   'vector.search.Bounded.latencyMs.mean',
   'vector.query.Strong.latencyMs.mean',
@@ -61,5 +63,23 @@ export function renderSummaryTable(result: ResultFile): string {
   const notes = result.cases.some((entry) => entry.summary?.resourceScope === 'shared')
     ? '\n* embedded target: CPU and memory are of the trial\'s worker process, which runs the broker and the client (broker+client)'
     : '';
-  return `${alignTable([header, ...rows], 3)}${notes}`;
+  return `${alignTable([header, ...rows], 3)}${notes}${clientWarnings(result)}`;
+}
+
+/** Below this share of the broker's own tool, mqbench's client, not the broker, is taken to limit a figure. */
+export const CLIENT_EFFICIENCY_WARNING = 0.8;
+
+/** Warnings for points where mqbench's client reached less than 0.8 of the broker's own tool, or the tool failed. */
+function clientWarnings(result: ResultFile): string {
+  const lines = result.cases.flatMap((entry) => {
+    const summary = entry.summary;
+    if (!summary) return [];
+    if (summary.clientEfficiency != null && summary.clientEfficiency < CLIENT_EFFICIENCY_WARNING) {
+      const percent = (summary.clientEfficiency * 100).toFixed(0);
+      return [`! ${entry.target} ${entry.label}: mqbench's client wrote at ${percent}% of ${summary.toolCeiling!.tool} on the same broker: the client, not the broker, limits this figure`];
+    }
+    if (summary.toolCeilingError) return [`! ${entry.target} ${entry.label}: the broker's perf tool did not run: ${summary.toolCeilingError}`];
+    return [];
+  });
+  return lines.length === 0 ? '' : `\n${lines.join('\n')}`;
 }

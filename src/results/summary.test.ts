@@ -68,3 +68,54 @@ workload: { type: stream, mode: closed-loop, inFlight: 4, payloadBytes: 1KiB, me
   assert.equal(summary.ceiling?.megabytesPerSec, 100);
   assert.ok(Math.abs(summary.throughput.writeMegabytesPerSec! - 90) < 1e-9);
 });
+
+test("the broker's perf tool runs after each closed-loop trial; the client's efficiency pairs each trial with its own tool run", async (t) => {
+  const { result } = await tinyRun(
+    t,
+    `
+name: tool-ceiling
+trials: 3
+targets: [{ name: f, type: fake, settings: { toolMessagesPerSec: 1000 } }]
+workload: { type: stream, mode: closed-loop, producers: 2, inFlight: 4, payloadBytes: 1KiB, messages: 100 }
+`,
+  );
+  const trials = structuredClone(result.cases[0]!.trials);
+  assert.deepEqual(
+    trials.map((trial) => [trial.toolCeiling?.messages, trial.toolCeiling?.settings.pubAcksOutstanding, trial.toolCeiling?.messageBytes]),
+    [[100, 8, 1024], [100, 8, 1024], [100, 8, 1024]],
+    'the tool gets the trial\'s message count, sends outstanding over all producers, and message size',
+  );
+  // Write rates of 800, 300 and 1000 msg/s against tool runs of 1000, 600 and 1000: 0.8, 0.5, 1.0, median 0.8.
+  const figures = [[800, 1000], [300, 600], [1000, 1000]] as const;
+  trials.forEach((trial, index) => {
+    const [write, tool] = figures[index]!;
+    trial.measured!.writeSeconds = trial.measured!.counters.messagesAcknowledged / write;
+    trial.toolCeiling!.messagesPerSec = tool;
+  });
+  const summary = summarizeTrials(trials)!;
+  assert.ok(Math.abs(summary.clientEfficiency! - 0.8) < 1e-9, `efficiency ${summary.clientEfficiency}`);
+  assert.equal(summary.toolCeiling?.messagesPerSec, 1000);
+  assert.equal(summary.toolCeiling?.tool, 'fake-perf');
+  assert.deepEqual(summary.trialStats.clientEfficiency?.values, [0.8, 0.5, 1]);
+});
+
+test('a perf tool that fails is recorded beside a trial that still passes; open-loop trials run no tool', async (t) => {
+  const { result } = await tinyRun(
+    t,
+    `
+name: tool-failure
+targets:
+  - { name: broken, type: fake, settings: { toolError: "perf tool exploded" } }
+  - { name: paced, type: fake, settings: { toolMessagesPerSec: 1000 } }
+workload: { type: stream, mode: closed-loop, inFlight: 2, rate: 500, payloadBytes: 1KiB, messages: 50 }
+matrix: { axes: { mode: [closed-loop, open-loop] } }
+`,
+  );
+  const byName = (target: string, mode: string) => result.cases.find((entry) => entry.target === target && entry.params.mode === mode)!;
+  const broken = byName('broken', 'closed-loop');
+  assert.equal(broken.status, 'passed');
+  assert.equal(broken.summary?.toolCeilingError, 'perf tool exploded');
+  assert.equal(broken.summary?.clientEfficiency, null);
+  assert.equal(byName('paced', 'closed-loop').trials[0]?.toolCeiling?.messagesPerSec, 1000);
+  assert.equal(byName('paced', 'open-loop').trials[0]?.toolCeiling, undefined);
+});

@@ -4,6 +4,7 @@ import { addDelivery, emptyDelivery, type DeliveryCounts } from '../workloads/de
 import { estimate, type Estimate } from '../gate/statistics.js';
 import { mean, median, quantile } from '../util/stats.js';
 import { METRICS } from './metrics.js';
+import type { ToolReading } from '../targets/driver.js';
 import type { TrialRecord } from './trial.js';
 
 /** The summary of a case. Field names are a contract read by gates and comparisons: extend, never rename. */
@@ -46,6 +47,18 @@ export interface CaseSummary {
    * trial; the median over trials. Pairing within a trial cancels the drift of a shared disk between trials.
    */
   ratioToCeiling: number | null;
+  /**
+   * The broker's own perf tool run against the same broker after each trial (median msg/s and MB/s over trials), with
+   * the command line and settings of one of them; null where no trial ran it.
+   */
+  toolCeiling?: { tool: string; messagesPerSec: number; megabytesPerSec: number; command: string; settings: ToolReading['settings'] } | null;
+  /**
+   * Each trial's write msg/s over the tool's msg/s in that same trial, median over trials: below ~0.8 mqbench's own
+   * client, not the broker, limits the figures.
+   */
+  clientEfficiency?: number | null;
+  /** Why the perf tool could not run, when no trial ran it. */
+  toolCeilingError?: string | null;
   /** Vector workload: reads per consistency level, recall, ingest and visibility. */
   vector: VectorSummary | null;
   /** Ticks workload: tick publish→deliver lag (overall and per channel) and the modelled wait of a Strong read. */
@@ -154,6 +167,7 @@ function summarizeTogether(trials: readonly TrialRecord[]): CaseSummary | null {
     lateSends: phases.reduce((sum, phase) => sum + (phase.counters.lateSends ?? 0), 0),
     ceiling: ceiling === null ? null : { megabytesPerSec: ceiling, method: measured.find((trial) => trial.ceiling)!.ceiling!.method },
     ratioToCeiling: null,
+    ...summarizeTool(measured, perTrial),
     ticks: summarizeTicks(phases),
     vector: summarizeVector(measured),
     trialStats: {},
@@ -164,6 +178,28 @@ function summarizeTogether(trials: readonly TrialRecord[]): CaseSummary | null {
   e2e.destroy();
   sendDelay.destroy();
   return summary;
+}
+
+/** The perf tool's medians and mqbench's write msg/s over them, trial by trial (paired, as the ceiling ratio). */
+function summarizeTool(
+  trials: readonly TrialRecord[],
+  perTrial: (pick: (trial: TrialRecord) => number | undefined) => number | null,
+): Pick<CaseSummary, 'toolCeiling' | 'clientEfficiency' | 'toolCeilingError'> {
+  const first = trials.find((trial) => trial.toolCeiling)?.toolCeiling;
+  const error = trials.find((trial) => trial.toolCeilingError)?.toolCeilingError;
+  if (!first) return error ? { toolCeiling: null, clientEfficiency: null, toolCeilingError: error } : {};
+  const written = (trial: TrialRecord) => perWriteSecond(trial, trial.measured!.counters.messagesAcknowledged);
+  return {
+    toolCeiling: {
+      tool: first.tool,
+      messagesPerSec: perTrial((trial) => trial.toolCeiling?.messagesPerSec)!,
+      megabytesPerSec: perTrial((trial) => trial.toolCeiling?.megabytesPerSec)!,
+      command: first.command,
+      settings: first.settings,
+    },
+    clientEfficiency: perTrial((trial) => ratio(written(trial), trial.toolCeiling?.messagesPerSec ?? 0)),
+    toolCeilingError: error ?? null,
+  };
 }
 
 function mergedLatency(phases: ReadonlyArray<NonNullable<TrialRecord['measured']>>, name: string): LatencySummary {

@@ -2,7 +2,7 @@
 import type { PhaseRecord } from '../metrics/recorder.js';
 import type { ResourceSeries, SideUsage } from '../metrics/sampler.js';
 import type { StorageReading } from '../metrics/storage.js';
-import type { CeilingReading, DriverDescription } from '../targets/driver.js';
+import type { CeilingReading, DriverDescription, ToolReading } from '../targets/driver.js';
 import type { PayloadInfo } from '../workloads/payload.js';
 
 /** Outcome of a trial, a case or a run. */
@@ -47,6 +47,10 @@ export interface TrialRecord {
   driver?: DriverDescription;
   /** Raw throughput of the target's backend, measured after the workload (stream workload, targets that support it). */
   ceiling?: CeilingReading;
+  /** The broker's own perf tool run against the same broker after the workload (stream workload, server targets). */
+  toolCeiling?: ToolReading;
+  /** Why the perf tool run failed (the trial itself still counts). */
+  toolCeilingError?: string;
   /** Workload-specific results (e.g. the vector workload's recall, segment statistics and per-second series). */
   extras?: Record<string, unknown>;
 }

@@ -84,9 +84,32 @@ export class LocalWorker implements Worker {
       const [before, after] = [totalOf(storageBefore), totalOf(afterFiles)];
       record.storage = { ...grownBetween(storageBefore, afterFiles), before, after, ...(after.bytes < before.bytes ? { reclaimed: true } : {}) };
     }
+    // After the storage reading, so the tool's own topic is not counted as the trial's.
+    if (driver && record.status === 'passed') await this.probeTool(command, driver, record, signal);
     if (driver) await this.cleanup(driver, command.cleanup, createdTopics);
     record.endedAt = new Date().toISOString();
     return record;
+  }
+
+  /** Runs the broker's own perf tool after a closed-loop stream trial that passed; a tool failure is recorded, not fatal. */
+  private async probeTool(command: TrialCommand, driver: LogDriver, record: TrialRecord, signal: AbortSignal): Promise<void> {
+    const workload = command.workload;
+    if (workload.type !== 'stream' || workload.mode !== 'closed-loop' || !workload.toolCeiling || !driver.probeTool) return;
+    const measured = record.measured;
+    if (signal.aborted || record.failures.length > 0 || !measured || measured.counters.messagesAcknowledged === 0) return;
+    try {
+      record.toolCeiling = await driver.probeTool({
+        messageBytes: workload.payloadBytes,
+        messages: measured.counters.messagesAcknowledged,
+        concurrency: workload.producers * workload.inFlight,
+        producers: workload.producers,
+        timeoutMs: Math.max(60_000, 10_000 * (measured.writeSeconds ?? measured.durationSeconds)),
+        topic: `${command.topicPrefix}-tool`,
+        signal,
+      });
+    } catch (error) {
+      record.toolCeilingError = errorMessage(error);
+    }
   }
 
   private async runWorkload(

@@ -68,6 +68,12 @@ export interface LogDriver {
    * what is written meanwhile for it. Needed where data no subscription needs is deleted (Pulsar, without retention).
    */
   registerGroup?(topic: string, group: string): Promise<void>;
+  /**
+   * Optional: runs the broker's own perf tool (Kafka's ProducerPerformance, `nats bench`, pulsar-perf) against the same
+   * broker with the trial's message size and a comparable concurrency, so mqbench's client can be given as a ratio to
+   * it. Creates and deletes its own topic.
+   */
+  probeTool?(spec: ToolProbeSpec): Promise<ToolReading>;
   /** Optional: the raw throughput of the storage underneath (e.g. the WAL's bucket or disk), for ratios. */
   probeCeiling?(): Promise<CeilingReading>;
   /**
@@ -85,4 +91,35 @@ export interface CeilingReading {
   parallelism: number;
   seconds: number;
   bytes: number;
+}
+
+/** What the broker's own perf tool is asked to do: the trial's message size, count and concurrency. */
+export interface ToolProbeSpec {
+  /** Bytes per message, as mqbench sent them (envelope included). */
+  messageBytes: number;
+  messages: number;
+  /** Sends outstanding at once over all producers (closed loop), or the tool's default depth. */
+  concurrency: number;
+  producers: number;
+  /** The probe fails after this long. */
+  timeoutMs: number;
+  /** A name for the probe's own topic. */
+  topic: string;
+  signal: AbortSignal;
+}
+
+/** A run of the broker's own perf tool against the broker mqbench measured. */
+export interface ToolReading {
+  /** e.g. "Kafka ProducerPerformance 4.3.1". */
+  tool: string;
+  /** The command line, as run. */
+  command: string;
+  /** The tool's settings in force that bear on the comparison (batching, linger, acks, outstanding sends). */
+  settings: Record<string, SettingValue>;
+  messages: number;
+  messageBytes: number;
+  seconds: number;
+  messagesPerSec: number;
+  /** 10^6 bytes per second. */
+  megabytesPerSec: number;
 }

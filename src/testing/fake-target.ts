@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { LogConsumer, LogDriver } from '../targets/driver.js';
+import type { LogConsumer, LogDriver, ToolProbeSpec, ToolReading } from '../targets/driver.js';
 import { registerTarget } from '../targets/registry.js';
 import type { TargetDefinition } from '../targets/target.js';
 
@@ -27,6 +27,10 @@ const faultsSchema = z
     deliverFirst: z.number().int().min(0).default(0),
     /** Delivers each message this long after it was sent: a consumer that lags behind the writes. */
     deliveryDelayMs: z.number().min(0).default(0),
+    /** A perf tool that reports this many messages per second (0: the fake has no tool). */
+    toolMessagesPerSec: z.number().min(0).default(0),
+    /** A perf tool that fails with this message. */
+    toolError: z.string().optional(),
   })
   .strict();
 
@@ -95,6 +99,17 @@ class FakeDriver implements LogDriver {
     return { close: async () => void listeners.delete(options.onMessage) };
   }
   async close() {}
+
+  get probeTool(): LogDriver['probeTool'] {
+    return this.faults.toolMessagesPerSec > 0 || this.faults.toolError ? (spec) => this.fakeTool(spec) : undefined;
+  }
+
+  private async fakeTool(spec: ToolProbeSpec): Promise<ToolReading> {
+    if (this.faults.toolError) throw new Error(this.faults.toolError);
+    const rate = this.faults.toolMessagesPerSec;
+    const settings = { pubAcksOutstanding: spec.concurrency };
+    return { tool: 'fake-perf', command: `fake-perf --msgs ${spec.messages}`, settings, messages: spec.messages, messageBytes: spec.messageBytes, seconds: spec.messages / rate, messagesPerSec: rate, megabytesPerSec: (rate * spec.messageBytes) / 1e6 };
+  }
 
   private handOver(topic: string, listeners: Set<(payload: Uint8Array) => void>, payload: Uint8Array): void {
     let log = this.logs.get(topic);

@@ -8,7 +8,8 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy,
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { errorMessage } from '../../util/errors.js';
 import { packageVersion } from '../../util/package-version.js';
-import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer } from '../driver.js';
+import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, ToolProbeSpec, ToolReading } from '../driver.js';
+import { runNatsBench } from './bench-tool.js';
 import { PipelinedPublisher } from './pipelined-publisher.js';
 import type { NatsSettings } from './settings.js';
 
@@ -107,6 +108,15 @@ class NatsDriver implements LogDriver {
     }
     const publisher = (this.publisher ??= new PipelinedPublisher(this.connection, timeout));
     return (topic, payload) => publisher.publish(topic, payload);
+  }
+
+  async probeTool(spec: ToolProbeSpec): Promise<ToolReading> {
+    await this.createTopic(spec.topic);
+    try {
+      return await runNatsBench(spec, this.endpoint.servers);
+    } finally {
+      await this.deleteTopic(spec.topic).catch(() => undefined);
+    }
   }
 
   async consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {

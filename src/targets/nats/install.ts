@@ -1,6 +1,9 @@
-/** Installing nats-server for the local provider: `go install` of a pinned version into the cache. */
+/**
+ * Installing what the nats target runs locally: nats-server, and natscli for `nats bench` (the perf tool mqbench
+ * calibrates its client against), each a `go install` of a pinned version into the cache.
+ */
 import { access, constants, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { cacheDir } from '../../install/cache.js';
 import { execute } from '../../install/exec.js';
 import type { Installer } from '../../install/installer.js';
@@ -11,26 +14,39 @@ export function natsServerPath(env: NodeJS.ProcessEnv = process.env): string {
   return env.MQBENCH_NATS_SERVER ?? join(cacheDir(env), 'nats-server', VERSIONS.natsServer, 'nats-server');
 }
 
-/** Installer of nats-server. */
+/** The natscli binary (`nats`) for `nats bench`: $MQBENCH_NATS_CLI, else the cached pinned build. */
+export function natsCliPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.MQBENCH_NATS_CLI ?? join(cacheDir(env), 'natscli', VERSIONS.natscli, 'nats');
+}
+
+const executable = (path: string) => access(path, constants.X_OK).then(() => true, () => false);
+
+/** Installer of nats-server and natscli. */
 export const natsInstaller: Installer = {
-  component: `nats-server ${VERSIONS.natsServer}`,
+  component: `nats-server ${VERSIONS.natsServer} + natscli ${VERSIONS.natscli} (nats bench)`,
   async status() {
-    const path = natsServerPath();
-    const installed = await access(path, constants.X_OK).then(() => true, () => false);
+    const [server, cli] = [natsServerPath(), natsCliPath()];
+    const missing = [...((await executable(server)) ? [] : [`no nats-server at ${server}`]), ...((await executable(cli)) ? [] : [`no natscli at ${cli}`])];
     return {
-      installed,
-      detail: installed ? path : `no nats-server at ${path}`,
-      fix: process.env.MQBENCH_NATS_SERVER ? 'point MQBENCH_NATS_SERVER at a nats-server binary' : 'npx mqbench install nats (needs Go)',
+      installed: missing.length === 0,
+      detail: missing.length === 0 ? `${server}; ${cli}` : missing.join('; '),
+      fix: process.env.MQBENCH_NATS_SERVER ? 'point MQBENCH_NATS_SERVER (and MQBENCH_NATS_CLI) at the binaries' : 'npx mqbench install nats (needs Go)',
     };
   },
   async install(log) {
-    if ((await this.status()).installed) return log(`${this.component}: already installed at ${natsServerPath()}`);
-    const directory = join(cacheDir(), 'nats-server', VERSIONS.natsServer);
-    await mkdir(directory, { recursive: true });
-    log(`${this.component}: go install github.com/nats-io/nats-server/v2@${VERSIONS.natsServer} (about a minute)…`);
-    await execute('go', ['install', `github.com/nats-io/nats-server/v2@${VERSIONS.natsServer}`], {
-      env: { GOBIN: directory, CGO_ENABLED: '0', GOFLAGS: '-trimpath' },
-    });
-    log(`${this.component}: installed at ${natsServerPath()}`);
+    const builds = [
+      { path: natsServerPath(), module: `github.com/nats-io/nats-server/v2@${VERSIONS.natsServer}`, name: `nats-server ${VERSIONS.natsServer}` },
+      { path: natsCliPath(), module: `github.com/nats-io/natscli/nats@${VERSIONS.natscli}`, name: `natscli ${VERSIONS.natscli}` },
+    ];
+    for (const build of builds) {
+      if (await executable(build.path)) {
+        log(`${build.name}: already installed at ${build.path}`);
+        continue;
+      }
+      await mkdir(dirname(build.path), { recursive: true });
+      log(`${build.name}: go install ${build.module} (about a minute)…`);
+      await execute('go', ['install', build.module], { env: { GOBIN: dirname(build.path), CGO_ENABLED: '0', GOFLAGS: '-trimpath' } });
+      log(`${build.name}: installed at ${build.path}`);
+    }
   },
 };

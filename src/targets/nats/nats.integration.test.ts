@@ -77,3 +77,29 @@ workload: { type: stream, mode: closed-loop, inFlight: 8, payloadBytes: 4MiB, me
   assert.equal(entry?.status, 'errored');
   assert.match(entry!.error!, /NATS publish to \S+: no PubAck within 1 ms \(settings\.publishTimeout\)/);
 });
+
+test("nats: a closed-loop stream runs nats bench against the same server after the trial, and both publish paths deliver everything", async (t) => {
+  const { result } = await tinyRun(
+    t,
+    `
+name: nats-tool-ceiling
+targets:
+  - nats
+  - { name: nats-request, type: nats, settings: { publish: request } }
+workload: { type: stream, mode: closed-loop, inFlight: 64, payloadBytes: 1KiB, messages: 5000 }
+`,
+    { load: { provider: 'local' } },
+  );
+  for (const entry of result.cases) {
+    assert.equal(entry.status, 'passed', entry.error);
+    assert.equal(entry.summary?.delivery.delivered, 5000, JSON.stringify(entry.summary?.delivery));
+    assert.equal(entry.summary?.delivery.lost, 0);
+  }
+  const summary = result.cases.find((entry) => entry.target === 'nats')!.summary!;
+  assert.match(summary.toolCeiling!.tool, /^nats bench \(natscli v/);
+  assert.match(summary.toolCeiling!.command, /bench js pub async \S+ --stream \S+ --msgs 5000 --size 1024B --batch 64/);
+  assert.ok(summary.toolCeiling!.messagesPerSec > 100, `nats bench: ${summary.toolCeiling!.messagesPerSec} msg/s`);
+  assert.ok(summary.clientEfficiency! > 0, `efficiency ${summary.clientEfficiency}`);
+  assert.match(String(result.manifest.targets.nats?.driver?.settings.publish), /^pipelined/);
+  assert.match(String(result.manifest.targets['nats-request']?.driver?.settings.publish), /^request/);
+});

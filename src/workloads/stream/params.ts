@@ -24,6 +24,12 @@ export const streamParamsObject = z
       .describe(
         'tail: a consumer reads while the producers write (end-to-end latency is recorded); after: it reads everything back once the measured writes are acknowledged — a write-only measurement like Woodpecker\'s benchmark, delivery still verified, no end-to-end latency',
       ),
+    toolCeiling: z
+      .boolean()
+      .default(true)
+      .describe(
+        "closed-loop, on targets with one: after the trial, run the broker's own perf tool (Kafka ProducerPerformance, nats bench, pulsar-perf) against the same broker with the same message size, message count and sends outstanding, and report mqbench's write rate as a ratio to it (clientEfficiency)",
+      ),
     payload: payloadGeneratorField.default('random'),
     lateAfter: durationField.default(1).describe('open-loop: a send later than this after its intended time counts as late'),
     timeout: durationField.default(60_000).describe('the trial fails when nothing is acknowledged or delivered for this long'),

@@ -24,6 +24,8 @@ test('closed-loop sends exactly the measured messages with the requested sends i
   assert.ok((trial.warmup?.counters.messagesDelivered ?? 0) > 0, 'warm-up messages were sent and kept apart');
   assert.equal(entry?.summary?.e2eLatencyMs.count, 500);
   assert.equal(entry?.summary?.delivery.lost, 0);
+  const { delivery } = entry!.summary!;
+  assert.ok(delivery.delivered > 500 && delivery.acknowledged === delivery.delivered, `the delivery check is recorded (warm-up included): ${JSON.stringify(delivery)}`);
   assert.equal(entry?.label, '1KiB 8 in flight ×2 producers random');
 });
 
@@ -41,6 +43,8 @@ test('a stream on a broker that loses messages fails with the count; a missing r
   const { result } = await tinyRun(t, scenario('mode: closed-loop, inFlight: 4, messages: 300', '{ dropEvery: 100 }'));
   assert.equal(result.cases[0]?.status, 'failed');
   assert.match(result.cases[0]!.failures[0]!, /\d+ lost, 0 corrupt/);
+  const lost = Number(/(\d+) lost/.exec(result.cases[0]!.failures[0]!)![1]);
+  assert.ok(lost > 0 && result.cases[0]!.summary!.delivery.lost === lost, 'the lost count is in the summary, not only in the failure');
   await assert.rejects(tinyRun(t, scenario('mode: open-loop, duration: 1s')), /workload\.rate: open-loop needs a rate/);
 });
 

@@ -68,6 +68,8 @@ class StreamRun {
         consumer = await openConsumer();
       }
       await this.flow.drain();
+      // The delivery check of the whole trial (warm-up messages included), recorded with the measured phase.
+      this.measured.addDelivery(this.flow.tracker.result());
       await context.endPhase();
     } finally {
       await Promise.allSettled([consumer?.close(), ...this.producers.map((producer) => producer.close())]);

@@ -54,6 +54,8 @@ class TicksRun {
       this.measured = await context.beginPhase('measured');
       await this.schedule(params.duration, false);
       await this.flow.drain();
+      // The delivery check of the whole trial (warm-up messages included), recorded with the measured phase.
+      this.measured.addDelivery(this.flow.tracker.result());
       await context.endPhase();
     } finally {
       await Promise.allSettled([...consumers.map((consumer) => consumer.close()), ...this.producers.map((producer) => producer.close())]);
