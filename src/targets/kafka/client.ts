@@ -19,6 +19,10 @@ export interface KafkaClientOptions {
   brokers: string[];
   fetchMaxBytes: number;
   messageMaxBytes: number;
+  /** How long a producer waits for more concurrent sends to fill a batch (Kafka's linger.ms). */
+  lingerMs: number;
+  /** Further producer properties (librdkafka's, for the confluent client). */
+  producerProperties: Record<string, string | number | boolean>;
 }
 
 /** A Node Buffer view of `payload` without copying. */

@@ -1,6 +1,8 @@
 /**
- * The @confluentinc/kafka-javascript adapter (librdkafka through its KafkaJS-compatible API): acks=all, no linger
- * (each send is awaited, as the workload requires), consumer groups from the beginning with auto-committed offsets.
+ * The @confluentinc/kafka-javascript adapter (librdkafka through its KafkaJS-compatible API): acks=all, no linger (a
+ * send awaited alone is not held back), and at most 5 requests in flight per connection as the Java producer, so
+ * concurrent sends queue and share requests instead of each going out as its own (librdkafka allows 1,000,000 in
+ * flight by default); consumer groups from the beginning with auto-committed offsets.
  */
 import { createRequire } from 'node:module';
 import { packageVersion } from '../../util/package-version.js';
@@ -22,10 +24,11 @@ export async function confluentClient(options: KafkaClientOptions): Promise<Kafk
   const admin = kafka.admin();
   await admin.connect();
   const open = new Set<{ disconnect(): Promise<void> }>();
+  const producerProperties = { 'linger.ms': options.lingerMs, 'max.in.flight.requests.per.connection': 5, ...options.producerProperties };
   return {
     name: '@confluentinc/kafka-javascript (librdkafka)',
     version: `${packageVersion('@confluentinc/kafka-javascript')} (librdkafka ${librdkafkaVersion})`,
-    settings: { acks: 'all (-1)', compression: 'none', 'linger.ms': 0, 'max.partition.fetch.bytes': options.fetchMaxBytes, autoCommit: true },
+    settings: { acks: 'all (-1)', compression: 'none', ...producerProperties, 'max.partition.fetch.bytes': options.fetchMaxBytes, autoCommit: true },
     async createTopic(topic, partitions) {
       await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
     },
@@ -35,8 +38,8 @@ export async function confluentClient(options: KafkaClientOptions): Promise<Kafk
     async producer(topic) {
       const producer = kafka.producer({
         kafkaJS: { acks: -1, compression: KafkaJS.CompressionTypes.None, allowAutoTopicCreation: false },
-        'linger.ms': 0,
         'message.max.bytes': options.messageMaxBytes,
+        ...producerProperties,
       });
       await producer.connect();
       open.add(producer);

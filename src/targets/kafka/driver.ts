@@ -1,5 +1,6 @@
 /** LogDriver for Apache Kafka: one topic per test topic, acks=all, consumer groups from the earliest offset. */
-import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer } from '../driver.js';
+import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, ToolProbeSpec, ToolReading } from '../driver.js';
+import { runProducerPerformance } from './producer-performance.js';
 import type { KafkaClient } from './client.js';
 import type { KafkaSettings } from './settings.js';
 
@@ -14,7 +15,7 @@ export interface KafkaEndpoint {
 
 /** Connects the client library the settings choose. */
 export async function connectKafka(endpoint: KafkaEndpoint, settings: KafkaSettings): Promise<LogDriver> {
-  const options = { brokers: endpoint.brokers.split(','), fetchMaxBytes: settings.fetchMaxBytes, messageMaxBytes: settings.messageMaxBytes };
+  const options = { brokers: endpoint.brokers.split(','), fetchMaxBytes: settings.fetchMaxBytes, messageMaxBytes: settings.messageMaxBytes, lingerMs: settings.linger, producerProperties: settings.producerProperties };
   const client =
     settings.client === 'confluent'
       ? await (await import('./confluent-client.js')).confluentClient(options)
@@ -55,6 +56,15 @@ class KafkaDriver implements LogDriver {
 
   producer(topic: string): Promise<LogProducer> {
     return this.client.producer(topic);
+  }
+
+  async probeTool(spec: ToolProbeSpec): Promise<ToolReading> {
+    await this.createTopic(spec.topic);
+    try {
+      return await runProducerPerformance(spec, this.endpoint.brokers, this.settings.messageMaxBytes);
+    } finally {
+      await this.deleteTopic(spec.topic).catch(() => undefined);
+    }
   }
 
   consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {

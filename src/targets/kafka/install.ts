@@ -1,4 +1,7 @@
-/** Installing Apache Kafka (KRaft) for the local provider: its jars from Maven Central, resolved by Maven. */
+/**
+ * Installing Apache Kafka (KRaft) for the local provider: its jars from Maven Central, resolved by Maven, with
+ * kafka-tools (ProducerPerformance, the perf tool mqbench calibrates its client against).
+ */
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cacheDir } from '../../install/cache.js';
@@ -24,6 +27,7 @@ function pom(): string {
   <packaging>pom</packaging>
   <dependencies>
 ${dependency('org.apache.kafka', 'kafka_2.13', VERSIONS.kafka)}
+${dependency('org.apache.kafka', 'kafka-tools', VERSIONS.kafka)}
 ${dependency('org.apache.logging.log4j', 'log4j-core', VERSIONS.log4j)}
 ${dependency('org.apache.logging.log4j', 'log4j-slf4j-impl', VERSIONS.log4j)}
   </dependencies>
@@ -36,7 +40,9 @@ export const kafkaInstaller: Installer = {
   component: `Apache Kafka ${VERSIONS.kafka} (KRaft, Maven Central jars)`,
   async status() {
     const home = kafkaHome();
-    const installed = await access(join(home, MARKER)).then(() => true, () => false);
+    const exists = (path: string) => access(path).then(() => true, () => false);
+    // An install from before kafka-tools was added lacks its jar: installed again.
+    const installed = (await exists(join(home, MARKER))) && (await exists(join(home, 'libs', `kafka-tools-${VERSIONS.kafka}.jar`)));
     return {
       installed,
       detail: installed ? join(home, 'libs') : `no Kafka jars under ${home}`,

@@ -8,7 +8,7 @@ before(() => requireInstalled('kafka'));
 
 test('kafka (local, KRaft): 1 KiB and 5 MiB payloads pass with full verification, through kafkajs and librdkafka', async (t) => {
   const scenario = brokerScenario(
-    '  - kafka\n  - { name: kafka-confluent, type: kafka, settings: { client: confluent, durability: fsync } }',
+    '  - { name: kafka, type: kafka, settings: { client: kafkajs } }\n  - { name: kafka-confluent, type: kafka, settings: { durability: fsync } }',
     '    - { payloadBytes: 1KiB, messages: 300 }\n    - { payloadBytes: 5MiB, messages: 12 }',
   );
   const { result, outDir } = await tinyRun(t, scenario, { load: { provider: 'local' } });
@@ -19,7 +19,10 @@ test('kafka (local, KRaft): 1 KiB and 5 MiB payloads pass with full verification
   }
   const { kafka, 'kafka-confluent': confluent } = result.manifest.targets;
   assert.equal(kafka?.driver?.client.name, 'kafkajs');
-  assert.match(String(confluent?.driver?.client.name), /librdkafka/);
+  assert.match(String(confluent?.driver?.client.name), /librdkafka/, 'librdkafka is the default client');
+  assert.equal(confluent?.driver?.settings['max.in.flight.requests.per.connection'], 5);
+  assert.equal(confluent?.driver?.settings['linger.ms'], 0);
+  assert.match(String(kafka?.driver?.settings.batching), /batched by mqbench/);
   assert.equal(kafka?.driver?.durability.acks, 'all');
   assert.match(String(kafka?.driver?.durability.flush), /page cache/);
   assert.match(String(confluent?.driver?.durability.flush), /log\.flush\.interval\.messages=1/);
@@ -48,4 +51,28 @@ test('a Kafka broker whose port is taken gives a clear error with the broker log
   });
   assert.equal(result.cases[0]?.status, 'errored');
   assert.match(result.cases[0]!.error!, /kafka exited \(code 1\) before it was ready; log .*kafka\.log:[\s\S]*(Address already in use|BindException)/);
+});
+
+test('kafka: a closed-loop stream runs ProducerPerformance against the same broker after the trial; both clients batch concurrent sends and lose nothing', async (t) => {
+  const { result } = await tinyRun(
+    t,
+    `
+name: kafka-tool-ceiling
+targets:
+  - kafka
+  - { name: kafka-kafkajs, type: kafka, settings: { client: kafkajs } }
+workload: { type: stream, mode: closed-loop, inFlight: 64, payloadBytes: 1KiB, messages: 5000, consumer: after }
+`,
+    { load: { provider: 'local' } },
+  );
+  for (const entry of result.cases) {
+    assert.equal(entry.status, 'passed', entry.error);
+    assert.equal(entry.summary?.delivery.delivered, 5000, JSON.stringify(entry.summary?.delivery));
+    assert.equal(entry.summary?.delivery.lost, 0);
+    const tool = entry.summary?.toolCeiling;
+    assert.equal(tool?.tool, 'Kafka ProducerPerformance 4.3.1', entry.summary?.toolCeilingError ?? undefined);
+    assert.match(tool!.command, /--num-records 5000 --warmup-records 1000 --record-size 1024 --throughput -1/);
+    assert.ok(tool!.messagesPerSec > 100, `ProducerPerformance: ${tool!.messagesPerSec} msg/s`);
+    assert.ok(entry.summary!.clientEfficiency! > 0);
+  }
 });

@@ -1,8 +1,18 @@
-/** The kafkajs adapter: acks=all producers, consumer groups reading from the beginning with auto-committed offsets. */
+/**
+ * The kafkajs adapter: acks=all producers whose concurrent sends share requests (kafkajs makes one request per send()
+ * call, so mqbench batches what is outstanding as the Java producer does), consumer groups reading from the beginning
+ * with auto-committed offsets.
+ */
 import { Kafka, logLevel, Partitioners, type Admin } from 'kafkajs';
 import { packageVersion } from '../../util/package-version.js';
 import type { LogConsumer } from '../driver.js';
 import { asBuffer, type KafkaClient, type KafkaClientOptions } from './client.js';
+import { SendBatcher } from './send-batcher.js';
+
+/** Requests outstanding per producer before sends queue into batches (the Java producer's max.in.flight default). */
+const MAX_IN_FLIGHT_REQUESTS = 5;
+/** Bytes per batched request (the Java producer's max.request.size default); a larger message goes alone. */
+const MAX_BATCH_BYTES = 1024 * 1024;
 
 /** Connects kafkajs to the brokers. */
 export async function kafkajsClient(options: KafkaClientOptions): Promise<KafkaClient> {
@@ -13,7 +23,13 @@ export async function kafkajsClient(options: KafkaClientOptions): Promise<KafkaC
   return {
     name: 'kafkajs',
     version: packageVersion('kafkajs'),
-    settings: { acks: 'all (-1)', compression: 'none', maxBytesPerPartition: options.fetchMaxBytes, autoCommit: true },
+    settings: {
+      acks: 'all (-1)',
+      compression: 'none',
+      batching: `concurrent sends batched by mqbench: up to ${MAX_IN_FLIGHT_REQUESTS} requests in flight per producer, then queued sends leave together (≤ ${MAX_BATCH_BYTES} bytes a request), as the Java producer with linger.ms=0`,
+      maxBytesPerPartition: options.fetchMaxBytes,
+      autoCommit: true,
+    },
     async createTopic(topic, partitions) {
       await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
     },
@@ -24,11 +40,18 @@ export async function kafkajsClient(options: KafkaClientOptions): Promise<KafkaC
       const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
       await producer.connect();
       open.add(producer);
-      return {
-        async send(payload) {
-          const [metadata] = await producer.send({ topic, acks: -1, messages: [{ value: asBuffer(payload) }] });
-          return `${metadata?.partition}:${metadata?.baseOffset}`;
+      const batcher = new SendBatcher(
+        async (payloads) => {
+          const metadata = await producer.send({ topic, acks: -1, messages: payloads.map((payload) => ({ value: asBuffer(payload) })) });
+          // One partition: the batch's offsets are consecutive; several: the partition of each message is not reported.
+          const only = metadata.length === 1 ? metadata[0]! : undefined;
+          return payloads.map((_, index) => (only ? `${only.partition}:${Number(only.baseOffset) + index}` : 'batched'));
         },
+        MAX_IN_FLIGHT_REQUESTS,
+        MAX_BATCH_BYTES,
+      );
+      return {
+        send: (payload) => batcher.send(payload),
         async close() {
           open.delete(producer);
           await producer.disconnect();

@@ -1,12 +1,24 @@
 /** Scenario settings of the kafka target (Apache Kafka, KRaft single node). */
 import { z } from 'zod';
-import { sizeField } from '../../scenario/fields.js';
+import { durationField, sizeField } from '../../scenario/fields.js';
 import { durabilityField } from '../common.js';
 
 /** Schema of `settings:` for targets of type kafka. */
 export const kafkaSettingsSchema = z
   .object({
-    client: z.enum(['kafkajs', 'confluent']).default('kafkajs').describe('kafkajs (pure JS) or @confluentinc/kafka-javascript (librdkafka, KafkaJS-compatible API)'),
+    client: z
+      .enum(['kafkajs', 'confluent'])
+      .default('confluent')
+      .describe('confluent: @confluentinc/kafka-javascript (librdkafka, as Milvus uses through confluent-kafka-go; the default) or kafkajs (pure JS)'),
+    linger: durationField
+      .default(0)
+      .describe(
+        "client: confluent — how long a producer waits for more sends to fill a batch (librdkafka linger.ms). 0 (the default): a send awaited alone (pub/sub) is not held back, and concurrent sends still share requests once 5 are in flight (the Java producer's default is 5 ms)",
+      ),
+    producerProperties: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .default({})
+      .describe('client: confluent — further librdkafka producer properties (e.g. { "max.in.flight.requests.per.connection": 5 }), recorded in the manifest'),
     partitions: z.number().int().min(1).default(1).describe('partitions per topic'),
     durability: durabilityField,
     port: z.number().int().min(1).max(65535).optional().describe('client port of the local broker (default: a free port)'),
