@@ -24,6 +24,13 @@ export class PulsarAdmin {
     await this.call('PUT', `${this.topicPath(topic)}/subscription/${encodeURIComponent(name)}`, { ledgerId: -1, entryId: -1, partitionIndex: -1 }, [204, 409]);
   }
 
+  /** Messages the topic has taken in since it was loaded (its stats' msgInCounter). */
+  async messagesIn(topic: string): Promise<number> {
+    const response = await fetch(`${this.webServiceUrl}${this.topicPath(topic)}/stats`, { signal: AbortSignal.timeout(5000) });
+    if (!response.ok) throw new Error(`Pulsar admin GET ${this.topicPath(topic)}/stats: HTTP ${response.status}`);
+    return ((await response.json()) as { msgInCounter?: number }).msgInCounter ?? 0;
+  }
+
   /** The broker's version string. */
   async version(): Promise<string> {
     const response = await fetch(`${this.webServiceUrl}/admin/v2/brokers/version`, { signal: AbortSignal.timeout(5000) });

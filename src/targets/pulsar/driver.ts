@@ -4,7 +4,8 @@
  * client where it loads (client: native | auto), else through the WebSocket API (client: websocket | auto).
  */
 import { packageVersion } from '../../util/package-version.js';
-import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, SettingValue } from '../driver.js';
+import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, SettingValue, ToolProbeSpec, ToolReading } from '../driver.js';
+import { runPulsarPerf } from './perf-tool.js';
 import { PulsarAdmin } from './admin.js';
 import type { PulsarClientPath } from './client.js';
 import { loadNativeClient, nativeClient } from './native-client.js';
@@ -58,6 +59,15 @@ class PulsarDriver implements LogDriver {
       settings: { subscriptionType: 'Exclusive', batching: false, topic: 'persistent, non-partitioned, public/default' },
       notes: this.path.notes,
     };
+  }
+
+  async probeTool(spec: ToolProbeSpec): Promise<ToolReading> {
+    await this.createTopic(spec.topic);
+    try {
+      return await runPulsarPerf(spec, this.endpoint.serviceUrl, this.admin);
+    } finally {
+      await this.deleteTopic(spec.topic).catch(() => undefined);
+    }
   }
 
   createTopic(topic: string): Promise<void> {

@@ -74,6 +74,11 @@ workload: { type: stream, payloadBytes: 16KiB, mode: closed-loop, inFlight: 32, 
   const [entry] = result.cases;
   assert.equal(entry?.status, 'passed', entry?.error ?? entry?.failures.join('; '));
   assert.equal(entry?.trials[0]?.measured?.counters.messagesDelivered, 2000);
+  // pulsar-perf ran against the same broker after the trial, timed by the topic's own counter.
+  const tool = entry?.summary?.toolCeiling;
+  assert.equal(tool?.tool, 'pulsar-perf 4.0.8', entry?.summary?.toolCeilingError ?? undefined);
+  assert.match(tool!.command, /produce --service-url pulsar:\/\/\S+ --rate 10000000 --num-messages 2000 --size 16384 --max-outstanding 32/);
+  assert.ok(tool!.messagesPerSec > 10 && entry!.summary!.clientEfficiency! > 0, `pulsar-perf ${tool!.messagesPerSec} msg/s`);
 });
 
 test('client: native where pulsar-client does not load fails with a clear message; auto falls back to WebSocket', async (t) => {

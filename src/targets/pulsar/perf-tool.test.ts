@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { pulsarPerfArgs, rateFromSamples } from './perf-tool.js';
+
+test('pulsar-perf is timed from a fifth of the messages to the sample that saw them all', () => {
+  const samples = [
+    { atMs: 0, messages: 0 },
+    { atMs: 500, messages: 100 },
+    { atMs: 1000, messages: 250 },
+    { atMs: 2000, messages: 600 },
+    { atMs: 2500, messages: 1000 },
+    { atMs: 2550, messages: 1000 },
+  ];
+  // From 250 at 1.0 s to 1000 at 2.5 s: 750 messages in 1.5 s.
+  assert.equal(rateFromSamples(samples, 1000), 500);
+  assert.equal(rateFromSamples(samples.slice(0, 4), 1000), undefined, 'never saw them all');
+});
+
+test("pulsarPerfArgs: the trial's size, count and sends outstanding into the topic mqbench made", () => {
+  const args = pulsarPerfArgs({ messageBytes: 1024, messages: 5000, concurrency: 64, producers: 1, timeoutMs: 1, topic: 'mqb-1-tool', signal: new AbortController().signal }, 'pulsar://h:6650');
+  const value = (flag: string) => args[args.indexOf(flag) + 1];
+  assert.equal(args[0], 'produce');
+  assert.equal(value('--num-messages'), '5000');
+  assert.equal(value('--size'), '1024');
+  assert.equal(value('--max-outstanding'), '64');
+  assert.equal(args.at(-1), 'persistent://public/default/mqb-1-tool');
+  assert.ok(!args.includes('--disable-batching'), 'batching at the tool\'s defaults, as the Java client');
+});
