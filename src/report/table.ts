@@ -76,7 +76,7 @@ function clientWarnings(result: ResultFile): string {
     if (!summary) return [];
     if (summary.clientEfficiency != null && summary.clientEfficiency < CLIENT_EFFICIENCY_WARNING) {
       const percent = (summary.clientEfficiency * 100).toFixed(0);
-      return [`! ${entry.target} ${entry.label}: mqbench's client wrote at ${percent}% of ${summary.toolCeiling!.tool} on the same broker: the client, not the broker, limits this figure`];
+      return [`! ${entry.target} ${entry.label}: mqbench wrote at ${percent}% of ${summary.toolCeiling!.tool} against the same broker: mqbench's client, not the broker, limits this figure`];
     }
     if (summary.toolCeilingError) return [`! ${entry.target} ${entry.label}: the broker's perf tool did not run: ${summary.toolCeilingError}`];
     return [];

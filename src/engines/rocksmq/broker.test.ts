@@ -282,3 +282,20 @@ test('the tail cache keeps the newest messages within its budget across many tri
   assert.equal((await engine.consume('t', 'g', 100)).length, 11);
   assert.equal(counts.iterators, 1, 'older messages come from LevelDB');
 });
+
+test('a reopened engine carries on filling the open page where it was (its size is summed from the stored messages)', async (t) => {
+  const dir = await tempDir(t);
+  let engine = await RocksMQ.open(dir, { pageBytes: 10, retentionMaxAgeMs: 0, retentionIntervalMs: 0 });
+  await engine.createTopic('t');
+  await engine.subscribe('t', 'g');
+  await engine.produce('t', [text('aaa'), text('bbb')]);
+  await engine.close();
+  engine = await RocksMQ.open(dir, { pageBytes: 10, retentionMaxAgeMs: 0, retentionIntervalMs: 0 });
+  t.after(() => engine.close());
+  await engine.produce('t', [text('cccc'), text('d')]); // 3 + 3 + 4 = 10 bytes: the page closes at 'cccc'
+  const consumed = await engine.consume('t', 'g', 10);
+  engine.ack('t', 'g', consumed.at(-1)!.id);
+  assert.deepEqual(await engine.runRetention(Date.now() + 10), { pages: 1, bytes: 10 });
+  await engine.subscribe('t', 'late', 'earliest');
+  assert.deepEqual(await drain(engine, 't', 'late'), ['d'], 'the open page is kept');
+});

@@ -58,6 +58,8 @@ type BatchOp = AbstractBatchOperation<Db, unknown, unknown>;
 /** The engine. Open it with `RocksMQ.open(directory, options)`; every method is safe to call concurrently. */
 export class RocksMQ {
   private readonly messages;
+  /** The messages sublevel's key prefix in the root store. */
+  private readonly messagePrefix: Buffer;
   private readonly meta;
   private readonly topics = new Map<string, TopicState>();
   private readonly locks = new KeyedMutex();
@@ -78,6 +80,7 @@ export class RocksMQ {
     readonly options: ResolvedRocksMQOptions,
   ) {
     this.messages = db.sublevel<Buffer, Buffer>('m', { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+    this.messagePrefix = this.messages.prefixKey(Buffer.alloc(0), 'buffer', false);
     this.meta = db.sublevel<string, string>('meta', { keyEncoding: 'utf8', valueEncoding: 'utf8' });
   }
 
@@ -180,7 +183,10 @@ export class RocksMQ {
       for (const message of messages) {
         if (id > MAX_MESSAGE_ID) throw new Error(`topic ${topic} has run out of message ids`);
         const value = encodeValue(message);
-        ops.push({ type: 'put', sublevel: this.messages, key: messageKey(topic, id), value });
+        // The root store's key, sublevel prefix included: a sublevel op costs abstract-level a transcoding pass that
+        // took as long as LevelDB's own write for 1 KiB messages.
+        const key = messageKey(topic, id);
+        ops.push({ type: 'put', key: Buffer.concat([this.messagePrefix, key], this.messagePrefix.length + key.length), value });
         stored.push({ id, ...decodeValue(value) } as StoredMessage);
         callIds.push(id);
         openPageBytes += message.payload.byteLength;
@@ -194,7 +200,6 @@ export class RocksMQ {
       }
       ids.push(callIds);
     }
-    ops.push(this.metaPut(metaKey.pageSize(topic), String(openPageBytes)));
     await this.write(ops);
     state.nextId = id;
     state.openPageBytes = openPageBytes;
@@ -438,6 +443,11 @@ export class RocksMQ {
 
   /** Applies `ops` atomically, with fsync when the engine is in sync mode. */
   private write(ops: BatchOp[]): Promise<void> {
+    // One put of the root store (a lone produce): put() skips the batch's per-op checks, a third of its cost.
+    const [only] = ops;
+    if (ops.length === 1 && only!.type === 'put' && only!.sublevel === undefined) {
+      return this.db.put(only!.key as Buffer, only!.value as Buffer, { sync: this.options.sync });
+    }
     return this.db.batch(ops as AbstractBatchOperation<Db, Buffer, Buffer>[], { sync: this.options.sync });
   }
 
@@ -449,6 +459,16 @@ export class RocksMQ {
     const position = state.groups.get(group);
     if (!position) throw new Error(`consumer group ${group} of topic ${topic} is not subscribed`);
     return position;
+  }
+
+  /**
+   * The payload bytes of the open page: the messages from `from` (after the last closed page) on, summed when the
+   * topic is loaded, so a produce writes only its messages (no per-produce page-size record; at most one page is read).
+   */
+  private async openPageBytes(topic: string, from: number): Promise<number> {
+    let bytes = 0;
+    for await (const value of this.messages.values(messageRange(topic, from))) bytes += decodeValue(value).payload.byteLength;
+    return bytes;
   }
 
   /** Loads (once) a topic's ids, open page, closed pages and groups from the store. */
@@ -478,7 +498,7 @@ export class RocksMQ {
       tail: [],
       tailHead: 0,
       tailBytes: 0,
-      openPageBytes: Number((await this.meta.get(metaKey.pageSize(topic))) ?? 0),
+      openPageBytes: await this.openPageBytes(topic, Math.max(afterLastPage, afterDeleted)),
       pages,
       groups,
       waiters: new Set(),

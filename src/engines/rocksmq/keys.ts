@@ -64,7 +64,6 @@ export function idText(id: number): string {
 /** Metadata keys (strings in the metadata key space). */
 export const metaKey = {
   topicCreated: (topic: string) => `topic/${topic}/created`,
-  pageSize: (topic: string) => `topic/${topic}/page-size`,
   deletedThrough: (topic: string) => `topic/${topic}/deleted-through`,
   pagePrefix: (topic: string) => `topic/${topic}/page/`,
   page: (topic: string, endId: number) => `topic/${topic}/page/${idText(endId)}`,

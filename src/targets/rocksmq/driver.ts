@@ -2,7 +2,8 @@
 import { rm } from 'node:fs/promises';
 import { RocksMQ } from '../../engines/rocksmq/index.js';
 import { mqbenchVersion, packageVersion } from '../../util/package-version.js';
-import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer } from '../driver.js';
+import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, ToolProbeSpec, ToolReading } from '../driver.js';
+import { probeRawLevel } from './raw-level.js';
 import type { RocksmqSettings } from './settings.js';
 
 const CONSUME_MAX_BYTES = 16 * 1024 * 1024;
@@ -76,6 +77,11 @@ class RocksmqDriver implements LogDriver {
       },
       async close() {},
     };
+  }
+
+  /** The engine against raw LevelDB writes of the same shape, beside the trial's store. */
+  probeTool(spec: ToolProbeSpec): Promise<ToolReading> {
+    return probeRawLevel(spec, `${this.directory}-raw-level`, this.engine.options);
   }
 
   async consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {
