@@ -7,7 +7,7 @@ import { Kafka, logLevel, Partitioners, type Admin } from 'kafkajs';
 import { packageVersion } from '../../util/package-version.js';
 import type { LogConsumer } from '../driver.js';
 import { asBuffer, type KafkaClient, type KafkaClientOptions } from './client.js';
-import { SendBatcher } from './send-batcher.js';
+import { SendBatcher } from '../send-batcher.js';
 
 /** Requests outstanding per producer before sends queue into batches (the Java producer's max.in.flight default). */
 const MAX_IN_FLIGHT_REQUESTS = 5;

@@ -11,6 +11,7 @@ import type { PulsarClientPath } from './client.js';
 import { loadNativeClient, nativeClient } from './native-client.js';
 import type { PulsarSettings } from './settings.js';
 import { websocketClient } from './websocket-client.js';
+import { binaryClient } from './binary/binary-client.js';
 
 /** Connection details a Pulsar instance hands to workers. */
 export type PulsarEndpoint = {
@@ -24,20 +25,24 @@ export type PulsarEndpoint = {
 export async function connectPulsar(endpoint: PulsarEndpoint, settings: PulsarSettings): Promise<LogDriver> {
   const admin = new PulsarAdmin(endpoint.webServiceUrl);
   let path: PulsarClientPath;
+  const binary = () => binaryClient({ serviceUrl: endpoint.serviceUrl, receiverQueueSize: settings.receiverQueueSize, batching: settings.batching, timeoutMs: 30_000 });
   if (settings.client === 'websocket') {
     path = websocketClient(endpoint.webServiceUrl, settings.maxMessageSize, settings.receiverQueueSize);
+  } else if (settings.client === 'binary') {
+    path = binary();
   } else {
     const native = loadNativeClient();
     if (native.module) {
       path = nativeClient(native.module, endpoint.serviceUrl, settings.receiverQueueSize, packageVersion('pulsar-client'));
     } else if (settings.client === 'native') {
-      throw new Error(`client: native needs the pulsar-client package, which does not load here (${native.reason}); use client: websocket or auto`);
+      throw new Error(`client: native needs the pulsar-client package, which does not load here (${native.reason}); use client: binary, websocket or auto`);
     } else {
-      path = websocketClient(endpoint.webServiceUrl, settings.maxMessageSize, settings.receiverQueueSize);
-      path.notes.push(`client: auto chose the WebSocket API because pulsar-client does not load here (${native.reason})`);
+      path = binary();
+      path.notes.push(`client: auto chose mqbench's binary-protocol client because pulsar-client does not load here (${native.reason})`);
     }
   }
-  return new PulsarDriver(admin, path, endpoint, await admin.version());
+  const batching = path.name.includes('binary') && settings.batching;
+  return new PulsarDriver(admin, path, endpoint, await admin.version(), batching);
 }
 
 class PulsarDriver implements LogDriver {
@@ -46,6 +51,7 @@ class PulsarDriver implements LogDriver {
     private readonly path: PulsarClientPath,
     private readonly endpoint: PulsarEndpoint,
     private readonly version: string,
+    private readonly batching: boolean,
   ) {}
 
   async describe(): Promise<DriverDescription> {
@@ -56,7 +62,7 @@ class PulsarDriver implements LogDriver {
         acknowledgedWhen: 'the broker confirms the send: the entry is written to the bookie ack quorum',
         ...(this.endpoint.durability ?? { bookie: 'unknown (external cluster)' }),
       },
-      settings: { subscriptionType: 'Exclusive', batching: false, topic: 'persistent, non-partitioned, public/default' },
+      settings: { subscriptionType: 'Exclusive', batching: this.batching, topic: 'persistent, non-partitioned, public/default' },
       notes: this.path.notes,
     };
   }

@@ -7,9 +7,15 @@ import { durabilityField } from '../common.js';
 export const pulsarSettingsSchema = z
   .object({
     client: z
-      .enum(['auto', 'native', 'websocket'])
+      .enum(['auto', 'native', 'binary', 'websocket'])
       .default('auto')
-      .describe('native: the pulsar-client package (libpulsar); websocket: the broker\'s WebSocket API; auto: native where it loads, else websocket'),
+      .describe(
+        "native: the pulsar-client package (libpulsar); binary: mqbench's own client of Pulsar's binary protocol (pure TypeScript); websocket: the broker's WebSocket API (JSON and base64 per message, done inside the broker); auto: native where it loads, else binary",
+      ),
+    batching: z
+      .boolean()
+      .default(true)
+      .describe('client: binary — concurrent sends share one entry (Pulsar batch format) as the Java client batches by default; a lone send is never held back'),
     durability: durabilityField.describe('Pulsar\'s bookie journal fsyncs before acknowledging by default (journalSyncData=true); fsync keeps that'),
     heap: z.string().regex(/^\d+[mg]$/).default('1g').describe('JVM heap of the local standalone (-Xms/-Xmx)'),
     directMemory: z.string().regex(/^\d+[mg]$/).default('1g').describe('JVM -XX:MaxDirectMemorySize'),
