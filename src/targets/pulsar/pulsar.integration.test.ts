@@ -35,7 +35,7 @@ after(async () => {
   await rm(sharedDir, { recursive: true, force: true });
 });
 
-for (const client of ['websocket', ...(nativeLoads ? ['native'] : [])]) {
+for (const client of ['binary', 'websocket', ...(nativeLoads ? ['native'] : [])]) {
   test(`pulsar (${client} client): 1 KiB and 5 MiB payloads pass pub/sub with full delivery verification`, async (t) => {
     const scenario = brokerScenario(`  - { name: pulsar, type: pulsar, settings: { client: ${client} } }`, '    - { payloadBytes: 1KiB, messages: 300 }\n    - { payloadBytes: 5MiB, messages: 10 }');
     const { result } = await tinyRun(t, scenario, { load: { provider: 'external' } });
@@ -47,21 +47,70 @@ for (const client of ['websocket', ...(nativeLoads ? ['native'] : [])]) {
     const driver = result.manifest.targets.pulsar?.driver;
     assert.match(String(driver?.broker.version), /^4\.0\./);
     if (client === 'websocket') assert.match(driver!.notes.join(' '), /Pulsar via WebSocket, not the native protocol/);
+    if (client === 'binary') {
+      assert.equal(driver?.client.name, 'mqbench Pulsar binary protocol client');
+      assert.equal(driver?.settings.batching, true);
+    }
   });
 }
 
-test('pulsar: a closed-loop stream run verifies every message', async (t) => {
+test('pulsar: a closed-loop stream run verifies every message, through the WebSocket API and the batching binary client', async (t) => {
   const scenario = `
 name: pulsar-stream
-targets: [{ name: pulsar, type: pulsar, settings: { client: websocket } }]
-workload: { type: stream, payloadBytes: 16KiB, mode: closed-loop, inFlight: 32, messages: 2000, timeout: 30s }
+targets:
+  - { name: pulsar, type: pulsar, settings: { client: websocket } }
+  - { name: pulsar-binary, type: pulsar, settings: { client: binary } }
+  - { name: pulsar-unbatched, type: pulsar, settings: { client: binary, batching: false } }
+workload: { type: stream, payloadBytes: 1KiB, mode: closed-loop, inFlight: 64, messages: 3000, timeout: 30s, toolCeiling: false }
 warmup: { duration: 300ms }
 `;
   const { result } = await tinyRun(t, scenario, { load: { provider: 'external' } });
-  const [entry] = result.cases;
-  assert.equal(entry?.status, 'passed', entry?.error);
-  assert.equal(entry?.trials[0]?.measured?.counters.messagesDelivered, 2000);
-  assert.equal(entry?.summary?.delivery.lost, 0);
+  for (const entry of result.cases) {
+    assert.equal(entry.status, 'passed', `${entry.target}: ${entry.error ?? entry.failures.join('; ')}`);
+    assert.equal(entry.trials[0]?.measured?.counters.messagesDelivered, 3000, entry.target);
+    assert.equal(entry.summary?.delivery.lost, 0);
+    assert.equal(entry.summary?.delivery.outOfOrder, 0, `${entry.target}: in order`);
+  }
+  assert.equal(result.manifest.targets['pulsar-unbatched']?.driver?.settings.batching, false);
+});
+
+test("the binary client's consumer reads what the Java client wrote in its batch format (pulsar-perf), every message once", async (t) => {
+  const { connectPulsar } = await import('./driver.js');
+  const { pulsarSettingsSchema } = await import('./settings.js');
+  const driver = await connectPulsar(shared.ok ? (shared.instance.endpoint as never) : (undefined as never), pulsarSettingsSchema.parse({ client: 'binary' }));
+  t.after(() => driver.close());
+  const topic = `mqbench-interop-${Date.now()}`;
+  const reading = await driver.probeTool!({ messageBytes: 100, messages: 3000, concurrency: 100, producers: 1, timeoutMs: 120_000, topic: `${topic}-w`, signal: new AbortController().signal });
+  assert.ok(reading.messagesPerSec > 0);
+  // probeTool deletes its topic: write again with pulsar-perf into one that stays, then read it back.
+  const { runPulsarPerf } = await import('./perf-tool.js');
+  const { PulsarAdmin } = await import('./admin.js');
+  const endpoint = shared.ok ? (shared.instance.endpoint as { serviceUrl: string; webServiceUrl: string }) : undefined;
+  await driver.createTopic(topic);
+  await driver.registerGroup!(topic, 'reader');
+  const admin = new PulsarAdmin(endpoint!.webServiceUrl);
+  await runPulsarPerf({ messageBytes: 100, messages: 3000, concurrency: 100, producers: 1, timeoutMs: 120_000, topic, signal: new AbortController().signal }, endpoint!.serviceUrl, admin);
+  // pulsar-perf may publish a few past --num-messages; the topic's own counter says how many it holds.
+  const written = await admin.messagesIn(topic);
+  assert.ok(written >= 3000, `pulsar-perf wrote ${written}`);
+  let received = 0;
+  let errors = 0;
+  const done = new Promise<void>((resolve) => {
+    void driver.consumer(topic, {
+      group: 'reader',
+      from: 'earliest',
+      onMessage: (payload) => {
+        assert.equal(payload.byteLength, 100);
+        if (++received === written) resolve();
+      },
+      onError: () => (errors += 1),
+    });
+  });
+  await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error(`read ${received} of ${written}`)), 60_000))]);
+  assert.equal(errors, 0);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(received, written, 'no message twice');
+  await driver.deleteTopic(topic);
 });
 
 test('pulsar: a write-only stream read back afterwards gets every message (its subscription exists before the writes)', async (t) => {
@@ -81,7 +130,7 @@ workload: { type: stream, payloadBytes: 16KiB, mode: closed-loop, inFlight: 32, 
   assert.ok(tool!.messagesPerSec > 10 && entry!.summary!.clientEfficiency! > 0, `pulsar-perf ${tool!.messagesPerSec} msg/s`);
 });
 
-test('client: native where pulsar-client does not load fails with a clear message; auto falls back to WebSocket', async (t) => {
+test("client: native where pulsar-client does not load fails with a clear message; auto falls back to mqbench's binary client", async (t) => {
   if (nativeLoads) return;
   const { result } = await tinyRun(t, brokerScenario('  - { name: pulsar, type: pulsar, settings: { client: native } }', '    - { payloadBytes: 1KiB, messages: 10 }'), {
     load: { provider: 'external' },
@@ -90,7 +139,7 @@ test('client: native where pulsar-client does not load fails with a clear messag
   assert.match(result.cases[0]!.error!, /client: native needs the pulsar-client package, which does not load here/);
   const auto = await tinyRun(t, brokerScenario('  - pulsar', '    - { payloadBytes: 1KiB, messages: 10 }'), { load: { provider: 'external' } });
   assert.equal(auto.result.cases[0]?.status, 'passed', auto.result.cases[0]?.error ?? auto.result.cases[0]?.failures.join('; '));
-  assert.match(auto.result.manifest.targets.pulsar!.driver!.notes.join(' '), /client: auto chose the WebSocket API/);
+  assert.match(auto.result.manifest.targets.pulsar!.driver!.notes.join(' '), /client: auto chose mqbench's binary-protocol client/);
 });
 
 test('pulsar killed mid-run (local provider): errored with the cause, partial result kept, nothing left running', async (t) => {

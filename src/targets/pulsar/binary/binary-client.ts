@@ -289,10 +289,13 @@ export function splitBatch(payload: Buffer, count: number): Buffer[] {
   const messages: Buffer[] = [];
   let offset = 0;
   for (let index = 0; index < count; index++) {
-    if (offset + 4 > payload.length) throw new Error(`Pulsar batch entry truncated at message ${index} of ${count}`);
+    const truncated = () => new Error(`Pulsar batch entry truncated at message ${index} of ${count}`);
+    if (offset + 4 > payload.length) throw truncated();
     const size = payload.readUInt32BE(offset);
-    const single = types.SingleMessageMetadata.decode(payload.subarray(offset + 4, offset + 4 + size)) as unknown as { payload_size: number };
     const start = offset + 4 + size;
+    if (start > payload.length) throw truncated();
+    const single = types.SingleMessageMetadata.decode(payload.subarray(offset + 4, start)) as unknown as { payload_size: number };
+    if (start + single.payload_size > payload.length) throw truncated();
     messages.push(payload.subarray(start, start + single.payload_size));
     offset = start + single.payload_size;
   }
