@@ -1,6 +1,7 @@
 /** The terminal summary table printed at the end of a run (plain text, aligned columns). */
 import { formatMetric, METRICS } from '../results/metrics.js';
 import type { ResultFile } from '../results/result-file.js';
+import { clientEfficiencyWarning } from './client-efficiency.js';
 
 /** Candidate columns; a column is shown when at least one case has a value for it. */
 const COLUMNS = [
@@ -66,20 +67,11 @@ export function renderSummaryTable(result: ResultFile): string {
   return `${alignTable([header, ...rows], 3)}${notes}${clientWarnings(result)}`;
 }
 
-/** Below this share of the broker's own tool, mqbench's client, not the broker, is taken to limit a figure. */
-export const CLIENT_EFFICIENCY_WARNING = 0.8;
-
 /** Warnings for points where mqbench's client reached less than 0.8 of the broker's own tool, or the tool failed. */
 function clientWarnings(result: ResultFile): string {
   const lines = result.cases.flatMap((entry) => {
-    const summary = entry.summary;
-    if (!summary) return [];
-    if (summary.clientEfficiency != null && summary.clientEfficiency < CLIENT_EFFICIENCY_WARNING) {
-      const percent = (summary.clientEfficiency * 100).toFixed(0);
-      return [`! ${entry.target} ${entry.label}: mqbench wrote at ${percent}% of ${summary.toolCeiling!.tool} against the same broker: mqbench's client, not the broker, limits this figure`];
-    }
-    if (summary.toolCeilingError) return [`! ${entry.target} ${entry.label}: the broker's perf tool did not run: ${summary.toolCeilingError}`];
-    return [];
+    const warning = clientEfficiencyWarning(entry);
+    return warning ? [`! ${entry.target} ${entry.label}: ${warning}`] : [];
   });
   return lines.length === 0 ? '' : `\n${lines.join('\n')}`;
 }

@@ -4,8 +4,19 @@
  * outstanding on one connection); consumers are durable pull consumers delivering from the first message with explicit
  * acks.
  */
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { connect, createInbox, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { errorMessage } from '../../util/errors.js';
 import { packageVersion } from '../../util/package-version.js';
 import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, ToolProbeSpec, ToolReading } from '../driver.js';
@@ -57,7 +68,10 @@ class NatsDriver implements LogDriver {
       settings: {
         maxPayload: info?.max_payload ?? null,
         streamPerTopic: true,
-        consumer: 'durable pull consumer, explicit ack, deliver all',
+        consumer:
+          this.settings.consumer === 'ephemeral-push'
+            ? "ephemeral push consumer, explicit acks not awaited, flow control (Milvus natsmq's shape)"
+            : 'durable pull consumer, explicit ack per message',
         consumeMaxBytes: this.settings.consumeMaxBytes,
         publishTimeoutMs: this.settings.publishTimeout,
         publish:
@@ -120,19 +134,26 @@ class NatsDriver implements LogDriver {
   }
 
   async consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {
-    await this.manager.consumers.add(topic, {
-      durable_name: options.group,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: options.from === 'earliest' ? DeliverPolicy.All : DeliverPolicy.New,
-    });
-    const consumer = await this.client.consumers.get(topic, options.group);
-    const messages = await consumer.consume({
-      max_bytes: this.settings.consumeMaxBytes,
-      callback: (message) => {
-        options.onMessage(message.data);
-        message.ack();
-      },
-    });
+    const deliver_policy = options.from === 'earliest' ? DeliverPolicy.All : DeliverPolicy.New;
+    const callback = (message: JsMsg) => {
+      options.onMessage(message.data);
+      message.ack();
+    };
+    let messages: ConsumerMessages;
+    if (this.settings.consumer === 'ephemeral-push') {
+      const info = await this.manager.consumers.add(topic, {
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy,
+        deliver_subject: createInbox(),
+        flow_control: true,
+        idle_heartbeat: nanos(5000),
+      });
+      messages = await (await this.client.consumers.getPushConsumer(topic, info.name)).consume({ callback });
+    } else {
+      await this.manager.consumers.add(topic, { durable_name: options.group, ack_policy: AckPolicy.Explicit, deliver_policy });
+      const consumer = await this.client.consumers.get(topic, options.group);
+      messages = await consumer.consume({ max_bytes: this.settings.consumeMaxBytes, callback });
+    }
     let stopping = false;
     void messages.closed().then((error) => {
       if (error && !stopping) options.onError(error instanceof Error ? error : new Error(String(error)));

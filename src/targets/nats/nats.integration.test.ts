@@ -78,7 +78,7 @@ workload: { type: stream, mode: closed-loop, inFlight: 8, payloadBytes: 4MiB, me
   assert.match(entry!.error!, /NATS publish to \S+: no PubAck within 1 ms \(settings\.publishTimeout\)/);
 });
 
-test("nats: a closed-loop stream runs nats bench against the same server after the trial, and both publish paths deliver everything", async (t) => {
+test('nats: a closed-loop stream runs nats bench against the same server after the trial; both publish paths and both consumer shapes deliver everything', async (t) => {
   const { result } = await tinyRun(
     t,
     `
@@ -86,6 +86,7 @@ name: nats-tool-ceiling
 targets:
   - nats
   - { name: nats-request, type: nats, settings: { publish: request } }
+  - { name: nats-natsmq-shape, type: nats, settings: { consumer: ephemeral-push } }
 workload: { type: stream, mode: closed-loop, inFlight: 64, payloadBytes: 1KiB, messages: 5000 }
 `,
     { load: { provider: 'local' } },
@@ -102,4 +103,6 @@ workload: { type: stream, mode: closed-loop, inFlight: 64, payloadBytes: 1KiB, m
   assert.ok(summary.clientEfficiency! > 0, `efficiency ${summary.clientEfficiency}`);
   assert.match(String(result.manifest.targets.nats?.driver?.settings.publish), /^pipelined/);
   assert.match(String(result.manifest.targets['nats-request']?.driver?.settings.publish), /^request/);
+  assert.match(String(result.manifest.targets['nats-natsmq-shape']?.driver?.settings.consumer), /^ephemeral push consumer/);
+  assert.match(String(result.manifest.targets.nats?.driver?.settings.consumer), /^durable pull consumer/);
 });

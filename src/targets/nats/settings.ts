@@ -35,6 +35,12 @@ export const natsSettingsSchema = z
       .describe(
         "pipelined: each publish is a core publish with a reply inbox and its PubAck is matched when it returns, as `nats bench js pub async` and nats.go's PublishAsync do; request: nats.js's js.publish (a request, a timer and a header block per message)",
       ),
+    consumer: z
+      .enum(['durable-pull', 'ephemeral-push'])
+      .default('durable-pull')
+      .describe(
+        "durable-pull: a durable pull consumer, explicit ack per message (mqbench's default); ephemeral-push: the shape of Milvus's natsmq — an ephemeral push consumer, explicit acks sent without waiting (flow control on)",
+      ),
     consumeMaxBytes: sizeField.default(32 * 1024 * 1024).describe('bytes per pull request of the consumer (nats.js pulls by bytes or by messages, not both)'),
     external: z
       .object({ servers: z.string().min(1).describe('e.g. nats://host:4222'), dataDir: z.string().optional() })

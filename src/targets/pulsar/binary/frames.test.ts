@@ -30,7 +30,7 @@ test('a payload frame carries the size, a CRC32C over metadata and payload, and 
   const commandEnd = 8 + wire.readUInt32BE(4);
   assert.equal(wire.readUInt16BE(commandEnd), 0x0e01);
   assert.equal(wire.readUInt32BE(commandEnd + 2), crc32c(wire.subarray(commandEnd + 6)) >>> 0, 'CRC32C of everything after it');
-  wire[wire.length - 1] ^= 1;
+  wire[wire.length - 1]! ^= 1;
   assert.throws(() => parseFrame(wire.subarray(4)), /payload checksum mismatch/);
 });
 
