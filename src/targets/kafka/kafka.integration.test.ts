@@ -66,9 +66,7 @@ workload: { type: stream, mode: closed-loop, inFlight: 64, payloadBytes: 1KiB, m
     { load: { provider: 'local' } },
   );
   for (const entry of result.cases) {
-    assert.equal(entry.status, 'passed', entry.error);
-    assert.equal(entry.summary?.delivery.delivered, 5000, JSON.stringify(entry.summary?.delivery));
-    assert.equal(entry.summary?.delivery.lost, 0);
+    assertVerifiedCase(entry, 5000);
     const tool = entry.summary?.toolCeiling;
     assert.equal(tool?.tool, 'Kafka ProducerPerformance 4.3.1', entry.summary?.toolCeilingError ?? undefined);
     assert.match(tool!.command, /--num-records 5000 --warmup-records 1000 --record-size 1024 --throughput -1/);

@@ -91,11 +91,7 @@ workload: { type: stream, mode: closed-loop, inFlight: 64, payloadBytes: 1KiB, m
 `,
     { load: { provider: 'local' } },
   );
-  for (const entry of result.cases) {
-    assert.equal(entry.status, 'passed', entry.error);
-    assert.equal(entry.summary?.delivery.delivered, 5000, JSON.stringify(entry.summary?.delivery));
-    assert.equal(entry.summary?.delivery.lost, 0);
-  }
+  for (const entry of result.cases) assertVerifiedCase(entry, 5000);
   const summary = result.cases.find((entry) => entry.target === 'nats')!.summary!;
   assert.match(summary.toolCeiling!.tool, /^nats bench \(natscli v/);
   assert.match(summary.toolCeiling!.command, /bench js pub async \S+ --stream \S+ --msgs 5000 --size 1024B --batch 64/);
