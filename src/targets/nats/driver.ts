@@ -79,7 +79,9 @@ class NatsDriver implements LogDriver {
             ? 'pipelined: core publish with a reply inbox, PubAcks matched as they return (as nats bench js pub async)'
             : 'request: nats.js js.publish per message',
       },
-      notes: [],
+      notes: [
+        "a separate nats-server process reached over TCP: Milvus's natsmq (2.3–2.5, standalone only) embeds the server in Milvus's own process, so its round trips skip the loopback hop",
+      ],
     };
   }
 

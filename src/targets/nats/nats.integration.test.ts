@@ -23,6 +23,7 @@ test('nats (local): 1 KiB and 5 MiB payloads pass pub/sub with full delivery ver
   assert.equal(targets.nats?.driver?.settings.maxPayload, 8 * 1024 * 1024);
   assert.equal(targets.nats?.driver?.settings.publishTimeoutMs, 60_000, 'PubAcks get the harness-sized default, not nats.js 5 s');
   assert.match(String(targets.nats?.driver?.broker.version), /^2\.15\./);
+  assert.match(targets.nats!.driver!.notes.join(' '), /a separate nats-server process/);
   assert.deepEqual(await processesMentioning(outDir), [], 'nats-server is stopped');
 });
 
