@@ -273,6 +273,10 @@ test('the tail cache keeps the newest messages within its budget across many tri
   await engine.createTopic('t');
   await engine.subscribe('t', 'g');
   for (let i = 0; i < 3000; i++) await engine.produce('t', [text(String(i).padStart(10, '0'))]);
+  // Trimmed slots are emptied, so a trimmed message (a 1 MiB payload, say) is not kept alive until the next compaction.
+  const state = (engine as unknown as { topics: Map<string, { tail: unknown[]; tailHead: number }> }).topics.get('t')!;
+  assert.ok(state.tail.slice(0, state.tailHead).every((slot) => slot === undefined));
+  assert.equal(state.tail.length - state.tailHead, 10);
   const counts = countStoreCalls(engine);
   // The last 10 ten-byte messages fit the 100-byte budget: reading from the 2990th is served from the cache.
   await engine.seek('t', 'g', 2990);

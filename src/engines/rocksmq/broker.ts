@@ -34,9 +34,10 @@ interface TopicState {
   nextId: number;
   /**
    * The most recent messages, oldest first from index `tailHead`, ids contiguous and ending at nextId - 1. Trimming
-   * moves `tailHead` (entries before it are dead) and compacts the array now and then, so a produce costs O(1).
+   * empties the slot and moves `tailHead` (slots before it are empty), and compacts the array now and then, so a
+   * produce costs O(1) and a trimmed message is not kept alive by its slot.
    */
-  tail: StoredMessage[];
+  tail: Array<StoredMessage | undefined>;
   tailHead: number;
   tailBytes: number;
   openPageBytes: number;
@@ -402,6 +403,7 @@ export class RocksMQ {
       const bytes = state.tail[state.tailHead]!.payload.byteLength;
       state.tailBytes -= bytes;
       this.tailBytesTotal -= bytes;
+      state.tail[state.tailHead] = undefined;
       state.tailHead += 1;
     }
     if (state.tailHead === state.tail.length) {
