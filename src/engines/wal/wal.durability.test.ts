@@ -86,7 +86,7 @@ test('local disk: a writer killed with SIGKILL loses no acknowledged entry; all 
 
 /**
  * Reads every data block of `log` straight from the bucket with a plain S3 client and decodes it from the layout the
- * README documents, without the engine's code: entry "segment:entry" → payload. Any bad CRC fails the test.
+ * docs/engines.md documents, without the engine's code: entry "segment:entry" → payload. Any bad CRC fails the test.
  */
 async function readBucketWithoutTheEngine(endpoint: Extract<WalEndpoint, { backend: 's3' }>, log: string): Promise<Map<string, Buffer>> {
   const s3 = new S3Client({ endpoint: endpoint.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: endpoint.credentials });
