@@ -1,4 +1,5 @@
 /** LogDriver for Apache Kafka: one topic per test topic, acks=all, consumer groups from the earliest offset. */
+import { inScratchTopic } from '../perf-tool.js';
 import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, ToolProbeSpec, ToolReading } from '../driver.js';
 import { runProducerPerformance } from './producer-performance.js';
 import type { KafkaClient } from './client.js';
@@ -58,13 +59,8 @@ class KafkaDriver implements LogDriver {
     return this.client.producer(topic);
   }
 
-  async probeTool(spec: ToolProbeSpec): Promise<ToolReading> {
-    await this.createTopic(spec.topic);
-    try {
-      return await runProducerPerformance(spec, this.endpoint.brokers, this.settings.messageMaxBytes);
-    } finally {
-      await this.deleteTopic(spec.topic).catch(() => undefined);
-    }
+  probeTool(spec: ToolProbeSpec): Promise<ToolReading> {
+    return inScratchTopic(this, spec.topic, () => runProducerPerformance(spec, this.endpoint.brokers, this.settings.messageMaxBytes));
   }
 
   consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {

@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { VERSIONS } from '../../install/versions.js';
 import type { ToolProbeSpec, ToolReading } from '../driver.js';
-import { parseToolNumber, runPerfTool } from '../perf-tool.js';
+import { execute } from '../../install/exec.js';
+import { parseToolNumber } from '../perf-tool.js';
 import { kafkaHome } from './install.js';
 
 /** The arguments after `java -cp <libs>/*` for `spec` against `brokers`. */
@@ -40,7 +41,7 @@ export async function runProducerPerformance(spec: ToolProbeSpec, brokers: strin
   const args = producerPerformanceArgs(spec, brokers, messageMaxBytes);
   const classpath = `${join(kafkaHome(), 'libs')}/*`;
   const jvm = ['-Xmx512m', '-XX:+UseG1GC', `-Dlog4j2.configurationFile=${join(kafkaHome(), 'no-such-log4j2.xml')}`, '-Dlog4j2.level=WARN'];
-  const output = await runPerfTool({ file: 'java', args: [...jvm, '-cp', classpath, ...args], label: 'Kafka ProducerPerformance', timeoutMs: spec.timeoutMs, signal: spec.signal });
+  const output = await execute('java', [...jvm, '-cp', classpath, ...args], { label: 'Kafka ProducerPerformance', timeoutMs: spec.timeoutMs, signal: spec.signal });
   const { records, recordsPerSec } = parseProducerPerformance(output);
   return {
     tool: `Kafka ProducerPerformance ${VERSIONS.kafka}`,

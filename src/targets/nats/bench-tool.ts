@@ -4,7 +4,8 @@
  */
 import { VERSIONS } from '../../install/versions.js';
 import type { ToolProbeSpec, ToolReading } from '../driver.js';
-import { parseToolNumber, runPerfTool } from '../perf-tool.js';
+import { execute } from '../../install/exec.js';
+import { parseToolNumber } from '../perf-tool.js';
 import { natsCliPath } from './install.js';
 
 /** The arguments of `nats bench` for `spec` against `servers`, publishing into the existing stream `spec.topic`. */
@@ -33,7 +34,7 @@ export function parseNatsBench(output: string): number {
 export async function runNatsBench(spec: ToolProbeSpec, servers: string): Promise<ToolReading> {
   const args = natsBenchArgs(spec, servers);
   const started = performance.now();
-  const output = await runPerfTool({ file: natsCliPath(), args, label: 'nats bench', timeoutMs: spec.timeoutMs, signal: spec.signal });
+  const output = await execute(natsCliPath(), args, { label: 'nats bench', timeoutMs: spec.timeoutMs, signal: spec.signal });
   const messagesPerSec = parseNatsBench(output);
   return {
     tool: `nats bench (natscli ${VERSIONS.natscli})`,

@@ -19,6 +19,7 @@ import {
 import { connect, createInbox, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { errorMessage } from '../../util/errors.js';
 import { packageVersion } from '../../util/package-version.js';
+import { inScratchTopic } from '../perf-tool.js';
 import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, ToolProbeSpec, ToolReading } from '../driver.js';
 import { runNatsBench } from './bench-tool.js';
 import { PipelinedPublisher } from './pipelined-publisher.js';
@@ -126,13 +127,8 @@ class NatsDriver implements LogDriver {
     return (topic, payload) => publisher.publish(topic, payload);
   }
 
-  async probeTool(spec: ToolProbeSpec): Promise<ToolReading> {
-    await this.createTopic(spec.topic);
-    try {
-      return await runNatsBench(spec, this.endpoint.servers);
-    } finally {
-      await this.deleteTopic(spec.topic).catch(() => undefined);
-    }
+  probeTool(spec: ToolProbeSpec): Promise<ToolReading> {
+    return inScratchTopic(this, spec.topic, () => runNatsBench(spec, this.endpoint.servers));
   }
 
   async consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {

@@ -4,6 +4,7 @@
  * client where it loads (client: native | auto), else through the WebSocket API (client: websocket | auto).
  */
 import { packageVersion } from '../../util/package-version.js';
+import { inScratchTopic } from '../perf-tool.js';
 import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, SettingValue, ToolProbeSpec, ToolReading } from '../driver.js';
 import { runPulsarPerf } from './perf-tool.js';
 import { PulsarAdmin } from './admin.js';
@@ -67,13 +68,8 @@ class PulsarDriver implements LogDriver {
     };
   }
 
-  async probeTool(spec: ToolProbeSpec): Promise<ToolReading> {
-    await this.createTopic(spec.topic);
-    try {
-      return await runPulsarPerf(spec, this.endpoint.serviceUrl, this.admin);
-    } finally {
-      await this.deleteTopic(spec.topic).catch(() => undefined);
-    }
+  probeTool(spec: ToolProbeSpec): Promise<ToolReading> {
+    return inScratchTopic(this, spec.topic, () => runPulsarPerf(spec, this.endpoint.serviceUrl, this.admin));
   }
 
   createTopic(topic: string): Promise<void> {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VERSIONS } from '../../install/versions.js';
 import type { ToolProbeSpec, ToolReading } from '../driver.js';
-import { runPerfTool } from '../perf-tool.js';
+import { execute } from '../../install/exec.js';
 import { PulsarAdmin } from './admin.js';
 import { pulsarHome } from './install.js';
 
@@ -58,9 +58,7 @@ export async function runPulsarPerf(spec: ToolProbeSpec, serviceUrl: string, adm
     }
   })();
   try {
-    await runPerfTool({
-      file: join(pulsarHome(), 'bin', 'pulsar-perf'),
-      args,
+    await execute(join(pulsarHome(), 'bin', 'pulsar-perf'), args, {
       label: 'pulsar-perf',
       timeoutMs: spec.timeoutMs,
       signal: spec.signal,
