@@ -1,7 +1,7 @@
 /**
- * Coalesces concurrent sends into batches the way Kafka's Java producer does with linger.ms=0 (kafkajs, Pulsar's binary path): a send goes out at once
- * while fewer than `maxInFlight` requests are outstanding; past that, sends queue and leave together, up to
- * `maxBatchBytes`, when a request completes. A send awaited alone is never held back, so the pub/sub round trip is
+ * Coalesces concurrent sends into batches the way Kafka's Java producer does with linger.ms=0 (used by the kafkajs
+ * adapter and Pulsar's binary client): a send goes out at once while fewer than `maxInFlight` requests are
+ * outstanding; past that, sends queue and leave together, up to `maxBatchBytes`, when a request completes. A send awaited alone is never held back, so the pub/sub round trip is
  * unchanged; many sends outstanding share requests instead of costing one request each.
  */
 
