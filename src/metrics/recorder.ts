@@ -13,6 +13,11 @@ export interface PhaseRecord {
    * to catch up. Absent when nothing was acknowledged (and in results written before it existed).
    */
   writeSeconds?: number;
+  /**
+   * From the first delivery to the last, when the workload read a backlog back after its writes (a stream with
+   * `consumer: after`): the time the read-back took once messages flowed.
+   */
+  readSeconds?: number;
   /** Wall time of each completed operation (pub/sub), in seconds. */
   opSeconds: number[];
   /**
@@ -46,6 +51,7 @@ export class PhaseRecorder {
   private readonly startedAtMs: number;
   private endedAtMs: number | undefined;
   private lastAcknowledgedAtMs: number | undefined;
+  private readBack: { firstMs?: number; lastMs?: number } | undefined;
 
   constructor(
     startMs: number,
@@ -89,6 +95,15 @@ export class PhaseRecorder {
     this.counters.messagesDelivered += 1;
     this.counters.bytesDelivered += bytes;
     this.series.delivered(atMs, bytes, e2eMs);
+    if (this.readBack) {
+      this.readBack.firstMs ??= atMs;
+      this.readBack.lastMs = atMs;
+    }
+  }
+
+  /** The deliveries from now on read a backlog back after the writes: their first-to-last time is `readSeconds`. */
+  beginReadBack(): void {
+    this.readBack ??= {};
   }
 
   /** A completed operation and its delivery check. */
@@ -120,6 +135,7 @@ export class PhaseRecorder {
       endedAt: new Date(this.endedAtMs!).toISOString(),
       durationSeconds: (this.endedAtMs! - this.startedAtMs) / 1000,
       ...(this.lastAcknowledgedAtMs === undefined ? {} : { writeSeconds: (Math.min(this.lastAcknowledgedAtMs, this.endedAtMs!) - this.startedAtMs) / 1000 }),
+      ...(this.readBack?.lastMs === undefined ? {} : { readSeconds: (this.readBack.lastMs - this.readBack.firstMs!) / 1000 }),
       opSeconds: this.opSeconds,
       histograms: {
         publishLatencyUs: encodeHistogram(this.publishLatency),

@@ -11,7 +11,7 @@ let unregister: () => void;
 before(() => (unregister = useFakeTarget()));
 after(() => unregister());
 
-test("a point whose client wrote below 0.8 of the broker's tool is flagged in the terminal table and the report, and fails a clientEfficiency gate; one above is not", async (t) => {
+test("a point whose client wrote (or read back) below 0.8 of the broker's tool is flagged in the terminal table and the report, and fails a clientEfficiency (readEfficiency) gate; one above is not", async (t) => {
   const { result } = await tinyRun(
     t,
     `
@@ -20,14 +20,18 @@ targets:
   - { name: slow-client, type: fake, settings: { toolMessagesPerSec: 100000000 } }
   - { name: fast-client, type: fake, settings: { toolMessagesPerSec: 1 } }
   - { name: no-tool, type: fake, settings: { toolError: "nats: command not found" } }
-workload: { type: stream, mode: closed-loop, inFlight: 4, payloadBytes: 1KiB, messages: 200 }
+  - { name: slow-reader, type: fake, settings: { toolMessagesPerSec: 1, toolReadMessagesPerSec: 100000000 } }
+  - { name: no-read-tool, type: fake, settings: { toolMessagesPerSec: 1, toolReadError: "consumer not found" } }
+workload: { type: stream, mode: closed-loop, inFlight: 4, payloadBytes: 1KiB, messages: 200, consumer: after }
 `,
   );
   const table = renderSummaryTable(result);
   assert.match(table, /^! slow-client .*: mqbench wrote at 0% of fake-perf against the same broker: mqbench's client, not the broker, limits this figure$/m);
   assert.doesNotMatch(table, /^! fast-client/m);
   assert.match(table, /^! no-tool .*: the broker's perf tool did not run: nats: command not found$/m);
-  assert.match(table, /tool msg\/s.*vs tool/);
+  assert.match(table, /^! slow-reader .*: mqbench read back at 0% of fake-perf's consumer: mqbench's consumer, not the broker, limits the read figure$/m);
+  assert.match(table, /^! no-read-tool .*: the broker's perf tool could not read back: consumer not found$/m);
+  assert.match(table, /tool msg\/s.*vs tool.*read vs tool/);
   const rows = buildReportModel([result]).rows;
   assert.match(rows.find((row) => row.series === 'slow-client')!.note, /mqbench's client, not the broker, limits this figure/);
   assert.equal(rows.find((row) => row.series === 'fast-client')!.note, '');
@@ -37,5 +41,8 @@ workload: { type: stream, mode: closed-loop, inFlight: 4, payloadBytes: 1KiB, me
   const status = (target: string) => outcome.results.find((entry) => entry.caseLabel.startsWith(target))?.status;
   assert.equal(status('slow-client'), 'fail');
   assert.equal(status('fast-client'), 'pass');
+  const readRules = parseGateRules('readEfficiency: ["value > 0.8"]\n', 'gates.yaml');
+  const readOutcome = evaluateGate(readRules, result.cases.map((entry) => ({ key: entry.target, baseline: entry, candidate: entry })));
+  assert.equal(readOutcome.results.find((entry) => entry.caseLabel.startsWith('slow-reader'))?.status, 'fail');
 });
 

@@ -4,14 +4,19 @@ import type { CaseResult } from '../results/result-file.js';
 /** Below this share of the broker's own tool, mqbench's client, not the broker, is taken to limit a figure. */
 export const CLIENT_EFFICIENCY_WARNING = 0.8;
 
-/** The warning for `entry`, or undefined when its client kept up with the broker's own tool (or no tool ran). */
-export function clientEfficiencyWarning(entry: CaseResult): string | undefined {
+/** The warnings for `entry` (write side, then read side): none when its client kept up with the broker's own tool (or no tool ran). */
+export function clientEfficiencyWarnings(entry: CaseResult): string[] {
   const summary = entry.summary;
-  if (!summary) return undefined;
+  if (!summary) return [];
+  const warnings: string[] = [];
+  const percent = (ratio: number) => (ratio * 100).toFixed(0);
   if (summary.clientEfficiency != null && summary.clientEfficiency < CLIENT_EFFICIENCY_WARNING) {
-    const percent = (summary.clientEfficiency * 100).toFixed(0);
-    return `mqbench wrote at ${percent}% of ${summary.toolCeiling!.tool} against the same broker: mqbench's client, not the broker, limits this figure`;
+    warnings.push(`mqbench wrote at ${percent(summary.clientEfficiency)}% of ${summary.toolCeiling!.tool} against the same broker: mqbench's client, not the broker, limits this figure`);
   }
-  if (summary.toolCeilingError) return `the broker's perf tool did not run: ${summary.toolCeilingError}`;
-  return undefined;
+  if (summary.readEfficiency != null && summary.readEfficiency < CLIENT_EFFICIENCY_WARNING) {
+    warnings.push(`mqbench read back at ${percent(summary.readEfficiency)}% of ${summary.toolCeiling!.readBack!.tool}'s consumer: mqbench's consumer, not the broker, limits the read figure`);
+  }
+  if (summary.toolCeilingError) warnings.push(`the broker's perf tool did not run: ${summary.toolCeilingError}`);
+  if (summary.toolReadBackError) warnings.push(`the broker's perf tool could not read back: ${summary.toolReadBackError}`);
+  return warnings;
 }

@@ -1,7 +1,7 @@
 /** The report's view model: a pure function of result files, serialised into the HTML for the page's script. */
 import { mergeEncoded, percentileSpectrum } from '../metrics/histogram.js';
 import { bestIndex, formatMetric, METRICS } from '../results/metrics.js';
-import { clientEfficiencyWarning } from './client-efficiency.js';
+import { clientEfficiencyWarnings } from './client-efficiency.js';
 import type { GateRules } from '../gate/rules.js';
 import type { CaseResult, ResultFile } from '../results/result-file.js';
 import { buildComparison, type ComparisonModel } from './comparison.js';
@@ -145,7 +145,7 @@ function toRow(entry: CaseResult, run: number, series: string): ReportRow {
       ? `published ${delivery.published}, acknowledged ${delivery.acknowledged}, delivered ${delivery.delivered}, lost ${delivery.lost}, duplicated ${delivery.duplicated}, out of order ${delivery.outOfOrder}, corrupt ${delivery.corrupt}`
       : '',
     loopDelayP99: summary?.eventLoopDelayMs.p99 ?? null,
-    note: [entry.error, ...entry.failures, clientEfficiencyWarning(entry)].filter(Boolean).join('; '),
+    note: [entry.error, ...entry.failures, ...clientEfficiencyWarnings(entry)].filter(Boolean).join('; '),
   };
 }
 

@@ -1,7 +1,7 @@
 /** The terminal summary table printed at the end of a run (plain text, aligned columns). */
 import { formatMetric, METRICS } from '../results/metrics.js';
 import type { ResultFile } from '../results/result-file.js';
-import { clientEfficiencyWarning } from './client-efficiency.js';
+import { clientEfficiencyWarnings } from './client-efficiency.js';
 
 /** Candidate columns; a column is shown when at least one case has a value for it. */
 const COLUMNS = [
@@ -15,6 +15,7 @@ const COLUMNS = [
   'ratioToCeiling',
   'toolCeiling.messagesPerSec',
   'clientEfficiency',
+  'readEfficiency',
   'vector.search.Strong.latencyMs.mean',
   'vector.search.Bounded.latencyMs.mean',
   'vector.query.Strong.latencyMs.mean',
@@ -69,9 +70,6 @@ export function renderSummaryTable(result: ResultFile): string {
 
 /** Warnings for points where mqbench's client reached less than 0.8 of the broker's own tool, or the tool failed. */
 function clientWarnings(result: ResultFile): string {
-  const lines = result.cases.flatMap((entry) => {
-    const warning = clientEfficiencyWarning(entry);
-    return warning ? [`! ${entry.target} ${entry.label}: ${warning}`] : [];
-  });
+  const lines = result.cases.flatMap((entry) => clientEfficiencyWarnings(entry).map((warning) => `! ${entry.target} ${entry.label}: ${warning}`));
   return lines.length === 0 ? '' : `\n${lines.join('\n')}`;
 }

@@ -27,6 +27,8 @@ export const METRICS: readonly MetricDefinition[] = [
   { key: 'throughput.messagesPerSec', label: 'msg/s', unit: 'messages/s', better: 'higher', read: (s) => s.throughput.messagesPerSec },
   { key: 'throughput.megabytesPerSec', label: 'MB/s', unit: 'MB/s', better: 'higher', read: (s) => s.throughput.megabytesPerSec },
   { key: 'throughput.writeMegabytesPerSec', label: 'write MB/s', unit: 'MB/s', better: 'higher', read: (s) => s.throughput.writeMegabytesPerSec ?? null },
+  { key: 'throughput.readMessagesPerSec', label: 'read msg/s', unit: 'messages/s', better: 'higher', read: (s) => s.throughput.readMessagesPerSec ?? null },
+  { key: 'throughput.readMegabytesPerSec', label: 'read MB/s', unit: 'MB/s', better: 'higher', read: (s) => s.throughput.readMegabytesPerSec ?? null },
   {
     key: 'cpuSeconds.broker',
     label: 'broker CPU s',
@@ -48,6 +50,8 @@ export const METRICS: readonly MetricDefinition[] = [
   { key: 'ratioToCeiling', label: 'of ceiling', unit: 'ratio', better: 'higher', read: (s) => s.ratioToCeiling ?? null },
   { key: 'toolCeiling.messagesPerSec', label: 'tool msg/s', unit: 'messages/s', better: 'higher', read: (s) => s.toolCeiling?.messagesPerSec ?? null },
   { key: 'clientEfficiency', label: 'vs tool', unit: 'ratio', better: 'higher', read: (s) => s.clientEfficiency ?? null },
+  { key: 'toolCeiling.readBack.messagesPerSec', label: 'tool read msg/s', unit: 'messages/s', better: 'higher', read: (s) => s.toolCeiling?.readBack?.messagesPerSec ?? null },
+  { key: 'readEfficiency', label: 'read vs tool', unit: 'ratio', better: 'higher', read: (s) => s.readEfficiency ?? null },
   { key: 'sendDelayMs.p99', label: 'send delay p99', unit: 'ms', better: 'lower', read: (s) => (s.sendDelayMs && s.sendDelayMs.count > 0 ? s.sendDelayMs.p99 : null) },
   { key: 'ticks.lagMs.p50', label: 'tick lag p50', unit: 'ms', better: 'lower', read: (s) => s.ticks?.lagMs.p50 ?? null },
   { key: 'ticks.lagMs.p99', label: 'tick lag p99', unit: 'ms', better: 'lower', read: (s) => s.ticks?.lagMs.p99 ?? null },

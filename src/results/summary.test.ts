@@ -99,6 +99,49 @@ workload: { type: stream, mode: closed-loop, producers: 2, inFlight: 4, payloadB
   assert.deepEqual(summary.trialStats.clientEfficiency?.values, [0.8, 0.5, 1]);
 });
 
+test("a write-only stream's read-back is timed first to last delivery and paired with the tool's consumer in the same trial", async (t) => {
+  const { result } = await tinyRun(
+    t,
+    `
+name: tool-read-back
+trials: 3
+targets: [{ name: f, type: fake, settings: { toolMessagesPerSec: 1000, toolReadMessagesPerSec: 2000 } }]
+workload: { type: stream, mode: closed-loop, inFlight: 4, payloadBytes: 1KiB, messages: 100, consumer: after }
+`,
+  );
+  const trials = structuredClone(result.cases[0]!.trials);
+  for (const trial of trials) {
+    assert.ok(trial.measured!.readSeconds! >= 0, 'the read-back was timed');
+    assert.equal(trial.toolCeiling?.readBack?.messagesPerSec, 2000, 'the tool read back because the trial did');
+  }
+  // Read rates of 1600, 500 and 2000 msg/s against the tool's consumer at 2000, 1000 and 2000: 0.8, 0.5, 1.0.
+  const figures = [[1600, 2000], [500, 1000], [2000, 2000]] as const;
+  trials.forEach((trial, index) => {
+    const [read, tool] = figures[index]!;
+    trial.measured!.readSeconds = trial.measured!.counters.messagesDelivered / read;
+    trial.toolCeiling!.readBack!.messagesPerSec = tool;
+  });
+  const summary = summarizeTrials(trials)!;
+  assert.ok(Math.abs(summary.readEfficiency! - 0.8) < 1e-9, `read efficiency ${summary.readEfficiency}`);
+  assert.equal(summary.throughput.readMessagesPerSec, 1600);
+  assert.equal(summary.toolCeiling?.readBack?.messagesPerSec, 2000);
+  assert.deepEqual(summary.trialStats.readEfficiency?.values, [0.8, 0.5, 1]);
+
+  // A tailing consumer has no read-back: neither side reads one.
+  const { result: tailing } = await tinyRun(
+    t,
+    `
+name: tool-tailing
+targets: [{ name: f, type: fake, settings: { toolMessagesPerSec: 1000 } }]
+workload: { type: stream, mode: closed-loop, inFlight: 4, payloadBytes: 1KiB, messages: 100 }
+`,
+  );
+  const entry = tailing.cases[0]!;
+  assert.equal(entry.trials[0]!.measured!.readSeconds, undefined);
+  assert.equal(entry.trials[0]!.toolCeiling!.readBack, undefined);
+  assert.equal(entry.summary!.readEfficiency, undefined);
+});
+
 test('a perf tool that fails is recorded beside a trial that still passes; open-loop trials run no tool', async (t) => {
   const { result } = await tinyRun(
     t,

@@ -20,7 +20,15 @@ export interface CaseSummary {
    * where the phase recorded its write window, acknowledged ones from the phase start to the last acknowledgement
    * (null otherwise). Medians over trials.
    */
-  throughput: { messagesPerSec: number; megabytesPerSec: number; writeMessagesPerSec?: number | null; writeMegabytesPerSec?: number | null };
+  throughput: {
+    messagesPerSec: number;
+    megabytesPerSec: number;
+    writeMessagesPerSec?: number | null;
+    writeMegabytesPerSec?: number | null;
+    /** Delivered per second of the read-back (first to last delivery), where a backlog was read after the writes. */
+    readMessagesPerSec?: number | null;
+    readMegabytesPerSec?: number | null;
+  };
   /** CPU seconds over the measured phase; median over trials. broker is null when it shares the client process. */
   cpuSeconds: { broker: number | null; client: number };
   /** Average cores busy over the measured phase. */
@@ -51,14 +59,18 @@ export interface CaseSummary {
    * The broker's own perf tool run against the same broker after each trial (median msg/s and MB/s over trials), with
    * the command line and settings of one of them; null where no trial ran it.
    */
-  toolCeiling?: { tool: string; messagesPerSec: number; megabytesPerSec: number; command: string; settings: ToolReading['settings'] } | null;
+  toolCeiling?: (ToolSummary & { readBack?: ToolSummary | null }) | null;
   /**
    * Each trial's write msg/s over the tool's msg/s in that same trial, median over trials: below ~0.8 mqbench's own
    * client, not the broker, limits the figures.
    */
   clientEfficiency?: number | null;
+  /** The same for the read side: each trial's read-back msg/s over the tool's consumer's, median over trials. */
+  readEfficiency?: number | null;
   /** Why the perf tool could not run, when no trial ran it. */
   toolCeilingError?: string | null;
+  /** Why the tool's consumer could not read back, when no trial's did. */
+  toolReadBackError?: string | null;
   /** Vector workload: reads per consistency level, recall, ingest and visibility. */
   vector: VectorSummary | null;
   /** Ticks workload: tick publish→deliver lag (overall and per channel) and the modelled wait of a Strong read. */
@@ -68,6 +80,15 @@ export interface CaseSummary {
    * variation across trials. Gates and comparisons use these; the figures above summarise all trials together.
    */
   trialStats: Record<string, Estimate & { values: number[] }>;
+}
+
+/** A perf tool's median msg/s and MB/s over trials, with one trial's command line and settings. */
+export interface ToolSummary {
+  tool: string;
+  messagesPerSec: number;
+  megabytesPerSec: number;
+  command: string;
+  settings: ToolReading['settings'];
 }
 
 /** The vector workload's summary. */
@@ -135,6 +156,8 @@ function summarizeTogether(trials: readonly TrialRecord[]): CaseSummary | null {
       megabytesPerSec: perTrial(deliveredMegabytesPerSec) ?? 0,
       writeMessagesPerSec: perTrial((trial) => perWriteSecond(trial, trial.measured!.counters.messagesAcknowledged)),
       writeMegabytesPerSec: perTrial(writtenMegabytesPerSec),
+      readMessagesPerSec: perTrial((trial) => perReadSecond(trial, trial.measured!.counters.messagesDelivered)),
+      readMegabytesPerSec: perTrial((trial) => perReadSecond(trial, trial.measured!.counters.bytesDelivered / 1e6)),
     },
     cpuSeconds: {
       broker: shared ? null : perTrial((trial) => trial.resources?.broker?.cpuSeconds),
@@ -180,25 +203,35 @@ function summarizeTogether(trials: readonly TrialRecord[]): CaseSummary | null {
   return summary;
 }
 
-/** The perf tool's medians and mqbench's write msg/s over them, trial by trial (paired, as the ceiling ratio). */
+/** The perf tool's medians and mqbench's write (and read-back) msg/s over them, trial by trial (paired, as the ceiling ratio). */
 function summarizeTool(
   trials: readonly TrialRecord[],
   perTrial: (pick: (trial: TrialRecord) => number | undefined) => number | null,
-): Pick<CaseSummary, 'toolCeiling' | 'clientEfficiency' | 'toolCeilingError'> {
+): Pick<CaseSummary, 'toolCeiling' | 'clientEfficiency' | 'readEfficiency' | 'toolCeilingError' | 'toolReadBackError'> {
   const first = trials.find((trial) => trial.toolCeiling)?.toolCeiling;
   const error = trials.find((trial) => trial.toolCeilingError)?.toolCeilingError;
   if (!first) return error ? { toolCeiling: null, clientEfficiency: null, toolCeilingError: error } : {};
   const written = (trial: TrialRecord) => perWriteSecond(trial, trial.measured!.counters.messagesAcknowledged);
+  const read = (trial: TrialRecord) => perReadSecond(trial, trial.measured!.counters.messagesDelivered);
+  const readings = (pick: (trial: TrialRecord) => ToolReading | undefined): ToolSummary | null => {
+    const one = trials.map(pick).find((reading) => reading !== undefined);
+    if (!one) return null;
+    return {
+      tool: one.tool,
+      messagesPerSec: perTrial((trial) => pick(trial)?.messagesPerSec)!,
+      megabytesPerSec: perTrial((trial) => pick(trial)?.megabytesPerSec)!,
+      command: one.command,
+      settings: one.settings,
+    };
+  };
+  const readBack = readings((trial) => trial.toolCeiling?.readBack);
+  const readBackError = trials.find((trial) => trial.toolCeiling?.readBackError)?.toolCeiling?.readBackError;
   return {
-    toolCeiling: {
-      tool: first.tool,
-      messagesPerSec: perTrial((trial) => trial.toolCeiling?.messagesPerSec)!,
-      megabytesPerSec: perTrial((trial) => trial.toolCeiling?.megabytesPerSec)!,
-      command: first.command,
-      settings: first.settings,
-    },
+    toolCeiling: { ...readings((trial) => trial.toolCeiling)!, ...(readBack ? { readBack } : {}) },
     clientEfficiency: perTrial((trial) => ratio(written(trial), trial.toolCeiling?.messagesPerSec ?? 0)),
+    ...(readBack ? { readEfficiency: perTrial((trial) => ratio(read(trial), trial.toolCeiling?.readBack?.messagesPerSec ?? 0)) } : {}),
     toolCeilingError: error ?? null,
+    ...(readBackError && !readBack ? { toolReadBackError: readBackError } : {}),
   };
 }
 
@@ -260,6 +293,12 @@ function summarizeTicks(phases: ReadonlyArray<NonNullable<TrialRecord['measured'
 function perWriteSecond(trial: TrialRecord, amount: number): number | undefined {
   const seconds = trial.measured!.writeSeconds;
   return seconds === undefined || seconds <= 0 || trial.measured!.opSeconds.length > 0 ? undefined : amount / seconds;
+}
+
+/** `amount` per second of the trial's read-back (first to last delivery), when it read a backlog after its writes. */
+function perReadSecond(trial: TrialRecord, amount: number): number | undefined {
+  const seconds = trial.measured!.readSeconds;
+  return seconds === undefined || seconds <= 0 ? undefined : amount / seconds;
 }
 
 function ratio(numerator: number | undefined, denominator: number): number | undefined {

@@ -105,6 +105,11 @@ export interface ToolProbeSpec {
   timeoutMs: number;
   /** A name for the probe's own topic. */
   topic: string;
+  /**
+   * The trial read a backlog back after its writes (stream, `consumer: after`): the tool then also reads what it wrote
+   * with the broker's own consumer tool, for the read side's ratio.
+   */
+  readBack: boolean;
   signal: AbortSignal;
 }
 
@@ -122,4 +127,8 @@ export interface ToolReading {
   messagesPerSec: number;
   /** 10^6 bytes per second. */
   megabytesPerSec: number;
+  /** The tool's consumer reading back what its producer wrote (when the spec asked for `readBack`). */
+  readBack?: ToolReading;
+  /** Why the read-back could not run; the write reading still stands. */
+  readBackError?: string;
 }

@@ -1,5 +1,6 @@
-/** What the perf-tool calibrations share: a scratch topic around the tool's run, and the numbers tools print. */
-import type { LogDriver } from './driver.js';
+/** What the perf-tool calibrations share: a scratch topic around the tool's run, the read-back, and the numbers tools print. */
+import { errorMessage } from '../util/errors.js';
+import type { LogDriver, ToolProbeSpec, ToolReading } from './driver.js';
 
 /** Creates `topic`, runs `work`, and deletes the topic whatever happened. */
 export async function inScratchTopic<T>(driver: Pick<LogDriver, 'createTopic' | 'deleteTopic'>, topic: string, work: () => Promise<T>): Promise<T> {
@@ -9,6 +10,25 @@ export async function inScratchTopic<T>(driver: Pick<LogDriver, 'createTopic' | 
   } finally {
     await driver.deleteTopic(topic).catch(() => undefined);
   }
+}
+
+/**
+ * Runs the tool's producer, then, when the spec asks for the read side, its consumer over what the producer wrote. A
+ * read-back that fails is recorded beside the write reading (`readBackError`), which still stands.
+ */
+export async function writeThenRead(spec: ToolProbeSpec, write: () => Promise<ToolReading>, read: (written: ToolReading) => Promise<ToolReading>): Promise<ToolReading> {
+  const reading = await write();
+  if (!spec.readBack || spec.signal.aborted) return reading;
+  try {
+    return { ...reading, readBack: await read(reading) };
+  } catch (error) {
+    return { ...reading, readBackError: errorMessage(error) };
+  }
+}
+
+/** A reading of `messages` of `messageBytes` at `messagesPerSec`, with the seconds and MB/s that follow from them. */
+export function toolReading(fields: Omit<ToolReading, 'seconds' | 'megabytesPerSec'>): ToolReading {
+  return { ...fields, seconds: fields.messages / fields.messagesPerSec, megabytesPerSec: (fields.messagesPerSec * fields.messageBytes) / 1e6 };
 }
 
 /** A number printed with thousands separators ("126,052") or decimals. */

@@ -7,6 +7,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { LogConsumer, LogDriver, ToolProbeSpec, ToolReading } from '../targets/driver.js';
+import { toolReading, writeThenRead } from '../targets/perf-tool.js';
 import { registerTarget } from '../targets/registry.js';
 import type { TargetDefinition } from '../targets/target.js';
 
@@ -31,6 +32,9 @@ const faultsSchema = z
     toolMessagesPerSec: z.number().min(0).default(0),
     /** A perf tool that fails with this message. */
     toolError: z.string().optional(),
+    /** The fake tool's read-back rate (default: its write rate), or its failure. */
+    toolReadMessagesPerSec: z.number().min(0).default(0),
+    toolReadError: z.string().optional(),
   })
   .strict();
 
@@ -106,9 +110,11 @@ class FakeDriver implements LogDriver {
 
   private async fakeTool(spec: ToolProbeSpec): Promise<ToolReading> {
     if (this.faults.toolError) throw new Error(this.faults.toolError);
-    const rate = this.faults.toolMessagesPerSec;
-    const settings = { pubAcksOutstanding: spec.concurrency };
-    return { tool: 'fake-perf', command: `fake-perf --msgs ${spec.messages}`, settings, messages: spec.messages, messageBytes: spec.messageBytes, seconds: spec.messages / rate, messagesPerSec: rate, megabytesPerSec: (rate * spec.messageBytes) / 1e6 };
+    const reading = (rate: number) => toolReading({ tool: 'fake-perf', command: `fake-perf --msgs ${spec.messages}`, settings: { pubAcksOutstanding: spec.concurrency }, messages: spec.messages, messageBytes: spec.messageBytes, messagesPerSec: rate });
+    return writeThenRead(spec, async () => reading(this.faults.toolMessagesPerSec), async () => {
+      if (this.faults.toolReadError) throw new Error(this.faults.toolReadError);
+      return reading(this.faults.toolReadMessagesPerSec || this.faults.toolMessagesPerSec);
+    });
   }
 
   private handOver(topic: string, listeners: Set<(payload: Uint8Array) => void>, payload: Uint8Array): void {

@@ -1,7 +1,8 @@
 /** LogDriver for Apache Kafka: one topic per test topic, acks=all, consumer groups from the earliest offset. */
-import { inScratchTopic } from '../perf-tool.js';
+import { inScratchTopic, writeThenRead } from '../perf-tool.js';
 import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, ToolProbeSpec, ToolReading } from '../driver.js';
 import { runProducerPerformance } from './producer-performance.js';
+import { runConsumerPerformance } from './consumer-performance.js';
 import type { KafkaClient } from './client.js';
 import type { KafkaSettings } from './settings.js';
 
@@ -60,7 +61,15 @@ class KafkaDriver implements LogDriver {
   }
 
   probeTool(spec: ToolProbeSpec): Promise<ToolReading> {
-    return inScratchTopic(this, spec.topic, () => runProducerPerformance(spec, this.endpoint.brokers, this.settings.messageMaxBytes));
+    const { brokers } = this.endpoint;
+    return inScratchTopic(this, spec.topic, () =>
+      writeThenRead(
+        spec,
+        () => runProducerPerformance(spec, brokers, this.settings.messageMaxBytes),
+        // Every record it sent, the warm-up records included.
+        () => runConsumerPerformance(spec, brokers, spec.messages),
+      ),
+    );
   }
 
   consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {

@@ -53,7 +53,7 @@ test('a Kafka broker whose port is taken gives a clear error with the broker log
   assert.match(result.cases[0]!.error!, /kafka exited \(code 1\) before it was ready; log .*kafka\.log:[\s\S]*(Address already in use|BindException)/);
 });
 
-test('kafka: a closed-loop stream runs ProducerPerformance against the same broker after the trial; both clients batch concurrent sends and lose nothing', async (t) => {
+test('kafka: a closed-loop stream runs ProducerPerformance and ConsumerPerformance against the same broker after the trial; both clients batch concurrent sends and lose nothing', async (t) => {
   const { result } = await tinyRun(
     t,
     `
@@ -72,5 +72,10 @@ workload: { type: stream, mode: closed-loop, inFlight: 64, payloadBytes: 1KiB, m
     assert.match(tool!.command, /--num-records 5000 --warmup-records 1000 --record-size 1024 --throughput -1/);
     assert.ok(tool!.messagesPerSec > 100, `ProducerPerformance: ${tool!.messagesPerSec} msg/s`);
     assert.ok(entry.summary!.clientEfficiency! > 0);
+    // The read side: ConsumerPerformance read back what ProducerPerformance wrote, beside mqbench's own read-back.
+    const readBack = tool!.readBack;
+    assert.equal(readBack?.tool, 'Kafka ConsumerPerformance 4.3.1', entry.summary?.toolReadBackError ?? undefined);
+    assert.match(readBack!.command, /ConsumerPerformance --bootstrap-server \S+ --topic \S+ --group \S+ --num-records 5000/);
+    assert.ok(readBack!.messagesPerSec > 100 && entry.summary!.readEfficiency! > 0, `ConsumerPerformance: ${readBack!.messagesPerSec} msg/s`);
   }
 });

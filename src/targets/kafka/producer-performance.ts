@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { VERSIONS } from '../../install/versions.js';
 import type { ToolProbeSpec, ToolReading } from '../driver.js';
 import { execute } from '../../install/exec.js';
-import { parseToolNumber } from '../perf-tool.js';
+import { parseToolNumber, toolReading } from '../perf-tool.js';
 import { kafkaHome } from './install.js';
 
 /** The arguments after `java -cp <libs>/*` for `spec` against `brokers`. */
@@ -39,13 +39,11 @@ export function parseProducerPerformance(output: string): { records: number; rec
 /** Runs ProducerPerformance for `spec` into the existing topic `spec.topic`. */
 export async function runProducerPerformance(spec: ToolProbeSpec, brokers: string, messageMaxBytes: number): Promise<ToolReading> {
   const args = producerPerformanceArgs(spec, brokers, messageMaxBytes);
-  const classpath = `${join(kafkaHome(), 'libs')}/*`;
-  const jvm = ['-Xmx512m', '-XX:+UseG1GC', `-Dlog4j2.configurationFile=${join(kafkaHome(), 'no-such-log4j2.xml')}`, '-Dlog4j2.level=WARN'];
-  const output = await execute('java', [...jvm, '-cp', classpath, ...args], { label: 'Kafka ProducerPerformance', timeoutMs: spec.timeoutMs, signal: spec.signal });
+  const output = await runKafkaTool('Kafka ProducerPerformance', args, spec);
   const { records, recordsPerSec } = parseProducerPerformance(output);
-  return {
+  return toolReading({
     tool: `Kafka ProducerPerformance ${VERSIONS.kafka}`,
-    command: ['java', '-cp', "'<kafka libs>/*'", ...args].join(' '),
+    command: kafkaToolCommand(args),
     settings: {
       acks: 'all',
       'batch.size': 16384,
@@ -57,8 +55,18 @@ export async function runProducerPerformance(spec: ToolProbeSpec, brokers: strin
     },
     messages: records,
     messageBytes: spec.messageBytes,
-    seconds: records / recordsPerSec,
     messagesPerSec: recordsPerSec,
-    megabytesPerSec: (recordsPerSec * spec.messageBytes) / 1e6,
-  };
+  });
+}
+
+/** Runs one of Kafka's tool classes (`args` starts with the class) on the installed jars; returns what it printed. */
+export function runKafkaTool(label: string, args: string[], spec: Pick<ToolProbeSpec, 'timeoutMs' | 'signal'>): Promise<string> {
+  const classpath = `${join(kafkaHome(), 'libs')}/*`;
+  const jvm = ['-Xmx512m', '-XX:+UseG1GC', `-Dlog4j2.configurationFile=${join(kafkaHome(), 'no-such-log4j2.xml')}`, '-Dlog4j2.level=WARN'];
+  return execute('java', [...jvm, '-cp', classpath, ...args], { label, timeoutMs: spec.timeoutMs, signal: spec.signal });
+}
+
+/** The command line of a Kafka tool as recorded (the classpath abbreviated). */
+export function kafkaToolCommand(args: string[]): string {
+  return ['java', '-cp', "'<kafka libs>/*'", ...args].join(' ');
 }

@@ -1,11 +1,12 @@
 /**
  * `nats bench js pub async` (natscli) as the NATS calibration: the same message size and count as the trial, with as
- * many PubAcks outstanding as the trial had sends in flight, into a stream made like mqbench's own.
+ * many PubAcks outstanding as the trial had sends in flight, into a stream made like mqbench's own; and for the read
+ * side `nats bench js consume`: a durable consumer with explicit acks (as mqbench's default consumer) reading it back.
  */
 import { VERSIONS } from '../../install/versions.js';
 import type { ToolProbeSpec, ToolReading } from '../driver.js';
 import { execute } from '../../install/exec.js';
-import { parseToolNumber } from '../perf-tool.js';
+import { parseToolNumber, toolReading } from '../perf-tool.js';
 import { natsCliPath } from './install.js';
 
 /** The arguments of `nats bench` for `spec` against `servers`, publishing into the existing stream `spec.topic`. */
@@ -36,9 +37,9 @@ export async function runNatsBench(spec: ToolProbeSpec, servers: string): Promis
   const started = performance.now();
   const output = await execute(natsCliPath(), args, { label: 'nats bench', timeoutMs: spec.timeoutMs, signal: spec.signal });
   const messagesPerSec = parseNatsBench(output);
-  return {
-    tool: `nats bench (natscli ${VERSIONS.natscli})`,
-    command: ['nats', ...args].join(' ').replace(/\/\/[^@/\s]*@/, '//***@'),
+  return toolReading({
+    tool: natsBenchName(),
+    command: natsBenchCommand(args),
     settings: {
       publish: 'js.PublishAsync, waiting for each batch of PubAcks',
       pubAcksOutstanding: spec.concurrency,
@@ -47,8 +48,56 @@ export async function runNatsBench(spec: ToolProbeSpec, servers: string): Promis
     },
     messages: spec.messages,
     messageBytes: spec.messageBytes,
-    seconds: spec.messages / messagesPerSec,
     messagesPerSec,
-    megabytesPerSec: (messagesPerSec * spec.messageBytes) / 1e6,
-  };
+  });
+}
+
+/** The messages nats bench's consumer buffers (its `--batch`, the default). */
+const CONSUMER_BATCH = 500;
+
+/** The arguments of `nats bench` reading the `spec.messages` messages of stream `spec.topic` back through a durable consumer. */
+export function natsBenchConsumeArgs(spec: ToolProbeSpec, servers: string): string[] {
+  return [
+    'bench', 'js', 'consume',
+    // Its own durable consumer (named nats-bench), which it creates only under that default name.
+    '--stream', spec.topic,
+    '--msgs', String(spec.messages),
+    '--size', `${spec.messageBytes}B`,
+    '--batch', String(CONSUMER_BATCH),
+    '--acks', 'explicit',
+    '--clients', '1',
+    '--timeout', '60s',
+    '--no-progress',
+    '--server', servers,
+  ];
+}
+
+/** The consumer rate `nats bench` printed, in messages per second. */
+export function parseNatsBenchConsume(output: string): number {
+  const match = /consumer[^:\n]* stats: ([\d,.]+) msgs\/sec/.exec(output);
+  if (!match) throw new Error(`nats bench printed no consumer stats:\n${output.trim().split('\n').slice(-5).join('\n')}`);
+  return parseToolNumber(match[1]!);
+}
+
+/** Runs `nats bench js consume` over what `runNatsBench` wrote into `spec.topic`. */
+export async function runNatsBenchConsume(spec: ToolProbeSpec, servers: string): Promise<ToolReading> {
+  const args = natsBenchConsumeArgs(spec, servers);
+  const output = await execute(natsCliPath(), args, { label: 'nats bench consume', timeoutMs: spec.timeoutMs, signal: spec.signal });
+  return toolReading({
+    tool: natsBenchName(),
+    command: natsBenchCommand(args),
+    settings: { consumer: 'durable, callback (consume), explicit ack per message', buffered: CONSUMER_BATCH, clients: 1 },
+    messages: spec.messages,
+    messageBytes: spec.messageBytes,
+    messagesPerSec: parseNatsBenchConsume(output),
+  });
+}
+
+function natsBenchName(): string {
+  return `nats bench (natscli ${VERSIONS.natscli})`;
+}
+
+/** The command line as recorded, credentials in the server URL masked. */
+function natsBenchCommand(args: string[]): string {
+  return ['nats', ...args].join(' ').replace(/\/\/[^@/\s]*@/, '//***@');
 }

@@ -19,9 +19,9 @@ import {
 import { connect, createInbox, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { errorMessage } from '../../util/errors.js';
 import { packageVersion } from '../../util/package-version.js';
-import { inScratchTopic } from '../perf-tool.js';
+import { inScratchTopic, writeThenRead } from '../perf-tool.js';
 import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, ToolProbeSpec, ToolReading } from '../driver.js';
-import { runNatsBench } from './bench-tool.js';
+import { runNatsBench, runNatsBenchConsume } from './bench-tool.js';
 import { PipelinedPublisher } from './pipelined-publisher.js';
 import type { NatsSettings } from './settings.js';
 
@@ -128,7 +128,10 @@ class NatsDriver implements LogDriver {
   }
 
   probeTool(spec: ToolProbeSpec): Promise<ToolReading> {
-    return inScratchTopic(this, spec.topic, () => runNatsBench(spec, this.endpoint.servers));
+    const { servers } = this.endpoint;
+    return inScratchTopic(this, spec.topic, () =>
+      writeThenRead(spec, () => runNatsBench(spec, servers), () => runNatsBenchConsume(spec, servers)),
+    );
   }
 
   async consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {

@@ -79,7 +79,7 @@ workload: { type: stream, mode: closed-loop, inFlight: 8, payloadBytes: 4MiB, me
   assert.match(entry!.error!, /NATS publish to \S+: no PubAck within 1 ms \(settings\.publishTimeout\)/);
 });
 
-test('nats: a closed-loop stream runs nats bench against the same server after the trial; both publish paths and both consumer shapes deliver everything', async (t) => {
+test('nats: a closed-loop stream runs nats bench (publisher and consumer) against the same server after the trial; both publish paths and both consumer shapes deliver everything', async (t) => {
   const { result } = await tinyRun(
     t,
     `
@@ -88,7 +88,7 @@ targets:
   - nats
   - { name: nats-request, type: nats, settings: { publish: request } }
   - { name: nats-natsmq-shape, type: nats, settings: { consumer: ephemeral-push } }
-workload: { type: stream, mode: closed-loop, inFlight: 64, payloadBytes: 1KiB, messages: 5000 }
+workload: { type: stream, mode: closed-loop, inFlight: 64, payloadBytes: 1KiB, messages: 5000, consumer: after }
 `,
     { load: { provider: 'local' } },
   );
@@ -98,6 +98,9 @@ workload: { type: stream, mode: closed-loop, inFlight: 64, payloadBytes: 1KiB, m
   assert.match(summary.toolCeiling!.command, /bench js pub async \S+ --stream \S+ --msgs 5000 --size 1024B --batch 64/);
   assert.ok(summary.toolCeiling!.messagesPerSec > 100, `nats bench: ${summary.toolCeiling!.messagesPerSec} msg/s`);
   assert.ok(summary.clientEfficiency! > 0, `efficiency ${summary.clientEfficiency}`);
+  // The read side: nats bench's durable consumer read back what it wrote, beside mqbench's own read-back.
+  assert.match(summary.toolCeiling!.readBack?.command ?? String(summary.toolReadBackError), /bench js consume --stream \S+ --msgs 5000 --size 1024B/);
+  assert.ok(summary.toolCeiling!.readBack!.messagesPerSec > 100 && summary.readEfficiency! > 0, `read efficiency ${summary.readEfficiency}`);
   assert.match(String(result.manifest.targets.nats?.driver?.settings.publish), /^pipelined/);
   assert.match(String(result.manifest.targets['nats-request']?.driver?.settings.publish), /^request/);
   assert.match(String(result.manifest.targets['nats-natsmq-shape']?.driver?.settings.consumer), /^ephemeral push consumer/);

@@ -26,9 +26,18 @@ export class PulsarAdmin {
 
   /** Messages the topic has taken in since it was loaded (its stats' msgInCounter). */
   async messagesIn(topic: string): Promise<number> {
+    return (await this.stats(topic)).msgInCounter ?? 0;
+  }
+
+  /** Messages the topic has delivered to its consumers since it was loaded (its stats' msgOutCounter). */
+  async messagesOut(topic: string): Promise<number> {
+    return (await this.stats(topic)).msgOutCounter ?? 0;
+  }
+
+  private async stats(topic: string): Promise<{ msgInCounter?: number; msgOutCounter?: number }> {
     const response = await fetch(`${this.webServiceUrl}${this.topicPath(topic)}/stats`, { signal: AbortSignal.timeout(5000) });
     if (!response.ok) throw new Error(`Pulsar admin GET ${this.topicPath(topic)}/stats: HTTP ${response.status}`);
-    return ((await response.json()) as { msgInCounter?: number }).msgInCounter ?? 0;
+    return (await response.json()) as { msgInCounter?: number; msgOutCounter?: number };
   }
 
   /** The broker's version string. */

@@ -4,9 +4,9 @@
  * client where it loads (client: native | auto), else through the WebSocket API (client: websocket | auto).
  */
 import { packageVersion } from '../../util/package-version.js';
-import { inScratchTopic } from '../perf-tool.js';
+import { inScratchTopic, writeThenRead } from '../perf-tool.js';
 import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, SettingValue, ToolProbeSpec, ToolReading } from '../driver.js';
-import { runPulsarPerf } from './perf-tool.js';
+import { readerSubscription, runPulsarPerf, runPulsarPerfConsume } from './perf-tool.js';
 import { PulsarAdmin } from './admin.js';
 import type { PulsarClientPath } from './client.js';
 import { loadNativeClient, nativeClient } from './native-client.js';
@@ -69,7 +69,11 @@ class PulsarDriver implements LogDriver {
   }
 
   probeTool(spec: ToolProbeSpec): Promise<ToolReading> {
-    return inScratchTopic(this, spec.topic, () => runPulsarPerf(spec, this.endpoint.serviceUrl, this.admin));
+    const { serviceUrl } = this.endpoint;
+    return inScratchTopic(this, spec.topic, async () => {
+      if (spec.readBack) await this.admin.createSubscriptionAtEarliest(spec.topic, readerSubscription(spec.topic));
+      return writeThenRead(spec, () => runPulsarPerf(spec, serviceUrl, this.admin), () => runPulsarPerfConsume(spec, serviceUrl, this.admin));
+    });
   }
 
   createTopic(topic: string): Promise<void> {

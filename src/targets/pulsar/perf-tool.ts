@@ -1,6 +1,7 @@
 /**
  * pulsar-perf (from the Pulsar distribution) as the Pulsar calibration: `pulsar-perf produce` with the trial's message
- * size and count and as many sends outstanding, batching at its defaults as the Java client does. pulsar-perf's own
+ * size and count and as many sends outstanding, batching at its defaults as the Java client does; for the read side,
+ * `pulsar-perf consume` reads it back through a subscription made before the writes. pulsar-perf's own
  * totals include seconds of idle shutdown, so mqbench times the messages itself: it polls the topic's msgInCounter
  * and takes the rate from the sample past the first fifth of the messages (warm-up) to the one that saw them all.
  */
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { VERSIONS } from '../../install/versions.js';
 import type { ToolProbeSpec, ToolReading } from '../driver.js';
 import { execute } from '../../install/exec.js';
+import { toolReading } from '../perf-tool.js';
 import { PulsarAdmin } from './admin.js';
 import { pulsarHome } from './install.js';
 
@@ -46,35 +48,8 @@ export function rateFromSamples(samples: readonly CounterSample[], total: number
 /** Runs pulsar-perf for `spec` into the existing topic, timing it by the topic's counter. */
 export async function runPulsarPerf(spec: ToolProbeSpec, serviceUrl: string, admin: PulsarAdmin): Promise<ToolReading> {
   const args = pulsarPerfArgs(spec, serviceUrl);
-  const logDir = await mkdtemp(join(tmpdir(), 'mqbench-pulsar-perf-'));
-  const samples: CounterSample[] = [];
-  let polling = true;
-  const poll = (async () => {
-    while (polling) {
-      const messages = await admin.messagesIn(spec.topic).catch(() => undefined);
-      if (messages !== undefined) samples.push({ atMs: performance.now(), messages });
-      if (messages !== undefined && messages >= spec.messages) return;
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
-  })();
-  try {
-    await execute(join(pulsarHome(), 'bin', 'pulsar-perf'), args, {
-      label: 'pulsar-perf',
-      timeoutMs: spec.timeoutMs,
-      signal: spec.signal,
-      // Absolute paths: bin/pulsar-perf changes directory to the distribution first.
-      env: { PULSAR_LOG_DIR: logDir, PULSAR_MEM: '-Xms256m -Xmx512m -XX:MaxDirectMemorySize=512m', PULSAR_GC: '-XX:+UseG1GC' },
-    });
-  } finally {
-    polling = false;
-    await poll;
-    await rm(logDir, { recursive: true, force: true });
-  }
-  const messagesPerSec = rateFromSamples(samples, spec.messages);
-  if (messagesPerSec === undefined) {
-    throw new Error(`pulsar-perf: the topic's counter never reached ${spec.messages} messages (last ${samples.at(-1)?.messages ?? 'no'} sample)`);
-  }
-  return {
+  const messagesPerSec = await runTimedByCounter(args, spec, spec.messages, () => admin.messagesIn(spec.topic), 'msgInCounter');
+  return toolReading({
     tool: `pulsar-perf ${VERSIONS.pulsar}`,
     command: ['pulsar-perf', ...args].join(' '),
     settings: {
@@ -85,8 +60,85 @@ export async function runPulsarPerf(spec: ToolProbeSpec, serviceUrl: string, adm
     },
     messages: spec.messages,
     messageBytes: spec.messageBytes,
-    seconds: spec.messages / messagesPerSec,
     messagesPerSec,
-    megabytesPerSec: (messagesPerSec * spec.messageBytes) / 1e6,
-  };
+  });
+}
+
+/** The subscription the read-back reads through; it must exist before the tool writes, or Pulsar keeps nothing. */
+export function readerSubscription(topic: string): string {
+  return `${topic}-reader`;
+}
+
+/** The receiver queue of pulsar-perf's consumer (the Java client's default). */
+const RECEIVER_QUEUE = 1000;
+
+/** The arguments of `pulsar-perf consume` reading `messages` back through the subscription made before the writes. */
+export function pulsarPerfConsumeArgs(spec: ToolProbeSpec, serviceUrl: string, messages: number): string[] {
+  return [
+    'consume',
+    '--service-url', serviceUrl,
+    '--subscriptions', readerSubscription(spec.topic),
+    '--subscription-position', 'Earliest',
+    '--num-messages', String(messages),
+    '--receiver-queue-size', String(RECEIVER_QUEUE),
+    '--stats-interval-seconds', '1',
+    PulsarAdmin.topicName(spec.topic),
+  ];
+}
+
+/** Reads back what `runPulsarPerf` wrote (the topic's msgInCounter says how many), timed by the topic's msgOutCounter. */
+export async function runPulsarPerfConsume(spec: ToolProbeSpec, serviceUrl: string, admin: PulsarAdmin): Promise<ToolReading> {
+  // pulsar-perf may publish a few past --num-messages.
+  const written = await admin.messagesIn(spec.topic);
+  const args = pulsarPerfConsumeArgs(spec, serviceUrl, written);
+  const messagesPerSec = await runTimedByCounter(args, spec, written, () => admin.messagesOut(spec.topic), 'msgOutCounter');
+  return toolReading({
+    tool: `pulsar-perf ${VERSIONS.pulsar}`,
+    command: ['pulsar-perf', ...args].join(' '),
+    settings: {
+      subscription: 'Exclusive, from the earliest message',
+      receiverQueueSize: RECEIVER_QUEUE,
+      consumers: 1,
+      timing: `topic msgOutCounter polled every ${POLL_MS} ms, from a fifth of the messages to the last`,
+    },
+    messages: written,
+    messageBytes: spec.messageBytes,
+    messagesPerSec,
+  });
+}
+
+/**
+ * Runs pulsar-perf with `args` while polling `counter` (msgInCounter or msgOutCounter of the topic), and returns the
+ * rate from a fifth of `total` to the sample that saw them all. pulsar-perf's own totals include its shutdown.
+ */
+async function runTimedByCounter(args: string[], spec: ToolProbeSpec, total: number, counter: () => Promise<number>, counterName: string): Promise<number> {
+  const logDir = await mkdtemp(join(tmpdir(), 'mqbench-pulsar-perf-'));
+  const samples: CounterSample[] = [];
+  let polling = true;
+  const poll = (async () => {
+    while (polling) {
+      const messages = await counter().catch(() => undefined);
+      if (messages !== undefined) samples.push({ atMs: performance.now(), messages });
+      if (messages !== undefined && messages >= total) return;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  })();
+  try {
+    await execute(join(pulsarHome(), 'bin', 'pulsar-perf'), args, {
+      label: `pulsar-perf ${args[0]}`,
+      timeoutMs: spec.timeoutMs,
+      signal: spec.signal,
+      // Absolute paths: bin/pulsar-perf changes directory to the distribution first.
+      env: { PULSAR_LOG_DIR: logDir, PULSAR_MEM: '-Xms256m -Xmx512m -XX:MaxDirectMemorySize=512m', PULSAR_GC: '-XX:+UseG1GC' },
+    });
+  } finally {
+    polling = false;
+    await poll;
+    await rm(logDir, { recursive: true, force: true });
+  }
+  const messagesPerSec = rateFromSamples(samples, total);
+  if (messagesPerSec === undefined) {
+    throw new Error(`pulsar-perf ${args[0]}: the topic's ${counterName} never reached ${total} messages (last ${samples.at(-1)?.messages ?? 'no'} sample)`);
+  }
+  return messagesPerSec;
 }

@@ -80,7 +80,7 @@ test("the binary client's consumer reads what the Java client wrote in its batch
   const driver = await connectPulsar(shared.ok ? (shared.instance.endpoint as never) : (undefined as never), pulsarSettingsSchema.parse({ client: 'binary' }));
   t.after(() => driver.close());
   const topic = `mqbench-interop-${Date.now()}`;
-  const reading = await driver.probeTool!({ messageBytes: 100, messages: 3000, concurrency: 100, producers: 1, timeoutMs: 120_000, topic: `${topic}-w`, signal: new AbortController().signal });
+  const reading = await driver.probeTool!({ messageBytes: 100, messages: 3000, concurrency: 100, producers: 1, timeoutMs: 120_000, topic: `${topic}-w`, readBack: false, signal: new AbortController().signal });
   assert.ok(reading.messagesPerSec > 0);
   // probeTool deletes its topic: write again with pulsar-perf into one that stays, then read it back.
   const { runPulsarPerf } = await import('./perf-tool.js');
@@ -89,7 +89,7 @@ test("the binary client's consumer reads what the Java client wrote in its batch
   await driver.createTopic(topic);
   await driver.registerGroup!(topic, 'reader');
   const admin = new PulsarAdmin(endpoint!.webServiceUrl);
-  await runPulsarPerf({ messageBytes: 100, messages: 3000, concurrency: 100, producers: 1, timeoutMs: 120_000, topic, signal: new AbortController().signal }, endpoint!.serviceUrl, admin);
+  await runPulsarPerf({ messageBytes: 100, messages: 3000, concurrency: 100, producers: 1, timeoutMs: 120_000, topic, readBack: false, signal: new AbortController().signal }, endpoint!.serviceUrl, admin);
   // pulsar-perf may publish a few past --num-messages; the topic's own counter says how many it holds.
   const written = await admin.messagesIn(topic);
   assert.ok(written >= 3000, `pulsar-perf wrote ${written}`);
@@ -128,6 +128,9 @@ workload: { type: stream, payloadBytes: 16KiB, mode: closed-loop, inFlight: 32, 
   assert.equal(tool?.tool, 'pulsar-perf 4.0.8', entry?.summary?.toolCeilingError ?? undefined);
   assert.match(tool!.command, /produce --service-url pulsar:\/\/\S+ --rate 10000000 --num-messages 2000 --size 16384 --max-outstanding 32/);
   assert.ok(tool!.messagesPerSec > 10 && entry!.summary!.clientEfficiency! > 0, `pulsar-perf ${tool!.messagesPerSec} msg/s`);
+  // The read side: pulsar-perf consume read back what pulsar-perf produce wrote (its subscription made first).
+  assert.match(tool!.readBack?.command ?? String(entry!.summary!.toolReadBackError), /consume --service-url \S+ --subscriptions \S+ --subscription-position Earliest --num-messages \d+/);
+  assert.ok(tool!.readBack!.messagesPerSec > 10 && entry!.summary!.readEfficiency! > 0, `pulsar-perf consume ${tool!.readBack!.messagesPerSec} msg/s`);
 });
 
 test("client: native where pulsar-client does not load fails with a clear message; auto falls back to mqbench's binary client", async (t) => {

@@ -2,7 +2,8 @@
  * The rocksmq engine's calibration: raw classic-level (LevelDB) writes of the trial's message size, one put per
  * message as the engine's produce() makes one write per call, from as many concurrent writers as the trial had sends
  * in flight, into a fresh store opened with the engine's own LevelDB options. LevelDB groups concurrent writers
- * itself, so this is what the engine could reach if it added nothing.
+ * itself, so this is what the engine could reach if it added nothing. The read side: one iterator over them in key
+ * order, as a consumer reads a topic's backlog.
  */
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
@@ -10,8 +11,12 @@ import { ClassicLevel } from 'classic-level';
 import type { ResolvedRocksMQOptions } from '../../engines/rocksmq/options.js';
 import { packageVersion } from '../../util/package-version.js';
 import type { ToolProbeSpec, ToolReading } from '../driver.js';
+import { toolReading, writeThenRead } from '../perf-tool.js';
 
-/** Writes `spec.messages` messages into a scratch store at `directory` (removed after) and returns the rate. */
+/**
+ * Writes `spec.messages` messages into a scratch store at `directory` (removed after) and returns the rate; with
+ * `spec.readBack`, then reads them all back in key order through one iterator, as a consumer of the topic would.
+ */
 export async function probeRawLevel(spec: ToolProbeSpec, directory: string, options: ResolvedRocksMQOptions): Promise<ToolReading> {
   const db = new ClassicLevel<Buffer, Buffer>(directory, {
     keyEncoding: 'buffer',
@@ -22,35 +27,72 @@ export async function probeRawLevel(spec: ToolProbeSpec, directory: string, opti
     cacheSize: options.cacheSize,
   });
   await db.open();
-  const value = randomBytes(spec.messageBytes);
-  const warmup = Math.floor(spec.messages / 5);
-  let next = 0;
-  let startedAt = 0;
   try {
-    const writers = Array.from({ length: spec.concurrency }, async () => {
-      for (let id = next++; id < spec.messages && !spec.signal.aborted; id = next++) {
-        const key = Buffer.allocUnsafe(8);
-        key.writeBigUInt64BE(BigInt(id));
-        await db.batch([{ type: 'put', key, value }], { sync: options.sync });
-        if (id === warmup) startedAt = performance.now();
-      }
-    });
-    await Promise.all(writers);
-    const seconds = (performance.now() - startedAt) / 1000;
-    const measured = spec.messages - warmup;
-    const messagesPerSec = measured / seconds;
-    return {
-      tool: `raw classic-level ${packageVersion('classic-level')} writes`,
-      command: `${spec.concurrency} concurrent writers, one batch of one put per message (${spec.messageBytes} bytes), ${spec.messages} messages`,
-      settings: { writers: spec.concurrency, putsPerWrite: 1, sync: options.sync, compression: options.compression, warmupMessages: warmup },
-      messages: measured,
-      messageBytes: spec.messageBytes,
-      seconds,
-      messagesPerSec,
-      megabytesPerSec: (messagesPerSec * spec.messageBytes) / 1e6,
-    };
+    return await writeThenRead(spec, () => rawWrites(db, spec, options), () => rawReads(db, spec));
   } finally {
     await db.close();
     await rm(directory, { recursive: true, force: true });
   }
+}
+
+const tool = () => `raw classic-level ${packageVersion('classic-level')}`;
+
+async function rawWrites(db: ClassicLevel<Buffer, Buffer>, spec: ToolProbeSpec, options: ResolvedRocksMQOptions): Promise<ToolReading> {
+  const value = randomBytes(spec.messageBytes);
+  const warmup = Math.floor(spec.messages / 5);
+  let next = 0;
+  let startedAt = 0;
+  const writers = Array.from({ length: spec.concurrency }, async () => {
+    for (let id = next++; id < spec.messages && !spec.signal.aborted; id = next++) {
+      await db.batch([{ type: 'put', key: messageKey(id), value }], { sync: options.sync });
+      if (id === warmup) startedAt = performance.now();
+    }
+  });
+  await Promise.all(writers);
+  const seconds = (performance.now() - startedAt) / 1000;
+  const measured = spec.messages - warmup;
+  return toolReading({
+    tool: `${tool()} writes`,
+    command: `${spec.concurrency} concurrent writers, one batch of one put per message (${spec.messageBytes} bytes), ${spec.messages} messages`,
+    settings: { writers: spec.concurrency, putsPerWrite: 1, sync: options.sync, compression: options.compression, warmupMessages: warmup },
+    messages: measured,
+    messageBytes: spec.messageBytes,
+    messagesPerSec: measured / seconds,
+  });
+}
+
+/** Entries an iterator step returns (classic-level's nextv). */
+const READ_BATCH = 1000;
+
+async function rawReads(db: ClassicLevel<Buffer, Buffer>, spec: ToolProbeSpec): Promise<ToolReading> {
+  const warmup = Math.floor(spec.messages / 5);
+  const iterator = db.iterator({ gte: messageKey(0) });
+  let read = 0;
+  let startedAt = 0;
+  try {
+    for (;;) {
+      const entries = await iterator.nextv(READ_BATCH);
+      if (entries.length === 0 || spec.signal.aborted) break;
+      if (read < warmup && read + entries.length >= warmup) startedAt = performance.now();
+      read += entries.length;
+    }
+  } finally {
+    await iterator.close();
+  }
+  if (read < spec.messages) throw new Error(`raw classic-level read back ${read} of ${spec.messages} messages`);
+  const measured = read - warmup;
+  return toolReading({
+    tool: `${tool()} reads`,
+    command: `one iterator over the ${read} messages in key order, ${READ_BATCH} entries a step (nextv)`,
+    settings: { iterators: 1, entriesPerStep: READ_BATCH, warmupMessages: warmup },
+    messages: measured,
+    messageBytes: spec.messageBytes,
+    messagesPerSec: measured / ((performance.now() - startedAt) / 1000),
+  });
+}
+
+function messageKey(id: number): Buffer {
+  const key = Buffer.allocUnsafe(8);
+  key.writeBigUInt64BE(BigInt(id));
+  return key;
 }

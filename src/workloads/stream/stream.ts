@@ -65,6 +65,7 @@ class StreamRun {
       if (!consumer) {
         // Write-only measurement: the writes are all acknowledged (the write window closes) before anything is read.
         await this.flow.acknowledged();
+        this.measured.beginReadBack();
         consumer = await openConsumer();
       }
       await this.flow.drain();

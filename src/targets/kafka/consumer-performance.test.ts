@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { consumerPerformanceArgs, parseConsumerPerformance } from './consumer-performance.js';
+
+// Printed by Kafka 4.3.1's ConsumerPerformance on the development machine (50,000 records of 1 KiB).
+const OUTPUT = `2026-11-29T22:48:26.875257930Z main ERROR Reconfiguration failed: No configuration found for '30946e09' at 'null' in 'null'
+start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
+2026-11-29 22:48:27:106, 2026-11-29 22:48:28:057, 48.8281, 51.3440, 50000, 52576.2355, 451, 500, 97.6563, 100000.0000
+`;
+
+test('parseConsumerPerformance takes the records read and the fetch rate (without the group join) by column name', () => {
+  assert.deepEqual(parseConsumerPerformance(OUTPUT), { records: 50000, fetchRecordsPerSec: 100000 });
+  assert.throws(() => parseConsumerPerformance('WARN Exiting before consuming the expected number of records'), /ConsumerPerformance printed no summary:\nWARN Exiting/);
+  const truncated = OUTPUT.replace(/, 100000\.0000/, '');
+  assert.throws(() => parseConsumerPerformance(truncated), /no fetch\.nMsg\.sec in its summary/);
+});
+
+test('consumerPerformanceArgs reads every record the producer wrote, in a group of its own, from the earliest offset', () => {
+  const args = consumerPerformanceArgs({ messageBytes: 1024, messages: 5000, concurrency: 64, producers: 1, timeoutMs: 1, topic: 'mqb-1-tool', readBack: true, signal: new AbortController().signal }, 'h:9092', 5000);
+  const value = (flag: string) => args[args.indexOf(flag) + 1];
+  assert.equal(args[0], 'org.apache.kafka.tools.ConsumerPerformance');
+  assert.equal(value('--topic'), 'mqb-1-tool');
+  assert.equal(value('--num-records'), '5000');
+  assert.equal(value('--group'), 'mqb-1-tool-reader');
+  assert.ok(!args.includes('--from-latest'));
+});

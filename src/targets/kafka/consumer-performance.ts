@@ -1,0 +1,52 @@
+/**
+ * Kafka's ConsumerPerformance (kafka-tools) as the read side of the Kafka calibration: one consumer in a fresh group
+ * reads the messages ProducerPerformance wrote from the earliest offset, with the Java consumer's defaults (1 MiB fetch
+ * per partition, 500 records a poll). Its fetch rate excludes the group join, as mqbench's read window starts at the
+ * first delivery.
+ */
+import { VERSIONS } from '../../install/versions.js';
+import type { ToolProbeSpec, ToolReading } from '../driver.js';
+import { toolReading } from '../perf-tool.js';
+import { kafkaToolCommand, runKafkaTool } from './producer-performance.js';
+
+/** The arguments after `java -cp <libs>/*` for reading `messages` of `spec.topic` back from `brokers`. */
+export function consumerPerformanceArgs(spec: ToolProbeSpec, brokers: string, messages: number): string[] {
+  return [
+    'org.apache.kafka.tools.ConsumerPerformance',
+    '--bootstrap-server', brokers,
+    '--topic', spec.topic,
+    '--group', `${spec.topic}-reader`,
+    '--num-records', String(messages),
+    '--timeout', '30000',
+  ];
+}
+
+/** ConsumerPerformance's summary: the records it read and its fetch rate (records/s without the group join). */
+export function parseConsumerPerformance(output: string): { records: number; fetchRecordsPerSec: number } {
+  const lines = output.split('\n').map((line) => line.trim());
+  const headerIndex = lines.findIndex((line) => line.startsWith('start.time,'));
+  const values = lines[headerIndex + 1]?.split(',').map((value) => value.trim());
+  if (headerIndex < 0 || !values) throw new Error(`ConsumerPerformance printed no summary:\n${output.trim().split('\n').slice(-5).join('\n')}`);
+  const header = lines[headerIndex]!.split(',').map((name) => name.trim());
+  const field = (name: string) => {
+    const value = Number(values[header.indexOf(name)]);
+    if (!Number.isFinite(value)) throw new Error(`ConsumerPerformance: no ${name} in its summary: ${lines[headerIndex + 1]}`);
+    return value;
+  };
+  return { records: field('data.consumed.in.nMsg'), fetchRecordsPerSec: field('fetch.nMsg.sec') };
+}
+
+/** Reads back what ProducerPerformance wrote into `spec.topic` and returns the fetch rate. */
+export async function runConsumerPerformance(spec: ToolProbeSpec, brokers: string, written: number): Promise<ToolReading> {
+  const args = consumerPerformanceArgs(spec, brokers, written);
+  const { records, fetchRecordsPerSec } = parseConsumerPerformance(await runKafkaTool('Kafka ConsumerPerformance', args, spec));
+  if (records < written) throw new Error(`ConsumerPerformance read ${records} of ${written} records`);
+  return toolReading({
+    tool: `Kafka ConsumerPerformance ${VERSIONS.kafka}`,
+    command: kafkaToolCommand(args),
+    settings: { 'max.partition.fetch.bytes': 1048576, 'max.poll.records': 500, consumers: 1, timing: 'fetch.nMsg.sec (without the group join)' },
+    messages: records,
+    messageBytes: spec.messageBytes,
+    messagesPerSec: fetchRecordsPerSec,
+  });
+}
