@@ -2,24 +2,29 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PhaseRecorder } from './recorder.js';
 
-test('readSeconds spans the read-back, first delivery to last, and only when the workload read a backlog after its writes', () => {
+test('a read-back is timed from opening the consumer to the last delivery and counts every message it delivered; a tailing consumer has none', () => {
   const tailing = new PhaseRecorder(0, () => 10_000);
   tailing.recordPublish(1, 100, 1000);
   tailing.recordDelivery(2, 100, 1002);
-  assert.equal(tailing.toRecord().readSeconds, undefined, 'a tailing consumer has no read-back');
+  tailing.recordReadBack(100, 1002);
+  assert.equal(tailing.toRecord().readBack, undefined, 'a tailing consumer has no read-back');
 
   const writeOnly = new PhaseRecorder(0, () => 10_000);
   writeOnly.recordPublish(1, 100, 1000);
   writeOnly.recordPublish(1, 100, 2000);
-  writeOnly.beginReadBack();
-  writeOnly.recordDelivery(undefined, 100, 2500);
-  writeOnly.recordDelivery(undefined, 100, 3000);
-  writeOnly.recordDelivery(undefined, 100, 4500);
+  writeOnly.beginReadBack(2000);
+  // A warm-up message (not a measured delivery), then the two measured ones, all in one batch at 4.5 s.
+  writeOnly.recordReadBack(100, 4500);
+  for (let index = 0; index < 2; index += 1) {
+    writeOnly.recordDelivery(undefined, 100, 4500);
+    writeOnly.recordReadBack(100, 4500);
+  }
   const record = writeOnly.toRecord();
   assert.equal(record.writeSeconds, 2);
-  assert.equal(record.readSeconds, 2, 'from the first delivery at 2.5 s to the last at 4.5 s');
+  assert.deepEqual(record.readBack, { seconds: 2.5, messages: 3, bytes: 300 }, 'from the open at 2.0 s, not from the first (batched) delivery');
+  assert.equal(record.counters.messagesDelivered, 2);
 
   const nothingRead = new PhaseRecorder(0, () => 10_000);
-  nothingRead.beginReadBack();
-  assert.equal(nothingRead.toRecord().readSeconds, undefined);
+  nothingRead.beginReadBack(0);
+  assert.equal(nothingRead.toRecord().readBack, undefined);
 });

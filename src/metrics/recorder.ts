@@ -14,10 +14,11 @@ export interface PhaseRecord {
    */
   writeSeconds?: number;
   /**
-   * From the first delivery to the last, when the workload read a backlog back after its writes (a stream with
-   * `consumer: after`): the time the read-back took once messages flowed.
+   * A backlog read back after the writes (a stream with `consumer: after`): every message it delivered (the warm-up's,
+   * read first, included) and the seconds from opening the consumer to the last delivery. Timed from the open, not
+   * from the first delivery, so a consumer that hands over messages in large batches is not timed from its first.
    */
-  readSeconds?: number;
+  readBack?: { seconds: number; messages: number; bytes: number };
   /** Wall time of each completed operation (pub/sub), in seconds. */
   opSeconds: number[];
   /**
@@ -51,7 +52,7 @@ export class PhaseRecorder {
   private readonly startedAtMs: number;
   private endedAtMs: number | undefined;
   private lastAcknowledgedAtMs: number | undefined;
-  private readBack: { firstMs?: number; lastMs?: number } | undefined;
+  private readBack: { startMs: number; lastMs?: number; messages: number; bytes: number } | undefined;
 
   constructor(
     startMs: number,
@@ -95,15 +96,19 @@ export class PhaseRecorder {
     this.counters.messagesDelivered += 1;
     this.counters.bytesDelivered += bytes;
     this.series.delivered(atMs, bytes, e2eMs);
-    if (this.readBack) {
-      this.readBack.firstMs ??= atMs;
-      this.readBack.lastMs = atMs;
-    }
   }
 
-  /** The deliveries from now on read a backlog back after the writes: their first-to-last time is `readSeconds`. */
-  beginReadBack(): void {
-    this.readBack ??= {};
+  /** The workload starts reading a backlog back after its writes (it opens the consumer now). */
+  beginReadBack(atMs: number): void {
+    this.readBack ??= { startMs: atMs, messages: 0, bytes: 0 };
+  }
+
+  /** A message of the read-back (warm-up or measured) was delivered. */
+  recordReadBack(bytes: number, atMs: number): void {
+    if (this.finished || !this.readBack) return;
+    this.readBack.messages += 1;
+    this.readBack.bytes += bytes;
+    this.readBack.lastMs = atMs;
   }
 
   /** A completed operation and its delivery check. */
@@ -135,7 +140,9 @@ export class PhaseRecorder {
       endedAt: new Date(this.endedAtMs!).toISOString(),
       durationSeconds: (this.endedAtMs! - this.startedAtMs) / 1000,
       ...(this.lastAcknowledgedAtMs === undefined ? {} : { writeSeconds: (Math.min(this.lastAcknowledgedAtMs, this.endedAtMs!) - this.startedAtMs) / 1000 }),
-      ...(this.readBack?.lastMs === undefined ? {} : { readSeconds: (this.readBack.lastMs - this.readBack.firstMs!) / 1000 }),
+      ...(this.readBack?.lastMs === undefined
+        ? {}
+        : { readBack: { seconds: (this.readBack.lastMs - this.readBack.startMs) / 1000, messages: this.readBack.messages, bytes: this.readBack.bytes } }),
       opSeconds: this.opSeconds,
       histograms: {
         publishLatencyUs: encodeHistogram(this.publishLatency),

@@ -25,7 +25,7 @@ export interface CaseSummary {
     megabytesPerSec: number;
     writeMessagesPerSec?: number | null;
     writeMegabytesPerSec?: number | null;
-    /** Delivered per second of the read-back (first to last delivery), where a backlog was read after the writes. */
+    /** Delivered per second of the read-back (consumer opened to last delivery), where a backlog was read after the writes. */
     readMessagesPerSec?: number | null;
     readMegabytesPerSec?: number | null;
   };
@@ -156,8 +156,8 @@ function summarizeTogether(trials: readonly TrialRecord[]): CaseSummary | null {
       megabytesPerSec: perTrial(deliveredMegabytesPerSec) ?? 0,
       writeMessagesPerSec: perTrial((trial) => perWriteSecond(trial, trial.measured!.counters.messagesAcknowledged)),
       writeMegabytesPerSec: perTrial(writtenMegabytesPerSec),
-      readMessagesPerSec: perTrial((trial) => perReadSecond(trial, trial.measured!.counters.messagesDelivered)),
-      readMegabytesPerSec: perTrial((trial) => perReadSecond(trial, trial.measured!.counters.bytesDelivered / 1e6)),
+      readMessagesPerSec: perTrial((trial) => readRate(trial, 'messages')),
+      readMegabytesPerSec: perTrial((trial) => readRate(trial, 'bytes', 1e6)),
     },
     cpuSeconds: {
       broker: shared ? null : perTrial((trial) => trial.resources?.broker?.cpuSeconds),
@@ -212,7 +212,7 @@ function summarizeTool(
   const error = trials.find((trial) => trial.toolCeilingError)?.toolCeilingError;
   if (!first) return error ? { toolCeiling: null, clientEfficiency: null, toolCeilingError: error } : {};
   const written = (trial: TrialRecord) => perWriteSecond(trial, trial.measured!.counters.messagesAcknowledged);
-  const read = (trial: TrialRecord) => perReadSecond(trial, trial.measured!.counters.messagesDelivered);
+  const read = (trial: TrialRecord) => readRate(trial, 'messages');
   const readings = (pick: (trial: TrialRecord) => ToolReading | undefined): ToolSummary | null => {
     const one = trials.map(pick).find((reading) => reading !== undefined);
     if (!one) return null;
@@ -295,10 +295,10 @@ function perWriteSecond(trial: TrialRecord, amount: number): number | undefined 
   return seconds === undefined || seconds <= 0 || trial.measured!.opSeconds.length > 0 ? undefined : amount / seconds;
 }
 
-/** `amount` per second of the trial's read-back (first to last delivery), when it read a backlog after its writes. */
-function perReadSecond(trial: TrialRecord, amount: number): number | undefined {
-  const seconds = trial.measured!.readSeconds;
-  return seconds === undefined || seconds <= 0 ? undefined : amount / seconds;
+/** Messages (or bytes / `unit`) per second of the trial's read-back, when it read a backlog after its writes. */
+function readRate(trial: TrialRecord, field: 'messages' | 'bytes', unit = 1): number | undefined {
+  const readBack = trial.measured!.readBack;
+  return readBack === undefined || readBack.seconds <= 0 ? undefined : readBack[field] / unit / readBack.seconds;
 }
 
 function ratio(numerator: number | undefined, denominator: number): number | undefined {

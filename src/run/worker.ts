@@ -105,7 +105,7 @@ export class LocalWorker implements Worker {
         producers: workload.producers,
         timeoutMs: Math.max(60_000, 10_000 * (measured.writeSeconds ?? measured.durationSeconds)),
         topic: `${command.topicPrefix}-tool`,
-        readBack: workload.consumer === 'after' && measured.readSeconds !== undefined,
+        readBack: workload.consumer === 'after' && measured.readBack !== undefined,
         signal,
       });
     } catch (error) {

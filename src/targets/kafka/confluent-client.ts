@@ -28,7 +28,7 @@ export async function confluentClient(options: KafkaClientOptions): Promise<Kafk
   return {
     name: '@confluentinc/kafka-javascript (librdkafka)',
     version: `${packageVersion('@confluentinc/kafka-javascript')} (librdkafka ${librdkafkaVersion})`,
-    settings: { acks: 'all (-1)', compression: 'none', ...producerProperties, 'max.partition.fetch.bytes': options.fetchMaxBytes, autoCommit: true },
+    settings: { acks: 'all (-1)', compression: 'none', ...producerProperties, 'max.partition.fetch.bytes': options.fetchMaxBytes, autoCommit: true, consumer: 'eachBatch, every fetched message of the partition a batch (js.consumer.max.batch.size -1)' },
     async createTopic(topic, partitions) {
       await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
     },
@@ -61,14 +61,18 @@ export async function confluentClient(options: KafkaClientOptions): Promise<Kafk
         'fetch.max.bytes': options.fetchMaxBytes * 4,
         'fetch.wait.max.ms': 100,
         'message.max.bytes': options.messageMaxBytes,
+        // Every message librdkafka has fetched for the partition in one batch: the KafkaJS layer's default (batches
+        // of at most 32, ramping up from 1) with eachMessage (a promise per message) read a 1 KiB backlog at 91k msg/s
+        // here, this at 117k.
+        'js.consumer.max.batch.size': -1,
       });
       await consumer.connect();
       open.add(consumer);
       await consumer.subscribe({ topics: [topic] });
       void consumer
         .run({
-          eachMessage: async ({ message }) => {
-            if (message.value) consumerOptions.onMessage(message.value);
+          eachBatch: async ({ batch }) => {
+            for (const message of batch.messages) if (message.value) consumerOptions.onMessage(message.value);
           },
         })
         .catch((error: unknown) => consumerOptions.onError(error instanceof Error ? error : new Error(String(error))));

@@ -14,6 +14,9 @@ test('pulsar-perf is timed from a fifth of the messages to the sample that saw t
   // From 250 at 1.0 s to 1000 at 2.5 s: 750 messages in 1.5 s.
   assert.equal(rateFromSamples(samples, 1000), 500);
   assert.equal(rateFromSamples(samples.slice(0, 4), 1000), undefined, 'never saw them all');
+  // The read side: from the last sample before the counter moved (0 at 0 s) to 1000 at 2.5 s.
+  assert.equal(rateFromSamples(samples, 1000, 'movement'), 400);
+  assert.equal(rateFromSamples(samples.slice(1), 1000, 'movement'), undefined, 'no sample before the first message');
 });
 
 test("pulsarPerfArgs: the trial's size, count and sends outstanding into the topic mqbench made", () => {

@@ -37,9 +37,13 @@ export interface CounterSample {
   messages: number;
 }
 
-/** The rate between the first sample at or past a fifth of `total` and the first that saw every message. */
-export function rateFromSamples(samples: readonly CounterSample[], total: number): number | undefined {
-  const start = samples.find((sample) => sample.messages >= total / 5);
+/**
+ * The rate from a start sample to the first that saw every message. The start: the first sample at or past a fifth of
+ * `total` (`fifth`, a warm-up), or the last before the counter moved (`movement`: from the first message on).
+ */
+export function rateFromSamples(samples: readonly CounterSample[], total: number, from: 'fifth' | 'movement' = 'fifth'): number | undefined {
+  const moved = samples.findIndex((sample) => sample.messages > 0);
+  const start = from === 'fifth' ? samples.find((sample) => sample.messages >= total / 5) : samples[moved - 1];
   const end = samples.find((sample) => sample.messages >= total);
   if (!start || !end || end.atMs <= start.atMs) return undefined;
   return (end.messages - start.messages) / ((end.atMs - start.atMs) / 1000);
@@ -48,7 +52,7 @@ export function rateFromSamples(samples: readonly CounterSample[], total: number
 /** Runs pulsar-perf for `spec` into the existing topic, timing it by the topic's counter. */
 export async function runPulsarPerf(spec: ToolProbeSpec, serviceUrl: string, admin: PulsarAdmin): Promise<ToolReading> {
   const args = pulsarPerfArgs(spec, serviceUrl);
-  const messagesPerSec = await runTimedByCounter(args, spec, spec.messages, () => admin.messagesIn(spec.topic), 'msgInCounter');
+  const messagesPerSec = await runTimedByCounter(args, spec, spec.messages, () => admin.messagesIn(spec.topic), 'msgInCounter', 'fifth');
   return toolReading({
     tool: `pulsar-perf ${VERSIONS.pulsar}`,
     command: ['pulsar-perf', ...args].join(' '),
@@ -91,7 +95,7 @@ export async function runPulsarPerfConsume(spec: ToolProbeSpec, serviceUrl: stri
   // pulsar-perf may publish a few past --num-messages.
   const written = await admin.messagesIn(spec.topic);
   const args = pulsarPerfConsumeArgs(spec, serviceUrl, written);
-  const messagesPerSec = await runTimedByCounter(args, spec, written, () => admin.messagesOut(spec.topic), 'msgOutCounter');
+  const messagesPerSec = await runTimedByCounter(args, spec, written, () => admin.messagesOut(spec.topic), 'msgOutCounter', 'movement');
   return toolReading({
     tool: `pulsar-perf ${VERSIONS.pulsar}`,
     command: ['pulsar-perf', ...args].join(' '),
@@ -99,7 +103,7 @@ export async function runPulsarPerfConsume(spec: ToolProbeSpec, serviceUrl: stri
       subscription: 'Exclusive, from the earliest message',
       receiverQueueSize: RECEIVER_QUEUE,
       consumers: 1,
-      timing: `topic msgOutCounter polled every ${POLL_MS} ms, from a fifth of the messages to the last`,
+      timing: `topic msgOutCounter polled every ${POLL_MS} ms, from the last sample before the first message to the last (the JVM's start excluded)`,
     },
     messages: written,
     messageBytes: spec.messageBytes,
@@ -109,9 +113,16 @@ export async function runPulsarPerfConsume(spec: ToolProbeSpec, serviceUrl: stri
 
 /**
  * Runs pulsar-perf with `args` while polling `counter` (msgInCounter or msgOutCounter of the topic), and returns the
- * rate from a fifth of `total` to the sample that saw them all. pulsar-perf's own totals include its shutdown.
+ * rate from the `from` sample to the one that saw all `total`. pulsar-perf's own totals include its shutdown.
  */
-async function runTimedByCounter(args: string[], spec: ToolProbeSpec, total: number, counter: () => Promise<number>, counterName: string): Promise<number> {
+async function runTimedByCounter(
+  args: string[],
+  spec: ToolProbeSpec,
+  total: number,
+  counter: () => Promise<number>,
+  counterName: string,
+  from: 'fifth' | 'movement',
+): Promise<number> {
   const logDir = await mkdtemp(join(tmpdir(), 'mqbench-pulsar-perf-'));
   const samples: CounterSample[] = [];
   let polling = true;
@@ -136,7 +147,7 @@ async function runTimedByCounter(args: string[], spec: ToolProbeSpec, total: num
     await poll;
     await rm(logDir, { recursive: true, force: true });
   }
-  const messagesPerSec = rateFromSamples(samples, total);
+  const messagesPerSec = rateFromSamples(samples, total, from);
   if (messagesPerSec === undefined) {
     throw new Error(`pulsar-perf ${args[0]}: the topic's ${counterName} never reached ${total} messages (last ${samples.at(-1)?.messages ?? 'no'} sample)`);
   }

@@ -65,7 +65,7 @@ class StreamRun {
       if (!consumer) {
         // Write-only measurement: the writes are all acknowledged (the write window closes) before anything is read.
         await this.flow.acknowledged();
-        this.measured.beginReadBack();
+        this.measured.beginReadBack(nowMs());
         consumer = await openConsumer();
       }
       await this.flow.drain();
@@ -134,6 +134,7 @@ class StreamRun {
     const warm = ((envelope.flags ?? 0) & ENVELOPE_WARMUP) !== 0;
     const e2eMs = this.params.consumer === 'tail' ? receivedMs - envelope.intendedMs : undefined;
     (warm ? this.warmup : this.measured)?.recordDelivery(e2eMs, payload.byteLength, receivedMs);
+    this.measured?.recordReadBack(payload.byteLength, receivedMs);
     if (!warm) this.measuredDelivered += 1;
     this.reportProgress();
   }
