@@ -28,6 +28,8 @@ export interface ConsumerOptions {
   onMessage(payload: Uint8Array): void;
   /** Called when the consumer fails after it was created (connection lost, broker gone). */
   onError(error: Error): void;
+  /** The size of the messages the workload sends, when it knows: a hint for drivers that size fetches in messages. */
+  messageBytes?: number;
 }
 
 /** A running consumer. */

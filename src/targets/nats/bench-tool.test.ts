@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { natsBenchArgs, natsBenchConsumeArgs, parseNatsBench, parseNatsBenchConsume } from './bench-tool.js';
+import { consumerBatch, natsBenchArgs, natsBenchConsumeArgs, parseNatsBench, parseNatsBenchConsume } from './bench-tool.js';
 
 test('parseNatsBench reads the publisher rate natscli v0.5 prints', () => {
   const output = `20:01:43 Starting JetStream asynchronous publisher benchmark [batch=256, clients=1, msg-size=1.0 KiB, msgs=200,000]
@@ -29,4 +29,11 @@ NATS JetStream durable consumer (callback) stats: 167,605 msgs/sec ~ 164 MiB/sec
   const args = natsBenchConsumeArgs({ messageBytes: 1024, messages: 5000, concurrency: 64, producers: 1, timeoutMs: 1, topic: 'mqb-1-tool', readBack: true, signal: new AbortController().signal }, 'nats://h:1');
   assert.deepEqual(args.slice(0, 9), ['bench', 'js', 'consume', '--stream', 'mqb-1-tool', '--msgs', '5000', '--size', '1024B']);
   assert.equal(args[args.indexOf('--acks') + 1], 'explicit', 'an ack per message, as mqbench\'s durable pull consumer');
+});
+
+test("nats bench's consumer buffers 500 messages, or fewer where 500 would pass 32 MiB", () => {
+  assert.equal(consumerBatch(1024), 500);
+  assert.equal(consumerBatch(64 * 1024), 500);
+  assert.equal(consumerBatch(1024 * 1024), 32);
+  assert.equal(consumerBatch(64 * 1024 * 1024), 1);
 });

@@ -52,8 +52,15 @@ export async function runNatsBench(spec: ToolProbeSpec, servers: string): Promis
   });
 }
 
-/** The messages nats bench's consumer buffers (its `--batch`, the default). */
+/** The messages nats bench's consumer buffers (its `--batch` default)... */
 const CONSUMER_BATCH = 500;
+/** ...but no more than this many bytes of them: 500 of 1 MiB read at 51 msg/s here (mqbench's pulls are bounded alike). */
+const CONSUMER_BATCH_BYTES = 32 * 1024 * 1024;
+
+/** nats bench's consumer batch for messages of `messageBytes`. */
+export function consumerBatch(messageBytes: number): number {
+  return Math.max(1, Math.min(CONSUMER_BATCH, Math.floor(CONSUMER_BATCH_BYTES / messageBytes)));
+}
 
 /** The arguments of `nats bench` reading the `spec.messages` messages of stream `spec.topic` back through a durable consumer. */
 export function natsBenchConsumeArgs(spec: ToolProbeSpec, servers: string): string[] {
@@ -63,7 +70,7 @@ export function natsBenchConsumeArgs(spec: ToolProbeSpec, servers: string): stri
     '--stream', spec.topic,
     '--msgs', String(spec.messages),
     '--size', `${spec.messageBytes}B`,
-    '--batch', String(CONSUMER_BATCH),
+    '--batch', String(consumerBatch(spec.messageBytes)),
     '--acks', 'explicit',
     '--clients', '1',
     '--timeout', '60s',
@@ -86,7 +93,7 @@ export async function runNatsBenchConsume(spec: ToolProbeSpec, servers: string):
   return toolReading({
     tool: natsBenchName(),
     command: natsBenchCommand(args),
-    settings: { consumer: 'durable, callback (consume), explicit ack per message', buffered: CONSUMER_BATCH, clients: 1 },
+    settings: { consumer: 'durable, callback (consume), explicit ack per message', buffered: consumerBatch(spec.messageBytes), clients: 1 },
     messages: spec.messages,
     messageBytes: spec.messageBytes,
     messagesPerSec: parseNatsBenchConsume(output),

@@ -74,6 +74,7 @@ class NatsDriver implements LogDriver {
             ? "ephemeral push consumer, explicit acks not awaited, flow control (Milvus natsmq's shape)"
             : 'durable pull consumer, explicit ack per message',
         consumeMaxBytes: this.settings.consumeMaxBytes,
+        consumePull: `up to ${MAX_PULL_MESSAGES} messages a pull, fewer where they would pass consumeMaxBytes; by bytes where the message size is not known`,
         publishTimeoutMs: this.settings.publishTimeout,
         publish:
           this.settings.publish === 'pipelined'
@@ -153,7 +154,7 @@ class NatsDriver implements LogDriver {
     } else {
       await this.manager.consumers.add(topic, { durable_name: options.group, ack_policy: AckPolicy.Explicit, deliver_policy });
       const consumer = await this.client.consumers.get(topic, options.group);
-      messages = await consumer.consume({ max_bytes: this.settings.consumeMaxBytes, callback });
+      messages = await consumer.consume({ ...pullSize(this.settings.consumeMaxBytes, options.messageBytes), callback });
     }
     let stopping = false;
     void messages.closed().then((error) => {
@@ -175,4 +176,17 @@ class NatsDriver implements LogDriver {
     this.publisher?.close();
     await this.connection.drain().catch(() => this.connection.close());
   }
+}
+
+/** Messages a pull asks for at most: a 1 KiB backlog read at 100k msg/s pulled by bytes, 145–159k by 500–5,000 messages. */
+const MAX_PULL_MESSAGES = 1000;
+
+/**
+ * The size of each pull: in messages where the message size is known (up to `maxBytes` of them, at most
+ * MAX_PULL_MESSAGES), else in bytes (nats.js pulls by one or the other). Pulls of 1,000 messages of 1 MiB read at
+ * 95 msg/s here; of 32 (32 MiB), at 440–630.
+ */
+export function pullSize(maxBytes: number, messageBytes: number | undefined): { max_messages: number } | { max_bytes: number } {
+  if (!messageBytes) return { max_bytes: maxBytes };
+  return { max_messages: Math.max(1, Math.min(MAX_PULL_MESSAGES, Math.floor(maxBytes / messageBytes))) };
 }

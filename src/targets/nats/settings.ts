@@ -41,7 +41,7 @@ export const natsSettingsSchema = z
       .describe(
         "durable-pull: a durable pull consumer, explicit ack per message (mqbench's default); ephemeral-push: the shape of Milvus's natsmq — an ephemeral push consumer, explicit acks sent without waiting (flow control on)",
       ),
-    consumeMaxBytes: sizeField.default(32 * 1024 * 1024).describe('bytes per pull request of the consumer (nats.js pulls by bytes or by messages, not both)'),
+    consumeMaxBytes: sizeField.default(32 * 1024 * 1024).describe('most bytes a pull request of the consumer asks for: it pulls up to 1,000 messages, fewer where they would pass this (by bytes where the message size is not known)'),
     external: z
       .object({ servers: z.string().min(1).describe('e.g. nats://host:4222'), dataDir: z.string().optional() })
       .strict()

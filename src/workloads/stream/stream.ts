@@ -48,6 +48,7 @@ class StreamRun {
         from: 'earliest',
         onMessage: (payload) => this.onMessage(payload),
         onError: (error) => (this.flow.failure ??= error),
+        messageBytes: params.payloadBytes,
       });
     // Reading back later: the group must exist now, or a broker may delete what no subscription needs (Pulsar).
     if (params.consumer === 'after') await context.driver.registerGroup?.(topic, topic);
