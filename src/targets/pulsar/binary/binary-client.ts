@@ -205,6 +205,18 @@ function batchEntry(payload: Uint8Array): Uint8Array[] {
   return [head, payload];
 }
 
+/** The most bytes of messages a consumer's permits may let the broker send ahead. */
+const RECEIVER_QUEUE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The permits a consumer holds: the receiver queue size, or fewer where that many messages of the workload's size
+ * would pass RECEIVER_QUEUE_BYTES (1,000 of 1 MiB would be a GiB in flight; 64 of 1 KiB read a backlog at half the
+ * rate of 1,000).
+ */
+export function receiverQueue(receiverQueueSize: number, messageBytes: number | undefined): number {
+  return messageBytes ? Math.max(1, Math.min(receiverQueueSize, Math.floor(RECEIVER_QUEUE_BYTES / messageBytes))) : receiverQueueSize;
+}
+
 /** An Exclusive consumer on one connection: permits handed back as messages are processed, cumulative acks. */
 class BinaryConsumer implements ConnectionListener {
   private processedSinceFlow = 0;
@@ -220,7 +232,8 @@ class BinaryConsumer implements ConnectionListener {
 
   static async create(connection: PulsarConnection, topic: string, consumerOptions: ConsumerOptions, options: BinaryClientOptions): Promise<BinaryConsumer> {
     const id = nextHandleId++;
-    const consumer = new BinaryConsumer(connection, id, consumerOptions, options.receiverQueueSize);
+    const queueSize = receiverQueue(options.receiverQueueSize, consumerOptions.messageBytes);
+    const consumer = new BinaryConsumer(connection, id, consumerOptions, queueSize);
     connection.consumers.set(id, consumer);
     const requestId = connection.requestId();
     try {
@@ -232,7 +245,7 @@ class BinaryConsumer implements ConnectionListener {
       connection.consumers.delete(id);
       throw error;
     }
-    connection.write([simpleFrame({ type: CommandType.FLOW, flow: { consumer_id: id, messagePermits: options.receiverQueueSize } })]);
+    connection.write([simpleFrame({ type: CommandType.FLOW, flow: { consumer_id: id, messagePermits: queueSize } })]);
     return consumer;
   }
 
