@@ -1,5 +1,5 @@
 /** A RocksMQ-style embedded log broker on LevelDB (classic-level): topics, ordered ids, consumer groups, retention. */
-import type { AbstractBatchOperation } from 'abstract-level';
+import type { AbstractBatchOperation, AbstractIteratorOptions } from 'abstract-level';
 import { ClassicLevel } from 'classic-level';
 import { KeyedMutex } from '../../util/keyed-mutex.js';
 import { decodeValue, encodeValue, type EngineMessage } from './codec.js';
@@ -15,6 +15,9 @@ import {
 import { resolveOptions, type ResolvedRocksMQOptions, type RocksMQOptions } from './options.js';
 import { expiredPages, newlyAckedPages, type PageRecord } from './pages.js';
 
+
+/** The most bytes one step of a consume's iterator reads (classic-level's highWaterMarkBytes). */
+const READ_RUN_BYTES = 4 * 1024 * 1024;
 /** Where a new consumer group starts: the first message, after the last one, or at a given id. */
 export type SubscribePosition = 'earliest' | 'latest' | { id: number; inclusive: boolean };
 
@@ -252,15 +255,21 @@ export class RocksMQ {
       return fromTail;
     }
     const consumed: StoredMessage[] = [];
-    const iterator = this.messages.iterator({ ...messageRange(topic, position.readNext), limit });
+    // Entries in runs (nextv), each run stopping past highWaterMarkBytes, rather than one native call per entry.
+    const highWaterMarkBytes = Math.min(maxBytes, READ_RUN_BYTES);
+    // A sublevel hands options it does not know on to classic-level.
+    const options: AbstractIteratorOptions<Buffer, Buffer> & { highWaterMarkBytes: number } = { ...messageRange(topic, position.readNext), limit, highWaterMarkBytes };
+    const iterator = this.messages.iterator(options);
     try {
       let bytes = 0;
-      for (let entry = await iterator.next(); entry !== undefined; entry = await iterator.next()) {
-        const [key, value] = entry;
-        const decoded = decodeValue(value);
-        consumed.push({ id: idOfMessageKey(key), payload: decoded.payload as Buffer, properties: decoded.properties });
-        bytes += value.length;
-        if (bytes >= maxBytes) break;
+      while (bytes < maxBytes && consumed.length < limit) {
+        const entries = await iterator.nextv(limit - consumed.length);
+        if (entries.length === 0) break;
+        for (const [key, value] of entries) {
+          const decoded = decodeValue(value);
+          consumed.push({ id: idOfMessageKey(key), payload: decoded.payload as Buffer, properties: decoded.properties });
+          bytes += value.length;
+        }
       }
     } finally {
       await iterator.close();
