@@ -9,7 +9,7 @@ import { ProcessTreeProbe, SelfProbe, type ResourceProbe } from '../metrics/reso
 import { ResourceSampler } from '../metrics/sampler.js';
 import { grownBetween, totalOf, type StorageReading } from '../metrics/storage.js';
 import type { EventLoopDelay, TrialRecord, TrialResources } from '../results/trial.js';
-import type { LogDriver } from '../targets/driver.js';
+import { calibrationGroup, type LogDriver } from '../targets/driver.js';
 import { findTarget } from '../targets/registry.js';
 import type { BrokerProcessSpec, StorageSpec } from '../targets/target.js';
 import { nowMs } from '../util/clock.js';
@@ -105,7 +105,10 @@ export class LocalWorker implements Worker {
         producers: workload.producers,
         timeoutMs: Math.max(60_000, 10_000 * (measured.writeSeconds ?? measured.durationSeconds)),
         topic: `${command.topicPrefix}-tool`,
-        readBack: workload.consumer === 'after' && measured.readBack !== undefined,
+        // The stream's topic is the trial's topic prefix; the workload registered the calibration group before writing.
+        ...(workload.consumer === 'after' && measured.readBack
+          ? { readBack: { topic: command.topicPrefix, group: calibrationGroup(command.topicPrefix), messages: measured.readBack.messages } }
+          : {}),
         signal,
       });
     } catch (error) {

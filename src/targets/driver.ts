@@ -108,11 +108,24 @@ export interface ToolProbeSpec {
   /** A name for the probe's own topic. */
   topic: string;
   /**
-   * The trial read a backlog back after its writes (stream, `consumer: after`): the tool then also reads what it wrote
-   * with the broker's own consumer tool, for the read side's ratio.
+   * The trial read a backlog back after its writes (stream, `consumer: after`): the tool's consumer then reads the
+   * same backlog (the trial's `topic`, all `messages` of it, through `group`, which the workload registered before
+   * its writes where the broker needs that), for the read side's ratio. Same messages, same layout on disk.
    */
-  readBack: boolean;
+  readBack?: ToolReadBackSpec;
   signal: AbortSignal;
+}
+
+/** The backlog the tool's consumer reads: the trial's own topic. */
+export interface ToolReadBackSpec {
+  topic: string;
+  group: string;
+  messages: number;
+}
+
+/** The consumer group (subscription) the perf tool reads a trial's topic through; see ToolProbeSpec.readBack. */
+export function calibrationGroup(topic: string): string {
+  return `${topic}-tool-reader`;
 }
 
 /** A run of the broker's own perf tool against the broker mqbench measured. */
@@ -129,7 +142,7 @@ export interface ToolReading {
   messagesPerSec: number;
   /** 10^6 bytes per second. */
   megabytesPerSec: number;
-  /** The tool's consumer reading back what its producer wrote (when the spec asked for `readBack`). */
+  /** The tool's consumer reading back the trial's backlog (when the spec asked for `readBack`). */
   readBack?: ToolReading;
   /** Why the read-back could not run; the write reading still stands. */
   readBackError?: string;

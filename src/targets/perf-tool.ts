@@ -1,6 +1,6 @@
 /** What the perf-tool calibrations share: a scratch topic around the tool's run, the read-back, and the numbers tools print. */
 import { errorMessage } from '../util/errors.js';
-import type { LogDriver, ToolProbeSpec, ToolReading } from './driver.js';
+import type { LogDriver, ToolProbeSpec, ToolReadBackSpec, ToolReading } from './driver.js';
 
 /** Creates `topic`, runs `work`, and deletes the topic whatever happened. */
 export async function inScratchTopic<T>(driver: Pick<LogDriver, 'createTopic' | 'deleteTopic'>, topic: string, work: () => Promise<T>): Promise<T> {
@@ -13,14 +13,14 @@ export async function inScratchTopic<T>(driver: Pick<LogDriver, 'createTopic' | 
 }
 
 /**
- * Runs the tool's producer, then, when the spec asks for the read side, its consumer over what the producer wrote. A
+ * Runs the tool's producer, then, when the spec asks for the read side, its consumer over the backlog it names. A
  * read-back that fails is recorded beside the write reading (`readBackError`), which still stands.
  */
-export async function writeThenRead(spec: ToolProbeSpec, write: () => Promise<ToolReading>, read: (written: ToolReading) => Promise<ToolReading>): Promise<ToolReading> {
+export async function writeThenRead(spec: ToolProbeSpec, write: () => Promise<ToolReading>, read: (backlog: ToolReadBackSpec) => Promise<ToolReading>): Promise<ToolReading> {
   const reading = await write();
   if (!spec.readBack || spec.signal.aborted) return reading;
   try {
-    return { ...reading, readBack: await read(reading) };
+    return { ...reading, readBack: await read(spec.readBack) };
   } catch (error) {
     return { ...reading, readBackError: errorMessage(error) };
   }

@@ -17,12 +17,12 @@ test('parseConsumerPerformance takes the records read and the overall rate (the 
   assert.throws(() => parseConsumerPerformance(truncated), /no nMsg\.sec in its summary/);
 });
 
-test('consumerPerformanceArgs reads every record the producer wrote, in a group of its own, from the earliest offset', () => {
-  const args = consumerPerformanceArgs({ messageBytes: 1024, messages: 5000, concurrency: 64, producers: 1, timeoutMs: 1, topic: 'mqb-1-tool', readBack: true, signal: new AbortController().signal }, 'h:9092', 5000);
+test("consumerPerformanceArgs reads the trial's backlog, every message of it, in the calibration group, from the earliest offset", () => {
+  const args = consumerPerformanceArgs({ topic: 'mqb-1', group: 'mqb-1-tool-reader', messages: 6000 }, 'h:9092');
   const value = (flag: string) => args[args.indexOf(flag) + 1];
   assert.equal(args[0], 'org.apache.kafka.tools.ConsumerPerformance');
-  assert.equal(value('--topic'), 'mqb-1-tool');
-  assert.equal(value('--num-records'), '5000');
+  assert.equal(value('--topic'), 'mqb-1');
+  assert.equal(value('--num-records'), '6000');
   assert.equal(value('--group'), 'mqb-1-tool-reader');
   assert.ok(!args.includes('--from-latest'));
 });

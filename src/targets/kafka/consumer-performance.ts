@@ -1,22 +1,22 @@
 /**
  * Kafka's ConsumerPerformance (kafka-tools) as the read side of the Kafka calibration: one consumer in a fresh group
- * reads the messages ProducerPerformance wrote from the earliest offset, with the Java consumer's defaults (1 MiB fetch
+ * reads the trial's backlog (the messages mqbench wrote and read back) from the earliest offset, with the Java consumer's defaults (1 MiB fetch
  * per partition, 500 records a poll). Its overall rate (nMsg.sec) includes joining the group, as mqbench's read-back
  * is timed from opening its consumer.
  */
 import { VERSIONS } from '../../install/versions.js';
-import type { ToolProbeSpec, ToolReading } from '../driver.js';
+import type { ToolProbeSpec, ToolReadBackSpec, ToolReading } from '../driver.js';
 import { toolReading } from '../perf-tool.js';
 import { kafkaToolCommand, runKafkaTool } from './producer-performance.js';
 
-/** The arguments after `java -cp <libs>/*` for reading `messages` of `spec.topic` back from `brokers`. */
-export function consumerPerformanceArgs(spec: ToolProbeSpec, brokers: string, messages: number): string[] {
+/** The arguments after `java -cp <libs>/*` for reading `backlog` from `brokers`. */
+export function consumerPerformanceArgs(backlog: ToolReadBackSpec, brokers: string): string[] {
   return [
     'org.apache.kafka.tools.ConsumerPerformance',
     '--bootstrap-server', brokers,
-    '--topic', spec.topic,
-    '--group', `${spec.topic}-reader`,
-    '--num-records', String(messages),
+    '--topic', backlog.topic,
+    '--group', backlog.group,
+    '--num-records', String(backlog.messages),
     '--timeout', '30000',
   ];
 }
@@ -38,11 +38,11 @@ export function parseConsumerPerformance(output: string): { records: number; rec
   return { records: field('data.consumed.in.nMsg'), recordsPerSec: field('nMsg.sec') };
 }
 
-/** Reads back what ProducerPerformance wrote into `spec.topic` and returns its rate. */
-export async function runConsumerPerformance(spec: ToolProbeSpec, brokers: string, written: number): Promise<ToolReading> {
-  const args = consumerPerformanceArgs(spec, brokers, written);
+/** Reads the trial's backlog and returns the rate. */
+export async function runConsumerPerformance(spec: ToolProbeSpec, brokers: string, backlog: ToolReadBackSpec): Promise<ToolReading> {
+  const args = consumerPerformanceArgs(backlog, brokers);
   const { records, recordsPerSec } = parseConsumerPerformance(await runKafkaTool('Kafka ConsumerPerformance', args, spec));
-  if (records < written) throw new Error(`ConsumerPerformance read ${records} of ${written} records`);
+  if (records < backlog.messages) throw new Error(`ConsumerPerformance read ${records} of ${backlog.messages} records`);
   return toolReading({
     tool: `Kafka ConsumerPerformance ${VERSIONS.kafka}`,
     command: kafkaToolCommand(args),

@@ -66,8 +66,7 @@ class KafkaDriver implements LogDriver {
       writeThenRead(
         spec,
         () => runProducerPerformance(spec, brokers, this.settings.messageMaxBytes),
-        // Every record it sent, the warm-up records included.
-        () => runConsumerPerformance(spec, brokers, spec.messages),
+        (backlog) => runConsumerPerformance(spec, brokers, backlog),
       ),
     );
   }

@@ -18,7 +18,7 @@ test('parseProducerPerformance takes the steady-state summary when there is one,
 });
 
 test('producerPerformanceArgs: the trial\'s size and count, a fifth of it as warm-up, acks=all, the broker\'s message limit', () => {
-  const args = producerPerformanceArgs({ messageBytes: 1024, messages: 5000, concurrency: 64, producers: 1, timeoutMs: 1, topic: 'mqb-1-tool', readBack: false, signal: new AbortController().signal }, 'h:9092', 10 << 20);
+  const args = producerPerformanceArgs({ messageBytes: 1024, messages: 5000, concurrency: 64, producers: 1, timeoutMs: 1, topic: 'mqb-1-tool', signal: new AbortController().signal }, 'h:9092', 10 << 20);
   assert.equal(args[0], 'org.apache.kafka.tools.ProducerPerformance');
   const value = (flag: string) => args[args.indexOf(flag) + 1];
   assert.equal(value('--topic'), 'mqb-1-tool');

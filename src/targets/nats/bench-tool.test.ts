@@ -13,7 +13,7 @@ NATS JetStream asynchronous publisher stats: 126,052 msgs/sec ~ 123 MiB/sec ~ mi
 });
 
 test('natsBenchArgs asks for the trial\'s size, count and outstanding PubAcks in the existing stream', () => {
-  const args = natsBenchArgs({ messageBytes: 1024, messages: 5000, concurrency: 64, producers: 1, timeoutMs: 1, topic: 'mqb-1-tool', readBack: false, signal: new AbortController().signal }, 'nats://h:1');
+  const args = natsBenchArgs({ messageBytes: 1024, messages: 5000, concurrency: 64, producers: 1, timeoutMs: 1, topic: 'mqb-1-tool', signal: new AbortController().signal }, 'nats://h:1');
   assert.deepEqual(args.slice(0, 13), ['bench', 'js', 'pub', 'async', 'mqb-1-tool', '--stream', 'mqb-1-tool', '--msgs', '5000', '--size', '1024B', '--batch', '64']);
   assert.ok(!args.includes('--create'), 'the stream is made by mqbench, like its own');
 });
@@ -26,8 +26,9 @@ NATS JetStream durable consumer (callback) stats: 167,605 msgs/sec ~ 164 MiB/sec
 `;
   assert.equal(parseNatsBenchConsume(output), 167_605);
   assert.throws(() => parseNatsBenchConsume('nats: error: consumer not found'), /nats bench printed no consumer stats:\nnats: error: consumer not found/);
-  const args = natsBenchConsumeArgs({ messageBytes: 1024, messages: 5000, concurrency: 64, producers: 1, timeoutMs: 1, topic: 'mqb-1-tool', readBack: true, signal: new AbortController().signal }, 'nats://h:1');
-  assert.deepEqual(args.slice(0, 9), ['bench', 'js', 'consume', '--stream', 'mqb-1-tool', '--msgs', '5000', '--size', '1024B']);
+  const backlog = { topic: 'mqb-1', group: 'mqb-1-tool-reader', messages: 6000 };
+  const args = natsBenchConsumeArgs({ messageBytes: 1024, messages: 5000, concurrency: 64, producers: 1, timeoutMs: 1, topic: 'mqb-1-tool', readBack: backlog, signal: new AbortController().signal }, backlog, 'nats://h:1');
+  assert.deepEqual(args.slice(0, 9), ['bench', 'js', 'consume', '--stream', 'mqb-1', '--msgs', '6000', '--size', '1024B'], "the trial's own stream")
   assert.equal(args[args.indexOf('--acks') + 1], 'explicit', 'an ack per message, as mqbench\'s durable pull consumer');
 });
 

@@ -1,10 +1,11 @@
 /**
  * `nats bench js pub async` (natscli) as the NATS calibration: the same message size and count as the trial, with as
  * many PubAcks outstanding as the trial had sends in flight, into a stream made like mqbench's own; and for the read
- * side `nats bench js consume`: a durable consumer with explicit acks (as mqbench's default consumer) reading it back.
+ * side `nats bench js consume`: a durable consumer with explicit acks (as mqbench's default consumer) reading the
+ * trial's own stream back.
  */
 import { VERSIONS } from '../../install/versions.js';
-import type { ToolProbeSpec, ToolReading } from '../driver.js';
+import type { ToolProbeSpec, ToolReadBackSpec, ToolReading } from '../driver.js';
 import { execute } from '../../install/exec.js';
 import { parseToolNumber, toolReading } from '../perf-tool.js';
 import { natsCliPath } from './install.js';
@@ -62,13 +63,13 @@ export function consumerBatch(messageBytes: number): number {
   return Math.max(1, Math.min(CONSUMER_BATCH, Math.floor(CONSUMER_BATCH_BYTES / messageBytes)));
 }
 
-/** The arguments of `nats bench` reading the `spec.messages` messages of stream `spec.topic` back through a durable consumer. */
-export function natsBenchConsumeArgs(spec: ToolProbeSpec, servers: string): string[] {
+/** The arguments of `nats bench` reading the trial's backlog (its stream) through a durable consumer of its own. */
+export function natsBenchConsumeArgs(spec: ToolProbeSpec, backlog: ToolReadBackSpec, servers: string): string[] {
   return [
     'bench', 'js', 'consume',
     // Its own durable consumer (named nats-bench), which it creates only under that default name.
-    '--stream', spec.topic,
-    '--msgs', String(spec.messages),
+    '--stream', backlog.topic,
+    '--msgs', String(backlog.messages),
     '--size', `${spec.messageBytes}B`,
     '--batch', String(consumerBatch(spec.messageBytes)),
     '--acks', 'explicit',
@@ -86,15 +87,15 @@ export function parseNatsBenchConsume(output: string): number {
   return parseToolNumber(match[1]!);
 }
 
-/** Runs `nats bench js consume` over what `runNatsBench` wrote into `spec.topic`. */
-export async function runNatsBenchConsume(spec: ToolProbeSpec, servers: string): Promise<ToolReading> {
-  const args = natsBenchConsumeArgs(spec, servers);
+/** Runs `nats bench js consume` over the trial's backlog. */
+export async function runNatsBenchConsume(spec: ToolProbeSpec, backlog: ToolReadBackSpec, servers: string): Promise<ToolReading> {
+  const args = natsBenchConsumeArgs(spec, backlog, servers);
   const output = await execute(natsCliPath(), args, { label: 'nats bench consume', timeoutMs: spec.timeoutMs, signal: spec.signal });
   return toolReading({
     tool: natsBenchName(),
     command: natsBenchCommand(args),
     settings: { consumer: 'durable, callback (consume), explicit ack per message', buffered: consumerBatch(spec.messageBytes), clients: 1 },
-    messages: spec.messages,
+    messages: backlog.messages,
     messageBytes: spec.messageBytes,
     messagesPerSec: parseNatsBenchConsume(output),
   });

@@ -131,7 +131,7 @@ class NatsDriver implements LogDriver {
   probeTool(spec: ToolProbeSpec): Promise<ToolReading> {
     const { servers } = this.endpoint;
     return inScratchTopic(this, spec.topic, () =>
-      writeThenRead(spec, () => runNatsBench(spec, servers), () => runNatsBenchConsume(spec, servers)),
+      writeThenRead(spec, () => runNatsBench(spec, servers), (backlog) => runNatsBenchConsume(spec, backlog, servers)),
     );
   }
 

@@ -6,7 +6,7 @@
 import { packageVersion } from '../../util/package-version.js';
 import { inScratchTopic, writeThenRead } from '../perf-tool.js';
 import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, SettingValue, ToolProbeSpec, ToolReading } from '../driver.js';
-import { readerSubscription, runPulsarPerf, runPulsarPerfConsume } from './perf-tool.js';
+import { runPulsarPerf, runPulsarPerfConsume } from './perf-tool.js';
 import { PulsarAdmin } from './admin.js';
 import type { PulsarClientPath } from './client.js';
 import { loadNativeClient, nativeClient } from './native-client.js';
@@ -70,10 +70,9 @@ class PulsarDriver implements LogDriver {
 
   probeTool(spec: ToolProbeSpec): Promise<ToolReading> {
     const { serviceUrl } = this.endpoint;
-    return inScratchTopic(this, spec.topic, async () => {
-      if (spec.readBack) await this.admin.createSubscriptionAtEarliest(spec.topic, readerSubscription(spec.topic));
-      return writeThenRead(spec, () => runPulsarPerf(spec, serviceUrl, this.admin), () => runPulsarPerfConsume(spec, serviceUrl, this.admin));
-    });
+    return inScratchTopic(this, spec.topic, () =>
+      writeThenRead(spec, () => runPulsarPerf(spec, serviceUrl, this.admin), (backlog) => runPulsarPerfConsume(spec, serviceUrl, this.admin, backlog)),
+    );
   }
 
   createTopic(topic: string): Promise<void> {

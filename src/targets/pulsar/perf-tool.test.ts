@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pulsarPerfArgs, pulsarPerfConsumeArgs, rateFromSamples, readerSubscription } from './perf-tool.js';
+import { pulsarPerfArgs, pulsarPerfConsumeArgs, rateFromSamples } from './perf-tool.js';
 
 test('pulsar-perf is timed from a fifth of the messages to the sample that saw them all', () => {
   const samples = [
@@ -20,7 +20,7 @@ test('pulsar-perf is timed from a fifth of the messages to the sample that saw t
 });
 
 test("pulsarPerfArgs: the trial's size, count and sends outstanding into the topic mqbench made", () => {
-  const args = pulsarPerfArgs({ messageBytes: 1024, messages: 5000, concurrency: 64, producers: 1, timeoutMs: 1, topic: 'mqb-1-tool', readBack: false, signal: new AbortController().signal }, 'pulsar://h:6650');
+  const args = pulsarPerfArgs({ messageBytes: 1024, messages: 5000, concurrency: 64, producers: 1, timeoutMs: 1, topic: 'mqb-1-tool', signal: new AbortController().signal }, 'pulsar://h:6650');
   const value = (flag: string) => args[args.indexOf(flag) + 1];
   assert.equal(args[0], 'produce');
   assert.equal(value('--num-messages'), '5000');
@@ -30,13 +30,12 @@ test("pulsarPerfArgs: the trial's size, count and sends outstanding into the top
   assert.ok(!args.includes('--disable-batching'), 'batching at the tool\'s defaults, as the Java client');
 });
 
-test('pulsarPerfConsumeArgs reads what was written through the subscription made before the writes, from the earliest message', () => {
-  const spec = { messageBytes: 1024, messages: 5000, concurrency: 64, producers: 1, timeoutMs: 1, topic: 'mqb-1-tool', readBack: true, signal: new AbortController().signal };
-  const args = pulsarPerfConsumeArgs(spec, 'pulsar://h:6650', 5012);
+test("pulsarPerfConsumeArgs reads the trial's backlog through the subscription the workload made before its writes", () => {
+  const args = pulsarPerfConsumeArgs({ topic: 'mqb-1', group: 'mqb-1-tool-reader', messages: 6000 }, 'pulsar://h:6650');
   const value = (flag: string) => args[args.indexOf(flag) + 1];
   assert.equal(args[0], 'consume');
-  assert.equal(value('--subscriptions'), readerSubscription('mqb-1-tool'));
+  assert.equal(value('--subscriptions'), 'mqb-1-tool-reader');
   assert.equal(value('--subscription-position'), 'Earliest');
-  assert.equal(value('--num-messages'), '5012');
-  assert.equal(args.at(-1), 'persistent://public/default/mqb-1-tool');
+  assert.equal(value('--num-messages'), '6000');
+  assert.equal(args.at(-1), 'persistent://public/default/mqb-1');
 });

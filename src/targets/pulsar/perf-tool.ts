@@ -1,7 +1,7 @@
 /**
  * pulsar-perf (from the Pulsar distribution) as the Pulsar calibration: `pulsar-perf produce` with the trial's message
  * size and count and as many sends outstanding, batching at its defaults as the Java client does; for the read side,
- * `pulsar-perf consume` reads it back through a subscription made before the writes. pulsar-perf's own
+ * `pulsar-perf consume` reads the trial's backlog through a subscription the workload made before its writes. pulsar-perf's own
  * totals include seconds of idle shutdown, so mqbench times the messages itself: it polls the topic's msgInCounter
  * and takes the rate from the sample past the first fifth of the messages (warm-up) to the one that saw them all.
  */
@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VERSIONS } from '../../install/versions.js';
-import type { ToolProbeSpec, ToolReading } from '../driver.js';
+import type { ToolProbeSpec, ToolReadBackSpec, ToolReading } from '../driver.js';
 import { execute } from '../../install/exec.js';
 import { toolReading } from '../perf-tool.js';
 import { PulsarAdmin } from './admin.js';
@@ -68,34 +68,30 @@ export async function runPulsarPerf(spec: ToolProbeSpec, serviceUrl: string, adm
   });
 }
 
-/** The subscription the read-back reads through; it must exist before the tool writes, or Pulsar keeps nothing. */
-export function readerSubscription(topic: string): string {
-  return `${topic}-reader`;
-}
-
 /** The receiver queue of pulsar-perf's consumer (the Java client's default). */
 const RECEIVER_QUEUE = 1000;
 
-/** The arguments of `pulsar-perf consume` reading `messages` back through the subscription made before the writes. */
-export function pulsarPerfConsumeArgs(spec: ToolProbeSpec, serviceUrl: string, messages: number): string[] {
+/** The arguments of `pulsar-perf consume` reading the backlog through the subscription made before the writes. */
+export function pulsarPerfConsumeArgs(backlog: ToolReadBackSpec, serviceUrl: string): string[] {
   return [
     'consume',
     '--service-url', serviceUrl,
-    '--subscriptions', readerSubscription(spec.topic),
+    '--subscriptions', backlog.group,
     '--subscription-position', 'Earliest',
-    '--num-messages', String(messages),
+    '--num-messages', String(backlog.messages),
     '--receiver-queue-size', String(RECEIVER_QUEUE),
     '--stats-interval-seconds', '1',
-    PulsarAdmin.topicName(spec.topic),
+    PulsarAdmin.topicName(backlog.topic),
   ];
 }
 
-/** Reads back what `runPulsarPerf` wrote (the topic's msgInCounter says how many), timed by the topic's msgOutCounter. */
-export async function runPulsarPerfConsume(spec: ToolProbeSpec, serviceUrl: string, admin: PulsarAdmin): Promise<ToolReading> {
-  // pulsar-perf may publish a few past --num-messages.
-  const written = await admin.messagesIn(spec.topic);
-  const args = pulsarPerfConsumeArgs(spec, serviceUrl, written);
-  const messagesPerSec = await runTimedByCounter(args, spec, written, () => admin.messagesOut(spec.topic), 'msgOutCounter', 'movement');
+/** Reads the trial's backlog, timed by the topic's msgOutCounter (counted from its value before the tool started). */
+export async function runPulsarPerfConsume(spec: ToolProbeSpec, serviceUrl: string, admin: PulsarAdmin, backlog: ToolReadBackSpec): Promise<ToolReading> {
+  const args = pulsarPerfConsumeArgs(backlog, serviceUrl);
+  // mqbench's own consumer has already been delivered the backlog: count from there.
+  const before = await admin.messagesOut(backlog.topic);
+  const delivered = async () => (await admin.messagesOut(backlog.topic)) - before;
+  const messagesPerSec = await runTimedByCounter(args, spec, backlog.messages, delivered, 'msgOutCounter', 'movement');
   return toolReading({
     tool: `pulsar-perf ${VERSIONS.pulsar}`,
     command: ['pulsar-perf', ...args].join(' '),
@@ -105,7 +101,7 @@ export async function runPulsarPerfConsume(spec: ToolProbeSpec, serviceUrl: stri
       consumers: 1,
       timing: `topic msgOutCounter polled every ${POLL_MS} ms, from the last sample before the first message to the last (the JVM's start excluded)`,
     },
-    messages: written,
+    messages: backlog.messages,
     messageBytes: spec.messageBytes,
     messagesPerSec,
   });

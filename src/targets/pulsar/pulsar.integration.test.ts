@@ -80,7 +80,7 @@ test("the binary client's consumer reads what the Java client wrote in its batch
   const driver = await connectPulsar(shared.ok ? (shared.instance.endpoint as never) : (undefined as never), pulsarSettingsSchema.parse({ client: 'binary' }));
   t.after(() => driver.close());
   const topic = `mqbench-interop-${Date.now()}`;
-  const reading = await driver.probeTool!({ messageBytes: 100, messages: 3000, concurrency: 100, producers: 1, timeoutMs: 120_000, topic: `${topic}-w`, readBack: false, signal: new AbortController().signal });
+  const reading = await driver.probeTool!({ messageBytes: 100, messages: 3000, concurrency: 100, producers: 1, timeoutMs: 120_000, topic: `${topic}-w`, signal: new AbortController().signal });
   assert.ok(reading.messagesPerSec > 0);
   // probeTool deletes its topic: write again with pulsar-perf into one that stays, then read it back.
   const { runPulsarPerf } = await import('./perf-tool.js');
@@ -89,7 +89,7 @@ test("the binary client's consumer reads what the Java client wrote in its batch
   await driver.createTopic(topic);
   await driver.registerGroup!(topic, 'reader');
   const admin = new PulsarAdmin(endpoint!.webServiceUrl);
-  await runPulsarPerf({ messageBytes: 100, messages: 3000, concurrency: 100, producers: 1, timeoutMs: 120_000, topic, readBack: false, signal: new AbortController().signal }, endpoint!.serviceUrl, admin);
+  await runPulsarPerf({ messageBytes: 100, messages: 3000, concurrency: 100, producers: 1, timeoutMs: 120_000, topic, signal: new AbortController().signal }, endpoint!.serviceUrl, admin);
   // pulsar-perf may publish a few past --num-messages; the topic's own counter says how many it holds.
   const written = await admin.messagesIn(topic);
   assert.ok(written >= 3000, `pulsar-perf wrote ${written}`);

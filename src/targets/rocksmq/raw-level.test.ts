@@ -8,7 +8,7 @@ import { probeRawLevel } from './raw-level.js';
 
 test('the raw classic-level calibration writes every message, reads them all back in key order, and removes its store', async (t) => {
   const directory = join(await tempDir(t), 'raw');
-  const spec = { messageBytes: 1024, messages: 2000, concurrency: 16, producers: 1, timeoutMs: 60_000, topic: 'raw', readBack: true, signal: new AbortController().signal };
+  const spec = { messageBytes: 1024, messages: 2000, concurrency: 16, producers: 1, timeoutMs: 60_000, topic: 'raw', readBack: { topic: 'mqb-1', group: 'mqb-1-tool-reader', messages: 6000 }, signal: new AbortController().signal };
   const reading = await probeRawLevel(spec, directory, resolveOptions());
   assert.equal(reading.messages, 1600, 'the first fifth is warm-up');
   assert.ok(reading.messagesPerSec > 0 && Number.isFinite(reading.messagesPerSec));
@@ -16,6 +16,6 @@ test('the raw classic-level calibration writes every message, reads them all bac
   assert.ok(reading.readBack!.messagesPerSec > 0 && Number.isFinite(reading.readBack!.messagesPerSec));
   assert.match(reading.readBack!.tool, /^raw classic-level .* reads$/);
   assert.equal(existsSync(directory), false);
-  const writeOnly = await probeRawLevel({ ...spec, readBack: false }, directory, resolveOptions());
+  const writeOnly = await probeRawLevel({ ...spec, readBack: undefined }, directory, resolveOptions());
   assert.equal(writeOnly.readBack, undefined);
 });

@@ -15,7 +15,8 @@ import { toolReading, writeThenRead } from '../perf-tool.js';
 
 /**
  * Writes `spec.messages` messages into a scratch store at `directory` (removed after) and returns the rate; with
- * `spec.readBack`, then reads them all back in key order through one iterator, as a consumer of the topic would.
+ * `spec.readBack`, then reads them all back in key order through one iterator, as a consumer of the topic would (its
+ * own store, not the trial's: the engine holds that one open).
  */
 export async function probeRawLevel(spec: ToolProbeSpec, directory: string, options: ResolvedRocksMQOptions): Promise<ToolReading> {
   const db = new ClassicLevel<Buffer, Buffer>(directory, {

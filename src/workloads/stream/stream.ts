@@ -5,7 +5,7 @@
  * omission); how late each send went out is recorded. Warm-up (by time) is sent first and excluded from the summary.
  */
 import type { PhaseRecorder } from '../../metrics/recorder.js';
-import type { LogProducer } from '../../targets/driver.js';
+import { calibrationGroup, type LogProducer } from '../../targets/driver.js';
 import { nowMs, sleep } from '../../util/clock.js';
 import { ENVELOPE_BYTES, ENVELOPE_WARMUP } from '../envelope.js';
 import { MessageFlow } from '../flow.js';
@@ -52,6 +52,10 @@ class StreamRun {
       });
     // Reading back later: the group must exist now, or a broker may delete what no subscription needs (Pulsar).
     if (params.consumer === 'after') await context.driver.registerGroup?.(topic, topic);
+    // The broker's perf tool reads the same backlog after the trial (see ToolProbeSpec.readBack).
+    if (params.consumer === 'after' && params.mode === 'closed-loop' && params.toolCeiling && context.driver.probeTool) {
+      await context.driver.registerGroup?.(topic, calibrationGroup(topic));
+    }
     let consumer = params.consumer === 'tail' ? await openConsumer() : undefined;
     try {
       this.producers = await Promise.all(Array.from({ length: params.producers }, () => context.driver.producer(topic)));
