@@ -28,7 +28,7 @@ export const streamParamsObject = z
       .boolean()
       .default(true)
       .describe(
-        "closed-loop, on targets with one: after the trial, run the broker's own perf tool (Kafka ProducerPerformance, nats bench, pulsar-perf) against the same broker with the same message size, message count and sends outstanding, and report mqbench's write rate as a ratio to it (clientEfficiency); with consumer: after, the tool's consumer (ConsumerPerformance, nats bench js consume, pulsar-perf consume) also reads its messages back, for the read side's ratio (readEfficiency)",
+        "closed-loop, on targets with one: after the trial, run the broker's own perf tool (Kafka ProducerPerformance, nats bench, pulsar-perf) against the same broker with the same message size, message count and sends outstanding, and report mqbench's write rate as a ratio to it (clientEfficiency); with consumer: after, the tool's consumer (ConsumerPerformance, nats bench js consume, pulsar-perf consume) also reads the trial's backlog, for the read side's ratio (readEfficiency)",
       ),
     payload: payloadGeneratorField.default('random'),
     lateAfter: durationField.default(1).describe('open-loop: a send later than this after its intended time counts as late'),
