@@ -14,6 +14,10 @@ test('pulsar-perf is timed from a fifth of the messages to the sample that saw t
   // From 250 at 1.0 s to 1000 at 2.5 s: 750 messages in 1.5 s.
   assert.equal(rateFromSamples(samples, 1000), 500);
   assert.equal(rateFromSamples(samples.slice(0, 4), 1000), undefined, 'never saw them all');
+  // A run so short that one sample saw a fifth and all of it: from the sample before (100 at 0.5 s) to 1000 at 1 s.
+  const quick = [{ atMs: 0, messages: 0 }, { atMs: 500, messages: 100 }, { atMs: 1000, messages: 1010 }];
+  assert.equal(rateFromSamples(quick, 1000), 1820);
+  assert.equal(rateFromSamples(quick.slice(2), 1000), undefined, 'no sample before it');
   // The read side: from the last sample before the counter moved (0 at 0 s) to 1000 at 2.5 s.
   assert.equal(rateFromSamples(samples, 1000, 'movement'), 400);
   assert.equal(rateFromSamples(samples.slice(1), 1000, 'movement'), undefined, 'no sample before the first message');

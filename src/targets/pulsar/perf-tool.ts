@@ -39,13 +39,16 @@ export interface CounterSample {
 
 /**
  * The rate from a start sample to the first that saw every message. The start: the first sample at or past a fifth of
- * `total` (`fifth`, a warm-up), or the last before the counter moved (`movement`: from the first message on).
+ * `total` (`fifth`, a warm-up), or the last before the counter moved (`movement`: from the first message on). When a
+ * run was so short that one sample saw both a fifth and all of it, the sample before that one is the start.
  */
 export function rateFromSamples(samples: readonly CounterSample[], total: number, from: 'fifth' | 'movement' = 'fifth'): number | undefined {
-  const moved = samples.findIndex((sample) => sample.messages > 0);
-  const start = from === 'fifth' ? samples.find((sample) => sample.messages >= total / 5) : samples[moved - 1];
-  const end = samples.find((sample) => sample.messages >= total);
-  if (!start || !end || end.atMs <= start.atMs) return undefined;
+  const endIndex = samples.findIndex((sample) => sample.messages >= total);
+  if (endIndex < 0) return undefined;
+  const fifth = samples.findIndex((sample) => sample.messages >= total / 5);
+  const startIndex = from === 'fifth' ? (fifth === endIndex ? endIndex - 1 : fifth) : samples.findIndex((sample) => sample.messages > 0) - 1;
+  const [start, end] = [samples[startIndex], samples[endIndex]!];
+  if (!start || end.atMs <= start.atMs) return undefined;
   return (end.messages - start.messages) / ((end.atMs - start.atMs) / 1000);
 }
 
@@ -145,7 +148,12 @@ async function runTimedByCounter(
   }
   const messagesPerSec = rateFromSamples(samples, total, from);
   if (messagesPerSec === undefined) {
-    throw new Error(`pulsar-perf ${args[0]}: the topic's ${counterName} never reached ${total} messages (last ${samples.at(-1)?.messages ?? 'no'} sample)`);
+    const last = samples.at(-1)?.messages;
+    throw new Error(
+      last !== undefined && last >= total
+        ? `pulsar-perf ${args[0]}: too quick to time by the topic's ${counterName} (polled every ${POLL_MS} ms, ${samples.length} samples)`
+        : `pulsar-perf ${args[0]}: the topic's ${counterName} never reached ${total} messages (last ${last ?? 'no'} sample)`,
+    );
   }
   return messagesPerSec;
 }
