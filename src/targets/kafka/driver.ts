@@ -18,16 +18,22 @@ export interface KafkaEndpoint {
 /** Connects the client library the settings choose. */
 export async function connectKafka(endpoint: KafkaEndpoint, settings: KafkaSettings): Promise<LogDriver> {
   const options = { brokers: endpoint.brokers.split(','), fetchMaxBytes: settings.fetchMaxBytes, messageMaxBytes: settings.messageMaxBytes, lingerMs: settings.linger, producerProperties: settings.producerProperties };
-  const client =
-    settings.client === 'confluent'
-      ? await (await import('./confluent-client.js')).confluentClient(options)
-      : await (await import('./kafkajs-client.js')).kafkajsClient(options);
-  return new KafkaDriver(client, endpoint, settings);
+  const connect = async (library: KafkaSettings['client']) =>
+    library === 'confluent' ? (await import('./confluent-client.js')).confluentClient(options) : (await import('./kafkajs-client.js')).kafkajsClient(options);
+  const client = await connect(settings.client);
+  const consumerLibrary = settings.consumerClient ?? settings.client;
+  const consumerClient = consumerLibrary === settings.client ? client : await connect(consumerLibrary).catch(async (error: unknown) => {
+    await client.close();
+    throw error;
+  });
+  return new KafkaDriver(client, consumerClient, endpoint, settings);
 }
 
 class KafkaDriver implements LogDriver {
   constructor(
     private readonly client: KafkaClient,
+    /** The client consumers use: `client` unless the settings chose another library for them. */
+    private readonly consumerClient: KafkaClient,
     private readonly endpoint: KafkaEndpoint,
     private readonly settings: KafkaSettings,
   ) {}
@@ -41,9 +47,17 @@ class KafkaDriver implements LogDriver {
           : 'OS page cache (Kafka default: no forced flush)';
     return {
       broker: { name: 'Apache Kafka (KRaft)', version: this.endpoint.version ?? 'unknown' },
-      client: { name: this.client.name, version: this.client.version },
+      client:
+        this.consumerClient === this.client
+          ? { name: this.client.name, version: this.client.version }
+          : { name: `${this.client.name}; consumers: ${this.consumerClient.name}`, version: `${this.client.version}; ${this.consumerClient.version}` },
       durability: { acks: 'all', flush, replicationFactor: 1, acknowledgedWhen: 'appended by the partition leader (the only replica)' },
-      settings: { ...this.client.settings, partitions: this.settings.partitions, messageMaxBytes: this.settings.messageMaxBytes },
+      settings: {
+        ...this.client.settings,
+        ...(this.consumerClient === this.client ? {} : { consumerClient: this.consumerClient.name, consumer: this.consumerClient.settings.consumer ?? null }),
+        partitions: this.settings.partitions,
+        messageMaxBytes: this.settings.messageMaxBytes,
+      },
       notes: [],
     };
   }
@@ -72,10 +86,10 @@ class KafkaDriver implements LogDriver {
   }
 
   consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {
-    return this.client.consumer(topic, options);
+    return this.consumerClient.consumer(topic, options);
   }
 
-  close(): Promise<void> {
-    return this.client.close();
+  async close(): Promise<void> {
+    await Promise.all([this.client.close(), ...(this.consumerClient === this.client ? [] : [this.consumerClient.close()])]);
   }
 }

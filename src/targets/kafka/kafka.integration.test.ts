@@ -61,6 +61,7 @@ name: kafka-tool-ceiling
 targets:
   - kafka
   - { name: kafka-kafkajs, type: kafka, settings: { client: kafkajs } }
+  - { name: kafka-kafkajs-reads, type: kafka, settings: { client: confluent, consumerClient: kafkajs } }
 workload: { type: stream, mode: closed-loop, inFlight: 64, payloadBytes: 1KiB, messages: 5000, consumer: after }
 `,
     { load: { provider: 'local' } },
@@ -78,4 +79,8 @@ workload: { type: stream, mode: closed-loop, inFlight: 64, payloadBytes: 1KiB, m
     assert.match(readBack!.command, /ConsumerPerformance --bootstrap-server \S+ --topic \S+ --group \S+ --num-records 5000/);
     assert.ok(readBack!.messagesPerSec > 100 && entry.summary!.readEfficiency! > 0, `ConsumerPerformance: ${readBack!.messagesPerSec} msg/s`);
   }
+  // librdkafka writes and kafkajs reads, and the manifest says so.
+  const mixed = result.manifest.targets['kafka-kafkajs-reads']?.driver;
+  assert.match(mixed!.client.name, /librdkafka.*; consumers: kafkajs/);
+  assert.equal(mixed!.settings.consumerClient, 'kafkajs');
 });

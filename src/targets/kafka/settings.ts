@@ -10,6 +10,12 @@ export const kafkaSettingsSchema = z
       .enum(['kafkajs', 'confluent'])
       .default('confluent')
       .describe('confluent: @confluentinc/kafka-javascript (librdkafka, as Milvus uses through confluent-kafka-go; the default) or kafkajs (pure JS)'),
+    consumerClient: z
+      .enum(['kafkajs', 'confluent'])
+      .optional()
+      .describe(
+        'the client library consumers use (default: the same as client). Through its Node binding librdkafka reads a backlog at 0.26–0.40 of ConsumerPerformance here, kafkajs at 0.68–0.98 (docs/calibration.md)',
+      ),
     linger: durationField
       .default(0)
       .describe(
