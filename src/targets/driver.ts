@@ -32,6 +32,14 @@ export interface ConsumerOptions {
   messageBytes?: number;
 }
 
+/**
+ * How many messages of `messageBytes` a fetch (pull, permits, buffer) may ask for: at most `cap`, and no more than fit
+ * in `bytes`, but at least one.
+ */
+export function messagesWithin(bytes: number, messageBytes: number, cap: number): number {
+  return Math.max(1, Math.min(cap, Math.floor(bytes / messageBytes)));
+}
+
 /** A running consumer. */
 export interface LogConsumer {
   close(): Promise<void>;

@@ -5,7 +5,7 @@
  * trial's own stream back.
  */
 import { VERSIONS } from '../../install/versions.js';
-import type { ToolProbeSpec, ToolReadBackSpec, ToolReading } from '../driver.js';
+import { messagesWithin, type ToolProbeSpec, type ToolReadBackSpec, type ToolReading } from '../driver.js';
 import { execute } from '../../install/exec.js';
 import { parseToolNumber, toolReading } from '../perf-tool.js';
 import { natsCliPath } from './install.js';
@@ -60,7 +60,7 @@ const CONSUMER_BATCH_BYTES = 32 * 1024 * 1024;
 
 /** nats bench's consumer batch for messages of `messageBytes`. */
 export function consumerBatch(messageBytes: number): number {
-  return Math.max(1, Math.min(CONSUMER_BATCH, Math.floor(CONSUMER_BATCH_BYTES / messageBytes)));
+  return messagesWithin(CONSUMER_BATCH_BYTES, messageBytes, CONSUMER_BATCH);
 }
 
 /** The arguments of `nats bench` reading the trial's backlog (its stream) through a durable consumer of its own. */

@@ -20,7 +20,7 @@ import { connect, createInbox, nanos, type NatsConnection } from '@nats-io/trans
 import { errorMessage } from '../../util/errors.js';
 import { packageVersion } from '../../util/package-version.js';
 import { inScratchTopic, writeThenRead } from '../perf-tool.js';
-import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, ToolProbeSpec, ToolReading } from '../driver.js';
+import { messagesWithin, type ConsumerOptions, type DriverDescription, type LogConsumer, type LogDriver, type LogProducer, type ToolProbeSpec, type ToolReading } from '../driver.js';
 import { runNatsBench, runNatsBenchConsume } from './bench-tool.js';
 import { PipelinedPublisher } from './pipelined-publisher.js';
 import type { NatsSettings } from './settings.js';
@@ -188,5 +188,5 @@ const MAX_PULL_MESSAGES = 1000;
  */
 export function pullSize(maxBytes: number, messageBytes: number | undefined): { max_messages: number } | { max_bytes: number } {
   if (!messageBytes) return { max_bytes: maxBytes };
-  return { max_messages: Math.max(1, Math.min(MAX_PULL_MESSAGES, Math.floor(maxBytes / messageBytes))) };
+  return { max_messages: messagesWithin(maxBytes, messageBytes, MAX_PULL_MESSAGES) };
 }

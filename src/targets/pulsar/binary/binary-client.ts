@@ -6,7 +6,7 @@
  * base64 work per message. Compression, encryption, schemas, chunking and partitioned topics are not spoken.
  */
 import { mqbenchVersion } from '../../../util/package-version.js';
-import type { ConsumerOptions, LogConsumer, LogProducer } from '../../driver.js';
+import { messagesWithin, type ConsumerOptions, type LogConsumer, type LogProducer } from '../../driver.js';
 import { SendBatcher } from '../../send-batcher.js';
 import { PulsarAdmin } from '../admin.js';
 import type { PulsarClientPath } from '../client.js';
@@ -214,7 +214,7 @@ const RECEIVER_QUEUE_BYTES = 64 * 1024 * 1024;
  * rate of 1,000).
  */
 export function receiverQueue(receiverQueueSize: number, messageBytes: number | undefined): number {
-  return messageBytes ? Math.max(1, Math.min(receiverQueueSize, Math.floor(RECEIVER_QUEUE_BYTES / messageBytes))) : receiverQueueSize;
+  return messageBytes ? messagesWithin(RECEIVER_QUEUE_BYTES, messageBytes, receiverQueueSize) : receiverQueueSize;
 }
 
 /** An Exclusive consumer on one connection: permits handed back as messages are processed, cumulative acks. */
