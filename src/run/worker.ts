@@ -17,6 +17,7 @@ import { errorMessage } from '../util/errors.js';
 import { withTimeout } from '../util/timeout.js';
 import type { WorkloadParams } from '../workloads/params.js';
 import { workloadFor } from '../workloads/registry.js';
+import { runsTool, toolReadsBack } from '../workloads/stream/params.js';
 import type { Progress, WorkloadContext } from '../workloads/workload.js';
 import { snapshotStorage } from './storage-spec.js';
 
@@ -94,7 +95,7 @@ export class LocalWorker implements Worker {
   /** Runs the broker's own perf tool after a closed-loop stream trial that passed; a tool failure is recorded, not fatal. */
   private async probeTool(command: TrialCommand, driver: LogDriver, record: TrialRecord, signal: AbortSignal): Promise<void> {
     const workload = command.workload;
-    if (workload.type !== 'stream' || workload.mode !== 'closed-loop' || !workload.toolCeiling || !driver.probeTool) return;
+    if (workload.type !== 'stream' || !runsTool(workload) || !driver.probeTool) return;
     const measured = record.measured;
     if (signal.aborted || record.failures.length > 0 || !measured || measured.counters.messagesAcknowledged === 0) return;
     try {
@@ -106,7 +107,7 @@ export class LocalWorker implements Worker {
         timeoutMs: Math.max(60_000, 10_000 * (measured.writeSeconds ?? measured.durationSeconds)),
         topic: `${command.topicPrefix}-tool`,
         // The stream's topic is the trial's topic prefix; the workload registered the calibration group before writing.
-        ...(workload.consumer === 'after' && measured.readBack
+        ...(toolReadsBack(workload) && measured.readBack
           ? { readBack: { topic: command.topicPrefix, group: calibrationGroup(command.topicPrefix), messages: measured.readBack.messages } }
           : {}),
         signal,

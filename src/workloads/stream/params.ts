@@ -48,3 +48,13 @@ export const streamParamsSchema = streamParamsObject.superRefine((params, ctx) =
 
 /** Resolved stream parameters. */
 export type StreamParams = z.output<typeof streamParamsSchema>;
+
+/** Whether the broker's perf tool runs after a trial with `params` (on targets that have one). */
+export function runsTool(params: StreamParams): boolean {
+  return params.mode === 'closed-loop' && params.toolCeiling;
+}
+
+/** Whether that tool's consumer then reads the trial's backlog back (the trial read it back itself after its writes). */
+export function toolReadsBack(params: StreamParams): boolean {
+  return runsTool(params) && params.consumer === 'after';
+}

@@ -11,7 +11,7 @@ import { ENVELOPE_BYTES, ENVELOPE_WARMUP } from '../envelope.js';
 import { MessageFlow } from '../flow.js';
 import { PayloadSource } from '../payload.js';
 import type { Workload, WorkloadContext } from '../workload.js';
-import type { StreamParams } from './params.js';
+import { toolReadsBack, type StreamParams } from './params.js';
 
 /** Open-loop sends may run ahead of acknowledgements by at most this many messages (memory bound). */
 const MAX_OUTSTANDING = 100_000;
@@ -53,7 +53,7 @@ class StreamRun {
     // Reading back later: the group must exist now, or a broker may delete what no subscription needs (Pulsar).
     if (params.consumer === 'after') await context.driver.registerGroup?.(topic, topic);
     // The broker's perf tool reads the same backlog after the trial (see ToolProbeSpec.readBack).
-    if (params.consumer === 'after' && params.mode === 'closed-loop' && params.toolCeiling && context.driver.probeTool) {
+    if (toolReadsBack(params) && context.driver.probeTool) {
       await context.driver.registerGroup?.(topic, calibrationGroup(topic));
     }
     let consumer = params.consumer === 'tail' ? await openConsumer() : undefined;
