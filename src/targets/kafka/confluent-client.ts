@@ -28,7 +28,7 @@ export async function confluentClient(options: KafkaClientOptions): Promise<Kafk
   return {
     name: '@confluentinc/kafka-javascript (librdkafka)',
     version: `${packageVersion('@confluentinc/kafka-javascript')} (librdkafka ${librdkafkaVersion})`,
-    settings: { acks: 'all (-1)', compression: 'none', ...producerProperties, 'max.partition.fetch.bytes': options.fetchMaxBytes, autoCommit: true, consumer: 'eachBatch, every fetched message of the partition a batch (js.consumer.max.batch.size -1)' },
+    settings: { acks: 'all (-1)', compression: 'none', ...producerProperties, 'max.partition.fetch.bytes': options.fetchMaxBytes, autoCommit: true, consumer: 'eachBatch, every fetched message of the partition a batch (js.consumer.max.batch.size -1)', 'fetch.queue.backoff.ms': 10 },
     async createTopic(topic, partitions) {
       await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
     },
@@ -65,6 +65,10 @@ export async function confluentClient(options: KafkaClientOptions): Promise<Kafk
         // of at most 32, ramping up from 1) with eachMessage (a promise per message) read a 1 KiB backlog at 91k msg/s
         // here, this at 117k.
         'js.consumer.max.batch.size': -1,
+        // When librdkafka's local queue passes queued.min.messages or queued.max.messages.kbytes (64 MiB: 64 messages
+        // of 1 MiB), its next fetch waits this long (default 1 s) even once the queue has drained: a 1 MiB backlog read
+        // at 188-692 msg/s with the default, 1,142-1,165 with 10 ms (ConsumerPerformance: ~960).
+        'fetch.queue.backoff.ms': 10,
       });
       await consumer.connect();
       open.add(consumer);

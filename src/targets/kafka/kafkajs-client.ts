@@ -33,6 +33,7 @@ export async function kafkajsClient(options: KafkaClientOptions): Promise<KafkaC
       batching: `concurrent sends batched by mqbench: ${MAX_IN_FLIGHT_REQUESTS} request in flight per producer (kafkajs reorders concurrent requests), the sends queued meanwhile leave together (≤ ${MAX_BATCH_BYTES} bytes a request)`,
       maxBytesPerPartition: options.fetchMaxBytes,
       autoCommit: true,
+      consumer: 'eachBatch',
     },
     async createTopic(topic, partitions) {
       await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
@@ -79,8 +80,10 @@ export async function kafkajsClient(options: KafkaClientOptions): Promise<KafkaC
       });
       await consumer.subscribe({ topic, fromBeginning: consumerOptions.from === 'earliest' });
       await consumer.run({
-        eachMessage: async ({ message }) => {
-          if (message.value) consumerOptions.onMessage(message.value);
+        // A batch at a time (its offsets resolved when it returns): eachMessage awaits a promise per message, and read
+        // a 1 KiB backlog at 119-130k msg/s against 151-174k.
+        eachBatch: async ({ batch }) => {
+          for (const message of batch.messages) if (message.value) consumerOptions.onMessage(message.value);
         },
       });
       return {
