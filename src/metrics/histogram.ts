@@ -42,14 +42,17 @@ export function decodeHistogram(encoded: string): Histogram {
   return hdr.decodeFromCompressedBase64(encoded, 32, false);
 }
 
+/** Adds the values of an encoded histogram to `histogram`. */
+export function addEncoded(histogram: Histogram, encoded: string): void {
+  const other = decodeHistogram(encoded);
+  histogram.add(other);
+  other.destroy();
+}
+
 /** Merges encoded histograms into one (empty when none). */
 export function mergeEncoded(encoded: Iterable<string>): Histogram {
   const merged = createHistogram();
-  for (const item of encoded) {
-    const histogram = decodeHistogram(item);
-    merged.add(histogram);
-    histogram.destroy();
-  }
+  for (const item of encoded) addEncoded(merged, item);
   return merged;
 }
 

@@ -1,6 +1,6 @@
 /** The recorder workloads write into: one PhaseRecorder for warm-up (shown, not summarised) and one for the measurement. */
 import { addDelivery, emptyDelivery, type DeliveryCounts } from '../workloads/delivery.js';
-import { createHistogram, encodeHistogram, recordMs, type Histogram } from './histogram.js';
+import { addEncoded, createHistogram, encodeHistogram, recordMs, type Histogram } from './histogram.js';
 import { IntervalSeries, type ThroughputSeries } from './series.js';
 
 /** The serialisable record of one phase of a trial. */
@@ -58,10 +58,15 @@ export class PhaseRecorder {
     startMs: number,
     private readonly clock: () => number,
     /** Width of the throughput series' buckets. */
-    seriesIntervalMs = 1000,
+    readonly seriesIntervalMs = 1000,
   ) {
     this.startedAtMs = startMs;
     this.series = new IntervalSeries(startMs, seriesIntervalMs);
+  }
+
+  /** When the phase started (epoch ms). */
+  get startMs(): number {
+    return this.startedAtMs;
   }
 
   /** An open-loop send `delayMs` after its intended time; late when past the workload's threshold. */
@@ -87,6 +92,24 @@ export class PhaseRecorder {
     this.counters.bytesAcknowledged += bytes;
     this.lastAcknowledgedAtMs = Math.max(this.lastAcknowledgedAtMs ?? atMs, atMs);
     this.series.acknowledged(atMs);
+  }
+
+  /**
+   * Adds the write side of a phase recorded elsewhere over the same intervals (a load client's, started at this phase's
+   * start): its send and acknowledgement latencies, counts and series.
+   */
+  absorbWrites(record: PhaseRecord): void {
+    if (this.finished) return;
+    addEncoded(this.publishLatency, record.histograms.publishLatencyUs);
+    addEncoded(this.sendDelay, record.histograms.sendDelayUs);
+    this.counters.messagesAcknowledged += record.counters.messagesAcknowledged;
+    this.counters.bytesAcknowledged += record.counters.bytesAcknowledged;
+    this.counters.lateSends += record.counters.lateSends;
+    if (record.writeSeconds !== undefined) {
+      const lastMs = Date.parse(record.startedAt) + record.writeSeconds * 1000;
+      this.lastAcknowledgedAtMs = Math.max(this.lastAcknowledgedAtMs ?? lastMs, lastMs);
+    }
+    this.series.addAcknowledged(record.series.acknowledgedMessages);
   }
 
   /** A verified delivery of `bytes`, `e2eMs` after its intended send time (undefined: read back later, not timed). */

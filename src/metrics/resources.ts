@@ -35,6 +35,55 @@ export class SelfProbe implements ResourceProbe {
 }
 
 /**
+ * The harness's process and the load-client processes it starts during the trial (`clients: N`): the client side of
+ * a trial whose producers run in several processes. A load client that has exited keeps the CPU it last used and no
+ * longer counts for memory.
+ */
+export class SelfAndLoadClientsProbe implements ResourceProbe {
+  private readonly self = new SelfProbe();
+  private readonly pids = new Set<number>();
+  /** The last CPU seconds and peak RSS read of each load client (what it used until it exited). */
+  private readonly lastCpuSeconds = new Map<number, number>();
+  private readonly lastPeakRss = new Map<number, number>();
+
+  get label(): string {
+    return `this process (pid ${process.pid}) and its load clients${this.pids.size > 0 ? ` (pids ${[...this.pids].join(', ')})` : ''}`;
+  }
+
+  /** Counts the process `pid` from now on. */
+  add(pid: number): void {
+    this.pids.add(pid);
+  }
+
+  async read(): Promise<ResourceReading> {
+    const pids = [...this.pids];
+    const [self, ...others] = await Promise.all([this.self.read(), ...pids.map((pid) => readProcStat(pid))]);
+    const peaks = await Promise.all(pids.map((pid) => readPeakRss(pid)));
+    let { cpuSeconds, rssBytes } = self;
+    others.forEach((stat, index) => {
+      if (stat) this.lastCpuSeconds.set(pids[index]!, stat.cpuSeconds);
+      if (peaks[index] !== undefined) this.lastPeakRss.set(pids[index]!, peaks[index]!);
+      cpuSeconds += this.lastCpuSeconds.get(pids[index]!) ?? 0;
+      rssBytes += stat?.rssBytes ?? 0;
+    });
+    return { cpuSeconds, rssBytes };
+  }
+
+  async resetPeak(): Promise<boolean> {
+    this.lastPeakRss.clear();
+    const results = await Promise.all([this.self.resetPeak(), ...[...this.pids].map((pid) => resetPeakRss(pid))]);
+    return results.every(Boolean);
+  }
+
+  async peak(): Promise<number | undefined> {
+    await this.read();
+    const self = await this.self.peak();
+    if (self === undefined || [...this.pids].some((pid) => !this.lastPeakRss.has(pid))) return undefined;
+    return [...this.lastPeakRss.values()].reduce((sum, peak) => sum + peak, self);
+  }
+}
+
+/**
  * A process and all its descendants (e.g. a JVM started by a shell script). CPU counts live processes plus the root's
  * exited children; RSS is the sum over live processes. The tree is rediscovered every few seconds, not every read.
  */

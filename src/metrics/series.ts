@@ -38,6 +38,13 @@ export class IntervalSeries {
     if (e2eMs !== undefined) recordMs(this.current, e2eMs);
   }
 
+  /** Adds acknowledgement counts per interval counted elsewhere over the same intervals (a load client's). */
+  addAcknowledged(counts: readonly number[]): void {
+    if (counts.length === 0) return;
+    this.slot(this.startMs + (counts.length - 1) * this.data.intervalMs);
+    counts.forEach((count, index) => (this.data.acknowledgedMessages[index]! += count));
+  }
+
   /** The finished series. */
   finish(): ThroughputSeries {
     this.closeInterval(-1);

@@ -5,13 +5,13 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { PhaseRecorder } from '../metrics/recorder.js';
 import { DockerContainerProbe, dockerStats } from '../metrics/docker-stats.js';
-import { ProcessTreeProbe, SelfProbe, type ResourceProbe } from '../metrics/resources.js';
+import { ProcessTreeProbe, SelfAndLoadClientsProbe, type ResourceProbe } from '../metrics/resources.js';
 import { ResourceSampler } from '../metrics/sampler.js';
 import { grownBetween, totalOf, type StorageReading } from '../metrics/storage.js';
 import type { EventLoopDelay, TrialRecord, TrialResources } from '../results/trial.js';
 import { calibrationGroup, type LogDriver } from '../targets/driver.js';
 import { findTarget } from '../targets/registry.js';
-import type { BrokerProcessSpec, StorageSpec } from '../targets/target.js';
+import { kindOf, type BrokerProcessSpec, type StorageSpec, type TargetDefinition } from '../targets/target.js';
 import { nowMs } from '../util/clock.js';
 import { errorMessage } from '../util/errors.js';
 import { withTimeout } from '../util/timeout.js';
@@ -19,6 +19,7 @@ import type { WorkloadParams } from '../workloads/params.js';
 import { workloadFor } from '../workloads/registry.js';
 import { runsTool, toolReadsBack } from '../workloads/stream/params.js';
 import type { Progress, WorkloadContext } from '../workloads/workload.js';
+import { spawnLoadClients } from './load-clients.js';
 import { snapshotStorage } from './storage-spec.js';
 
 /** Everything a worker needs to run one trial; plain data. */
@@ -68,7 +69,7 @@ export class LocalWorker implements Worker {
       storageBefore = await snapshotStorage(command.storage);
       driver = await definition.connect(command.endpoint, command.target.settings, { trialIndex: command.sequence });
       record.driver = await driver.describe();
-      await this.runWorkload(command, driver, record, createdTopics, onProgress, signal);
+      await this.runWorkload(command, definition, driver, record, createdTopics, onProgress, signal);
       if (command.workload.type === 'stream' && driver.probeCeiling && !signal.aborted && record.failures.length === 0) {
         record.ceiling = await driver.probeCeiling();
       }
@@ -119,13 +120,15 @@ export class LocalWorker implements Worker {
 
   private async runWorkload(
     command: TrialCommand,
+    definition: TargetDefinition,
     driver: LogDriver,
     record: TrialRecord,
     createdTopics: string[],
     onProgress: (progress: Progress) => void,
     signal: AbortSignal,
   ): Promise<void> {
-    const sampler = new ResourceSampler({ client: new SelfProbe(), broker: brokerProbe(command.broker) }, command.samplingIntervalMs);
+    const clientProbe = new SelfAndLoadClientsProbe();
+    const sampler = new ResourceSampler({ client: clientProbe, broker: brokerProbe(command.broker) }, command.samplingIntervalMs);
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     let current: { phase: 'warmup' | 'measured'; recorder: PhaseRecorder } | undefined;
     let baselineRss = 0;
@@ -163,6 +166,12 @@ export class LocalWorker implements Worker {
       fail: (reason) => record.failures.push(reason),
       setExtra: (key, value) => ((record.extras ??= {})[key] = value),
       scratchDir: command.scratchDir,
+      ...(kindOf(definition, command.target.settings) === 'server'
+        ? {
+            loadClients: async (count: number) =>
+              spawnLoadClients(count, { target: command.target, endpoint: command.endpoint, trialIndex: command.sequence }, (pid) => clientProbe.add(pid)),
+          }
+        : {}),
       async beginPhase(phase) {
         await endPhase();
         if (phase === 'measured') {

@@ -87,6 +87,17 @@ export class DeliveryTracker {
     return true;
   }
 
+  /** Every acknowledged sequence, per producer id (a load client reports them to the trial). */
+  acknowledgedSequences(): ReadonlyMap<number, readonly number[]> {
+    return this.ackedSequences;
+  }
+
+  /** Adds sends made elsewhere (a load client's): `published` issued, and these sequences acknowledged. */
+  absorb(published: number, acknowledged: Iterable<readonly [number, readonly number[]]>): void {
+    this.counts.published += published;
+    for (const [producerId, sequences] of acknowledged) for (const sequence of sequences) this.onAcknowledged(producerId, sequence);
+  }
+
   /** A message arrived damaged or unreadable. */
   onCorrupt(): void {
     this.counts.corrupt += 1;

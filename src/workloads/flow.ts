@@ -60,6 +60,12 @@ export class MessageFlow {
     if (!body) this.buffers.release(message);
   }
 
+  /** Adds sends made by a load client: `published` issued, these sequences acknowledged (now, for stall detection). */
+  absorbSends(published: number, acknowledged: Iterable<readonly [number, readonly number[]]>): void {
+    this.tracker.absorb(published, acknowledged);
+    this.lastActivity = performance.now();
+  }
+
   /** Sends without waiting; a failure is kept in `failure`. */
   fire(producer: LogProducer, producerId: number, intendedMs: number, flags: number, recorder: PhaseRecorder | undefined): void {
     void this.send(producer, producerId, intendedMs, flags, recorder).catch((error: Error) => (this.failure ??= error));

@@ -1,6 +1,7 @@
 /** The workload seam: a function of (driver, params, recorder) with explicit warm-up and measured phases. */
 import type { PhaseRecorder } from '../metrics/recorder.js';
 import type { LogDriver } from '../targets/driver.js';
+import type { LoadClientChannel } from './load-client.js';
 import type { PayloadInfo } from './payload.js';
 
 /** Progress of a trial, for progress bars. */
@@ -38,10 +39,20 @@ export interface WorkloadContext<Params> {
   setExtra(key: string, value: unknown): void;
   /** A scratch directory of this trial (index files and the like), removed with the run's work directory. */
   scratchDir: string;
+  /**
+   * Starts `count` load clients connected to the trial's target (each a process with its own driver), counted in the
+   * trial's client resources. Absent where the target runs inside the trial's process (embedded engines).
+   */
+  loadClients?(count: number): Promise<LoadClientChannel[]>;
 }
+
+/** A part of a workload that runs in a load client: its spec from the trial, a driver connected there, the channel back. */
+export type LoadClientRole = (spec: unknown, driver: LogDriver, channel: LoadClientChannel, signal: AbortSignal) => Promise<void>;
 
 /** A workload implementation. */
 export interface Workload<Params> {
   type: string;
   run(context: WorkloadContext<Params>): Promise<void>;
+  /** The parts it can run in load clients, by role name. */
+  loadClientRoles?: Record<string, LoadClientRole>;
 }

@@ -10,6 +10,11 @@ export const streamParamsObject = z
       .default(1024)
       .describe('size of each message, including the 48-byte harness envelope'),
     producers: countField.default(1).describe('producers on the one topic'),
+    clients: countField
+      .default(1)
+      .describe(
+        "processes the producers run in (server targets): with more than one, the producers are dealt out among that many load-client processes, their latencies and acknowledgements merged into the trial's and every message still verified by the trial's consumer; for when one Node.js process is the limit",
+      ),
     mode: z
       .enum(['closed-loop', 'open-loop'])
       .default('closed-loop')
@@ -40,6 +45,9 @@ export const streamParamsObject = z
 export const streamParamsSchema = streamParamsObject.superRefine((params, ctx) => {
   if (params.messages === undefined && params.duration === undefined) {
     ctx.addIssue({ code: 'custom', path: ['messages'], message: 'give messages, duration, or both' });
+  }
+  if (params.clients > params.producers) {
+    ctx.addIssue({ code: 'custom', path: ['clients'], message: `${params.clients} clients need at least as many producers (producers is ${params.producers})` });
   }
   if (params.mode === 'open-loop' && params.rate === undefined) {
     ctx.addIssue({ code: 'custom', path: ['rate'], message: 'open-loop needs a rate (messages per second)' });

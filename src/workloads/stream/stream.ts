@@ -5,24 +5,23 @@
  * omission); how late each send went out is recorded. Warm-up (by time) is sent first and excluded from the summary.
  */
 import type { PhaseRecorder } from '../../metrics/recorder.js';
-import { calibrationGroup, type LogProducer } from '../../targets/driver.js';
-import { nowMs, sleep } from '../../util/clock.js';
+import { calibrationGroup } from '../../targets/driver.js';
+import { nowMs } from '../../util/clock.js';
 import { ENVELOPE_BYTES, ENVELOPE_WARMUP } from '../envelope.js';
 import { MessageFlow } from '../flow.js';
 import { PayloadSource } from '../payload.js';
 import type { Workload, WorkloadContext } from '../workload.js';
 import { toolReadsBack, type StreamParams } from './params.js';
+import { runProducerClient, STREAM_PRODUCERS_ROLE, type ProducerClientSpec } from './producer-client.js';
+import { openProducers, type StreamProducers } from './producers.js';
 
-/** Open-loop sends may run ahead of acknowledgements by at most this many messages (memory bound). */
-const MAX_OUTSTANDING = 100_000;
 const PROGRESS_EVERY_MS = 250;
 
 class StreamRun {
   private readonly flow: MessageFlow;
-  private producers: LogProducer[] = [];
+  private readonly payloadPool: number;
   private warmup: PhaseRecorder | undefined;
   private measured: PhaseRecorder | undefined;
-  private measuredSent = 0;
   private measuredDelivered = 0;
   private lastProgress = 0;
   private measuredStartedAt = 0;
@@ -32,7 +31,8 @@ class StreamRun {
     private readonly params: StreamParams,
   ) {
     const expected = params.messages ?? (params.rate ?? 10_000) * ((params.duration ?? 60_000) / 1000);
-    const payloads = new PayloadSource(params.payload, params.payloadBytes - ENVELOPE_BYTES, Math.min(expected, 100_000), context.seed);
+    this.payloadPool = Math.min(expected, 100_000);
+    const payloads = new PayloadSource(params.payload, params.payloadBytes - ENVELOPE_BYTES, this.payloadPool, context.seed);
     context.setPayloadInfo(payloads.info());
     this.flow = new MessageFlow({ payloads, messageBytes: params.payloadBytes, stallTimeoutMs: params.timeout, signal: context.signal });
   }
@@ -57,16 +57,16 @@ class StreamRun {
       await context.driver.registerGroup?.(topic, calibrationGroup(topic));
     }
     let consumer = params.consumer === 'tail' ? await openConsumer() : undefined;
+    let producers: StreamProducers | undefined;
     try {
-      this.producers = await Promise.all(Array.from({ length: params.producers }, () => context.driver.producer(topic)));
+      producers = await openProducers({ context, params, flow: this.flow, topic, payloadPool: this.payloadPool });
       if (context.warmup.duration > 0) {
         this.warmup = await context.beginPhase('warmup');
-        const warmupStarted = performance.now();
-        await this.send(true, () => performance.now() - warmupStarted >= context.warmup.duration);
+        await producers.warmup(this.warmup, context.warmup.duration);
       }
       this.measured = await context.beginPhase('measured');
       this.measuredStartedAt = performance.now();
-      await this.send(false, () => this.measuredDone());
+      await producers.measure(this.measured);
       if (!consumer) {
         // Write-only measurement: the writes are all acknowledged (the write window closes) before anything is read.
         await this.flow.acknowledged();
@@ -78,58 +78,10 @@ class StreamRun {
       this.measured.addDelivery(this.flow.tracker.result());
       await context.endPhase();
     } finally {
-      await Promise.allSettled([consumer?.close(), ...this.producers.map((producer) => producer.close())]);
+      await Promise.allSettled([consumer?.close(), producers?.close()]);
     }
     const failure = this.flow.verdict();
     if (failure) context.fail(failure);
-  }
-
-  private measuredDone(): boolean {
-    const { params } = this;
-    if (params.messages !== undefined && this.measuredSent >= params.messages) return true;
-    return params.duration !== undefined && performance.now() - this.measuredStartedAt >= params.duration;
-  }
-
-  /** Sends until `done()` (checked between sends) or a failure, stall or abort. */
-  private async send(warm: boolean, done: () => boolean): Promise<void> {
-    const stop = () => done() || this.flow.failure !== undefined || this.context.signal.aborted || this.flow.stalled();
-    if (this.params.mode === 'closed-loop') {
-      const lanes = Array.from({ length: this.params.producers * this.params.inFlight }, (_, lane) => lane % this.params.producers);
-      await Promise.all(
-        lanes.map(async (producer) => {
-          while (!stop()) await this.sendOne(producer, nowMs(), warm).catch((error: Error) => (this.flow.failure ??= error));
-        }),
-      );
-      return;
-    }
-    const interval = 1000 / this.params.rate!;
-    const start = nowMs();
-    let index = 0;
-    while (!stop()) {
-      const intended = start + index * interval;
-      const wait = intended - nowMs();
-      if (wait > 1) {
-        await sleep(Math.min(wait, 50), this.context.signal);
-        continue;
-      }
-      if (this.flow.outstanding >= MAX_OUTSTANDING) {
-        await sleep(1, this.context.signal);
-        continue;
-      }
-      void this.sendOne(index % this.params.producers, intended, warm).catch((error: Error) => (this.flow.failure ??= error));
-      index += 1;
-      if (index % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
-
-  private sendOne(producer: number, intendedMs: number, warm: boolean): Promise<void> {
-    const recorder = warm ? this.warmup! : this.measured!;
-    if (this.params.mode === 'open-loop') {
-      const delay = nowMs() - intendedMs;
-      recorder.recordSendDelay(delay, delay > this.params.lateAfter);
-    }
-    if (!warm) this.measuredSent += 1;
-    return this.flow.send(this.producers[producer]!, producer + 1, intendedMs, warm ? ENVELOPE_WARMUP : 0, recorder);
   }
 
   private onMessage(payload: Uint8Array): void {
@@ -162,4 +114,7 @@ class StreamRun {
 export const streamWorkload: Workload<StreamParams> = {
   type: 'stream',
   run: (context) => new StreamRun(context, context.params).run(),
+  loadClientRoles: {
+    [STREAM_PRODUCERS_ROLE]: (spec, driver, channel, signal) => runProducerClient(spec as ProducerClientSpec, driver, channel, signal),
+  },
 };

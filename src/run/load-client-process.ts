@@ -1,0 +1,61 @@
+/**
+ * The entry of a load-client process (`clients: N`): connects its own driver to the trial's target, runs the workload
+ * role the trial starts, and exits. It stops when the trial process goes away (its IPC channel closes), and the run
+ * tracks it like any child, so it never outlives mqbench.
+ */
+import { loadPlugins } from '../plugins.js';
+import { findTarget } from '../targets/registry.js';
+import type { LogDriver } from '../targets/driver.js';
+import { errorMessage } from '../util/errors.js';
+import { MessageQueue } from '../util/message-queue.js';
+import { withTimeout } from '../util/timeout.js';
+import type { LoadClientChannel, LoadClientStart } from '../workloads/load-client.js';
+import { loadClientRole } from '../workloads/registry.js';
+import type { LoadClientConnect, LoadClientFailure } from './load-clients.js';
+
+const CONNECT_WAIT_MS = 60_000;
+const CLOSE_TIMEOUT_MS = 30_000;
+
+const inbox = new MessageQueue<unknown>();
+const controller = new AbortController();
+process.on('message', (message) => inbox.push(message));
+process.on('disconnect', () => {
+  inbox.end(new Error('the trial process went away'));
+  controller.abort();
+});
+// The trial owns Ctrl-C (it sends abort); SIGTERM from the trial's close ends the role.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => controller.abort());
+
+const sending = new Set<Promise<void>>();
+const send = (message: unknown) => {
+  const sent = new Promise<void>((resolve) => (process.connected ? process.send!(message, () => resolve()) : resolve()));
+  sending.add(sent);
+  void sent.then(() => sending.delete(sent));
+  return sent;
+};
+
+const channel: LoadClientChannel = {
+  label: `load client (pid ${process.pid})`,
+  send: (message) => void send(message),
+  next: (timeoutMs) => inbox.next(timeoutMs, 'message from the trial'),
+  close: async () => controller.abort(),
+};
+
+let driver: LogDriver | undefined;
+try {
+  await loadPlugins();
+  const connect = (await inbox.next(CONNECT_WAIT_MS, 'connect message')) as LoadClientConnect;
+  const definition = findTarget(connect.target.type);
+  if (!definition) throw new Error(`unknown target type ${connect.target.type}`);
+  driver = await definition.connect(connect.endpoint, connect.target.settings, { trialIndex: connect.trialIndex });
+  const start = (await inbox.next(CONNECT_WAIT_MS, 'start message')) as LoadClientStart;
+  const role = loadClientRole(start.role);
+  if (!role) throw new Error(`no workload has the load-client role ${start.role}`);
+  await role(start.spec, driver, channel, controller.signal);
+} catch (error) {
+  await send({ type: 'error', message: errorMessage(error) } satisfies LoadClientFailure);
+}
+await withTimeout(Promise.all(sending), CLOSE_TIMEOUT_MS, 'sending the last messages').catch(() => undefined);
+if (driver) await withTimeout(driver.close(), CLOSE_TIMEOUT_MS, 'closing the driver').catch(() => undefined);
+process.exit(0);
