@@ -11,7 +11,7 @@ import { grownBetween, totalOf, type StorageReading } from '../metrics/storage.j
 import type { EventLoopDelay, TrialRecord, TrialResources } from '../results/trial.js';
 import { calibrationGroup, type LogDriver } from '../targets/driver.js';
 import { findTarget } from '../targets/registry.js';
-import { kindOf, type BrokerProcessSpec, type StorageSpec, type TargetDefinition } from '../targets/target.js';
+import type { BrokerProcessSpec, StorageSpec, TargetDefinition } from '../targets/target.js';
 import { nowMs } from '../util/clock.js';
 import { errorMessage } from '../util/errors.js';
 import { withTimeout } from '../util/timeout.js';
@@ -166,7 +166,7 @@ export class LocalWorker implements Worker {
       fail: (reason) => record.failures.push(reason),
       setExtra: (key, value) => ((record.extras ??= {})[key] = value),
       scratchDir: command.scratchDir,
-      ...(kindOf(definition, command.target.settings) === 'server'
+      ...(definition.multiProcessClients
         ? {
             loadClients: async (count: number) =>
               spawnLoadClients(count, { target: command.target, endpoint: command.endpoint, trialIndex: command.sequence }, (pid) => clientProbe.add(pid)),

@@ -105,16 +105,23 @@ export function parseScenario(text: string, path: string, options: LoadOptions =
   const { points, issues: matrixIssues } = expandMatrix(workload, matrix.success ? matrix.data : undefined);
   for (const issue of matrixIssues) report(issue.pathKeys, issue.message);
   const workloadType = points[0]?.params.type;
+  const loadClients = Math.max(0, ...points.map((point) => (point.params.type === 'stream' ? point.params.clients : 0)));
   targets.forEach((target) => {
-    const allowed = findTarget(target.type)?.workloads;
+    const definition = findTarget(target.type);
+    const allowed = definition?.workloads;
     if (workloadType && allowed && !allowed.includes(workloadType)) report(['workload', 'type'], `target ${target.name} (${target.type}) runs only the ${allowed.join(', ')} workload`);
+    if (loadClients > 1 && definition && !definition.multiProcessClients) {
+      report(['workload', 'clients'], `${loadClients} clients (load-client processes) need a broker that several processes write to (kafka, nats, pulsar): ${target.name} (${target.type}) runs its engine inside the trial's process`);
+    }
   });
   if (problems.length > 0 || !parsed.success) throw new InputError(problems);
   const file = parsed.data;
 
-  const cases = points.flatMap((point) =>
+  // Points that differ only in fields the label leaves out (a timeout, say) are told apart by their place in the list.
+  const labels = points.map((point) => workloadLabel(point.params));
+  const cases = points.flatMap((point, index) =>
     targets.map((target) => {
-      const label = workloadLabel(point.params);
+      const label = labels.indexOf(labels[index]!) === labels.lastIndexOf(labels[index]!) ? labels[index]! : `${labels[index]!} (point ${index + 1})`;
       const slug = label.replaceAll('/s', '-per-s').replace(/[^\w.×-]+/g, '-');
       return { id: `${target.name}/${point.params.type}/${slug}`, label, target, params: point.params };
     }),

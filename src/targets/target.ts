@@ -67,6 +67,11 @@ export interface TargetDefinition<Settings = unknown> {
   installer?: Installer;
   /** The workload types the target can run (all when absent). */
   workloads?: readonly string[];
+  /**
+   * Whether drivers in several processes can write to one instance at once (network clients of one broker), so a
+   * stream can run its producers in load clients (`clients: N`). Not for engines that live in the trial's process.
+   */
+  multiProcessClients?: boolean;
   /** Whether each provider can run this target here. */
   availability(): Promise<Availability[]>;
   /** Starts (or locates) the target with the chosen provider. */

@@ -25,7 +25,7 @@ export function workloadLabel(params: WorkloadParams): string {
       return `${formatBytes(params.payloadBytes)}×${params.messages} ${params.payload}`;
     case 'stream': {
       const load = params.mode === 'open-loop' ? `${params.rate}/s` : `${params.inFlight} in flight`;
-      const producers = params.producers > 1 ? ` ×${params.producers} producers` : '';
+      const producers = params.producers > 1 ? ` ×${params.producers} producers${params.clients > 1 ? ` in ${params.clients} clients` : ''}` : '';
       const readBack = params.consumer === 'after' ? ', read back after' : '';
       return `${formatBytes(params.payloadBytes)} ${load}${producers} ${params.payload}${readBack}`;
     }

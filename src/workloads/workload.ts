@@ -41,7 +41,7 @@ export interface WorkloadContext<Params> {
   scratchDir: string;
   /**
    * Starts `count` load clients connected to the trial's target (each a process with its own driver), counted in the
-   * trial's client resources. Absent where the target runs inside the trial's process (embedded engines).
+   * trial's client resources. Absent where the target's engine runs inside the trial's process (multiProcessClients).
    */
   loadClients?(count: number): Promise<LoadClientChannel[]>;
 }

@@ -48,6 +48,7 @@ export const kafkaTarget: TargetDefinition<KafkaSettings> = {
   type: 'kafka',
   title: 'Apache Kafka (KRaft, single node)',
   kind: 'server',
+  multiProcessClients: true,
   settingsSchema: kafkaSettingsSchema,
   installer: kafkaInstaller,
 

@@ -19,6 +19,7 @@ export const natsTarget: TargetDefinition<NatsSettings> = {
   type: 'nats',
   title: 'NATS server with JetStream',
   kind: 'server',
+  multiProcessClients: true,
   settingsSchema: natsSettingsSchema,
   installer: natsInstaller,
 

@@ -39,6 +39,7 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
   type: 'pulsar',
   title: 'Apache Pulsar standalone',
   kind: 'server',
+  multiProcessClients: true,
   settingsSchema: pulsarSettingsSchema,
   installer: pulsarInstaller,
 

@@ -13,7 +13,7 @@ export const streamParamsObject = z
     clients: countField
       .default(1)
       .describe(
-        "processes the producers run in (server targets): with more than one, the producers are dealt out among that many load-client processes, their latencies and acknowledgements merged into the trial's and every message still verified by the trial's consumer; for when one Node.js process is the limit",
+        "processes the producers run in (kafka, nats, pulsar): with more than one, the producers are dealt out among that many load-client processes, their latencies and acknowledgements merged into the trial's and every message still verified by the trial's consumer; for when one Node.js process is the limit",
       ),
     mode: z
       .enum(['closed-loop', 'open-loop'])

@@ -39,7 +39,7 @@ interface ProducersInput {
 /** Opens the trial's producers: in this process, or in `params.clients` load clients. */
 export async function openProducers(input: ProducersInput): Promise<StreamProducers> {
   if (input.params.clients <= 1) return LocalProducers.open(input);
-  if (!input.context.loadClients) throw new Error(`workload.clients: ${input.params.clients} needs a server target: this one runs inside the trial's process`);
+  if (!input.context.loadClients) throw new Error(`workload.clients: ${input.params.clients} needs a target that several processes write to; this one runs inside the trial's process`);
   return RemoteProducers.open(input, await input.context.loadClients(input.params.clients));
 }
 
