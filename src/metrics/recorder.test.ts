@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { mergeEncoded } from './histogram.js';
 import { PhaseRecorder } from './recorder.js';
 
 test('a read-back is timed from opening the consumer to the last delivery and counts every message it delivered; a tailing consumer has none', () => {
@@ -27,4 +28,19 @@ test('a read-back is timed from opening the consumer to the last delivery and co
   const nothingRead = new PhaseRecorder(0, () => 10_000);
   nothingRead.beginReadBack(0);
   assert.equal(nothingRead.toRecord().readBack, undefined);
+});
+
+test("a load client's write record merges into the trial's phase: latencies, counts, the last acknowledgement and the series", () => {
+  const trial = new PhaseRecorder(0, () => 10_000, 1000);
+  trial.recordPublish(1, 100, 500);
+  const client = new PhaseRecorder(0, () => 10_000, 1000);
+  client.recordPublish(3, 100, 1500);
+  client.recordPublish(5, 100, 2500);
+  client.recordSendDelay(2, true);
+  trial.absorbWrites(client.toRecord());
+  const record = trial.toRecord();
+  assert.deepEqual(record.counters, { messagesAcknowledged: 3, bytesAcknowledged: 300, messagesDelivered: 0, bytesDelivered: 0, lateSends: 1 });
+  assert.equal(record.writeSeconds, 2.5, "the client's last acknowledgement ends the writes");
+  assert.deepEqual(record.series.acknowledgedMessages, [1, 1, 1]);
+  assert.equal(mergeEncoded([record.histograms.publishLatencyUs]).totalCount, 3);
 });

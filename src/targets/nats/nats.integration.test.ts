@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { before, test } from 'node:test';
 import { assertVerifiedCase, brokerScenario, caseOf, processesMentioning, requireInstalled, runAndKillBroker } from '../../testing/brokers.js';
+import { liveChildren } from '../../run/child-processes.js';
 import { tinyRun } from '../../testing/tiny-run.js';
 
 before(() => requireInstalled('nats'));
@@ -105,4 +106,32 @@ workload: { type: stream, mode: closed-loop, inFlight: 64, payloadBytes: 1KiB, m
   assert.match(String(result.manifest.targets['nats-request']?.driver?.settings.publish), /^request/);
   assert.match(String(result.manifest.targets['nats-natsmq-shape']?.driver?.settings.consumer), /^ephemeral push consumer/);
   assert.match(String(result.manifest.targets.nats?.driver?.settings.consumer), /^durable pull consumer/);
+});
+
+test('nats: clients: 2 runs the producers in two load-client processes; their sends are merged into the trial and every one is verified', async (t) => {
+  const { result } = await tinyRun(
+    t,
+    `
+name: nats-load-clients
+targets: [nats]
+workload: { type: stream, mode: closed-loop, producers: 3, clients: 2, inFlight: 16, payloadBytes: 4KiB, messages: 3001, toolCeiling: false }
+warmup: { duration: 300ms }
+sampling: { interval: 50ms }
+`,
+    { load: { provider: 'local' } },
+  );
+  const [entry] = result.cases;
+  assert.equal(entry?.status, 'passed', entry?.error ?? entry?.failures.join('; '));
+  assert.equal(entry!.label, '4KiB 16 in flight ×3 producers in 2 clients random');
+  const trial = entry!.trials[0]!;
+  assert.equal(trial.measured!.counters.messagesAcknowledged, 3001, 'the clients sent exactly their shares of the measured messages');
+  assert.equal(trial.measured!.counters.messagesDelivered, 3001);
+  assert.ok(trial.warmup!.counters.messagesAcknowledged > 0, "the clients' warm-up sends are in the warm-up record");
+  const { delivery } = entry!.summary!;
+  assert.ok(delivery.acknowledged > 3001 && delivery.delivered === delivery.acknowledged && delivery.lost === 0, JSON.stringify(delivery));
+  assert.equal(entry!.summary!.publishLatencyMs.count, 3001, "the clients' latency histograms are merged");
+  assert.equal(entry!.summary!.e2eLatencyMs.count, 3001);
+  assert.ok(trial.measured!.series.acknowledgedMessages.reduce((sum, count) => sum + count, 0) === 3001, 'and their throughput series');
+  assert.ok(trial.resources!.client.cpuSeconds > 0.3, `the client CPU counts the load clients: ${trial.resources!.client.cpuSeconds} s`);
+  assert.equal(liveChildren(), 0, 'no load client is left running');
 });

@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { test } from 'node:test';
+import { procAvailable } from './proc.js';
+import { SelfAndLoadClientsProbe, SelfProbe } from './resources.js';
+
+test("the client probe counts its load clients' CPU, and keeps an exited one's", { skip: !procAvailable && 'needs Linux /proc' }, async () => {
+  const probe = new SelfAndLoadClientsProbe();
+  // A load client that burns CPU until it reads a line, then exits.
+  const child = spawn(process.execPath, ['-e', 'let stop = false; process.stdin.once("data", () => (stop = true)); (function spin() { const end = Date.now() + 20; while (Date.now() < end); if (!stop) setImmediate(spin); else process.exit(0); })();'], { stdio: ['pipe', 'ignore', 'ignore'] });
+  probe.add(child.pid!);
+  const self = new SelfProbe();
+  const deadline = Date.now() + 20_000;
+  let reading = await probe.read();
+  while (reading.cpuSeconds - (await self.read()).cpuSeconds < 0.2 && Date.now() < deadline) reading = await new Promise((resolve) => setTimeout(() => resolve(probe.read()), 50));
+  const childCpu = reading.cpuSeconds - (await self.read()).cpuSeconds;
+  assert.ok(childCpu >= 0.2, `the load client's CPU is counted (${childCpu} s beyond this process's)`);
+  child.stdin!.write('stop\n');
+  await once(child, 'exit');
+  const after = await probe.read();
+  assert.ok(after.cpuSeconds - (await self.read()).cpuSeconds >= childCpu - 0.05, 'an exited load client keeps the CPU it used');
+  assert.match(probe.label, new RegExp(`pids ${child.pid}`));
+});
