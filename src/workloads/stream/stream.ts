@@ -3,6 +3,8 @@
  * per producer (max-throughput discovery, labelled as such). Open-loop schedules every intended send time up front at
  * `rate` and sends on schedule whatever the broker does, so latency is measured from the intended time (no coordinated
  * omission); how late each send went out is recorded. Warm-up (by time) is sent first and excluded from the summary.
+ * The producers run in the trial's process, or (`clients: N`) in load clients (see producers.ts); the consumer, and
+ * so the delivery check, always runs here.
  */
 import type { PhaseRecorder } from '../../metrics/recorder.js';
 import { calibrationGroup } from '../../targets/driver.js';
