@@ -46,3 +46,20 @@ workload: { type: stream, mode: closed-loop, inFlight: 4, payloadBytes: 1KiB, me
   assert.equal(readOutcome.results.find((entry) => entry.caseLabel.startsWith('slow-reader'))?.status, 'fail');
 });
 
+
+test("a pub/sub operation slower than the Go reference's is flagged by how many times as long it took", async (t) => {
+  const { result } = await tinyRun(
+    t,
+    `
+name: reference-limited
+targets:
+  - { name: slow-round-trip, type: fake, settings: { referenceMessagesPerSec: 100000000 } }
+  - { name: quick-round-trip, type: fake, settings: { referenceMessagesPerSec: 1 } }
+workload: { type: pubsub, payloadBytes: 1KiB, messages: 50, operations: 2, reference: true }
+`,
+  );
+  assert.equal(result.cases[0]!.trials[0]!.toolCeiling?.command, 'fake-ref --messages 50 --operations 2', 'the reference ran as many operations as the trial');
+  const table = renderSummaryTable(result);
+  assert.match(table, /^! slow-round-trip .*: mqbench's operation took [\d.]+× as long as fake-ref's against the same broker: mqbench's client, not the broker, sets part of this figure$/m);
+  assert.doesNotMatch(table, /^! quick-round-trip/m);
+});

@@ -10,13 +10,18 @@ export function clientEfficiencyWarnings(entry: CaseResult): string[] {
   if (!summary) return [];
   const warnings: string[] = [];
   const percent = (ratio: number) => (ratio * 100).toFixed(0);
+  const pubsub = entry.params.type === 'pubsub';
   if (summary.clientEfficiency != null && summary.clientEfficiency < CLIENT_EFFICIENCY_WARNING) {
-    warnings.push(`mqbench wrote at ${percent(summary.clientEfficiency)}% of ${summary.toolCeiling!.tool} against the same broker: mqbench's client, not the broker, limits this figure`);
+    warnings.push(
+      pubsub
+        ? `mqbench's operation took ${(1 / summary.clientEfficiency).toFixed(2)}× as long as ${summary.toolCeiling!.tool}'s against the same broker: mqbench's client, not the broker, sets part of this figure`
+        : `mqbench wrote at ${percent(summary.clientEfficiency)}% of ${summary.toolCeiling!.tool} against the same broker: mqbench's client, not the broker, limits this figure`,
+    );
   }
   if (summary.readEfficiency != null && summary.readEfficiency < CLIENT_EFFICIENCY_WARNING) {
     warnings.push(`mqbench read back at ${percent(summary.readEfficiency)}% of ${summary.toolCeiling!.readBack!.tool}'s consumer: mqbench's consumer, not the broker, limits the read figure`);
   }
-  if (summary.toolCeilingError) warnings.push(`the broker's perf tool did not run: ${summary.toolCeilingError}`);
+  if (summary.toolCeilingError) warnings.push(`${pubsub ? 'the Go reference' : "the broker's perf tool"} did not run: ${summary.toolCeilingError}`);
   if (summary.toolReadBackError) warnings.push(`the broker's perf tool could not read back: ${summary.toolReadBackError}`);
   return warnings;
 }

@@ -162,3 +162,21 @@ matrix: { axes: { mode: [closed-loop, open-loop] } }
   assert.equal(byName('paced', 'closed-loop').trials[0]?.toolCeiling?.messagesPerSec, 1000);
   assert.equal(byName('paced', 'open-loop').trials[0]?.toolCeiling, undefined);
 });
+
+test("a pub/sub trial's Go reference is compared by round trip: messages per operation over the median operation", async (t) => {
+  const { result } = await tinyRun(
+    t,
+    `
+name: reference
+targets: [{ name: f, type: fake }]
+workload: { type: pubsub, payloadBytes: 1KiB, messages: 100, operations: 3, reference: true }
+`,
+  );
+  const trials = structuredClone(result.cases[0]!.trials);
+  assert.equal(trials[0]!.toolCeiling, undefined, 'a target without a reference runs none');
+  // Operations of 1, 2 and 4 s (median 2 s: 50 msg/s) against a reference at 0.5 s per operation (200 msg/s): 0.25.
+  trials[0]!.measured!.opSeconds = [1, 2, 4];
+  trials[0]!.toolCeiling = { tool: 'go-ref', command: 'pubsub-ref', settings: {}, messages: 100, messageBytes: 1024, seconds: 0.5, messagesPerSec: 200, megabytesPerSec: 0.2 };
+  const summary = summarizeTrials(trials)!;
+  assert.ok(Math.abs(summary.clientEfficiency! - 0.25) < 1e-9, `efficiency ${summary.clientEfficiency}`);
+});

@@ -211,7 +211,11 @@ function summarizeTool(
   const first = trials.find((trial) => trial.toolCeiling)?.toolCeiling;
   const error = trials.find((trial) => trial.toolCeilingError)?.toolCeilingError;
   if (!first) return error ? { toolCeiling: null, clientEfficiency: null, toolCeilingError: error } : {};
-  const written = (trial: TrialRecord) => perWriteSecond(trial, trial.measured!.counters.messagesAcknowledged);
+  // A pub/sub trial's reference ran the same operations: compare messages per operation over the median operation.
+  const written = (trial: TrialRecord) => {
+    const { opSeconds, counters } = trial.measured!;
+    return opSeconds.length > 0 ? counters.messagesAcknowledged / opSeconds.length / median(opSeconds) : perWriteSecond(trial, counters.messagesAcknowledged);
+  };
   const read = (trial: TrialRecord) => readRate(trial, 'messages');
   const readings = (pick: (trial: TrialRecord) => ToolReading | undefined): ToolSummary | null => {
     const one = trials.map(pick).find((reading) => reading !== undefined);

@@ -88,6 +88,7 @@ export class LocalWorker implements Worker {
     }
     // After the storage reading, so the tool's own topic is not counted as the trial's.
     if (driver && record.status === 'passed') await this.probeTool(command, driver, record, signal);
+    if (driver && record.status === 'passed') await this.probeReference(command, driver, record, signal);
     if (driver) await this.cleanup(driver, command.cleanup, createdTopics);
     record.endedAt = new Date().toISOString();
     return record;
@@ -111,6 +112,27 @@ export class LocalWorker implements Worker {
         ...(toolReadsBack(workload) && measured.readBack
           ? { readBack: { topic: command.topicPrefix, group: calibrationGroup(command.topicPrefix), messages: measured.readBack.messages } }
           : {}),
+        signal,
+      });
+    } catch (error) {
+      record.toolCeilingError = errorMessage(error);
+    }
+  }
+
+  /** Runs the pub/sub operation through the Go reference client after a pub/sub trial that passed and asked for it. */
+  private async probeReference(command: TrialCommand, driver: LogDriver, record: TrialRecord, signal: AbortSignal): Promise<void> {
+    const workload = command.workload;
+    if (workload.type !== 'pubsub' || !workload.reference || !driver.probeReference || signal.aborted) return;
+    const opSeconds = record.measured?.opSeconds ?? [];
+    if (opSeconds.length === 0) return;
+    try {
+      record.toolCeiling = await driver.probeReference({
+        messageBytes: workload.payloadBytes,
+        messages: workload.messages,
+        operations: opSeconds.length,
+        topicPrefix: `${command.topicPrefix}-ref`,
+        stallTimeoutMs: workload.timeout,
+        timeoutMs: Math.max(60_000, 5 * opSeconds.reduce((sum, seconds) => sum + seconds, 0)),
         signal,
       });
     } catch (error) {

@@ -84,6 +84,11 @@ export interface LogDriver {
    * it. Creates and deletes its own topic.
    */
   probeTool?(spec: ToolProbeSpec): Promise<ToolReading>;
+  /**
+   * Optional: the pub/sub operation through the Go client Milvus uses, against the same broker (ReferenceProbeSpec).
+   * Its msg/s is messages per operation over its median seconds per operation, so the ratio compares round trips.
+   */
+  probeReference?(spec: ReferenceProbeSpec): Promise<ToolReading>;
   /** Optional: the raw throughput of the storage underneath (e.g. the WAL's bucket or disk), for ratios. */
   probeCeiling?(): Promise<CeilingReading>;
   /**
@@ -121,6 +126,23 @@ export interface ToolProbeSpec {
    * its writes where the broker needs that), for the read side's ratio. Same messages, same layout on disk.
    */
   readBack?: ToolReadBackSpec;
+  signal: AbortSignal;
+}
+
+/**
+ * A pub/sub trial's reference run (`reference: true`): the trial's operation — a fresh topic, a consumer from the
+ * first message, `messages` sends one after another each awaiting its acknowledgement — through the Go client
+ * Milvus uses, against the same broker, `operations` times.
+ */
+export interface ReferenceProbeSpec {
+  messageBytes: number;
+  messages: number;
+  operations: number;
+  /** A prefix for the reference's own topics (one per operation). */
+  topicPrefix: string;
+  /** An operation fails when nothing arrives for this long; the whole run is bounded by `timeoutMs`. */
+  stallTimeoutMs: number;
+  timeoutMs: number;
   signal: AbortSignal;
 }
 

@@ -35,6 +35,8 @@ const faultsSchema = z
     /** The fake tool's read-back rate (default: its write rate), or its failure. */
     toolReadMessagesPerSec: z.number().min(0).default(0),
     toolReadError: z.string().optional(),
+    /** A Go reference of the pub/sub operation at this many messages per second (0: the fake has none). */
+    referenceMessagesPerSec: z.number().min(0).default(0),
   })
   .strict();
 
@@ -106,6 +108,12 @@ class FakeDriver implements LogDriver {
 
   get probeTool(): LogDriver['probeTool'] {
     return this.faults.toolMessagesPerSec > 0 || this.faults.toolError ? (spec) => this.fakeTool(spec) : undefined;
+  }
+
+  get probeReference(): LogDriver['probeReference'] {
+    const rate = this.faults.referenceMessagesPerSec;
+    if (rate === 0) return undefined;
+    return async (spec) => toolReading({ tool: 'fake-ref', command: `fake-ref --messages ${spec.messages} --operations ${spec.operations}`, settings: {}, messages: spec.messages, messageBytes: spec.messageBytes, messagesPerSec: rate });
   }
 
   private async fakeTool(spec: ToolProbeSpec): Promise<ToolReading> {

@@ -20,8 +20,9 @@ import { connect, createInbox, nanos, type NatsConnection } from '@nats-io/trans
 import { errorMessage } from '../../util/errors.js';
 import { packageVersion } from '../../util/package-version.js';
 import { inScratchTopic, writeThenRead } from '../perf-tool.js';
-import { messagesWithin, type ConsumerOptions, type DriverDescription, type LogConsumer, type LogDriver, type LogProducer, type ToolProbeSpec, type ToolReading } from '../driver.js';
+import { messagesWithin, type ConsumerOptions, type DriverDescription, type LogConsumer, type LogDriver, type LogProducer, type ReferenceProbeSpec, type ToolProbeSpec, type ToolReading } from '../driver.js';
 import { runNatsBench, runNatsBenchConsume } from './bench-tool.js';
+import { runNatsPubsubReference } from './pubsub-reference.js';
 import { PipelinedPublisher } from './pipelined-publisher.js';
 import type { NatsSettings } from './settings.js';
 
@@ -133,6 +134,10 @@ class NatsDriver implements LogDriver {
     return inScratchTopic(this, spec.topic, () =>
       writeThenRead(spec, () => runNatsBench(spec, servers), (backlog) => runNatsBenchConsume(spec, backlog, servers)),
     );
+  }
+
+  probeReference(spec: ReferenceProbeSpec): Promise<ToolReading> {
+    return runNatsPubsubReference(spec, this.endpoint.servers);
   }
 
   async consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {

@@ -6,6 +6,7 @@ import { access, constants, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { cacheDir } from '../../install/cache.js';
 import { execute } from '../../install/exec.js';
+import { buildPubsubReference, pubsubReferencePath } from '../../install/go-reference.js';
 import type { Installer } from '../../install/installer.js';
 import { VERSIONS } from '../../install/versions.js';
 
@@ -21,15 +22,19 @@ export function natsCliPath(env: NodeJS.ProcessEnv = process.env): string {
 
 const executable = (path: string) => access(path, constants.X_OK).then(() => true, () => false);
 
-/** Installer of nats-server and natscli. */
+/** Installer of nats-server, natscli and the Go reference of the pub/sub operation (nats.go). */
 export const natsInstaller: Installer = {
-  component: `nats-server ${VERSIONS.natsServer} + natscli ${VERSIONS.natscli} (nats bench)`,
+  component: `nats-server ${VERSIONS.natsServer} + natscli ${VERSIONS.natscli} (nats bench) + pubsub-ref (nats.go)`,
   async status() {
-    const [server, cli] = [natsServerPath(), natsCliPath()];
-    const missing = [...((await executable(server)) ? [] : [`no nats-server at ${server}`]), ...((await executable(cli)) ? [] : [`no natscli at ${cli}`])];
+    const [server, cli, reference] = [natsServerPath(), natsCliPath(), await pubsubReferencePath()];
+    const missing = [
+      ...((await executable(server)) ? [] : [`no nats-server at ${server}`]),
+      ...((await executable(cli)) ? [] : [`no natscli at ${cli}`]),
+      ...((await executable(reference)) ? [] : [`no pubsub-ref at ${reference}`]),
+    ];
     return {
       installed: missing.length === 0,
-      detail: missing.length === 0 ? `${server}; ${cli}` : missing.join('; '),
+      detail: missing.length === 0 ? `${server}; ${cli}; ${reference}` : missing.join('; '),
       fix: process.env.MQBENCH_NATS_SERVER ? 'point MQBENCH_NATS_SERVER (and MQBENCH_NATS_CLI) at the binaries' : 'npx mqbench install nats (needs Go)',
     };
   },
@@ -48,5 +53,6 @@ export const natsInstaller: Installer = {
       await execute('go', ['install', build.module], { env: { GOBIN: dirname(build.path), CGO_ENABLED: '0', GOFLAGS: '-trimpath' } });
       log(`${build.name}: installed at ${build.path}`);
     }
+    await buildPubsubReference(log);
   },
 };

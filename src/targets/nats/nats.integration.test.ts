@@ -135,3 +135,22 @@ sampling: { interval: 50ms }
   assert.ok(trial.resources!.client.cpuSeconds > 0.3, `the client CPU counts the load clients: ${trial.resources!.client.cpuSeconds} s`);
   assert.equal(liveChildren(), 0, 'no load client is left running');
 });
+
+test('nats: reference: true runs the pub/sub operations through nats.go against the same server, for the round trip ratio', async (t) => {
+  const { result } = await tinyRun(
+    t,
+    `
+name: nats-reference
+targets: [{ name: nats, type: nats, settings: { consumer: ephemeral-push } }]
+workload: { type: pubsub, payloadBytes: 1KiB, messages: 500, operations: 2, reference: true }
+`,
+    { load: { provider: 'local' } },
+  );
+  const [entry] = result.cases;
+  assertVerifiedCase(entry, 1500);
+  const summary = entry!.summary!;
+  assert.match(summary.toolCeiling!.tool, /^nats\.go 1\.\d+\.\d+ \(Go reference of the pub\/sub operation\)$/);
+  assert.match(summary.toolCeiling!.command, /^pubsub-ref --url=\S+ --messages=500 --size=1024 --operations=2 /);
+  assert.equal(String(summary.toolCeiling!.settings.secondsPerOp).split(', ').length, 2, 'the reference ran as many operations as the trial');
+  assert.ok(summary.clientEfficiency! > 0, `round trip ratio ${summary.clientEfficiency}`);
+});

@@ -12,6 +12,12 @@ export const pubsubParamsSchema = z
     messages: countField.describe('messages per operation (N)'),
     operations: countField.default(10).describe('measured operations per trial (each on a fresh topic)'),
     payload: payloadGeneratorField.default('random'),
+    reference: z
+      .boolean()
+      .default(false)
+      .describe(
+        "on targets with one (nats): after the trial, run the same operations through the Go client Milvus uses (nats.go, tools/pubsub-ref) against the same broker, and report mqbench's round trip as a ratio to it (clientEfficiency: the reference's seconds per operation over mqbench's)",
+      ),
     timeout: durationField
       .default(60_000)
       .describe('an operation fails when no message is delivered or acknowledged for this long'),
