@@ -46,7 +46,7 @@ test('every file in scenarios/ is valid and plans at least one case', async () =
 test('defaults fill what the file leaves out', () => {
   const loaded = parseScenario(minimal, 't.yaml', { env: {} });
   const [planned] = loaded.cases;
-  assert.deepEqual(planned?.params, { type: 'pubsub', messages: 10, payloadBytes: 1024, operations: 10, payload: 'random', timeout: 60_000 });
+  assert.deepEqual(planned?.params, { type: 'pubsub', messages: 10, payloadBytes: 1024, operations: 10, payload: 'random', timeout: 60_000, reference: false });
   assert.equal(loaded.file.trials, 1);
   assert.equal(loaded.file.provider, 'auto');
   assert.deepEqual(planned?.target.settings && (planned.target.settings as { sync: boolean }).sync, false);
