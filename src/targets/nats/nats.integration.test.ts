@@ -21,6 +21,9 @@ test('nats (local): 1 KiB and 5 MiB payloads pass pub/sub with full delivery ver
   assert.equal(targets.nats?.provider, 'local');
   assert.equal(targets.nats?.driver?.durability.syncInterval, '2m');
   assert.equal(targets['nats-fsync']?.driver?.durability.syncInterval, 'always');
+  // What the server itself reports it has in force (/varz), not only what mqbench wrote: 2 minutes, and always.
+  assert.equal(targets.nats?.instance?.syncInForce, '/varz: 120000000000 ns');
+  assert.equal(targets['nats-fsync']?.instance?.syncInForce, '/varz: always');
   assert.equal(targets.nats?.driver?.settings.maxPayload, 8 * 1024 * 1024);
   assert.equal(targets.nats?.driver?.settings.publishTimeoutMs, 60_000, 'PubAcks get the harness-sized default, not nats.js 5 s');
   assert.match(String(targets.nats?.driver?.broker.version), /^2\.15\./);

@@ -7,7 +7,7 @@ import { freePorts } from '../../provision/ports.js';
 import { httpOk } from '../../provision/readiness.js';
 import { dockerAvailability, externalAvailability } from '../availability.js';
 import type { Availability, TargetDefinition, TargetInstance } from '../target.js';
-import { natsConfig } from './config.js';
+import { checkSyncInForce, natsConfig } from './config.js';
 import { natsContainer, NATS_PORTS } from './container.js';
 import { natsInstaller, natsServerPath } from './install.js';
 import { natsSettingsSchema, syncIntervalOf, type NatsSettings } from './settings.js';
@@ -76,12 +76,18 @@ export const natsTarget: TargetDefinition<NatsSettings> = {
       readyTimeoutMs: READY_TIMEOUT_MS,
       signal: context.signal,
     });
+    // The durability the result states must be the one in force: read it back from the server.
+    const sync = checkSyncInForce(await (await fetch(`http://127.0.0.1:${monitorPort}/varz`, { signal: AbortSignal.timeout(5000) })).json(), syncInterval);
+    if (sync.mismatch) {
+      await started.stop();
+      throw new Error(sync.mismatch);
+    }
     return {
       provider,
       endpoint: { servers: `nats://127.0.0.1:${port}`, syncInterval },
       broker: { kind: 'process-tree', pid: started.pid, label: `nats-server (pid ${started.pid})` },
       storage: { kind: 'directories', paths: [dataDir] },
-      info: { pid: started.pid, binary, configFile, logFile: started.logFile, port, monitorPort, syncInterval, maxPayload: settings.maxPayload, ingestQueue: settings.ingestQueue ?? 'server default' },
+      info: { pid: started.pid, binary, configFile, logFile: started.logFile, port, monitorPort, syncInterval, syncInForce: `/varz: ${sync.inForce}`, maxPayload: settings.maxPayload, ingestQueue: settings.ingestQueue ?? 'server default' },
       stop: () => started.stop(),
       failure: () => stoppedUnexpectedly(started, 'nats-server'),
     };
