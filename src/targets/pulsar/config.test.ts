@@ -1,3 +1,4 @@
+import { PULSAR_FSYNC, pulsarSettingsSchema } from './settings.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyConf, pulsarJvm, pulsarOverrides } from './config.js';
@@ -21,4 +22,10 @@ test('5 MB payloads fit: message, bookie frame and WebSocket frame sizes grow wi
     PULSAR_MEM: '-Xms1g -Xmx1g -XX:MaxDirectMemorySize=512m',
     PULSAR_GC: '-XX:+UseG1GC -XX:MaxGCPauseMillis=10 -XX:ParallelGCThreads=2 -XX:ConcGCThreads=1',
   });
+});
+
+test("the durability setting's description states what a standalone does, in the words the manifest uses", () => {
+  const description = pulsarSettingsSchema.shape.durability.description ?? '';
+  assert.ok(description.includes(PULSAR_FSYNC.default) && description.includes(PULSAR_FSYNC.fsync), description);
+  assert.match(PULSAR_FSYNC.default, /journalSyncData=false/, 'as standalone.conf ships it (the config test above writes it only for fsync)');
 });

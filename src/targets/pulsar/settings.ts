@@ -3,6 +3,12 @@ import { z } from 'zod';
 import { sizeField } from '../../scenario/fields.js';
 import { durabilityField } from '../common.js';
 
+/** What a local standalone does about fsync under each `durability`: the one statement the description and manifest use. */
+export const PULSAR_FSYNC = {
+  default: 'none: standalone.conf ships journalSyncData=false, so the bookie acknowledges entries its journal has not fsynced',
+  fsync: 'bookie journal fsynced before each acknowledgement (journalSyncData=true, group commit, journalMaxGroupWaitMSec=1)',
+} as const;
+
 /** Schema of `settings:` for targets of type pulsar. */
 export const pulsarSettingsSchema = z
   .object({
@@ -16,7 +22,7 @@ export const pulsarSettingsSchema = z
       .boolean()
       .default(true)
       .describe('client: binary — concurrent sends share one entry (Pulsar batch format) as the Java client batches by default; a lone send is never held back'),
-    durability: durabilityField.describe('Pulsar\'s bookie journal fsyncs before acknowledging by default (journalSyncData=true); fsync keeps that'),
+    durability: durabilityField.describe(`default: ${PULSAR_FSYNC.default}; fsync: ${PULSAR_FSYNC.fsync}`),
     heap: z.string().regex(/^\d+[mg]$/).default('1g').describe('JVM heap of the local standalone (-Xms/-Xmx)'),
     directMemory: z.string().regex(/^\d+[mg]$/).default('1g').describe('JVM -XX:MaxDirectMemorySize'),
     maxMessageSize: sizeField.default(10 * 1024 * 1024).describe('broker maxMessageSize, bookie frame size and WebSocket frame size'),

@@ -15,7 +15,7 @@ import { applyConf, pulsarJvm, pulsarOverrides } from './config.js';
 import { pulsarContainer } from './container.js';
 import type { PulsarEndpoint } from './driver.js';
 import { pulsarHome, pulsarInstaller } from './install.js';
-import { pulsarSettingsSchema, type PulsarSettings } from './settings.js';
+import { PULSAR_FSYNC, pulsarSettingsSchema, type PulsarSettings } from './settings.js';
 
 const READY_TIMEOUT_MS = 180_000;
 
@@ -27,7 +27,7 @@ function durabilityOf(settings: PulsarSettings): PulsarEndpoint['durability'] {
   const sync = settings.durability === 'fsync';
   return {
     journalSyncData: sync,
-    fsync: sync ? 'bookie journal fsynced before each acknowledgement (group commit, journalMaxGroupWaitMSec=1)' : 'none: standalone.conf ships journalSyncData=false',
+    fsync: sync ? PULSAR_FSYNC.fsync : PULSAR_FSYNC.default,
     ensembleSize: 1,
     writeQuorum: 1,
     ackQuorum: 1,
