@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { tinyRun } from '../testing/tiny-run.js';
+import { evaluateGate } from './evaluate.js';
 import { loadGateRules } from './rules.js';
 
 test('the example gate rules are valid', async () => {
@@ -15,4 +17,22 @@ test('the example GitHub Actions workflow measures baseline and candidate in one
   assert.match(runs, /mqbench run .*--out \.\.\/runs\/baseline/);
   assert.match(runs, /mqbench run .*--out \.\.\/runs\/candidate/);
   assert.match(runs, /mqbench compare \.\.\/runs\/baseline\/result\.json \.\.\/runs\/candidate\/result\.json[\s\S]*--gates examples\/gates\.yaml[\s\S]*--markdown "\$GITHUB_STEP_SUMMARY"[\s\S]*--junit/);
+});
+
+test('the example workflow keeps the comparison report when the gate fails, and its rules all apply to its scenario', async (t) => {
+  const workflow = parse(await readFile('examples/github-actions.yml', 'utf8')) as { jobs: Record<string, { env?: Record<string, string>; steps: Array<{ run?: string; if?: string }> }> };
+  const [job] = Object.values(workflow.jobs);
+  const gate = job!.steps.findIndex((step) => /mqbench compare/.test(step.run ?? ''));
+  const report = job!.steps.findIndex((step) => /mqbench report/.test(step.run ?? ''));
+  assert.ok(report > gate && !/mqbench compare/.test(job!.steps[report]!.run!), 'the report is a step of its own, after the gate');
+  assert.equal(job!.steps[report]!.if, 'always()', 'it runs after a failing gate (exit 3) too');
+  assert.match(job!.steps[gate]!.run!, /--strict/);
+  // The example scenario's shape (pub/sub on rocksmq), small, with minTrials trials: compared with itself, every
+  // rule finds its case and passes, so an unchanged run passes --strict.
+  const example = parse(await readFile(job!.env!.SCENARIO!, 'utf8')) as { name: string; targets: unknown[]; workload: { type: string } };
+  const small = { name: example.name, targets: example.targets, trials: 5, workload: { type: example.workload.type, payloadBytes: '1KiB', messages: 200, operations: 2 } };
+  const { result } = await tinyRun(t, stringify(small));
+  const rules = await loadGateRules('examples/gates.yaml');
+  const outcome = evaluateGate(rules, result.cases.map((entry) => ({ key: entry.id, baseline: entry, candidate: entry })));
+  assert.deepEqual(outcome.results.filter((entry) => entry.status !== 'pass').map((entry) => `${entry.rule.metricKey}: ${entry.detail}`), []);
 });
