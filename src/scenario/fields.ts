@@ -3,9 +3,13 @@ import { z } from 'zod';
 import { parseDuration, parseSize } from '../util/units.js';
 import { ENVELOPE_BYTES } from '../workloads/envelope.js';
 
-/** A number or string field converted by `parse`; a thrown error becomes a validation issue with its message. */
-function parsedField<T>(parse: (value: string | number) => T) {
-  return z.union([z.number(), z.string()]).transform((value, ctx) => {
+/**
+ * A number or string field converted by `parse`; a thrown error becomes a validation issue with its message.
+ * `number` and `pattern` say what the JSON Schema (the editor's check) accepts; `parse` has the last word.
+ */
+function parsedField<T>(parse: (value: string | number) => T, number: z.ZodNumber, pattern: RegExp) {
+  // The pattern goes to the JSON Schema only: the parser's own message (naming the value and the units) stays the CLI's.
+  return z.union([number, z.string().meta({ pattern: pattern.source })]).transform((value, ctx) => {
     try {
       return parse(value);
     } catch (error) {
@@ -15,19 +19,24 @@ function parsedField<T>(parse: (value: string | number) => T) {
   });
 }
 
+/** A number with a size unit (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB, any case), as JSON Schema patterns allow it (no flags). */
+const SIZE_STRING = /^\s*\d+(\.\d+)?\s*([bB]|[kKmMgGtT][iI]?[bB])?\s*$/;
+/** A number with a duration unit (us, ms, s, m, h, any case; none means ms). */
+const DURATION_STRING = /^\s*\d+(\.\d+)?\s*([uUmM][sS]|[sSmMhH])?\s*$/;
+const SIZE_HELP = 'bytes: a number, or a string with a unit such as "1KiB", "64KiB", "5MiB" (KiB = 1024, KB = 1000)';
+
 /** A byte size written as a number or a string with a unit ("64KiB", "5MB"); parsed to bytes. */
-export const sizeField = parsedField(parseSize).describe(
-  'bytes: a number, or a string with a unit such as "1KiB", "64KiB", "5MiB" (KiB = 1024, KB = 1000)',
-);
+export const sizeField = parsedField(parseSize, z.number().int().min(0), SIZE_STRING).describe(SIZE_HELP);
+
+const BELOW_ENVELOPE = `must be at least ${ENVELOPE_BYTES} bytes (the harness envelope)`;
 
 /** A message size: a size of at least the harness envelope, which every message carries. */
-export const messageSizeField = sizeField.refine(
-  (bytes) => bytes >= ENVELOPE_BYTES,
-  `must be at least ${ENVELOPE_BYTES} bytes (the harness envelope)`,
-);
+export const messageSizeField = parsedField(parseSize, z.number().int().min(ENVELOPE_BYTES, BELOW_ENVELOPE), SIZE_STRING)
+  .refine((bytes) => bytes >= ENVELOPE_BYTES, BELOW_ENVELOPE)
+  .describe(`${SIZE_HELP}; at least ${ENVELOPE_BYTES} (the harness envelope)`);
 
 /** A duration written as milliseconds or a string with a unit ("200ms", "5s", "2m"); parsed to milliseconds. */
-export const durationField = parsedField(parseDuration).describe('milliseconds, or a string with a unit such as "200ms", "5s", "2m"');
+export const durationField = parsedField(parseDuration, z.number().min(0), DURATION_STRING).describe('milliseconds, or a string with a unit such as "200ms", "5s", "2m"');
 
 /** Names of scenarios and targets: they become parts of file and topic names. */
 export const nameField = z

@@ -1,5 +1,6 @@
 /** The zod schema of scenario files; it yields both the TypeScript types and the JSON Schema for editors. */
 import { z } from 'zod';
+import { targetDefinitions } from '../targets/registry.js';
 import { workloadObjects } from '../workloads/params.js';
 import { countField, durationField, nameField } from './fields.js';
 
@@ -82,10 +83,41 @@ export const scenarioSchema = z
 /** A validated scenario file, before target resolution and matrix expansion. */
 export type ScenarioFile = z.output<typeof scenarioSchema>;
 
-/** The JSON Schema of scenario files (draft 2020-12), describing what may be written in them. */
+type JsonSchema = Record<string, any>;
+
+/**
+ * The JSON Schema of scenario files (draft 2020-12), describing what may be written in them. Beyond what the zod
+ * schema says, it names the target types known when it is generated (plugins' included), the workload fields a
+ * matrix may set, and the fields each workload needs when no matrix supplies them, so that an editor flags what
+ * `mqbench validate` rejects.
+ */
 export function scenarioJsonSchema(): Record<string, unknown> {
-  return {
-    ...z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }),
-    title: 'mqbench scenario',
-  };
+  const schema: JsonSchema = z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' });
+  const types = targetDefinitions().map((definition) => definition.type);
+  const [bareTarget, namedTarget] = schema.properties.targets.items.anyOf as JsonSchema[];
+  bareTarget!.enum = types;
+  namedTarget!.properties.type.enum = types;
+  // Without `type`, the name is the type.
+  namedTarget!.if = { not: { required: ['type'] } };
+  namedTarget!.then = { properties: { name: { enum: types } } };
+  const workloadFields = [...new Set(workloadObjects.flatMap((object) => Object.keys(object.shape)))].filter((field) => field !== 'type');
+  const matrix = schema.properties.matrix.properties;
+  matrix.axes.propertyNames = { enum: workloadFields };
+  for (const list of [matrix.include, matrix.exclude]) list.items.propertyNames = { enum: workloadFields };
+  schema.allOf = [
+    {
+      if: { not: { required: ['matrix'] } },
+      then: {
+        properties: {
+          workload: {
+            oneOf: workloadObjects.map((object) => ({
+              properties: { type: { const: object.shape.type.value } },
+              required: (z.toJSONSchema(object, { io: 'input', unrepresentable: 'any' }) as JsonSchema).required ?? ['type'],
+            })),
+          },
+        },
+      },
+    },
+  ];
+  return { ...schema, title: 'mqbench scenario' };
 }
