@@ -35,6 +35,11 @@ export interface PhaseRecord {
     lateSends: number;
   };
   delivery: DeliveryCounts;
+  /**
+   * The warm-up's delivery check where the warm-up's messages were verified in this phase (streams: one consumer reads
+   * both, told apart by the envelope's warm-up flag); pub/sub keeps it in the warm-up phase's own `delivery`.
+   */
+  warmupDelivery?: DeliveryCounts;
   series: ThroughputSeries;
 }
 
@@ -48,6 +53,7 @@ export class PhaseRecorder {
   private readonly counters = { messagesAcknowledged: 0, bytesAcknowledged: 0, messagesDelivered: 0, bytesDelivered: 0, lateSends: 0 };
   private finished = false;
   private delivery = emptyDelivery();
+  private warmupDelivery: DeliveryCounts | undefined;
   private readonly series: IntervalSeries;
   private readonly startedAtMs: number;
   private endedAtMs: number | undefined;
@@ -145,6 +151,11 @@ export class PhaseRecorder {
     this.delivery = addDelivery(this.delivery, delivery);
   }
 
+  /** Adds the warm-up's delivery check, verified during this phase (see PhaseRecord.warmupDelivery). */
+  addWarmupDelivery(delivery: DeliveryCounts): void {
+    this.warmupDelivery = addDelivery(this.warmupDelivery ?? emptyDelivery(), delivery);
+  }
+
   /** Marks the end of the phase (idempotent). */
   end(): void {
     this.endedAtMs ??= this.clock();
@@ -175,6 +186,7 @@ export class PhaseRecorder {
       },
       counters: { ...this.counters },
       delivery: this.delivery,
+      ...(this.warmupDelivery ? { warmupDelivery: this.warmupDelivery } : {}),
       series: this.series.finish(),
     };
     this.finished = true;

@@ -41,8 +41,10 @@ export interface CaseSummary {
   /** Median over trials of the bytes a trial wrote (see TrialRecord.storage); null when no trial measured it. */
   storageBytes: number | null;
   storageBytesPerMessage: number | null;
-  /** Summed over trials. */
+  /** The measured messages' delivery check, summed over trials. */
   delivery: DeliveryCounts;
+  /** The warm-up's, apart (a loss there fails the case too). Absent in results written before 2026-11-30. */
+  warmupDelivery?: DeliveryCounts;
   /** Harness event-loop delay (worst trial): a high p99 means the harness itself was a bottleneck. */
   eventLoopDelayMs: { p99: number; max: number };
   /** Open-loop: how late sends went out after their intended time, and how many were later than `lateAfter`. */
@@ -178,9 +180,10 @@ function summarizeTogether(trials: readonly TrialRecord[]): CaseSummary | null {
     resourceScope: shared ? 'shared' : 'separate',
     storageBytes,
     storageBytesPerMessage: storageBytes === null || delivered === 0 ? null : storageBytes / (delivered / measured.length),
-    delivery: trials.reduce((sum, trial) => {
-      const withWarmup = trial.warmup ? addDelivery(sum, trial.warmup.delivery) : sum;
-      return trial.measured ? addDelivery(withWarmup, trial.measured.delivery) : withWarmup;
+    delivery: trials.reduce((sum, trial) => (trial.measured ? addDelivery(sum, trial.measured.delivery) : sum), emptyDelivery()),
+    warmupDelivery: trials.reduce((sum, trial) => {
+      const inWarmup = trial.warmup ? addDelivery(sum, trial.warmup.delivery) : sum;
+      return trial.measured?.warmupDelivery ? addDelivery(inWarmup, trial.measured.warmupDelivery) : inWarmup;
     }, emptyDelivery()),
     eventLoopDelayMs: {
       p99: Math.max(0, ...measured.map((trial) => trial.eventLoopDelayMs?.p99 ?? 0)),

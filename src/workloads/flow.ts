@@ -5,8 +5,8 @@
 import type { PhaseRecorder } from '../metrics/recorder.js';
 import type { LogProducer } from '../targets/driver.js';
 import { nowMs, sleep } from '../util/clock.js';
-import { DeliveryTracker } from './delivery.js';
-import { bodyChecksum, ENVELOPE_BYTES, readEnvelope, writeEnvelope, type Envelope } from './envelope.js';
+import { addDelivery, DeliveryTracker } from './delivery.js';
+import { bodyChecksum, ENVELOPE_BYTES, ENVELOPE_WARMUP, readEnvelope, writeEnvelope, type Envelope } from './envelope.js';
 import { PayloadSource } from './payload.js';
 import { SendBuffers } from './send-buffers.js';
 
@@ -21,7 +21,8 @@ export interface FlowOptions {
 
 /** Sends enveloped messages and verifies their delivery. */
 export class MessageFlow {
-  readonly tracker = new DeliveryTracker();
+  /** The delivery checks of the measured messages and, apart, of the warm-up's (by the envelope's warm-up flag). */
+  readonly trackers: Record<FlowPhase, DeliveryTracker> = { measured: new DeliveryTracker(), warmup: new DeliveryTracker() };
   private readonly buffers: SendBuffers;
   private readonly sequences = new Map<number, number>();
   /** Sends not yet acknowledged. */
@@ -46,7 +47,8 @@ export class MessageFlow {
     message.set(body ?? generated!.bytes, ENVELOPE_BYTES);
     const sentMs = nowMs();
     writeEnvelope(message, { producerId, sequence, intendedMs, sentMs, bodyCrc: generated?.crc ?? bodyChecksum(body!), flags });
-    this.tracker.onPublished();
+    const tracker = this.trackers[phaseOf(flags)];
+    tracker.onPublished();
     this.outstanding += 1;
     try {
       await producer.send(message);
@@ -55,14 +57,14 @@ export class MessageFlow {
     }
     const ackedMs = nowMs();
     this.lastActivity = performance.now();
-    this.tracker.onAcknowledged(producerId, sequence);
+    tracker.onAcknowledged(producerId, sequence);
     recorder?.recordPublish(ackedMs - sentMs, message.length, ackedMs);
     if (!body) this.buffers.release(message);
   }
 
-  /** Adds sends made by a load client: `published` issued, these sequences acknowledged (now, for stall detection). */
-  absorbSends(published: number, acknowledged: Iterable<readonly [number, readonly number[]]>): void {
-    this.tracker.absorb(published, acknowledged);
+  /** Adds sends made by a load client in `phase`: `published` issued, these sequences acknowledged (now, for stall detection). */
+  absorbSends(phase: FlowPhase, published: number, acknowledged: Iterable<readonly [number, readonly number[]]>): void {
+    this.trackers[phase].absorb(published, acknowledged);
     this.lastActivity = performance.now();
   }
 
@@ -77,10 +79,11 @@ export class MessageFlow {
     this.lastActivity = performance.now();
     const check = readEnvelope(payload);
     if (!check.ok) {
-      this.tracker.onCorrupt();
+      // Which phase an unreadable message belonged to cannot be told: it counts against the measurement.
+      this.trackers.measured.onCorrupt();
       return undefined;
     }
-    if (!this.tracker.onDelivered(check.envelope.producerId, check.envelope.sequence)) return undefined;
+    if (!this.trackers[phaseOf(check.envelope.flags ?? 0)].onDelivered(check.envelope.producerId, check.envelope.sequence)) return undefined;
     return { envelope: check.envelope, receivedMs, body: payload.subarray(ENVELOPE_BYTES) };
   }
 
@@ -101,8 +104,8 @@ export class MessageFlow {
   /** Waits until every acknowledged message was delivered, or a stall, failure or abort. */
   async drain(): Promise<void> {
     while (!this.options.signal.aborted && !this.failure) {
-      const counts = this.tracker.running;
-      if (this.outstanding === 0 && counts.delivered + counts.corrupt >= counts.acknowledged) return;
+      const [measured, warmup] = [this.trackers.measured.running, this.trackers.warmup.running];
+      if (this.outstanding === 0 && measured.delivered + measured.corrupt + warmup.delivered >= measured.acknowledged + warmup.acknowledged) return;
       if (this.stalled()) return;
       await sleep(2);
     }
@@ -111,7 +114,15 @@ export class MessageFlow {
   /** Throws the first failure; otherwise returns why delivery failed (lost or corrupt), if it did. */
   verdict(): string | undefined {
     if (this.failure) throw this.failure;
-    const result = this.tracker.result();
+    // A message lost in the warm-up is as much a failure as one lost in the measurement.
+    const result = addDelivery(this.trackers.measured.result(), this.trackers.warmup.result());
     return result.lost > 0 || result.corrupt > 0 ? `${result.lost} lost, ${result.corrupt} corrupt of ${result.acknowledged} acknowledged messages` : undefined;
   }
+}
+
+/** The phases a flow tells apart. */
+export type FlowPhase = 'measured' | 'warmup';
+
+function phaseOf(flags: number): FlowPhase {
+  return (flags & ENVELOPE_WARMUP) !== 0 ? 'warmup' : 'measured';
 }

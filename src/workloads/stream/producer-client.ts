@@ -10,7 +10,7 @@ import { nowMs } from '../../util/clock.js';
 import { errorMessage } from '../../util/errors.js';
 import { withTimeout } from '../../util/timeout.js';
 import { ENVELOPE_BYTES } from '../envelope.js';
-import { MessageFlow } from '../flow.js';
+import { MessageFlow, type FlowPhase } from '../flow.js';
 import type { LoadClientChannel } from '../load-client.js';
 import { PayloadSource } from '../payload.js';
 import type { StreamParams } from './params.js';
@@ -54,9 +54,8 @@ export type FromProducerClient =
   | {
       type: 'done';
       record?: PhaseRecord;
-      published: number;
-      /** Every acknowledged sequence, per producer id. */
-      acknowledged: Array<[producerId: number, sequences: readonly number[]]>;
+      /** Per phase: sends issued, and every acknowledged sequence per producer id. */
+      sends: Record<FlowPhase, { published: number; acknowledged: Array<[producerId: number, sequences: readonly number[]]> }>;
       failure?: string;
     };
 
@@ -74,7 +73,7 @@ export async function runProducerClient(spec: ProducerClientSpec, driver: LogDri
     for (const _ of spec.producerIds) producers.push(await driver.producer(spec.topic));
     const loop = new SendLoop({ flow, producers, producerIds: spec.producerIds, mode: params.mode, inFlight: params.inFlight, rate: spec.rate, lateAfterMs: params.lateAfter, signal: inbox.aborted });
     reply({ type: 'ready' });
-    progress = setInterval(() => reply({ type: 'progress', acknowledged: flow.tracker.running.acknowledged }), PROGRESS_EVERY_MS);
+    progress = setInterval(() => reply({ type: 'progress', acknowledged: flow.trackers.measured.running.acknowledged }), PROGRESS_EVERY_MS);
     let command = await inbox.next();
     if (command?.type === 'warmup') {
       const recorder = new PhaseRecorder(nowMs(), nowMs, command.seriesIntervalMs);
@@ -103,8 +102,10 @@ export async function runProducerClient(spec: ProducerClientSpec, driver: LogDri
   reply({
     type: 'done',
     ...(measured ? { record: measured.toRecord() } : {}),
-    published: flow.tracker.running.published,
-    acknowledged: [...flow.tracker.acknowledgedSequences()],
+    sends: {
+      measured: { published: flow.trackers.measured.running.published, acknowledged: [...flow.trackers.measured.acknowledgedSequences()] },
+      warmup: { published: flow.trackers.warmup.running.published, acknowledged: [...flow.trackers.warmup.acknowledgedSequences()] },
+    },
     ...(flow.failure ? { failure: errorMessage(flow.failure) } : {}),
   });
 }

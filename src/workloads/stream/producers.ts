@@ -131,7 +131,7 @@ class RemoteProducers implements StreamProducers {
       const reports = await Promise.all(this.channels.map((channel) => this.until('done', channel)));
       reports.forEach((report, client) => {
         if (report.record) recorder.absorbWrites(report.record);
-        flow.absorbSends(report.published, report.acknowledged);
+        for (const phase of ['warmup', 'measured'] as const) flow.absorbSends(phase, report.sends[phase].published, report.sends[phase].acknowledged);
         if (report.failure) flow.failure ??= new Error(`${this.channels[client]!.label}: ${report.failure}`);
       });
     } finally {

@@ -77,7 +77,8 @@ class StreamRun {
       }
       await this.flow.drain();
       // The delivery check of the whole trial (warm-up messages included), recorded with the measured phase.
-      this.measured.addDelivery(this.flow.tracker.result());
+      this.measured.addDelivery(this.flow.trackers.measured.result());
+      this.measured.addWarmupDelivery(this.flow.trackers.warmup.result());
       await context.endPhase();
     } finally {
       await Promise.allSettled([consumer?.close(), producers?.close()]);
