@@ -8,8 +8,13 @@ import { ConsistencyLevelEnum, DataType, MilvusClient } from '@zilliz/milvus2-sd
 import type { BackendStats, SearchResult, VectorBackend } from '../../workloads/vector/backend.js';
 import type { RowBatch } from '../../workloads/vector/codec.js';
 import type { ConsistencyLevel, VectorParams } from '../../workloads/vector/params.js';
+import { COLLECTION_CONSISTENCY } from './consistency.js';
 
-const LEVELS: Record<ConsistencyLevel, ConsistencyLevelEnum> = {
+/** How long settle() waits for the index to cover every inserted row. */
+const INDEX_WAIT_MS = 600_000;
+
+/** The SDK's level for each of the workload's. */
+export const LEVELS: Record<ConsistencyLevel, ConsistencyLevelEnum> = {
   Strong: ConsistencyLevelEnum.Strong,
   Bounded: ConsistencyLevelEnum.Bounded,
   Session: ConsistencyLevelEnum.Session,
@@ -22,11 +27,18 @@ function check(status: { error_code?: string | number; reason?: string } | undef
   }
 }
 
+/** The search request the backend sends for one vector at `level` (the SDK builds the wire request from it). */
+export function searchRequest(collection: string, vector: Float32Array, k: number, ef: number, level: ConsistencyLevel) {
+  return { collection_name: collection, data: [Array.from(vector)], limit: k, params: { ef }, consistency_level: LEVELS[level], output_fields: ['pk'] };
+}
+
 /** A Milvus collection as the vector workload's backend. */
 export class MilvusBackend implements VectorBackend {
   readonly description: string;
   private readonly client: MilvusClient;
   private inserted = 0;
+  /** The last insert's timestamp: a Session read's guarantee (reads see this session's writes). */
+  private lastInsertTimestamp = '0';
 
   constructor(
     address: string,
@@ -42,6 +54,7 @@ export class MilvusBackend implements VectorBackend {
     check(
       await this.client.createCollection({
         collection_name: this.collection,
+        consistency_level: COLLECTION_CONSISTENCY,
         fields: [
           { name: 'pk', data_type: DataType.Int64, is_primary_key: true, autoID: false },
           { name: 'category', data_type: DataType.Int32 },
@@ -72,34 +85,53 @@ export class MilvusBackend implements VectorBackend {
     const result = await this.client.insert({ collection_name: this.collection, data });
     check(result.status, 'insert');
     this.inserted += batch.pks.length;
+    if (result.timestamp) this.lastInsertTimestamp = result.timestamp;
   }
 
   async search(vector: Float32Array, k: number, level: ConsistencyLevel): Promise<SearchResult> {
-    const result = await this.client.search({
-      collection_name: this.collection,
-      data: [Array.from(vector)],
-      limit: k,
-      params: { ef: this.params.index.efSearch },
-      consistency_level: LEVELS[level],
-      output_fields: ['pk'],
-    });
+    const result = await this.client.search(searchRequest(this.collection, vector, k, this.params.index.efSearch, level));
     check(result.status, 'search');
     return { pks: (result.results as Array<{ id: string | number }>).map((hit) => Number(hit.id)), waitedMs: 0 };
   }
 
   async query(kind: 'scalar' | 'pks', argument: number | number[], level: ConsistencyLevel): Promise<{ count: number; waitedMs: number }> {
     const filter = kind === 'scalar' ? `category == ${argument as number}` : `pk in [${(argument as number[]).join(', ')}]`;
-    const result = await this.client.query({ collection_name: this.collection, filter, limit: 100, output_fields: ['pk'], consistency_level: LEVELS[level] });
+    const result = await this.client.query({
+      collection_name: this.collection,
+      filter,
+      limit: 100,
+      output_fields: ['pk'],
+      consistency_level: LEVELS[level],
+      // The query request carries it to the proxy (its QueryRequest field), which serves Session reads from it.
+      ...(level === 'Session' ? { guarantee_timestamp: this.lastInsertTimestamp } : {}),
+    } as Parameters<MilvusClient['query']>[0]);
     check(result.status, 'query');
     return { count: result.data.length, waitedMs: 0 };
   }
 
+  /** Flushes, then waits until the index covers every inserted row (recall is measured on an index that does). */
   async settle(): Promise<void> {
     await this.client.flushSync({ collection_names: [this.collection] });
+    const started = performance.now();
+    for (;;) {
+      const indexed = await this.indexedRows();
+      if (indexed >= this.inserted) return;
+      if (performance.now() - started > INDEX_WAIT_MS) {
+        throw new Error(`Milvus indexed ${indexed} of ${this.inserted} rows within ${INDEX_WAIT_MS / 1000} s of the flush`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
 
   async stats(): Promise<BackendStats> {
-    return { rows: this.inserted, sealed: 0, indexed: 0, growingRows: 0, indexBuildSeconds: 0 };
+    return { rows: this.inserted, sealed: 0, indexed: await this.indexedRows(), growingRows: 0, indexBuildSeconds: 0 };
+  }
+
+  /** Rows the vector index covers (describeIndex's indexed_rows). */
+  private async indexedRows(): Promise<number> {
+    const result = await this.client.describeIndex({ collection_name: this.collection, field_name: 'vector' });
+    check(result.status, 'describeIndex');
+    return Number(result.index_descriptions[0]?.indexed_rows ?? 0);
   }
 
   async close(): Promise<void> {
@@ -107,8 +139,14 @@ export class MilvusBackend implements VectorBackend {
     await this.client.closeConnection();
   }
 
-  /** The server's version. */
-  async version(): Promise<string> {
-    return (await this.client.getVersion()).version;
+}
+
+/** The version of the Milvus server at `address`. */
+export async function serverVersion(address: string): Promise<string> {
+  const client = new MilvusClient({ address });
+  try {
+    return (await client.getVersion()).version;
+  } finally {
+    await client.closeConnection();
   }
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { InputError } from '../../util/errors.js';
@@ -33,4 +34,30 @@ test('the milvus target runs only the vector workload', () => {
   );
   const loaded = parseScenario('name: m\ntargets: [milvus]\nworkload: { type: vector, vectors: 1000 }\n', 'm.yaml', { env: {} });
   assert.equal(loaded.cases.length, 1);
+});
+
+test("every consistency level reaches the wire request as asked, in a collection created with the backend's default", async () => {
+  const { buildSearchRequest, ConsistencyLevelEnum, DataType } = await import('@zilliz/milvus2-sdk-node');
+  const { LEVELS, searchRequest } = await import('./backend.js');
+  const { COLLECTION_CONSISTENCY } = await import('./consistency.js');
+  // No server: the SDK's own protobuf root (as its client loads it), which buildSearchRequest encodes vectors with.
+  const require = createRequire(import.meta.url);
+  const protobuf = require('protobufjs') as { Root: { fromJSON(json: unknown): unknown } };
+  const milvusProto = protobuf.Root.fromJSON(require('@zilliz/milvus2-sdk-node/dist/milvus/proto-json/milvus.base').default) as never;
+  const vectorField = { name: 'vector', data_type: 'FloatVector', dataType: DataType.FloatVector, type_params: [{ key: 'dim', value: '4' }], dim: 4 };
+  const collectionInfo = {
+    // What createCollection stores with the backend's consistency_level (the SDK maps the name to the enum).
+    consistency_level: ConsistencyLevelEnum[COLLECTION_CONSISTENCY],
+    schema: { fields: [{ name: 'pk', data_type: 'Int64', dataType: DataType.Int64, is_primary_key: true }, vectorField] },
+    anns_fields: { vector: vectorField },
+  };
+  for (const level of ['Strong', 'Bounded', 'Session', 'Eventually'] as const) {
+    const params = searchRequest('c', Float32Array.of(1, 2, 3, 4), 10, 64, level);
+    const { request } = buildSearchRequest(params as never, collectionInfo as never, milvusProto);
+    assert.equal((request as { consistency_level: number }).consistency_level, LEVELS[level], `${level} is sent as ${level}`);
+  }
+  // The collection default the SDK would have used otherwise (Bounded) turns a Strong request into a Bounded one.
+  const bounded = { ...collectionInfo, consistency_level: ConsistencyLevelEnum.Bounded };
+  const { request } = buildSearchRequest(searchRequest('c', Float32Array.of(1, 2, 3, 4), 10, 64, 'Strong') as never, bounded as never, milvusProto);
+  assert.equal((request as { consistency_level: number }).consistency_level, ConsistencyLevelEnum.Bounded);
 });

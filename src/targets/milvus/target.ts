@@ -6,6 +6,9 @@ import { z } from 'zod';
 import type { LogDriver } from '../driver.js';
 import { externalAvailability } from '../availability.js';
 import type { Availability, TargetDefinition } from '../target.js';
+import { errorMessage } from '../../util/errors.js';
+import { withTimeout } from '../../util/timeout.js';
+import { COLLECTION_CONSISTENCY } from './consistency.js';
 
 /** Settings of the milvus target. */
 export const milvusSettingsSchema = z
@@ -16,6 +19,8 @@ export const milvusSettingsSchema = z
   .strict();
 
 type MilvusSettings = z.output<typeof milvusSettingsSchema>;
+
+const VERSION_TIMEOUT_MS = 10_000;
 
 const unsupported = () => Promise.reject(new Error('the milvus target runs only the vector workload'));
 
@@ -41,9 +46,10 @@ export const milvusTarget: TargetDefinition<MilvusSettings> = {
   },
 
   async connect(endpoint) {
-    const { MilvusBackend } = await import('./backend.js');
+    const { MilvusBackend, serverVersion } = await import('./backend.js');
     const address = String(endpoint.address);
-    let version = 'unknown';
+    // Asked now: describe() runs before any backend exists.
+    const version = await withTimeout(serverVersion(address), VERSION_TIMEOUT_MS, 'asking Milvus for its version').catch((error: unknown) => `unknown (${errorMessage(error)})`);
     const driver: LogDriver = {
       async describe() {
         return {
@@ -51,7 +57,11 @@ export const milvusTarget: TargetDefinition<MilvusSettings> = {
           client: { name: '@zilliz/milvus2-sdk-node', version: (await import('../../util/package-version.js')).packageVersion('@zilliz/milvus2-sdk-node') },
           durability: { mqType: String(endpoint.mqType) },
           settings: { address },
-          notes: ['reads wait for Milvus\'s serviceable time inside the server; waitedMs is not observable from the client'],
+          notes: [
+            "reads wait for Milvus's serviceable time inside the server; waitedMs is not observable from the client",
+            `the collection's default consistency is ${COLLECTION_CONSISTENCY}, so Strong searches stay Strong (the SDK sends 0, Strong, as "the collection's default")`,
+            "Session queries carry the last insert's timestamp as their guarantee; Session searches carry none (the Node SDK's search request has no field for it), so Milvus serves them as Eventually",
+          ],
         };
       },
       createTopic: unsupported,
@@ -60,9 +70,7 @@ export const milvusTarget: TargetDefinition<MilvusSettings> = {
       consumer: unsupported,
       async close() {},
       vectorBackend(params) {
-        const backend = new MilvusBackend(address, `mqbench_${Date.now().toString(36)}`, params);
-        void backend.version().then((value) => (version = value), () => undefined);
-        return backend;
+        return new MilvusBackend(address, `mqbench_${Date.now().toString(36)}`, params);
       },
     };
     return driver;
