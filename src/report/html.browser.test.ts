@@ -71,7 +71,7 @@ test('report.html opens offline in headless Chromium, draws every chart, and log
   t.after(() => browser.close());
   const drawn = await openReport(browser, join(outDir, 'report.html'), 'report.png');
   assert.equal(drawn.rows, 4);
-  // 12 metric bar charts at most (client metrics are absent for embedded targets), 2 spectra, 3 per case time series.
+  // 12 metric bar charts at most (broker metrics are absent for embedded targets), 2 spectra, 3 per case time series.
   assert.ok(drawn.charts >= 2 + 4 * 3 + 6, `charts: ${JSON.stringify(drawn)}`);
 });
 

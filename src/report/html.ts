@@ -56,7 +56,7 @@ ${model.runs.map((run) => `<p class="meta"><span class="status ${escapeHtml(run.
 <section id="summary">
 <h2>Summary</h2>
 ${summaryTable(model)}
-<p class="legend">★ best value per metric among the targets of the same parameter point. Latencies are read from merged HDR histograms; other figures are medians over trials. Every trial runs in its own worker process; for embedded targets (broker inside that process) CPU and memory are broker+client. Payloads: ${escapeHtml(model.runs.flatMap((run) => run.payloads).join('; ') || '–')}.</p>
+<p class="legend">★ best value per metric among the targets of the same parameter point. Latencies are read from merged HDR histograms; other figures are medians over trials. Every trial runs in its own worker process; for embedded targets (broker inside that process) the client's CPU and memory are broker+client; where no broker process was known (external endpoints) the broker's are not measured. Payloads: ${escapeHtml(model.runs.flatMap((run) => run.payloads).join('; ') || '–')}.</p>
 </section>
 ${model.comparison ? comparisonSection(model.comparison) : ''}
 <section id="bars"><h2>Comparison by metric</h2><div class="grid" id="bar-charts"></div></section>
@@ -82,11 +82,11 @@ function summaryTable(model: ReportModel): string {
       const cells = METRICS.map((metric) => {
         const best = row.best.includes(metric.key) ? ' best' : '';
         const value = row.formatted[metric.key] ?? formatMetric(metric, null);
-        const shared = row.scope === 'shared' && metric.key.endsWith('.broker') && value !== '–' ? ' title="broker+client (embedded)"' : '';
+        const shared = row.scope === 'shared' && metric.key.endsWith('.client') && value !== '–' ? ' title="broker+client (embedded)"' : '';
         return `<td class="num${best}"${shared}>${escapeHtml(value)}</td>`;
       }).join('');
       const note = row.note ? `<br><span class="note">${escapeHtml(row.note)}</span>` : '';
-      return `<tr class="${groupStart ? 'group-start' : ''}"><td class="text">${escapeHtml(row.series)}${row.scope === 'shared' ? ' <small>(embedded)</small>' : ''}</td><td class="text">${escapeHtml(row.label)}</td><td class="text"><span class="status ${escapeHtml(row.status)}">${escapeHtml(row.status)}</span>${note}</td>${cells}<td class="text" title="${escapeHtml(row.deliveryDetail)}">${escapeHtml(row.delivery)}</td><td>${row.loopDelayP99 === null ? '–' : row.loopDelayP99.toFixed(1)}</td></tr>`;
+      return `<tr class="${groupStart ? 'group-start' : ''}"><td class="text">${escapeHtml(row.series)}${row.scope === 'shared' ? ' <small>(embedded)</small>' : row.scope === 'client-only' ? ' <small>(broker not measured)</small>' : ''}</td><td class="text">${escapeHtml(row.label)}</td><td class="text"><span class="status ${escapeHtml(row.status)}">${escapeHtml(row.status)}</span>${note}</td>${cells}<td class="text" title="${escapeHtml(row.deliveryDetail)}">${escapeHtml(row.delivery)}</td><td>${row.loopDelayP99 === null ? '–' : row.loopDelayP99.toFixed(1)}</td></tr>`;
     })
     .join('\n');
   return `<div class="scroll"><table><thead><tr>${header.map((cell, index) => `<th class="${index < 3 ? 'text' : ''}">${escapeHtml(cell)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table></div>`;

@@ -1,4 +1,5 @@
 /** The report's view model: a pure function of result files, serialised into the HTML for the page's script. */
+import type { ResourceScope } from '../results/trial.js';
 import { mergeEncoded, percentileSpectrum } from '../metrics/histogram.js';
 import { bestIndex, formatMetric, METRICS } from '../results/metrics.js';
 import { clientEfficiencyWarnings } from './client-efficiency.js';
@@ -14,7 +15,7 @@ export interface ReportRow {
   series: string;
   label: string;
   status: string;
-  scope: 'shared' | 'separate';
+  scope: ResourceScope;
   values: Record<string, number | null>;
   formatted: Record<string, string>;
   best: string[];
@@ -44,7 +45,7 @@ export interface ReportModel {
     cpuCores: { broker: number[]; client: number[] };
     rssBytes: { broker: number[]; client: number[] };
     resourceT: number[];
-    scope: 'shared' | 'separate';
+    scope: ResourceScope;
   }>;
   /** Vector cases: search latency (p50, p99) and ingest rate per second, side by side. */
   vectorSeries: Array<{ name: string; t: number[]; ingestRowsPerSec: number[]; searchP50Ms: number[]; searchP99Ms: number[] }>;

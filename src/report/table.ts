@@ -1,6 +1,7 @@
 /** The terminal summary table printed at the end of a run (plain text, aligned columns). */
 import { formatMetric, METRICS } from '../results/metrics.js';
 import type { ResultFile } from '../results/result-file.js';
+import type { ResourceScope } from '../results/trial.js';
 import { clientEfficiencyWarnings } from './client-efficiency.js';
 
 /** Candidate columns; a column is shown when at least one case has a value for it. */
@@ -26,9 +27,14 @@ const COLUMNS = [
   'ticks.strongReadWaitMs.p99',
   'sendDelayMs.p99',
   'cpuSeconds.broker',
+  'cpuSeconds.client',
   'peakRssBytes.broker',
+  'peakRssBytes.client',
   'storageBytes',
 ];
+
+/** The mark after a target's name by how its resources were measured (explained below the table). */
+const SCOPE_MARKS: Record<ResourceScope, string> = { separate: '', shared: '*', 'client-only': '†' };
 
 /** Lays out rows of cells as an aligned text table; the first `leftColumns` columns are left-aligned. */
 export function alignTable(rows: string[][], leftColumns: number): string {
@@ -44,7 +50,7 @@ export function alignTable(rows: string[][], leftColumns: number): string {
     .join('\n');
 }
 
-/** The summary table of a result: one row per case. Embedded targets' broker figures are broker+client. */
+/** The summary table of a result: one row per case. Embedded targets' client figures are broker+client (marked *). */
 export function renderSummaryTable(result: ResultFile): string {
   const metrics = COLUMNS.map((key) => METRICS.find((metric) => metric.key === key)!).filter((metric) =>
     result.cases.some((entry) => entry.summary !== null && metric.read(entry.summary) !== null),
@@ -52,9 +58,8 @@ export function renderSummaryTable(result: ResultFile): string {
   const header = ['target', 'point', 'status', ...metrics.map((metric) => `${metric.label}${metric.unit === 'ms' ? ' ms' : ''}`), 'lost', 'corrupt'];
   const rows = result.cases.map((entry) => {
     const summary = entry.summary;
-    const shared = summary?.resourceScope === 'shared';
     return [
-      `${entry.target}${shared ? '*' : ''}`,
+      `${entry.target}${SCOPE_MARKS[summary?.resourceScope ?? 'separate']}`,
       entry.label,
       entry.status,
       ...metrics.map((metric) => formatMetric(metric, summary ? metric.read(summary) : null)),
@@ -62,9 +67,11 @@ export function renderSummaryTable(result: ResultFile): string {
       String(summary?.delivery.corrupt ?? '–'),
     ];
   });
-  const notes = result.cases.some((entry) => entry.summary?.resourceScope === 'shared')
-    ? '\n* embedded target: CPU and memory are of the trial\'s worker process, which runs the broker and the client (broker+client)'
-    : '';
+  const scopes = new Set(result.cases.map((entry) => entry.summary?.resourceScope));
+  const notes = [
+    scopes.has('shared') ? "\n* embedded target: the broker runs in the trial's worker process, so the client figures are broker+client" : '',
+    scopes.has('client-only') ? '\n† broker not measured (no broker process known, e.g. an external endpoint): only the client figures are' : '',
+  ].join('');
   return `${alignTable([header, ...rows], 3)}${notes}${clientWarnings(result)}`;
 }
 

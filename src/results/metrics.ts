@@ -13,9 +13,8 @@ export interface MetricDefinition {
   read(summary: CaseSummary): number | null;
 }
 
-const brokerOrShared = (pick: (side: { broker: number | null; client: number }) => number | null) =>
-  (summary: CaseSummary, side: { broker: number | null; client: number }) =>
-    summary.resourceScope === 'shared' ? side.client : pick(side);
+/** A broker figure only where the broker's process was measured apart (never the client's under another name). */
+const brokerOnly = (summary: CaseSummary, side: { broker: number | null }) => (summary.resourceScope === 'separate' ? side.broker : null);
 
 /** Every metric shown in tables and charts, in display order. */
 export const METRICS: readonly MetricDefinition[] = [
@@ -34,17 +33,18 @@ export const METRICS: readonly MetricDefinition[] = [
     label: 'broker CPU s',
     unit: 'seconds',
     better: 'lower',
-    read: (s) => brokerOrShared((side) => side.broker)(s, s.cpuSeconds),
+    read: (s) => brokerOnly(s, s.cpuSeconds),
   },
-  { key: 'cpuSeconds.client', label: 'client CPU s', unit: 'seconds', better: 'lower', read: (s) => (s.resourceScope === 'shared' ? null : s.cpuSeconds.client) },
+  // For an embedded target the client's process runs the broker too: its figures are broker+client (resourceScope shared).
+  { key: 'cpuSeconds.client', label: 'client CPU s', unit: 'seconds', better: 'lower', read: (s) => s.cpuSeconds.client },
   {
     key: 'peakRssBytes.broker',
     label: 'broker peak RSS',
     unit: 'bytes',
     better: 'lower',
-    read: (s) => brokerOrShared((side) => side.broker)(s, s.peakRssBytes),
+    read: (s) => brokerOnly(s, s.peakRssBytes),
   },
-  { key: 'peakRssBytes.client', label: 'client peak RSS', unit: 'bytes', better: 'lower', read: (s) => (s.resourceScope === 'shared' ? null : s.peakRssBytes.client) },
+  { key: 'peakRssBytes.client', label: 'client peak RSS', unit: 'bytes', better: 'lower', read: (s) => s.peakRssBytes.client },
   { key: 'storageBytes', label: 'storage', unit: 'bytes', better: 'lower', read: (s) => s.storageBytes },
   { key: 'ceiling.megabytesPerSec', label: 'ceiling MB/s', unit: 'MB/s', better: 'higher', read: (s) => s.ceiling?.megabytesPerSec ?? null },
   { key: 'ratioToCeiling', label: 'of ceiling', unit: 'ratio', better: 'higher', read: (s) => s.ratioToCeiling ?? null },

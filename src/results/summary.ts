@@ -5,7 +5,7 @@ import { estimate, type Estimate } from '../gate/statistics.js';
 import { mean, median, quantile } from '../util/stats.js';
 import { METRICS } from './metrics.js';
 import type { ToolReading } from '../targets/driver.js';
-import type { TrialRecord } from './trial.js';
+import type { ResourceScope, TrialRecord } from './trial.js';
 
 /** The summary of a case. Field names are a contract read by gates and comparisons: extend, never rename. */
 export interface CaseSummary {
@@ -35,8 +35,8 @@ export interface CaseSummary {
   cpuCores: { broker: number | null; client: number };
   peakRssBytes: { broker: number | null; client: number };
   meanRssBytes: { broker: number | null; client: number };
-  /** `shared`: an embedded broker; the client figures are broker+client. */
-  resourceScope: 'shared' | 'separate';
+  /** See ResourceScope: the broker figures are null unless `separate`; for `shared` the client figures are broker+client. */
+  resourceScope: ResourceScope;
   /** Bytes the broker holds after a trial (allocated on disk); median over trials. */
   /** Median over trials of the bytes a trial wrote (see TrialRecord.storage); null when no trial measured it. */
   storageBytes: number | null;
@@ -142,7 +142,9 @@ function summarizeTogether(trials: readonly TrialRecord[]): CaseSummary | null {
     return values.length === 0 ? null : median(values);
   };
   const ceiling = perTrial((trial) => trial.ceiling?.megabytesPerSec);
-  const shared = measured.every((trial) => trial.resources?.scope !== 'separate');
+  const scopes = measured.map((trial) => trial.resources?.scope);
+  const scope: ResourceScope = scopes.every((one) => one === 'separate') ? 'separate' : scopes.includes('shared') ? 'shared' : 'client-only';
+  const shared = scope !== 'separate';
   const delivered = phases.reduce((sum, phase) => sum + phase.counters.messagesDelivered, 0);
   const storageBytes = perTrial((trial) => trial.storage?.bytes);
   const summary: CaseSummary = {
@@ -177,7 +179,7 @@ function summarizeTogether(trials: readonly TrialRecord[]): CaseSummary | null {
       broker: shared ? null : perTrial((trial) => trial.resources?.broker?.meanRssBytes),
       client: perTrial((trial) => trial.resources?.client.meanRssBytes) ?? 0,
     },
-    resourceScope: shared ? 'shared' : 'separate',
+    resourceScope: scope,
     storageBytes,
     storageBytesPerMessage: storageBytes === null || delivered === 0 ? null : storageBytes / (delivered / measured.length),
     delivery: trials.reduce((sum, trial) => (trial.measured ? addDelivery(sum, trial.measured.delivery) : sum), emptyDelivery()),

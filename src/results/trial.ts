@@ -8,9 +8,16 @@ import type { PayloadInfo } from '../workloads/payload.js';
 /** Outcome of a trial, a case or a run. */
 export type Status = 'passed' | 'failed' | 'errored' | 'incomplete';
 
-/** Resource use over the measured phase. `scope: shared` means the broker ran inside the client process. */
+/**
+ * Resource use over the measured phase. `scope`: `separate`, the broker's process was measured apart from the client;
+ * `shared`, the broker ran inside the client's process (embedded), so the client figures are broker+client;
+ * `client-only`, no broker process was known (an external endpoint), so only the client was measured.
+ */
+export type ResourceScope = 'shared' | 'separate' | 'client-only';
+
+/** Resource use over the measured phase (see ResourceScope). */
 export interface TrialResources {
-  scope: 'shared' | 'separate';
+  scope: ResourceScope;
   broker?: SideUsage;
   client: SideUsage;
   /** RSS of the client process when the measured phase began (the harness's own baseline). */

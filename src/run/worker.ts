@@ -11,7 +11,7 @@ import { grownBetween, totalOf, type StorageReading } from '../metrics/storage.j
 import type { EventLoopDelay, TrialRecord, TrialResources } from '../results/trial.js';
 import { calibrationGroup, type LogDriver } from '../targets/driver.js';
 import { findTarget } from '../targets/registry.js';
-import type { BrokerProcessSpec, StorageSpec, TargetDefinition } from '../targets/target.js';
+import { kindOf, type BrokerProcessSpec, type StorageSpec, type TargetDefinition } from '../targets/target.js';
 import { nowMs } from '../util/clock.js';
 import { errorMessage } from '../util/errors.js';
 import { withTimeout } from '../util/timeout.js';
@@ -169,7 +169,7 @@ export class LocalWorker implements Worker {
       record.measured = recorder.toRecord();
       record.eventLoopDelayMs = summarizeLoopDelay(loopDelay);
       record.resources = {
-        scope: command.broker ? 'separate' : 'shared',
+        scope: command.broker ? 'separate' : kindOf(definition, command.target.settings) === 'embedded' ? 'shared' : 'client-only',
         ...usage,
         clientBaselineRssBytes: baselineRss,
       } satisfies TrialResources;

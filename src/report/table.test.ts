@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { evaluateGate } from '../gate/evaluate.js';
+import { parseGateRules } from '../gate/rules.js';
+import { METRICS } from '../results/metrics.js';
+import type { CaseSummary } from '../results/summary.js';
+import { summarizeTrials } from '../results/summary.js';
+import { tinyRun } from '../testing/tiny-run.js';
+import { renderSummaryTable } from './table.js';
+
+const read = (summary: CaseSummary, key: string) => METRICS.find((metric) => metric.key === key)!.read(summary);
+
+test("resource figures keep the name the result stores: an embedded target's one process is the client (*), an unmeasured broker stays empty (†)", async (t) => {
+  const { result } = await tinyRun(t, 'name: scopes\ntargets: [rocksmq]\nworkload: { type: pubsub, messages: 50, operations: 1 }\nwarmup: { operations: 0 }\n');
+  const entry = result.cases[0]!;
+  const summary = entry.summary!;
+  assert.equal(summary.resourceScope, 'shared');
+  assert.equal(read(summary, 'cpuSeconds.broker'), null, 'no broker figure: the broker was not measured apart');
+  assert.ok(read(summary, 'cpuSeconds.client')! > 0 && read(summary, 'peakRssBytes.client')! > 0, 'the shared process is the client, as stored');
+  const outcome = evaluateGate(parseGateRules('cpuSeconds: ["client < 100000"]\n', 'gates.yaml'), [{ key: entry.id, baseline: entry, candidate: entry }]);
+  assert.equal(outcome.results[0]?.status, 'pass', 'a gate on the client figure reads it');
+  assert.match(renderSummaryTable(result), /^rocksmq\* /m);
+  assert.match(renderSummaryTable(result), /\* embedded target: the broker runs in the trial's worker process, so the client figures are broker\+client/);
+
+  // A server target with no broker process known (an external endpoint): the client alone.
+  const external = structuredClone(result);
+  const trials = external.cases[0]!.trials;
+  for (const trial of trials) trial.resources!.scope = 'client-only';
+  external.cases[0]!.summary = summarizeTrials(trials);
+  assert.equal(external.cases[0]!.summary!.resourceScope, 'client-only');
+  assert.equal(read(external.cases[0]!.summary!, 'peakRssBytes.broker'), null);
+  const table = renderSummaryTable(external);
+  assert.match(table, /^rocksmq† /m);
+  assert.match(table, /† broker not measured/);
+  assert.doesNotMatch(table, /embedded target/);
+});
