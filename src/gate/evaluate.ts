@@ -1,4 +1,5 @@
 /** Applying gate rules to the matched cases of a baseline and a candidate run. */
+import { headlineValue } from '../results/metrics.js';
 import type { CaseResult } from '../results/result-file.js';
 import type { CaseSummary } from '../results/summary.js';
 import { compareValues, type CaseMatch } from './compare.js';
@@ -37,7 +38,7 @@ function selects(rule: Rule, entry: CaseResult): boolean {
 
 function absoluteValue(rule: Extract<Rule, { kind: 'absolute' }>, summary: CaseSummary): number | null {
   if (rule.selector.group === 'delivery') return (summary.delivery as unknown as Record<string, number>)[rule.metricKey.split('.')[1]!] ?? null;
-  return rule.metric?.read(summary) ?? null;
+  return rule.metric ? headlineValue(summary, rule.metric) : null;
 }
 
 const pct = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(1)}%`;

@@ -56,7 +56,7 @@ ${model.runs.map((run) => `<p class="meta"><span class="status ${escapeHtml(run.
 <section id="summary">
 <h2>Summary</h2>
 ${summaryTable(model)}
-<p class="legend">★ best value per metric among the targets of the same parameter point. Latencies are read from merged HDR histograms; other figures are medians over trials. Every trial runs in its own worker process; for embedded targets (broker inside that process) the client's CPU and memory are broker+client; where no broker process was known (external endpoints) the broker's are not measured. Payloads: ${escapeHtml(model.runs.flatMap((run) => run.payloads).join('; ') || '–')}.</p>
+<p class="legend">★ best value per metric among the targets of the same parameter point. Every figure is the median over trials of each trial's own value (a trial's latency percentiles come from its HDR histogram); the comparison gives the 95% bootstrap CI. The spectra merge the trials' histograms. Every trial runs in its own worker process; for embedded targets (broker inside that process) the client's CPU and memory are broker+client; where no broker process was known (external endpoints) the broker's are not measured. Payloads: ${escapeHtml(model.runs.flatMap((run) => run.payloads).join('; ') || '–')}.</p>
 </section>
 ${model.comparison ? comparisonSection(model.comparison) : ''}
 <section id="bars"><h2>Comparison by metric</h2><div class="grid" id="bar-charts"></div></section>

@@ -1,7 +1,7 @@
 /** The report's view model: a pure function of result files, serialised into the HTML for the page's script. */
-import type { ResourceScope } from '../results/trial.js';
 import { mergeEncoded, percentileSpectrum } from '../metrics/histogram.js';
-import { bestIndex, formatMetric, METRICS } from '../results/metrics.js';
+import type { ResourceScope } from '../results/trial.js';
+import { bestIndex, formatMetric, headlineValue, METRICS } from '../results/metrics.js';
 import { clientEfficiencyWarnings } from './client-efficiency.js';
 import type { GateRules } from '../gate/rules.js';
 import type { CaseResult, ResultFile } from '../results/result-file.js';
@@ -127,7 +127,7 @@ function toRow(entry: CaseResult, run: number, series: string): ReportRow {
   const values: Record<string, number | null> = {};
   const formatted: Record<string, string> = {};
   for (const metric of METRICS) {
-    values[metric.key] = summary ? metric.read(summary) : null;
+    values[metric.key] = summary ? headlineValue(summary, metric) : null;
     formatted[metric.key] = formatMetric(metric, values[metric.key]!);
   }
   const delivery = summary?.delivery;

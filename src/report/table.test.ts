@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { evaluateGate } from '../gate/evaluate.js';
 import { parseGateRules } from '../gate/rules.js';
-import { METRICS } from '../results/metrics.js';
+import { headlineValue, METRICS } from '../results/metrics.js';
+import { toBencher } from '../results/export.js';
 import type { CaseSummary } from '../results/summary.js';
 import { summarizeTrials } from '../results/summary.js';
 import { tinyRun } from '../testing/tiny-run.js';
@@ -33,4 +34,23 @@ test("resource figures keep the name the result stores: an embedded target's one
   assert.match(table, /^rocksmq† /m);
   assert.match(table, /† broker not measured/);
   assert.doesNotMatch(table, /embedded target/);
+});
+
+test("one statistic everywhere: the table, the exports and absolute gates show the median over trials of each trial's value, as compare tests", async (t) => {
+  const { result } = await tinyRun(t, 'name: one-statistic\ntrials: 3\ntargets: [rocksmq]\nworkload: { type: pubsub, messages: 20, operations: 2 }\nwarmup: { operations: 0 }\n');
+  const entry = result.cases[0]!;
+  // Operations of 1, 2 and 9 s per trial: the pooled mean is 4 s, the median of the trials' means 2 s.
+  entry.trials.forEach((trial, index) => (trial.measured!.opSeconds = [[1, 1], [2, 2], [9, 9]][index]!));
+  entry.summary = summarizeTrials(entry.trials);
+  assert.equal(entry.summary!.opSeconds!.mean, 4, 'the pooled mean stays in the summary under its own name');
+  assert.equal(read(entry.summary!, 'opSeconds.mean'), 4);
+  assert.equal(headlineValue(entry.summary!, METRICS.find((metric) => metric.key === 'opSeconds.mean')!), 2);
+  const row = renderSummaryTable(result).split('\n').find((line) => line.startsWith('rocksmq'))!;
+  assert.match(row, /passed\s+2\s/, `the table's s/op is 2: ${row}`);
+  assert.match(renderSummaryTable(result), /figures: the median over trials of each trial's value/);
+  const bencher = toBencher(result)[entry.id]!['opSeconds.mean']!;
+  assert.equal(bencher.value, 2);
+  assert.ok(bencher.lower_value! <= bencher.value && bencher.value <= bencher.upper_value!, 'the value lies in its own interval');
+  const outcome = evaluateGate(parseGateRules('opSeconds: ["mean < 3"]\n', 'gates.yaml'), [{ key: entry.id, baseline: entry, candidate: entry }]);
+  assert.equal(outcome.results[0]?.status, 'pass', 'an absolute rule reads the same figure');
 });

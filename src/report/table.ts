@@ -1,5 +1,5 @@
 /** The terminal summary table printed at the end of a run (plain text, aligned columns). */
-import { formatMetric, METRICS } from '../results/metrics.js';
+import { formatMetric, headlineValue, METRICS } from '../results/metrics.js';
 import type { ResultFile } from '../results/result-file.js';
 import type { ResourceScope } from '../results/trial.js';
 import { clientEfficiencyWarnings } from './client-efficiency.js';
@@ -53,7 +53,7 @@ export function alignTable(rows: string[][], leftColumns: number): string {
 /** The summary table of a result: one row per case. Embedded targets' client figures are broker+client (marked *). */
 export function renderSummaryTable(result: ResultFile): string {
   const metrics = COLUMNS.map((key) => METRICS.find((metric) => metric.key === key)!).filter((metric) =>
-    result.cases.some((entry) => entry.summary !== null && metric.read(entry.summary) !== null),
+    result.cases.some((entry) => entry.summary !== null && headlineValue(entry.summary, metric) !== null),
   );
   const header = ['target', 'point', 'status', ...metrics.map((metric) => `${metric.label}${metric.unit === 'ms' ? ' ms' : ''}`), 'lost', 'corrupt'];
   const rows = result.cases.map((entry) => {
@@ -62,7 +62,7 @@ export function renderSummaryTable(result: ResultFile): string {
       `${entry.target}${SCOPE_MARKS[summary?.resourceScope ?? 'separate']}`,
       entry.label,
       entry.status,
-      ...metrics.map((metric) => formatMetric(metric, summary ? metric.read(summary) : null)),
+      ...metrics.map((metric) => formatMetric(metric, summary ? headlineValue(summary, metric) : null)),
       String(summary?.delivery.lost ?? '–'),
       String(summary?.delivery.corrupt ?? '–'),
     ];
@@ -71,6 +71,7 @@ export function renderSummaryTable(result: ResultFile): string {
   const notes = [
     scopes.has('shared') ? "\n* embedded target: the broker runs in the trial's worker process, so the client figures are broker+client" : '',
     scopes.has('client-only') ? '\n† broker not measured (no broker process known, e.g. an external endpoint): only the client figures are' : '',
+    result.cases.some((entry) => (entry.summary?.trials ?? 0) > 1) ? "\nfigures: the median over trials of each trial's value (mqbench compare gives their 95% CIs)" : '',
   ].join('');
   return `${alignTable([header, ...rows], 3)}${notes}${clientWarnings(result)}`;
 }

@@ -2,17 +2,17 @@
  * Exporting a result's case summaries for services people already use: the Bencher Metric Format (BMF JSON) and
  * github-action-benchmark's custom formats ("customSmallerIsBetter" / "customBiggerIsBetter").
  */
-import { METRICS } from './metrics.js';
+import { headlineValue, METRICS } from './metrics.js';
 import type { ResultFile } from './result-file.js';
 
-/** Bencher Metric Format: { "<case id>": { "<measure>": { value, lower_value, upper_value } } }, bounds = 95% CI over trials. */
+/** Bencher Metric Format: { "<case id>": { "<measure>": { value, lower_value, upper_value } } }: the median over trials and its 95% CI. */
 export function toBencher(result: ResultFile): Record<string, Record<string, { value: number; lower_value?: number; upper_value?: number }>> {
   const output: Record<string, Record<string, { value: number; lower_value?: number; upper_value?: number }>> = {};
   for (const entry of result.cases) {
     if (!entry.summary) continue;
     const measures: Record<string, { value: number; lower_value?: number; upper_value?: number }> = {};
     for (const metric of METRICS) {
-      const value = metric.read(entry.summary);
+      const value = headlineValue(entry.summary, metric);
       if (value === null || !Number.isFinite(value)) continue;
       const stats = entry.summary.trialStats[metric.key];
       measures[metric.key] = stats && stats.n >= 2 ? { value, lower_value: stats.ci95[0], upper_value: stats.ci95[1] } : { value };
@@ -28,7 +28,7 @@ export function toGithubActionBenchmark(result: ResultFile, better: 'lower' | 'h
   for (const entry of result.cases) {
     if (!entry.summary) continue;
     for (const metric of METRICS.filter((candidate) => candidate.better === better)) {
-      const value = metric.read(entry.summary);
+      const value = headlineValue(entry.summary, metric);
       if (value === null || !Number.isFinite(value)) continue;
       const stats = entry.summary.trialStats[metric.key];
       output.push({

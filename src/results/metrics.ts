@@ -16,6 +16,16 @@ export interface MetricDefinition {
 /** A broker figure only where the broker's process was measured apart (never the client's under another name). */
 const brokerOnly = (summary: CaseSummary, side: { broker: number | null }) => (summary.resourceScope === 'separate' ? side.broker : null);
 
+/**
+ * The figure every reader shows for `metric` — terminal table, report, exports, absolute gate rules — and the one
+ * compare and relative rules test: the median over trials of each trial's own value (`trialStats`, with its
+ * bootstrap CI), or, where no trial has one, the value read from the summary (e.g. a result written before
+ * trialStats existed). With one trial it is that trial's value.
+ */
+export function headlineValue(summary: CaseSummary, metric: MetricDefinition): number | null {
+  return summary.trialStats?.[metric.key]?.median ?? metric.read(summary);
+}
+
 /** Every metric shown in tables and charts, in display order. */
 export const METRICS: readonly MetricDefinition[] = [
   { key: 'opSeconds.mean', label: 's/op', unit: 'seconds', better: 'lower', read: (s) => s.opSeconds?.mean ?? null },
