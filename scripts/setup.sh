@@ -4,6 +4,7 @@
 #    headers (to build @confluentinc/kafka-javascript's bundled librdkafka offline), Chromium (report test)
 #  - npm packages from package-lock.json, with CKJS_LINKING=dynamic so librdkafka is built here, not downloaded
 #  - the brokers the local provider runs (nats-server, Kafka jars), into ~/.cache/mqbench: `mqbench install`
+#  - test fixtures: Maven Surefire's JUnit XML schema, into ~/.cache/mqbench/schemas
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,4 +36,21 @@ command -v go >/dev/null 2>&1 || { echo "go is missing: nats-server is built wit
 command -v java >/dev/null 2>&1 || { echo "java is missing: Kafka needs a Java 17+ runtime" >&2; exit 1; }
 command -v mvn >/dev/null 2>&1 || { echo "mvn is missing: Kafka's jars are resolved with Maven" >&2; exit 1; }
 node bin/mqbench.js install
+
+echo "== test fixtures"
+# Maven Surefire's JUnit XML schema (the format Jenkins and Surefire read), to validate mqbench's --junit output.
+# It ships in Surefire's source release on Maven Central.
+schemas="${MQBENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mqbench}/schemas"
+surefire_xsd="$schemas/surefire-test-report-3.5.2.xsd"
+if [ -f "$surefire_xsd" ]; then
+  echo "surefire-test-report.xsd: already at $surefire_xsd"
+else
+  work="$(mktemp -d)"
+  mvn -q -B dependency:copy -Dartifact=org.apache.maven.surefire:surefire:3.5.2:zip:source-release -DoutputDirectory="$work"
+  (cd "$work" && jar xf surefire-3.5.2-source-release.zip surefire-3.5.2/maven-surefire-plugin/src/site/resources/xsd/surefire-test-report.xsd)
+  mkdir -p "$schemas"
+  cp "$work/surefire-3.5.2/maven-surefire-plugin/src/site/resources/xsd/surefire-test-report.xsd" "$surefire_xsd"
+  rm -rf "$work"
+  echo "surefire-test-report.xsd: at $surefire_xsd"
+fi
 echo "== setup done"

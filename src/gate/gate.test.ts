@@ -7,6 +7,7 @@ import type { ResultFile } from '../results/result-file.js';
 import { runCli } from '../testing/cli.js';
 import { useFakeTarget } from '../testing/fake-target.js';
 import { tempDir } from '../testing/temp-dir.js';
+import { validateJunit } from '../testing/junit-schema.js';
 import { tinyRun } from '../testing/tiny-run.js';
 import { matchCases } from './compare.js';
 import { evaluateGate } from './evaluate.js';
@@ -75,17 +76,25 @@ test('mqbench compare: exit 3 on a regression, 4 when inconclusive under --stric
   assert.match(failed.stdout, /fail\s+e2eLatencyMs: p50 regress < 10% \(alpha 0\.05, minTrials 5\)/);
   assert.match(await readFile(markdown, 'utf8'), /❌ \| `e2eLatencyMs: p50 regress < 10% \(alpha 0\.05, minTrials 5\)`/);
   const xml = await readFile(junit, 'utf8');
-  assert.match(xml, /<testsuite name="[^"]*" tests="3" failures="1" skipped="0">/);
+  assert.match(xml, /<testsuite name="[^"]*" tests="3" failures="1" errors="0" skipped="0" time="0">/);
   assert.match(xml, /<failure message="e2eLatencyMs\.p50: \+100\.0%/);
+  assert.equal(await validateJunit(junit), 'valid', "Maven Surefire's JUnit schema accepts it");
+  // The validator does reject what the schema does not allow (the output before errors= was written).
+  const withoutErrors = join(dir, 'no-errors.xml');
+  await writeFile(withoutErrors, xml.replace(' errors="0"', ''));
+  await assert.rejects(validateJunit(withoutErrors), /errors/);
 
   const passed = await runCli(['compare', base, base, '--gates', gates], { env });
   assert.equal(passed.code, 0, passed.stdout);
 
   const strictGates = join(dir, 'strict.yaml');
   await writeFile(strictGates, 'e2eLatencyMs: ["p50 regress < 10% (minTrials 10)"]\n');
-  const inconclusive = await runCli(['compare', base, worse, '--gates', strictGates, '--strict'], { env });
+  const skippedJunit = join(dir, 'skipped.xml');
+  const inconclusive = await runCli(['compare', base, worse, '--gates', strictGates, '--strict', '--junit', skippedJunit], { env });
   assert.equal(inconclusive.code, 4, inconclusive.stdout);
   assert.match(inconclusive.stdout, /inconclusive .*fewer than minTrials 10/);
+  assert.match(await readFile(skippedJunit, 'utf8'), /<skipped message="inconclusive: /);
+  assert.equal(await validateJunit(skippedJunit), 'valid');
 
   const bad = join(dir, 'bad.yaml');
   await writeFile(bad, 'throughput: ["msgs go brrr"]\nlatency: ["p99 < 1"]\n');
