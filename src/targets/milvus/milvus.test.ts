@@ -61,3 +61,15 @@ test("every consistency level reaches the wire request as asked, in a collection
   const { request } = buildSearchRequest(searchRequest('c', Float32Array.of(1, 2, 3, 4), 10, 64, 'Strong') as never, bounded as never, milvusProto);
   assert.equal((request as { consistency_level: number }).consistency_level, ConsistencyLevelEnum.Bounded);
 });
+
+test('an mq.type the Milvus release or deployment does not offer is invalid input (exit 2), with the reason', () => {
+  const scenario = (settings: string) => `name: m\ntargets: [{ name: milvus, type: milvus, settings: ${settings} }]\nworkload: { type: vector, vectors: 1000 }\n`;
+  const rejects = (settings: string, reason: RegExp) =>
+    assert.throws(() => parseScenario(scenario(settings), 'm.yaml', { env: {} }), (error: unknown) => error instanceof InputError && reason.test(error.message));
+  rejects('{ mqType: natsmq, version: "2.6" }', /settings\.mqType: natsmq was removed in Milvus 2\.6; 2\.6 does not have it/);
+  rejects('{ mqType: woodpecker, version: "2.5.4" }', /woodpecker arrived in Milvus 2\.6; 2\.5\.4 does not have it/);
+  rejects('{ mqType: rocksmq, deployment: cluster }', /rocksmq runs only in a standalone Milvus/);
+  for (const fine of ['{ mqType: natsmq, version: "2.5" }', '{ mqType: woodpecker, version: "2.6.3" }', '{ mqType: kafka, deployment: cluster }', '{ mqType: rocksmq, version: "2.6" }']) {
+    assert.equal(parseScenario(scenario(fine), 'm.yaml', { env: {} }).cases.length, 1, fine);
+  }
+});

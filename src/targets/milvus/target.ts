@@ -9,14 +9,28 @@ import type { Availability, TargetDefinition } from '../target.js';
 import { errorMessage } from '../../util/errors.js';
 import { withTimeout } from '../../util/timeout.js';
 import { COLLECTION_CONSISTENCY } from './consistency.js';
+import { impossibleMqType, MILVUS_MQ_MATRIX, MILVUS_MQ_TYPES, type MilvusMqType } from './mq-types.js';
 
 /** Settings of the milvus target. */
 export const milvusSettingsSchema = z
   .object({
     address: z.string().optional().describe('host:port of Milvus (default: MQBENCH_MILVUS_ADDRESS, else 127.0.0.1:19530)'),
-    mqType: z.enum(['rocksmq', 'natsmq', 'pulsar', 'kafka', 'woodpecker']).optional().describe('the mq.type the server was started with (recorded in the manifest)'),
+    mqType: z
+      .enum(Object.keys(MILVUS_MQ_TYPES) as [MilvusMqType, ...MilvusMqType[]])
+      .optional()
+      .describe(`the mq.type the server was started with (recorded in the manifest). ${MILVUS_MQ_MATRIX}`),
+    version: z
+      .string()
+      .regex(/^2\.\d+(\.\d+)?$/, 'a Milvus release such as "2.5" or "2.6.3"')
+      .optional()
+      .describe('the Milvus release the server runs, checked against mqType (the server reports its own at connect)'),
+    deployment: z.enum(['standalone', 'cluster']).default('standalone').describe('rocksmq and natsmq run only in a standalone Milvus'),
   })
-  .strict();
+  .strict()
+  .superRefine((settings, context) => {
+    const reason = settings.mqType ? impossibleMqType(settings.mqType, settings.version, settings.deployment) : undefined;
+    if (reason) context.addIssue({ code: 'custom', path: ['mqType'], message: reason });
+  });
 
 type MilvusSettings = z.output<typeof milvusSettingsSchema>;
 
@@ -34,7 +48,7 @@ export const milvusTarget: TargetDefinition<MilvusSettings> = {
 
   async availability(): Promise<Availability[]> {
     return [
-      externalAvailability('MQBENCH_MILVUS_ADDRESS', 'no Milvus configured', 'start one (docker compose -f docker-compose.milvus.yml --profile natsmq up -d) and set settings.address or MQBENCH_MILVUS_ADDRESS'),
+      externalAvailability('MQBENCH_MILVUS_ADDRESS', `no Milvus configured (${MILVUS_MQ_MATRIX})`, 'start one (docker compose -f docker-compose.milvus.yml --profile natsmq up -d: 2.5; --profile woodpecker: 2.6) and set settings.address or MQBENCH_MILVUS_ADDRESS'),
     ];
   },
 
@@ -42,7 +56,8 @@ export const milvusTarget: TargetDefinition<MilvusSettings> = {
     if (provider !== 'external') throw new Error('the milvus target only uses the external provider: start Milvus with docker-compose.milvus.yml');
     const settings = context.settings as MilvusSettings;
     const address = settings.address ?? process.env.MQBENCH_MILVUS_ADDRESS ?? '127.0.0.1:19530';
-    return { provider, endpoint: { address, mqType: settings.mqType ?? 'unknown' }, storage: { kind: 'none', reason: 'external Milvus' }, info: { address, mqType: settings.mqType ?? 'unknown' }, stop: async () => undefined };
+    const described = { address, mqType: settings.mqType ?? 'unknown', deployment: settings.deployment, ...(settings.version ? { version: settings.version } : {}) };
+    return { provider, endpoint: described, storage: { kind: 'none', reason: 'external Milvus' }, info: described, stop: async () => undefined };
   },
 
   async connect(endpoint) {
@@ -50,6 +65,10 @@ export const milvusTarget: TargetDefinition<MilvusSettings> = {
     const address = String(endpoint.address);
     // Asked now: describe() runs before any backend exists.
     const version = await withTimeout(serverVersion(address), VERSION_TIMEOUT_MS, 'asking Milvus for its version').catch((error: unknown) => `unknown (${errorMessage(error)})`);
+    // The server's own version against the mq.type the scenario says it runs.
+    const mqType = endpoint.mqType as MilvusMqType | 'unknown';
+    const impossible = mqType === 'unknown' ? undefined : impossibleMqType(mqType, version.replace(/^v/, ''), (endpoint.deployment as 'standalone' | 'cluster' | undefined) ?? 'standalone');
+    if (impossible) throw new Error(`the Milvus at ${address} reports version ${version}, but the scenario says mq.type ${mqType}: ${impossible}`);
     const driver: LogDriver = {
       async describe() {
         return {
