@@ -53,6 +53,7 @@ export function renderHtmlReport(results: readonly ResultFile[], rules?: GateRul
 <h1>mqbench report: ${escapeHtml(model.title)}</h1>
 ${model.runs.map((run) => `<p class="meta"><span class="status ${escapeHtml(run.status)}">${escapeHtml(run.status)}</span> ${escapeHtml(run.scenario)} · ${escapeHtml(run.startedAt)} → ${escapeHtml(run.endedAt ?? 'not finished')}${run.reason ? ` · <span class="note">${escapeHtml(run.reason)}</span>` : ''}</p>`).join('\n')}
 </header>
+${model.rankings.length > 0 ? rankingSection(model.rankings) : ''}
 <section id="summary">
 <h2>Summary</h2>
 ${summaryTable(model)}
@@ -70,6 +71,25 @@ ${model.runs.map((run, index) => runSection(run, index, model.runs.length > 1)).
 </body>
 </html>
 `;
+}
+
+/** Which target is ahead at each point, by how much, and how sure: the first thing a reader choosing a broker wants. */
+function rankingSection(rankings: ReportModel['rankings']): string {
+  const rows = rankings.flatMap((ranking) =>
+    ranking.targets.map((entry, index) => {
+      const ci = entry.ci95 ? `${entry.ci95[0].toFixed(2)}–${entry.ci95[1].toFixed(2)}` : index === 0 ? '' : 'one trial';
+      const verdict = index === 0 ? 'best' : entry.significant === false ? 'not shown to differ' : entry.significant === null ? '–' : 'behind';
+      const head = index === 0 ? `<td class="text" rowspan="${ranking.targets.length}">${escapeHtml(ranking.point)}<br><small>${escapeHtml(ranking.metric)} (${escapeHtml(ranking.better)} is better)</small></td>` : '';
+      return `<tr class="${index === 0 ? 'group-start' : ''}">${head}<td class="text">${escapeHtml(entry.target)}</td><td>${Number(entry.value.toPrecision(4))} ${escapeHtml(ranking.unit)}</td><td>${index === 0 ? '1' : `${entry.ratio.toFixed(2)}×`}</td><td>${escapeHtml(ci)}</td><td class="text">${verdict}</td></tr>`;
+    }),
+  );
+  return `<section id="ranking">
+<h2>Ranking per point</h2>
+<p class="legend">Each target's key figure (the median over trials) ÷ the best's at the same point, with the 95% bootstrap CI of that ratio over trials. "Not shown to differ": the CI includes 1.</p>
+<table><thead><tr><th class="text">point</th><th class="text">target</th><th>value</th><th>÷ best</th><th>95% CI</th><th class="text">verdict</th></tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table>
+</section>`;
 }
 
 function summaryTable(model: ReportModel): string {

@@ -3,6 +3,7 @@ import { formatMetric, headlineValue, METRICS } from '../results/metrics.js';
 import type { ResultFile } from '../results/result-file.js';
 import type { ResourceScope } from '../results/trial.js';
 import { clientEfficiencyWarnings } from './client-efficiency.js';
+import { rankPoints, renderRankings } from './ranking.js';
 
 /** Candidate columns; a column is shown when at least one case has a value for it. */
 const COLUMNS = [
@@ -73,7 +74,7 @@ export function renderSummaryTable(result: ResultFile): string {
     scopes.has('client-only') ? '\n† broker not measured (no broker process known, e.g. an external endpoint): only the client figures are' : '',
     result.cases.some((entry) => (entry.summary?.trials ?? 0) > 1) ? "\nfigures: the median over trials of each trial's value (mqbench compare gives their 95% CIs)" : '',
   ].join('');
-  return `${alignTable([header, ...rows], 3)}${notes}${clientWarnings(result)}`;
+  return `${alignTable([header, ...rows], 3)}${notes}${renderRankings(rankPoints(result))}${clientWarnings(result)}`;
 }
 
 /** Warnings for points where mqbench's client reached less than 0.8 of the broker's own tool, or the tool failed. */
