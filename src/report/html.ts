@@ -53,6 +53,7 @@ export function renderHtmlReport(results: readonly ResultFile[], rules?: GateRul
 <h1>mqbench report: ${escapeHtml(model.title)}</h1>
 ${model.runs.map((run) => `<p class="meta"><span class="status ${escapeHtml(run.status)}">${escapeHtml(run.status)}</span> ${escapeHtml(run.scenario)} · ${escapeHtml(run.startedAt)} → ${escapeHtml(run.endedAt ?? 'not finished')}${run.reason ? ` · <span class="note">${escapeHtml(run.reason)}</span>` : ''}</p>`).join('\n')}
 </header>
+${model.durabilityWarnings.map((warning) => `<p class="banner">⚠ ${escapeHtml(warning)}</p>`).join('\n')}
 ${model.rankings.length > 0 ? rankingSection(model.rankings) : ''}
 <section id="summary">
 <h2>Summary</h2>

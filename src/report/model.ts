@@ -3,6 +3,7 @@ import { mergeEncoded, percentileSpectrum } from '../metrics/histogram.js';
 import type { ResourceScope } from '../results/trial.js';
 import { bestIndex, formatMetric, headlineValue, METRICS } from '../results/metrics.js';
 import { clientEfficiencyWarnings } from './client-efficiency.js';
+import { durabilityMismatch } from './durability.js';
 import { rankPoints, type RankedTarget } from './ranking.js';
 import type { GateRules } from '../gate/rules.js';
 import type { CaseResult, ResultFile } from '../results/result-file.js';
@@ -52,6 +53,8 @@ export interface ReportModel {
   vectorSeries: Array<{ name: string; t: number[]; ingestRowsPerSec: number[]; searchP50Ms: number[]; searchP99Ms: number[] }>;
   /** Present when the report shows exactly two runs: baseline (first) and candidate (second). */
   comparison: ComparisonModel | null;
+  /** Per run: the warning when its targets acknowledge at different durabilities (see durability.ts). */
+  durabilityWarnings: string[];
   /** A single run's points with two or more targets, ranked on the workload's key metric (see ranking.ts). */
   rankings: Array<{ point: string; metric: string; better: string; unit: string; targets: RankedTarget[] }>;
   runs: Array<{
@@ -121,6 +124,7 @@ export function buildReportModel(results: readonly ResultFile[], rules?: GateRul
     timeSeries,
     vectorSeries,
     comparison: results.length === 2 ? buildComparison(results[0]!, results[1]!, rules) : null,
+    durabilityWarnings: results.flatMap((result) => durabilityMismatch(result) ?? []),
     rankings:
       results.length === 1
         ? rankPoints(results[0]!).map((ranking) => ({ point: ranking.point, metric: ranking.metric.label, better: ranking.metric.better, unit: ranking.metric.unit, targets: ranking.targets }))

@@ -7,6 +7,7 @@ import { toBencher } from '../results/export.js';
 import type { CaseSummary } from '../results/summary.js';
 import { summarizeTrials } from '../results/summary.js';
 import { tinyRun } from '../testing/tiny-run.js';
+import { renderHtmlReport } from './html.js';
 import { renderSummaryTable } from './table.js';
 
 const read = (summary: CaseSummary, key: string) => METRICS.find((metric) => metric.key === key)!.read(summary);
@@ -53,4 +54,17 @@ test("one statistic everywhere: the table, the exports and absolute gates show t
   assert.ok(bencher.lower_value! <= bencher.value && bencher.value <= bencher.upper_value!, 'the value lies in its own interval');
   const outcome = evaluateGate(parseGateRules('opSeconds: ["mean < 3"]\n', 'gates.yaml'), [{ key: entry.id, baseline: entry, candidate: entry }]);
   assert.equal(outcome.results[0]?.status, 'pass', 'an absolute rule reads the same figure');
+});
+
+test("targets that acknowledge at different durabilities are flagged, with the setting that would match them", async (t) => {
+  // The tiny scenario: rocksmq (acknowledged from the page cache) beside rocksmq with sync: true (fsync per batch).
+  const { result } = await tinyRun(t);
+  assert.equal(result.manifest.targets['rocksmq-sync']?.driver?.durability.fsyncBeforeAck, true);
+  assert.equal(result.manifest.targets.rocksmq?.driver?.durability.fsyncBeforeAck, false);
+  const warning = /durability differs: rocksmq-sync acknowledges a send after an fsync, rocksmq from the OS page cache\. To compare like with like, set rocksmq: settings\.sync: true/;
+  assert.match(renderSummaryTable(result), new RegExp(`^! ${warning.source}`, 'm'));
+  assert.match(renderHtmlReport([result]), new RegExp(`<p class="banner">⚠ ${warning.source}`));
+  // Alike: no warning.
+  const { result: alike } = await tinyRun(t, 'name: alike\ntargets: [rocksmq]\nworkload: { type: pubsub, messages: 20, operations: 1 }\nwarmup: { operations: 0 }\n');
+  assert.doesNotMatch(renderSummaryTable(alike), /durability differs/);
 });

@@ -52,8 +52,12 @@ export type SettingValue = string | number | boolean | null;
 export interface DriverDescription {
   broker: { name: string; version: string };
   client: { name: string; version: string };
-  /** Durability in force: fsync policy, acks, replication. */
-  durability: Record<string, SettingValue>;
+  /**
+   * Durability in force: fsync policy, acks, replication. Every target also says `fsyncBeforeAck` (true: a send is
+   * acknowledged only after its data was fsynced; false: from the OS page cache; null: unknown) and, where it has
+   * one, `fsyncSetting`: the scenario setting that makes it true. Reports warn when compared targets differ.
+   */
+  durability: Record<string, SettingValue> & { fsyncBeforeAck: boolean | null; fsyncSetting?: string };
   /** Other settings in force: batching, compression, limits. */
   settings: Record<string, SettingValue>;
   /** Caveats a reader of the results must know (e.g. "Pulsar via WebSocket, not the native protocol"). */

@@ -64,7 +64,7 @@ class FakeDriver implements LogDriver {
   ) {}
 
   async describe() {
-    return { broker: { name: 'fake', version: '0' }, client: { name: 'fake', version: '0' }, durability: {}, settings: {}, notes: ['test fake'] };
+    return { broker: { name: 'fake', version: '0' }, client: { name: 'fake', version: '0' }, durability: { fsyncBeforeAck: null }, settings: {}, notes: ['test fake'] };
   }
   async createTopic(topic: string) {
     if (this.earlierData) await rm(this.earlierData, { force: true });

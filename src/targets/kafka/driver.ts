@@ -51,7 +51,14 @@ class KafkaDriver implements LogDriver {
         this.consumerClient === this.client
           ? { name: this.client.name, version: this.client.version }
           : { name: `${this.client.name}; consumers: ${this.consumerClient.name}`, version: `${this.client.version}; ${this.consumerClient.version}` },
-      durability: { acks: 'all', flush, replicationFactor: 1, acknowledgedWhen: 'appended by the partition leader (the only replica)' },
+      durability: {
+        acks: 'all',
+        flush,
+        replicationFactor: 1,
+        acknowledgedWhen: 'appended by the partition leader (the only replica)',
+        fsyncBeforeAck: this.endpoint.fsyncEveryMessage ?? null,
+        fsyncSetting: 'settings.durability: fsync',
+      },
       settings: {
         ...this.client.settings,
         ...(this.consumerClient === this.client ? {} : { consumerClient: this.consumerClient.name, consumer: this.consumerClient.settings.consumer ?? null }),

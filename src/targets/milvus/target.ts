@@ -74,7 +74,7 @@ export const milvusTarget: TargetDefinition<MilvusSettings> = {
         return {
           broker: { name: `Milvus (mq.type ${String(endpoint.mqType)})`, version },
           client: { name: '@zilliz/milvus2-sdk-node', version: (await import('../../util/package-version.js')).packageVersion('@zilliz/milvus2-sdk-node') },
-          durability: { mqType: String(endpoint.mqType) },
+          durability: { mqType: String(endpoint.mqType), fsyncBeforeAck: null },
           settings: { address },
           notes: [
             "reads wait for Milvus's serviceable time inside the server; waitedMs is not observable from the client",

@@ -66,6 +66,8 @@ class NatsDriver implements LogDriver {
         acknowledgedWhen: 'PubAck: the message is stored in the stream',
         storage: 'file',
         replicas: 1,
+        fsyncBeforeAck: this.endpoint.syncInterval === undefined ? null : this.endpoint.syncInterval === 'always',
+        fsyncSetting: 'settings.durability: fsync (sync_interval: always)',
       },
       settings: {
         maxPayload: info?.max_payload ?? null,

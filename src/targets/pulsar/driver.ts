@@ -62,6 +62,8 @@ class PulsarDriver implements LogDriver {
       durability: {
         acknowledgedWhen: 'the broker confirms the send: the entry is written to the bookie ack quorum',
         ...(this.endpoint.durability ?? { bookie: 'unknown (external cluster)' }),
+        fsyncBeforeAck: typeof this.endpoint.durability?.journalSyncData === 'boolean' ? this.endpoint.durability.journalSyncData : null,
+        fsyncSetting: 'settings.durability: fsync (journalSyncData=true)',
       },
       settings: { subscriptionType: 'Exclusive', batching: this.batching, topic: 'persistent, non-partitioned, public/default' },
       notes: this.path.notes,

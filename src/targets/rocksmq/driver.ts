@@ -44,6 +44,8 @@ class RocksmqDriver implements LogDriver {
         fsync: options.sync ? 'every write batch' : 'never (OS page cache)',
         acknowledgedWhen: 'write batch applied to LevelDB',
         consumerPositions: `persisted within ${options.ackFlushIntervalMs} ms of an ack`,
+        fsyncBeforeAck: options.sync,
+        fsyncSetting: 'settings.sync: true',
       },
       settings: {
         compression: options.compression ? 'snappy' : 'none',

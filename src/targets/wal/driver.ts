@@ -58,6 +58,8 @@ export class WalDriver implements LogDriver {
             : 'its block object is created (S3 PUT with If-None-Match: *), and every earlier block is too',
         store: this.wal.store.description,
         metadata: 'in the bucket (footers, reader positions, truncation point); no separate metadata service',
+        // fdatasync on local disk; on S3 a PUT is acknowledged once the object is stored durably.
+        fsyncBeforeAck: true,
       },
       settings: {
         flushIntervalMs: options.flushIntervalMs,
