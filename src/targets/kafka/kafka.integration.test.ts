@@ -26,6 +26,9 @@ test('kafka (local, KRaft): 1 KiB and 5 MiB payloads pass with full verification
   assert.equal(kafka?.driver?.durability.acks, 'all');
   assert.match(String(kafka?.driver?.durability.flush), /page cache/);
   assert.match(String(confluent?.driver?.durability.flush), /log\.flush\.interval\.messages=1/);
+  // What the broker itself reports it has in force (DescribeConfigs), not only what mqbench wrote.
+  assert.equal(confluent?.instance?.flushInForce, 'log.flush.interval.messages=1 (DescribeConfigs)');
+  assert.equal(kafka?.instance?.flushInForce, 'log.flush.interval.messages=9223372036854775807 (DescribeConfigs)');
   assert.equal(kafka?.driver?.broker.version, '4.3.1');
   assert.deepEqual(await processesMentioning(outDir), [], 'the brokers are stopped');
 });

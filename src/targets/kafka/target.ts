@@ -43,6 +43,31 @@ async function brokerAnswers(brokers: string): Promise<boolean> {
   }
 }
 
+/**
+ * The broker's `log.flush.interval.messages` as the broker itself reports it (DescribeConfigs), checked against what
+ * mqbench wrote: "1" for `durability: fsync`, Kafka's default (no forced flush) otherwise.
+ */
+async function checkFlushInForce(brokers: string, fsyncEveryMessage: boolean): Promise<string> {
+  const kafkajs = await import('kafkajs');
+  const { Kafka, logLevel } = kafkajs;
+  // A CommonJS export the ESM wrapper does not name: read it from the default export.
+  const { ConfigResourceTypes } = (kafkajs as unknown as { default: typeof kafkajs }).default;
+  const admin = new Kafka({ clientId: 'mqbench-config', brokers: [brokers], logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+  await admin.connect();
+  try {
+    const described = await admin.describeConfigs({
+      resources: [{ type: ConfigResourceTypes.BROKER, name: '1', configNames: ['log.flush.interval.messages'] }],
+      includeSynonyms: false,
+    });
+    const value = described.resources[0]?.configEntries.find((entry) => entry.configName === 'log.flush.interval.messages')?.configValue;
+    const expected = fsyncEveryMessage ? '1' : String(2n ** 63n - 1n);
+    if (value !== expected) throw new Error(`kafka runs with log.flush.interval.messages=${value ?? 'unknown'} where mqbench asked for ${expected}`);
+    return `log.flush.interval.messages=${value} (DescribeConfigs)`;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
 /** Definition of the kafka target type. */
 export const kafkaTarget: TargetDefinition<KafkaSettings> = {
   type: 'kafka',
@@ -131,12 +156,17 @@ export const kafkaTarget: TargetDefinition<KafkaSettings> = {
       readyTimeoutMs: READY_TIMEOUT_MS,
       signal: context.signal,
     });
+    // The durability the result states must be the one in force: read it back from the broker.
+    const flushInForce = await checkFlushInForce(brokers, fsyncEveryMessage).catch(async (error: unknown) => {
+      await started.stop(20_000);
+      throw error;
+    });
     return {
       provider,
       endpoint: { brokers, version: VERSIONS.kafka, fsyncEveryMessage } satisfies KafkaEndpoint,
       broker: { kind: 'process-tree', pid: started.pid, label: `kafka (pid ${started.pid})` },
       storage: { kind: 'directories', paths: [dataDir] },
-      info: { pid: started.pid, kafkaHome: home, version: VERSIONS.kafka, jvm, properties: propertiesPath, logFile: started.logFile, serverLog, port, controllerPort },
+      info: { pid: started.pid, kafkaHome: home, version: VERSIONS.kafka, jvm, properties: propertiesPath, logFile: started.logFile, serverLog, port, controllerPort, flushInForce },
       stop: () => started.stop(20_000),
       failure: () => stoppedUnexpectedly(started, 'kafka'),
     };

@@ -29,3 +29,10 @@ test("the durability setting's description states what a standalone does, in the
   assert.ok(description.includes(PULSAR_FSYNC.default) && description.includes(PULSAR_FSYNC.fsync), description);
   assert.match(PULSAR_FSYNC.default, /journalSyncData=false/, 'as standalone.conf ships it (the config test above writes it only for fsync)');
 });
+
+test("journalSyncData in force is read from the configuration the standalone logs at start", async () => {
+  const { journalSyncDataInForce } = await import('./target.js');
+  assert.equal(journalSyncDataInForce('  "tlsCertRefreshCheckDurationSec" : "300",\n  "journalSyncData" : "false",\n'), 'false');
+  assert.equal(journalSyncDataInForce('"journalSyncData" : "true"'), 'true');
+  assert.equal(journalSyncDataInForce('no configuration dump'), undefined);
+});

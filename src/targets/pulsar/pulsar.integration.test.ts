@@ -155,5 +155,7 @@ test('pulsar killed mid-run (local provider): errored with the cause, partial re
   assert.match(entry!.error!, /pulsar killed by SIGKILL during the run/);
   assert.ok((entry?.summary?.opSeconds?.count ?? 0) >= 2);
   assert.equal(result.manifest.targets.pulsar?.driver?.durability.journalSyncData, true);
+  // What the standalone itself logged it loaded, not only what mqbench wrote.
+  assert.equal(result.manifest.targets.pulsar?.instance?.journalSyncDataInForce, 'true (startup log)');
   assert.deepEqual(await processesMentioning(outDir), []);
 });

@@ -22,6 +22,11 @@ const READY_TIMEOUT_MS = 180_000;
 /** Ready once the standalone created its default namespace (after its cluster and tenant): topics live there. */
 const namespaceReady = (webServiceUrl: string) => httpOk(`${webServiceUrl}/admin/v2/namespaces/public`, (body) => body.includes('public/default'));
 
+/** journalSyncData as the standalone's startup log shows the configuration it loaded ("true"/"false"), if it does. */
+export function journalSyncDataInForce(log: string): string | undefined {
+  return /"journalSyncData" : "(true|false)"/.exec(log)?.[1];
+}
+
 /** The durability settings a standalone with these settings runs with. */
 function durabilityOf(settings: PulsarSettings): PulsarEndpoint['durability'] {
   const sync = settings.durability === 'fsync';
@@ -118,12 +123,29 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
       readyTimeoutMs: READY_TIMEOUT_MS,
       signal: context.signal,
     });
+    // The durability the result states must be the one in force: the standalone logs the configuration it loaded.
+    const journalSyncInForce = journalSyncDataInForce(await readFile(started.logFile, 'utf8').catch(() => ''));
+    const asked = String(settings.durability === 'fsync');
+    if (journalSyncInForce !== undefined && journalSyncInForce !== asked) {
+      await started.stop(30_000);
+      throw new Error(`pulsar standalone runs with journalSyncData=${journalSyncInForce} where mqbench asked for ${asked}`);
+    }
     return {
       provider,
       endpoint,
       broker: { kind: 'process-tree', pid: started.pid, label: `pulsar standalone (pid ${started.pid})` },
       storage: { kind: 'directories', paths: [dataDir] },
-      info: { pid: started.pid, home, version: VERSIONS.pulsar, confFile, overrides, ...jvm, bookiePort, logFile: started.logFile },
+      info: {
+        pid: started.pid,
+        home,
+        version: VERSIONS.pulsar,
+        confFile,
+        overrides,
+        ...jvm,
+        bookiePort,
+        logFile: started.logFile,
+        journalSyncDataInForce: journalSyncInForce === undefined ? 'not in the startup log' : `${journalSyncInForce} (startup log)`,
+      },
       stop: () => started.stop(30_000),
       failure: () => stoppedUnexpectedly(started, 'pulsar'),
     };
