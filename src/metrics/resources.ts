@@ -50,6 +50,11 @@ export class SelfAndLoadClientsProbe implements ResourceProbe {
     return `this process (pid ${process.pid}) and its load clients${this.pids.size > 0 ? ` (pids ${[...this.pids].join(', ')})` : ''}`;
   }
 
+  /** How many load-client processes it counts. */
+  get loadClients(): number {
+    return this.pids.size;
+  }
+
   /** Counts the process `pid` from now on. */
   add(pid: number): void {
     this.pids.add(pid);

@@ -22,6 +22,8 @@ export interface TrialResources {
   client: SideUsage;
   /** RSS of the client process when the measured phase began (the harness's own baseline). */
   clientBaselineRssBytes: number;
+  /** Load-client processes (`clients: N`) whose CPU and memory the client figures include. */
+  loadClients?: number;
   series: ResourceSeries;
 }
 

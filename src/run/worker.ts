@@ -172,6 +172,7 @@ export class LocalWorker implements Worker {
         scope: command.broker ? 'separate' : kindOf(definition, command.target.settings) === 'embedded' ? 'shared' : 'client-only',
         ...usage,
         clientBaselineRssBytes: baselineRss,
+        ...(clientProbe.loadClients > 0 ? { loadClients: clientProbe.loadClients } : {}),
       } satisfies TrialResources;
     };
 
