@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { procAvailable } from './proc.js';
 import { SelfAndLoadClientsProbe, SelfProbe } from './resources.js';
 
-test("the client probe counts its load clients' CPU, and keeps an exited one's", { skip: !procAvailable && 'needs Linux /proc' }, async () => {
+test("the client probe counts its load clients' CPU, and keeps an exited one's", { skip: !procAvailable && 'skipped off Linux: the probe reads other processes\' CPU from /proc, which only Linux has' }, async () => {
   const probe = new SelfAndLoadClientsProbe();
   // A load client that burns CPU until it reads a line, then exits.
   const child = spawn(process.execPath, ['-e', 'let stop = false; process.stdin.once("data", () => (stop = true)); (function spin() { const end = Date.now() + 20; while (Date.now() < end); if (!stop) setImmediate(spin); else process.exit(0); })();'], { stdio: ['pipe', 'ignore', 'ignore'] });

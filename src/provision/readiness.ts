@@ -35,3 +35,16 @@ export async function httpOk(url: string, accept?: (body: string) => boolean): P
   if (!response.ok) return false;
   return accept ? accept(await response.text()) : true;
 }
+
+/**
+ * Runs `check` on a broker that has started (that it is ready for the benchmark, that the durability asked for is in
+ * force); when the check throws, stops the broker within `graceMs` and rethrows, so no failed start leaves it running.
+ */
+export async function checkedOrStopped<T>(started: { stop(graceMs?: number): Promise<void> }, check: () => Promise<T>, graceMs?: number): Promise<T> {
+  try {
+    return await check();
+  } catch (error) {
+    await started.stop(graceMs);
+    throw error;
+  }
+}

@@ -1,11 +1,12 @@
 /** The kafka target: Apache Kafka in KRaft mode, as a local JVM from Maven Central jars, a container, or external. */
 import { mkdir, writeFile } from 'node:fs/promises';
+import type { Admin } from 'kafkajs';
 import { join } from 'node:path';
 import { execute } from '../../install/exec.js';
 import { IMAGES, VERSIONS } from '../../install/versions.js';
 import { startLocalProcess, stoppedUnexpectedly } from '../../provision/local-process.js';
 import { freePorts } from '../../provision/ports.js';
-import { tcpOpen, waitUntil } from '../../provision/readiness.js';
+import { checkedOrStopped, tcpOpen, waitUntil } from '../../provision/readiness.js';
 import { dockerAvailability, externalAvailability, javaLocalAvailability } from '../availability.js';
 import type { Availability, TargetDefinition, TargetInstance } from '../target.js';
 import { jvmOptions, kafkaProperties, log4jConfig, newClusterId, propertiesFile } from './config.js';
@@ -21,23 +22,22 @@ const READY_TIMEOUT_MS = 90_000;
  * creates and loads `__consumer_offsets`, which otherwise happens inside the first consumer's join, the one timed for
  * the trial's read-back (1.0-1.3 s here, where later joins took 0.2-0.4 s), and not inside the perf tool's, which runs after.
  */
-async function brokerAnswers(brokers: string): Promise<boolean> {
-  const { Kafka, logLevel } = await import('kafkajs');
-  const admin = new Kafka({
-    clientId: 'mqbench-ready',
-    brokers: [brokers],
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 0 },
-    connectionTimeout: 1000,
-    requestTimeout: 2000,
-    enforceRequestTimeout: true,
-  }).admin();
-  try {
-    await admin.connect();
+function brokerAnswers(brokers: string): Promise<boolean> {
+  return withAdmin(brokers, 'mqbench-ready', { retries: 0 }, async (admin) => {
     const cluster = await admin.describeCluster();
     if (cluster.brokers.length === 0 || cluster.controller === null) return false;
     await admin.describeGroups(['mqbench-ready']);
     return true;
+  });
+}
+
+/** Runs `use` with a short-lived kafkajs admin client of `brokers` (bounded requests, quiet logs), disconnected after. */
+async function withAdmin<T>(brokers: string, clientId: string, retry: { retries: number }, use: (admin: Admin, kafkajs: typeof import('kafkajs')) => Promise<T>): Promise<T> {
+  const kafkajs = await import('kafkajs');
+  const admin = new kafkajs.Kafka({ clientId, brokers: [brokers], logLevel: kafkajs.logLevel.NOTHING, retry, connectionTimeout: 1000, requestTimeout: 2000, enforceRequestTimeout: true }).admin();
+  try {
+    await admin.connect();
+    return await use(admin, kafkajs);
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
@@ -47,14 +47,10 @@ async function brokerAnswers(brokers: string): Promise<boolean> {
  * The broker's `log.flush.interval.messages` as the broker itself reports it (DescribeConfigs), checked against what
  * mqbench wrote: "1" for `durability: fsync`, Kafka's default (no forced flush) otherwise.
  */
-async function checkFlushInForce(brokers: string, fsyncEveryMessage: boolean): Promise<string> {
-  const kafkajs = await import('kafkajs');
-  const { Kafka, logLevel } = kafkajs;
-  // A CommonJS export the ESM wrapper does not name: read it from the default export.
-  const { ConfigResourceTypes } = (kafkajs as unknown as { default: typeof kafkajs }).default;
-  const admin = new Kafka({ clientId: 'mqbench-config', brokers: [brokers], logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
-  await admin.connect();
-  try {
+function checkFlushInForce(brokers: string, fsyncEveryMessage: boolean): Promise<string> {
+  return withAdmin(brokers, 'mqbench-config', { retries: 2 }, async (admin, kafkajs) => {
+    // A CommonJS export the ESM wrapper does not name: read it from the default export.
+    const { ConfigResourceTypes } = (kafkajs as unknown as { default: typeof kafkajs }).default;
     const described = await admin.describeConfigs({
       resources: [{ type: ConfigResourceTypes.BROKER, name: '1', configNames: ['log.flush.interval.messages'] }],
       includeSynonyms: false,
@@ -63,9 +59,7 @@ async function checkFlushInForce(brokers: string, fsyncEveryMessage: boolean): P
     const expected = fsyncEveryMessage ? '1' : String(2n ** 63n - 1n);
     if (value !== expected) throw new Error(`kafka runs with log.flush.interval.messages=${value ?? 'unknown'} where mqbench asked for ${expected}`);
     return `log.flush.interval.messages=${value} (DescribeConfigs)`;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+  });
 }
 
 /** Definition of the kafka target type. */
@@ -113,10 +107,11 @@ export const kafkaTarget: TargetDefinition<KafkaSettings> = {
         logFile: join(context.logDir, `${context.name}.log`),
         fixedPorts: { [KAFKA_PORTS.broker]: port! },
       });
-      if (!(await waitUntil(() => brokerAnswers(brokers), READY_TIMEOUT_MS, 200, context.signal))) {
-        await started.stop();
-        throw new Error(`kafka container did not coordinate consumer groups within ${READY_TIMEOUT_MS / 1000} s`);
-      }
+      await checkedOrStopped(started, async () => {
+        if (!(await waitUntil(() => brokerAnswers(brokers), READY_TIMEOUT_MS, 200, context.signal))) {
+          throw new Error(`kafka container did not coordinate consumer groups within ${READY_TIMEOUT_MS / 1000} s`);
+        }
+      });
       return {
         provider,
         endpoint: { brokers, version: VERSIONS.kafka, fsyncEveryMessage } satisfies KafkaEndpoint,
@@ -157,10 +152,7 @@ export const kafkaTarget: TargetDefinition<KafkaSettings> = {
       signal: context.signal,
     });
     // The durability the result states must be the one in force: read it back from the broker.
-    const flushInForce = await checkFlushInForce(brokers, fsyncEveryMessage).catch(async (error: unknown) => {
-      await started.stop(20_000);
-      throw error;
-    });
+    const flushInForce = await checkedOrStopped(started, () => checkFlushInForce(brokers, fsyncEveryMessage), 20_000);
     return {
       provider,
       endpoint: { brokers, version: VERSIONS.kafka, fsyncEveryMessage } satisfies KafkaEndpoint,

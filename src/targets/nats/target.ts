@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { IMAGES } from '../../install/versions.js';
 import { startLocalProcess, stoppedUnexpectedly } from '../../provision/local-process.js';
 import { freePorts } from '../../provision/ports.js';
-import { httpOk } from '../../provision/readiness.js';
+import { checkedOrStopped, httpOk } from '../../provision/readiness.js';
 import { dockerAvailability, externalAvailability } from '../availability.js';
 import type { Availability, TargetDefinition, TargetInstance } from '../target.js';
 import { checkSyncInForce, natsConfig } from './config.js';
@@ -77,11 +77,11 @@ export const natsTarget: TargetDefinition<NatsSettings> = {
       signal: context.signal,
     });
     // The durability the result states must be the one in force: read it back from the server.
-    const sync = checkSyncInForce(await (await fetch(`http://127.0.0.1:${monitorPort}/varz`, { signal: AbortSignal.timeout(5000) })).json(), syncInterval);
-    if (sync.mismatch) {
-      await started.stop();
-      throw new Error(sync.mismatch);
-    }
+    const sync = await checkedOrStopped(started, async () => {
+      const inForce = checkSyncInForce(await (await fetch(`http://127.0.0.1:${monitorPort}/varz`, { signal: AbortSignal.timeout(5000) })).json(), syncInterval);
+      if (inForce.mismatch) throw new Error(inForce.mismatch);
+      return inForce;
+    });
     return {
       provider,
       endpoint: { servers: `nats://127.0.0.1:${port}`, syncInterval },

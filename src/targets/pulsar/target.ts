@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { IMAGES, VERSIONS } from '../../install/versions.js';
 import { startLocalProcess, stoppedUnexpectedly } from '../../provision/local-process.js';
 import { freePorts } from '../../provision/ports.js';
-import { httpOk, waitUntil } from '../../provision/readiness.js';
+import { checkedOrStopped, httpOk, waitUntil } from '../../provision/readiness.js';
 import { dockerAvailability, externalAvailability, javaLocalAvailability } from '../availability.js';
 import type { Availability, TargetDefinition, TargetInstance } from '../target.js';
 import { applyConf, pulsarJvm, pulsarOverrides } from './config.js';
@@ -86,10 +86,11 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
         startupTimeoutMs: READY_TIMEOUT_MS,
       });
       // The image's HTTP wait passes before standalone has created public/default.
-      if (!(await waitUntil(() => namespaceReady(webServiceUrl), READY_TIMEOUT_MS))) {
-        await started.stop();
-        throw new Error(`pulsar container ${started.id.slice(0, 12)} never created the public/default namespace`);
-      }
+      await checkedOrStopped(started, async () => {
+        if (!(await waitUntil(() => namespaceReady(webServiceUrl), READY_TIMEOUT_MS))) {
+          throw new Error(`pulsar container ${started.id.slice(0, 12)} never created the public/default namespace`);
+        }
+      });
       return {
         provider,
         endpoint,
@@ -124,12 +125,16 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
       signal: context.signal,
     });
     // The durability the result states must be the one in force: the standalone logs the configuration it loaded.
-    const journalSyncInForce = journalSyncDataInForce(await readFile(started.logFile, 'utf8').catch(() => ''));
     const asked = String(settings.durability === 'fsync');
-    if (journalSyncInForce !== undefined && journalSyncInForce !== asked) {
-      await started.stop(30_000);
-      throw new Error(`pulsar standalone runs with journalSyncData=${journalSyncInForce} where mqbench asked for ${asked}`);
-    }
+    const journalSyncInForce = await checkedOrStopped(
+      started,
+      async () => {
+        const inForce = journalSyncDataInForce(await readFile(started.logFile, 'utf8').catch(() => ''));
+        if (inForce !== undefined && inForce !== asked) throw new Error(`pulsar standalone runs with journalSyncData=${inForce} where mqbench asked for ${asked}`);
+        return inForce;
+      },
+      30_000,
+    );
     return {
       provider,
       endpoint,
