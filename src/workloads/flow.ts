@@ -68,6 +68,12 @@ export class MessageFlow {
     this.lastActivity = performance.now();
   }
 
+  /** Records the delivery checks into the measured phase's `recorder`: the measured messages', and the warm-up's apart. */
+  recordDeliveryChecks(recorder: PhaseRecorder): void {
+    recorder.addDelivery(this.trackers.measured.result());
+    recorder.addWarmupDelivery(this.trackers.warmup.result());
+  }
+
   /** Sends without waiting; a failure is kept in `failure`. */
   fire(producer: LogProducer, producerId: number, intendedMs: number, flags: number, recorder: PhaseRecorder | undefined): void {
     void this.send(producer, producerId, intendedMs, flags, recorder).catch((error: Error) => (this.failure ??= error));

@@ -77,8 +77,7 @@ class StreamRun {
       }
       await this.flow.drain();
       // The delivery check of the whole trial (warm-up messages included), recorded with the measured phase.
-      this.measured.addDelivery(this.flow.trackers.measured.result());
-      this.measured.addWarmupDelivery(this.flow.trackers.warmup.result());
+      this.flow.recordDeliveryChecks(this.measured);
       await context.endPhase();
     } finally {
       await Promise.allSettled([consumer?.close(), producers?.close()]);

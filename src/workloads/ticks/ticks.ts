@@ -55,8 +55,7 @@ class TicksRun {
       await this.schedule(params.duration, false);
       await this.flow.drain();
       // The delivery check of the whole trial (warm-up messages included), recorded with the measured phase.
-      this.measured.addDelivery(this.flow.trackers.measured.result());
-      this.measured.addWarmupDelivery(this.flow.trackers.warmup.result());
+      this.flow.recordDeliveryChecks(this.measured);
       await context.endPhase();
     } finally {
       await Promise.allSettled([...consumers.map((consumer) => consumer.close()), ...this.producers.map((producer) => producer.close())]);
