@@ -1,12 +1,13 @@
 /** The library functions behind each CLI command; main.ts only parses arguments and maps errors to exit codes. */
 import { writeFile } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { basename, isAbsolute, join, relative } from 'node:path';
 import { loadGateRules } from '../gate/rules.js';
 import { readResultFile } from '../results/io.js';
 import type { ResultFile } from '../results/result-file.js';
 import { renderHtmlReport } from '../report/html.js';
 import { alignTable, renderSummaryTable } from '../report/table.js';
 import { killAllChildren } from '../run/child-processes.js';
+import { claimRunDirectory } from '../run/run-directory.js';
 import { runScenario } from '../run/runner.js';
 import { LocalWorker } from '../run/worker.js';
 import { loadScenario, type LoadedScenario, type LoadOptions } from '../scenario/load.js';
@@ -31,7 +32,11 @@ export interface RunCommandOptions extends LoadOptions {
 export async function runCommand(scenarioPath: string, options: RunCommandOptions): Promise<number> {
   const loaded = await loadScenario(scenarioPath, options);
   refuseWhatThisMachineCannotRun(loaded);
-  const outDir = options.out ?? join('reports', `${loaded.file.name}-${utcStamp(new Date())}`);
+  const runDirectory = await claimRunDirectory(options.out ?? join('reports', `${loaded.file.name}-${utcStamp(new Date())}`), {
+    unique: options.out === undefined,
+    flag: options.out === undefined ? 'the default output directory' : '--out',
+  });
+  const outDir = runDirectory.path;
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -67,6 +72,7 @@ export async function runCommand(scenarioPath: string, options: RunCommandOption
       ...(options.inProcess ? { worker: new LocalWorker() } : {}),
     });
   } finally {
+    await runDirectory.release();
     progress.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -74,10 +80,17 @@ export async function runCommand(scenarioPath: string, options: RunCommandOption
     process.off('unhandledRejection', onCrash);
   }
   process.stdout.write(`${renderSummaryTable(result)}\n\nstatus: ${result.status}${result.reason ? ` (${result.reason})` : ''}\n`);
-  process.stdout.write(`result: ${join(outDir, 'result.json')}\nreport: ${join(outDir, 'report.html')}\n`);
+  const shown = displayPath(outDir);
+  process.stdout.write(`result: ${join(shown, 'result.json')}\nreport: ${join(shown, 'report.html')}\n`);
   if (crash) return ExitCode.failure;
   if (controller.signal.aborted) return ExitCode.interrupted;
   return result.status === 'passed' ? ExitCode.ok : ExitCode.failure;
+}
+
+/** `path` relative to the working directory when it lies inside it, else as it is. */
+function displayPath(path: string): string {
+  const inside = relative(process.cwd(), path);
+  return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
 }
 
 /** `mqbench report`: renders one HTML report from result files (two: with their comparison and, given rules, gate). */

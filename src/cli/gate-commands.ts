@@ -1,5 +1,5 @@
 /** compare, export and reproduce: the commands for CI performance gates and reproducible reports. */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compareCase, DEFAULT_COMPARE, matchCases, type MetricComparison } from '../gate/compare.js';
 import { evaluateGate, type GateOutcome } from '../gate/evaluate.js';
@@ -13,6 +13,7 @@ import { formatMetric, METRICS } from '../results/metrics.js';
 import type { ResultFile } from '../results/result-file.js';
 import { alignTable } from '../report/table.js';
 import { ExitCode, InputError } from '../util/errors.js';
+import { claimRunDirectory } from '../run/run-directory.js';
 import { runCommand, utcStamp } from './commands.js';
 
 /** Options of `mqbench compare`. */
@@ -123,8 +124,12 @@ export function reproduceOptions(result: ResultFile): { set: string[]; trials?: 
 /** `mqbench reproduce <result>`: reruns the embedded scenario with the same overrides and compares with the original. */
 export async function reproduceCommand(resultPath: string, options: CompareOptions & { out?: string; trials?: number }): Promise<number> {
   const original = await readResultFile(resultPath);
-  const out = options.out ?? join('reports', `reproduce-${original.manifest.scenario.name}-${utcStamp(new Date())}`);
-  await mkdir(out, { recursive: true });
+  const claimed = await claimRunDirectory(options.out ?? join('reports', `reproduce-${original.manifest.scenario.name}-${utcStamp(new Date())}`), {
+    unique: options.out === undefined,
+    flag: options.out === undefined ? 'the default output directory' : '--out',
+  });
+  await claimed.release();
+  const out = claimed.path;
   const scenarioPath = join(out, 'scenario.yaml');
   await writeFile(scenarioPath, original.manifest.scenario.text);
   const load = reproduceOptions(original);

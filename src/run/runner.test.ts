@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readResultFile } from '../results/io.js';
 import { resultFileSchema } from '../results/result-file.js';
 import type { TrialRecord } from '../results/trial.js';
 import { useFakeTarget } from '../testing/fake-target.js';
+import { tempDir } from '../testing/temp-dir.js';
 import { tinyRun } from '../testing/tiny-run.js';
+import { parseScenario } from '../scenario/load.js';
+import { runScenario } from './runner.js';
 import type { TrialCommand, Worker } from './worker.js';
 
 let unregister: () => void;
@@ -120,4 +123,15 @@ test('result.json honours the contract and carries what is needed to rerun', asy
     assert.ok(trial.measured.series.deliveredMessages.length > 0);
     assert.ok(trial.resources.series.t.length > 0);
   }
+});
+
+test('a relative output directory reaches brokers and workers as an absolute path (bin/pulsar changes directory)', async (t) => {
+  const worker = new RecordingWorker();
+  const absolute = await tempDir(t, 'mqbench-relative-');
+  const relativeOut = relative(process.cwd(), join(absolute, 'out'));
+  assert.ok(!isAbsolute(relativeOut));
+  const loaded = parseScenario(twoTargets(1), 'order.yaml', { env: {} });
+  await runScenario(loaded, { outDir: relativeOut, command: 'test', worker });
+  assert.ok(worker.commands.length > 0);
+  for (const command of worker.commands) assert.ok(isAbsolute(command.scratchDir), command.scratchDir);
 });

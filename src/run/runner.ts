@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { provisionTarget, type ProvisionedTarget } from '../provision/provision.js';
 import { writeResultFile } from '../results/io.js';
 import { configHash, machineInfo, resolvedConfig, toolInfo } from '../results/manifest.js';
@@ -40,22 +40,24 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const signal = options.signal ?? new AbortController().signal;
   const worker = options.worker ?? new ProcessWorker();
   const runId = randomBytes(3).toString('hex');
-  const workDir = join(options.outDir, 'work');
-  const resultPath = join(options.outDir, 'result.json');
-  const reportPath = join(options.outDir, 'report.html');
+  // Absolute: brokers started from a script that changes directory (bin/pulsar) get paths that still work.
+  const outDir = resolve(options.outDir);
+  const workDir = join(outDir, 'work');
+  const resultPath = join(outDir, 'result.json');
+  const reportPath = join(outDir, 'report.html');
   await mkdir(workDir, { recursive: true });
 
   const result = initialResult(loaded, options);
   const caseResults = new Map(result.cases.map((entry) => [entry.id, entry]));
   const trials = loaded.file.trials;
-  emit({ type: 'run-start', scenario: loaded.file.name, outDir: options.outDir, cases: loaded.cases.length, trials });
+  emit({ type: 'run-start', scenario: loaded.file.name, outDir, cases: loaded.cases.length, trials });
   await writeResultFile(resultPath, result);
 
   const provisioned = new Map<string, Promise<ProvisionedTarget>>();
   const provision = (planned: PlannedCase) => {
     let pending = provisioned.get(planned.target.name);
     if (!pending) {
-      const dirs = { dir: join(workDir, planned.target.name), logDir: join(options.outDir, 'logs') };
+      const dirs = { dir: join(workDir, planned.target.name), logDir: join(outDir, 'logs') };
       pending = provisionTarget(planned.target, dirs, signal, emit);
       provisioned.set(planned.target.name, pending);
     }
