@@ -1,7 +1,7 @@
 /** The library functions behind each CLI command; main.ts only parses arguments and maps errors to exit codes. */
 import { writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative } from 'node:path';
-import { loadGateRules } from '../gate/rules.js';
+import { checkSelectorTargets, loadGateRules } from '../gate/rules.js';
 import { readResultFile } from '../results/io.js';
 import type { ResultFile } from '../results/result-file.js';
 import { renderHtmlReport } from '../report/html.js';
@@ -99,6 +99,7 @@ export async function reportCommand(files: string[], output: string | undefined,
   for (const file of files) results.push(await readResultFile(file));
   if (gates && results.length !== 2) throw new InputError([{ source: '--gates', path: '', message: 'gates apply to a comparison: give exactly two result files (baseline, candidate)' }]);
   const rules = gates ? await loadGateRules(gates) : undefined;
+  if (rules) checkSelectorTargets(rules, results);
   const target = output ?? (files.length === 1 ? join(files[0]!, '..', 'report.html') : 'report.html');
   await writeFile(target, renderHtmlReport(results, rules));
   process.stdout.write(`report: ${target}\n`);

@@ -5,7 +5,7 @@ import { compareCase, DEFAULT_COMPARE, matchCases, type MetricComparison } from 
 import { evaluateGate, type GateOutcome } from '../gate/evaluate.js';
 import { renderJunit } from '../gate/junit.js';
 import { renderMarkdown } from '../gate/markdown.js';
-import { loadGateRules } from '../gate/rules.js';
+import { checkSelectorTargets, loadGateRules } from '../gate/rules.js';
 import { smallestDetectable } from '../gate/sensitivity.js';
 import { toBencher, toGithubActionBenchmark } from '../results/export.js';
 import { readResultFile } from '../results/io.js';
@@ -39,6 +39,7 @@ export async function compareResults(baseline: ResultFile, candidate: ResultFile
   const rules = options.gates ? await loadGateRules(options.gates) : undefined;
   const { matches, onlyBaseline, onlyCandidate } = matchCases(baseline, candidate);
   const comparisons = matches.flatMap((match) => compareCase(match, DEFAULT_COMPARE));
+  if (rules) checkSelectorTargets(rules, [baseline, candidate]);
   const gate = rules ? evaluateGate(rules, matches) : undefined;
   const unmatched = [...onlyBaseline.map((entry) => `only in the baseline: ${entry.id}`), ...onlyCandidate.map((entry) => `only in the candidate: ${entry.id}`)];
   return { comparisons, gate, unmatched };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InputError } from '../util/errors.js';
-import { parseGateRules } from './rules.js';
+import { checkSelectorTargets, parseGateRules } from './rules.js';
 
 test('rules parse: selectors, absolute and relative rules, options and defaults', () => {
   const rules = parseGateRules(
@@ -47,4 +47,42 @@ defaults: { alpha: 7 }
     assert.ok(lines.some((line) => line.startsWith('5:must be a number between 0 and 1')));
     assert.ok(error.issues.every((issue) => issue.source === 'bad-gates.yaml'));
   }
+});
+
+test('nothing unparseable reaches evaluation: each malformed rule, option or selector is refused with its reason', () => {
+  const refused: Array<[string, RegExp]> = [
+    ['e2eLatencyMs: ["p99 regress < 1.2.3%"]', /"p99 regress < 1\.2\.3%" is not a relative rule/],
+    ['e2eLatencyMs: ["p99 regress < .%"]', /is not a relative rule/],
+    ['e2eLatencyMs: ["p99 < 1.2.3"]', /"p99 < 1\.2\.3" is not a rule/],
+    ['e2eLatencyMs: ["p99 regress < 10% (alpha 0.01 minTrials 5)"]', /"alpha 0\.01 minTrials 5" is not an option/],
+    ['e2eLatencyMs: ["p99 regress < 10% (alpha 0.01,)"]', /"" is not an option/],
+    ['defaults: 5\ne2eLatencyMs: ["p99 < 5"]', /defaults: must be a map/],
+    ['defaults: [1]\ne2eLatencyMs: ["p99 < 5"]', /defaults: must be a map/],
+    ['"e2eLatencyMs{targt:kafka}": ["p99 < 5"]', /unknown selector field "targt:kafka"/],
+    ['"e2eLatencyMs{workload:strem}": ["p99 < 5"]', /unknown workload "strem"/],
+    ['"e2eLatencyMs{target:a:b}": ["p99 < 5"]', /unknown selector field "target:a:b"/],
+  ];
+  for (const [text, reason] of refused) {
+    assert.throws(() => parseGateRules(text, 'g.yaml'), (error: unknown) => error instanceof InputError && reason.test(error.message), text);
+  }
+  const accepted = parseGateRules('e2eLatencyMs: ["p99 regress < 0%", "p99 regress < .5% (alpha 1e-2, minTrials 5)"]', 'g.yaml').rules;
+  assert.deepEqual(
+    accepted.map((rule) => rule.kind === 'relative' && [rule.thresholdPct, rule.alpha, rule.minTrials]),
+    [
+      [0, 0.05, 3],
+      [0.5, 0.01, 5],
+    ],
+  );
+});
+
+test('a selector naming a target that no compared result has is invalid input, not an inconclusive rule', () => {
+  const rules = parseGateRules('"e2eLatencyMs{target:kafak}": ["p99 < 5"]\n"throughput{target:kafka}": ["messagesPerSec > 1"]', 'gates.yaml');
+  const results = [{ cases: [{ target: 'kafka' }, { target: 'nats' }] }];
+  assert.throws(() => checkSelectorTargets(rules, results), (error: unknown) => {
+    assert.ok(error instanceof InputError);
+    assert.equal(error.issues.length, 1);
+    assert.match(error.message, /^gates\.yaml: e2eLatencyMs\{target:kafak\}: target "kafak" is in none of the results compared \(targets: kafka, nats\)$/);
+    return true;
+  });
+  checkSelectorTargets(parseGateRules('"throughput{target:nats}": ["messagesPerSec > 1"]', 'gates.yaml'), results);
 });

@@ -15,6 +15,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { METRICS, type MetricDefinition } from '../results/metrics.js';
 import { InputError, type InputIssue } from '../util/errors.js';
 import { parseSize } from '../util/units.js';
+import { workloadTypes } from '../workloads/params.js';
 
 /** Comparison operators of absolute rules. */
 export type Operator = '<' | '<=' | '>' | '>=' | '==' | '!=';
@@ -40,8 +41,12 @@ export interface GateRules {
 
 const DELIVERY_FIELDS = ['published', 'acknowledged', 'delivered', 'lost', 'duplicated', 'outOfOrder', 'corrupt'];
 const SELECTOR = /^([A-Za-z][A-Za-z0-9]*)(?:\{([^}]*)\})?$/;
-const ABSOLUTE = /^([A-Za-z0-9]+)\s*(<=|>=|==|!=|<|>)\s*([0-9.]+\s*[A-Za-z%]*)$/;
-const RELATIVE = /^([A-Za-z0-9]+)\s+regress\s*<\s*([0-9.]+)\s*%\s*(?:\((.*)\))?$/;
+/** A plain decimal number: 12, 0.5, .5 (never "1.2.3", which Number() reads as NaN). */
+const DECIMAL = String.raw`(?:\d+(?:\.\d*)?|\.\d+)`;
+const ABSOLUTE = new RegExp(String.raw`^([A-Za-z0-9]+)\s*(<=|>=|==|!=|<|>)\s*(-?${DECIMAL}\s*[A-Za-z]*)$`);
+const RELATIVE = new RegExp(String.raw`^([A-Za-z0-9]+)\s+regress\s*<\s*(${DECIMAL})\s*%\s*(?:\((.*)\))?$`);
+/** Anything that looks like a relative rule, to say what is wrong with one RELATIVE refuses. */
+const RELATIVE_LIKE = /^[A-Za-z0-9]+\s+regress\b/;
 
 /** Metric groups a selector may name: the catalogue's key prefixes, and delivery. */
 export function metricGroups(): string[] {
@@ -80,7 +85,9 @@ export function parseGateRules(text: string, source: string): GateRules {
   const defaults = { alpha: 0.05, minTrials: 3 };
   const entries = Object.entries(data as Record<string, unknown>);
   const rawDefaults = (data as Record<string, unknown>).defaults;
-  if (rawDefaults !== undefined) {
+  if (rawDefaults !== undefined && (rawDefaults === null || typeof rawDefaults !== 'object' || Array.isArray(rawDefaults))) {
+    at(['defaults'], 'must be a map, e.g. { alpha: 0.05, minTrials: 3 }');
+  } else if (rawDefaults !== undefined) {
     const { alpha, minTrials, ...rest } = (rawDefaults ?? {}) as Record<string, unknown>;
     if (alpha !== undefined && !(typeof alpha === 'number' && alpha > 0 && alpha < 1)) at(['defaults', 'alpha'], 'must be a number between 0 and 1');
     else if (typeof alpha === 'number') defaults.alpha = alpha;
@@ -121,7 +128,8 @@ function parseSelector(text: string, problem: (message: string) => void): Select
   const selector: Selector = { text, group };
   for (const part of (match[2] ?? '').split(',').map((item) => item.trim()).filter(Boolean)) {
     const [key, value] = part.split(':').map((item) => item.trim());
-    if ((key === 'target' || key === 'workload') && value) selector[key] = value;
+    if (key === 'workload' && value && !workloadTypes.includes(value as never)) problem(`unknown workload "${value}"; known: ${workloadTypes.join(', ')}`);
+    else if ((key === 'target' || key === 'workload') && value && part.split(':').length === 2) selector[key] = value;
     else problem(`unknown selector field "${part}"; use target:<name> or workload:<type>`);
   }
   return selector;
@@ -137,13 +145,24 @@ function parseRule(text: string, selector: Selector, defaults: { alpha: number; 
       return undefined;
     }
     const options = { ...defaults };
-    for (const part of (relative[3] ?? '').split(',').map((item) => item.trim()).filter(Boolean)) {
-      const [name, value] = part.split(/\s+/);
-      if (name === 'alpha' && Number(value) > 0 && Number(value) < 1) options.alpha = Number(value);
-      else if (name === 'minTrials' && Number.isInteger(Number(value)) && Number(value) >= 1) options.minTrials = Number(value);
-      else problem(`"${part}" is not an option; use alpha <0..1> or minTrials <n ≥ 1>`);
+    for (const part of relative[3] === undefined ? [] : relative[3].split(',').map((item) => item.trim())) {
+      const words = part.split(/\s+/);
+      const [name, value] = words;
+      const number = words.length === 2 && value !== '' ? Number(value) : Number.NaN;
+      if (name === 'alpha' && number > 0 && number < 1) options.alpha = number;
+      else if (name === 'minTrials' && Number.isInteger(number) && number >= 1) options.minTrials = number;
+      else problem(`"${part}" is not an option; use "(alpha <0..1>, minTrials <n ≥ 1>)", comma-separated`);
     }
-    return { kind: 'relative', text, selector, metricKey, metric, thresholdPct: Number(relative[2]), ...options };
+    const thresholdPct = Number(relative[2]);
+    if (!Number.isFinite(thresholdPct)) {
+      problem(`"${relative[2]}" is not a percentage`);
+      return undefined;
+    }
+    return { kind: 'relative', text, selector, metricKey, metric, thresholdPct, ...options };
+  }
+  if (RELATIVE_LIKE.test(text)) {
+    problem(`"${text}" is not a relative rule; use "<field> regress < N% (alpha A, minTrials M)" with N a plain number, e.g. "p99 regress < 10%"`);
+    return undefined;
   }
   const absolute = ABSOLUTE.exec(text);
   if (!absolute) {
@@ -166,6 +185,18 @@ function parseRule(text: string, selector: Selector, defaults: { alpha: number; 
     return undefined;
   }
   return { kind: 'absolute', text, selector, metricKey, metric, operator: absolute[2] as Operator, threshold };
+}
+
+/**
+ * Throws InputError when a rule's selector names a target that none of `results` has: a misspelt target would
+ * otherwise make its rules "inconclusive" and let a regression pass.
+ */
+export function checkSelectorTargets(rules: GateRules, results: ReadonlyArray<{ cases: ReadonlyArray<{ target: string }> }>): void {
+  const known = new Set(results.flatMap((result) => result.cases.map((entry) => entry.target)));
+  const issues = [...new Set(rules.rules.map((rule) => rule.selector))]
+    .filter((selector) => selector.target !== undefined && !known.has(selector.target))
+    .map((selector): InputIssue => ({ source: rules.source, path: selector.text, message: `target "${selector.target}" is in none of the results compared (targets: ${[...known].sort().join(', ') || 'none'})` }));
+  if (issues.length > 0) throw new InputError([...new Map(issues.map((issue) => [issue.path, issue])).values()]);
 }
 
 function keyOf(group: string, field: string): string {
