@@ -56,20 +56,33 @@ export async function logTail(spec: Pick<ProcessSpec, 'logFile' | 'diagnosticLog
   return parts.join('\n') || '(no log output)';
 }
 
+/**
+ * How a broker dies with mqbench whatever kills it (SIGKILL, the OOM killer), for Java, Go and shell-wrapped brokers
+ * alike: /bin/sh starts a watcher in the broker's process group, then becomes the broker (exec, so the pid is the
+ * broker's). The watcher reads a pipe whose writing end only mqbench holds; when mqbench is gone the pipe ends, and
+ * the watcher kills the whole group. It ignores SIGTERM (a graceful stop must not end the watch early) and is
+ * double-forked, so it is not a child of the broker and never counts in the broker's figures. (The pipe goes through fd 3:
+ * a non-interactive shell gives a background job /dev/null as its input.)
+ */
+const SUPERVISED_EXEC = `exec 3<&0; ( ( trap '' TERM INT HUP; while read -r _; do :; done; kill -KILL 0 ) <&3 3<&- & ) ; exec "$@" </dev/null 3<&-`;
+
 /** Starts the process and waits until it is ready; on failure stops it and throws with the log tail. */
 export async function startLocalProcess(spec: ProcessSpec): Promise<LocalProcess> {
   const log = openSync(spec.logFile, 'a');
   let child;
   try {
-    child = spawn(spec.command, spec.args, {
+    child = spawn('/bin/sh', ['-c', SUPERVISED_EXEC, spec.name, spec.command, ...spec.args], {
       cwd: spec.cwd,
       env: { ...process.env, ...spec.env },
-      stdio: ['ignore', log, log],
+      stdio: ['pipe', log, log],
       detached: true,
     });
   } finally {
     closeSync(log);
   }
+  // Closing the watcher's pipe once the broker has exited ends the watcher (and anything the broker left in its group).
+  const endWatch = () => child.stdin?.destroy();
+  child.stdin?.on('error', () => undefined);
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
   trackChild(child);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -78,6 +91,7 @@ export async function startLocalProcess(spec: ProcessSpec): Promise<LocalProcess
   let exitedAlready = false;
   let exitText: string | undefined;
   void exited.then(({ code, signal }) => {
+    endWatch();
     exitedAlready = true;
     exitText = signal ? `killed by ${signal}` : `exited with code ${code}`;
   });
@@ -115,6 +129,10 @@ export async function startLocalProcess(spec: ProcessSpec): Promise<LocalProcess
   if (outcome.kind === 'spawn-error') {
     const code = (outcome.error as NodeJS.ErrnoException).code;
     throw new Error(code === 'ENOENT' ? `${spec.name}: ${spec.command} not found` : `${spec.name} could not be started: ${outcome.error.message}`);
+  }
+  // The shell that becomes the broker answers 127 / 126 when it cannot run the command.
+  if (outcome.kind === 'exited' && (outcome.exit.code === 127 || outcome.exit.code === 126)) {
+    throw new Error(`${spec.name}: ${spec.command} ${outcome.exit.code === 127 ? 'not found' : 'is not executable'}`);
   }
   const why =
     outcome.kind === 'exited'

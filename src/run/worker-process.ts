@@ -27,6 +27,14 @@ const onCrash = (error: unknown) => {
 process.on('uncaughtException', onCrash);
 process.on('unhandledRejection', onCrash);
 
+// The coordinator is gone (killed, even with SIGKILL): the trial stops, and the process exits within a bound whatever
+// a client library still holds open; on exit the children it started (perf tools, load clients) are killed.
+const ORPHAN_EXIT_MS = 5_000;
+process.on('disconnect', () => {
+  controller.abort('the mqbench process that ran this trial went away');
+  setTimeout(() => process.exit(1), ORPHAN_EXIT_MS).unref();
+});
+
 const send = (message: FromWorker) => new Promise<void>((resolve) => process.send!(message, () => resolve()));
 
 process.on('message', (message: ToWorker) => {

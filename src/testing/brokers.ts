@@ -39,6 +39,17 @@ export async function processesMentioning(text: string): Promise<number[]> {
   return pids;
 }
 
+/** Pids of live processes whose environment holds `entry` (e.g. "MARK=unique"): everything a process started. */
+export async function processesWithEnvironment(entry: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    const environ = await readFile(`/proc/${name}/environ`, 'utf8').catch(() => '');
+    if (environ.split('\0').includes(entry)) pids.push(Number(name));
+  }
+  return pids;
+}
+
 /** A scenario text for `targets` (YAML list items) with a matrix of points. */
 export function brokerScenario(targets: string, points: string, extra = ''): string {
   return `

@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { assertVerifiedCase, brokerScenario, caseOf, processesMentioning, requireInstalled, runAndKillBroker } from '../../testing/brokers.js';
+import { assertVerifiedCase, brokerScenario, caseOf, processesMentioning, processesWithEnvironment, requireInstalled, runAndKillBroker } from '../../testing/brokers.js';
 import { liveChildren } from '../../run/child-processes.js';
+import { runCli } from '../../testing/cli.js';
+import { tempDir } from '../../testing/temp-dir.js';
 import { tinyRun } from '../../testing/tiny-run.js';
 
 before(() => requireInstalled('nats'));
@@ -158,4 +163,40 @@ workload: { type: pubsub, payloadBytes: 1KiB, messages: 500, operations: 2, refe
   assert.match(summary.toolCeiling!.command, /^pubsub-ref --url=\S+ --messages=500 --size=1024 --operations=2 /);
   assert.equal(String(summary.toolCeiling!.settings.secondsPerOp).split(', ').length, 2, 'the reference ran as many operations as the trial');
   assert.ok(summary.clientEfficiency! > 0, `round trip ratio ${summary.clientEfficiency}`);
+});
+
+test('mqbench killed with SIGKILL mid-trial: nats-server and the trial worker die with it; the next run removes its work directory and marks its result', async (t) => {
+  const parent = await tempDir(t, 'mqbench-sigkill-');
+  const scenario = join(parent, 'long.yaml');
+  await writeFile(scenario, brokerScenario('  - nats', '    - { payloadBytes: 1KiB, messages: 2000 }').replace('operations: 2', 'operations: 500'));
+  const out = join(parent, 'killed');
+  let killedAt = 0;
+  const mark = `MQBENCH_TEST_MARK=${process.pid}-${Date.now()}`;
+  const killed = await runCli(['run', scenario, '--out', out, '--provider', 'local'], {
+    env: { MQBENCH_TEST_MARK: mark.split('=')[1] },
+    onStderr(text, child) {
+      if (!killedAt && /\n\s+measured \d+\/\d+ messages/.test(text)) {
+        killedAt = Date.now();
+        child.kill('SIGKILL');
+      }
+    },
+  });
+  assert.equal(killed.signal, 'SIGKILL', killed.stderr);
+  const until = Date.now() + 15_000;
+  let left = await processesWithEnvironment(mark);
+  while (left.length > 0 && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    left = await processesWithEnvironment(mark);
+  }
+  assert.deepEqual(left, [], 'nothing mqbench started (nats-server, the trial worker) is left');
+  assert.ok(existsSync(join(out, 'work')), 'the killed run left its work directory');
+
+  const next = await runCli(['validate', scenario]);
+  assert.equal(next.code, 0);
+  const rerun = await runCli(['run', scenario, '--out', join(parent, 'next'), '--set', 'workload.operations=1', '--set', 'warmup.operations=0', '--provider', 'local']);
+  assert.equal(rerun.code, 0, rerun.stderr);
+  assert.equal(existsSync(join(out, 'work')), false, 'the next run in the same parent directory removed it');
+  const stale = JSON.parse(await readFile(join(out, 'result.json'), 'utf8')) as { status: string; reason: string };
+  assert.equal(stale.status, 'incomplete');
+  assert.match(stale.reason, /mqbench was killed before the run ended/);
 });
