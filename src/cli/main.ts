@@ -1,4 +1,5 @@
 /** The mqbench command line: argument parsing only; each command calls a library function. */
+import { redactSecrets } from '../util/redact.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { loadPlugins } from '../plugins.js';
 import { ExitCode, formatIssues, InputError } from '../util/errors.js';
@@ -135,11 +136,11 @@ export async function main(argv: string[]): Promise<number> {
       return ExitCode.invalidInput;
     }
     if (error instanceof InputError) {
-      process.stderr.write(`mqbench: invalid input (${error.issues.length} problem${error.issues.length === 1 ? '' : 's'}):\n${formatIssues(error.issues)}\n`);
+      process.stderr.write(redactSecrets(`mqbench: invalid input (${error.issues.length} problem${error.issues.length === 1 ? '' : 's'}):\n${formatIssues(error.issues)}\n`));
       return ExitCode.invalidInput;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`mqbench: ${message}\n`);
+    process.stderr.write(`mqbench: ${redactSecrets(message)}\n`);
     if (process.env.MQBENCH_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return ExitCode.failure;
   }

@@ -32,7 +32,7 @@ export async function provisionTarget(
   const provider = resolveProvider(kind, target.provider, docker);
   emit({ type: 'provision-start', target: target.name, provider });
   try {
-    const availability = (await definition.availability()).find((entry) => entry.provider === provider);
+    const availability = (await definition.availability(target.settings)).find((entry) => entry.provider === provider);
     if (!availability) throw new Error(`${target.type} cannot run with the ${provider} provider`);
     if (!availability.available) throw new Error(`${availability.detail}${availability.fix ? `; fix: ${availability.fix}` : ''}`);
     await mkdir(dirs.dir, { recursive: true });

@@ -1,4 +1,5 @@
 /** Building the manifest: tool version and git sha, machine, resolved configuration and its hash. */
+import { redactDeep } from '../util/redact.js';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpus, hostname, release, totalmem, type, version as osVersion } from 'node:os';
@@ -59,5 +60,6 @@ export function resolvedConfig(loaded: LoadedScenario): Record<string, unknown> 
 /** A stable hash of the configuration that determines what is measured (everything but trial count and names). */
 export function configHash(loaded: LoadedScenario): string {
   const { trials: _trials, name: _name, ...measured } = resolvedConfig(loaded);
-  return createHash('sha256').update(stableStringify(measured)).digest('hex');
+  // Secrets do not change what is measured, and must not be derivable from the result: hashed redacted.
+  return createHash('sha256').update(stableStringify(redactDeep(measured))).digest('hex');
 }

@@ -14,6 +14,7 @@ import { summarizeTrials } from '../results/summary.js';
 import { renderHtmlReport } from '../report/html.js';
 import type { LoadedScenario, PlannedCase } from '../scenario/load.js';
 import { errorMessage } from '../util/errors.js';
+import { redactDeep, redactScenarioText, redactSecrets } from '../util/redact.js';
 import type { RunListener } from './events.js';
 import { caseStatus, runStatus } from './status.js';
 import { ProcessWorker } from './process-worker.js';
@@ -76,12 +77,12 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
           const manifestTarget = result.manifest.targets[planned.target.name]!;
           manifestTarget.provider = target.provider;
           if (!target.ok) {
-            manifestTarget.error = target.error;
-            markErrored(entry, `${planned.target.name} could not be started: ${target.error}`);
+            manifestTarget.error = redactSecrets(target.error);
+            markErrored(entry, `${planned.target.name} could not be started: ${redactSecrets(target.error)}`);
             emit({ type: 'case-end', caseId: entry.id, status: entry.status });
             continue;
           }
-          manifestTarget.instance = target.instance.info;
+          manifestTarget.instance = redactDeep(target.instance.info);
           const failure = target.instance.failure?.();
           if (failure) {
             markErrored(entry, failure);
@@ -110,7 +111,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
             (progress) => emit({ type: 'trial-progress', caseId: planned.id, trial, progress }),
             signal,
           );
-          manifestTarget.driver ??= record.driver;
+          manifestTarget.driver ??= redactDeep(record.driver);
+          if (record.error) record.error = redactSecrets(record.error);
           const brokerFailure = target.instance.failure?.();
           if (brokerFailure && record.status !== 'incomplete') {
             record.status = 'errored';
@@ -156,9 +158,9 @@ function initialResult(loaded: LoadedScenario, options: RunOptions): ResultFile 
         name: loaded.file.name,
         path: loaded.path,
         sha256: loaded.sha256,
-        text: loaded.text,
-        resolved: resolvedConfig(loaded),
-        overrides: loaded.overrides,
+        text: redactScenarioText(loaded.text),
+        resolved: redactDeep(resolvedConfig(loaded)),
+        overrides: redactDeep(loaded.overrides),
       },
       configHash: configHash(loaded),
       machine: machineInfo(),
@@ -169,7 +171,7 @@ function initialResult(loaded: LoadedScenario, options: RunOptions): ResultFile 
       seed: loaded.file.seed,
       command: options.command,
       targets: Object.fromEntries(
-        loaded.targets.map((target) => [target.name, { type: target.type, provider: target.provider, settings: target.settings, instance: {} }]),
+        loaded.targets.map((target) => [target.name, { type: target.type, provider: target.provider, settings: redactDeep(target.settings), instance: {} }]),
       ),
     },
     cases: loaded.cases.map(

@@ -2,6 +2,7 @@
 import { execute } from '../install/exec.js';
 import type { Installer } from '../install/installer.js';
 import { dockerEngine } from '../provision/docker-engine.js';
+import { redactSecrets } from '../util/redact.js';
 import type { Availability } from './target.js';
 
 /** Whether the docker provider can run `image` here. */
@@ -12,10 +13,25 @@ export async function dockerAvailability(image: string): Promise<Availability> {
     : { provider: 'docker', available: false, detail: docker.detail, fix: 'start a Docker engine, or use --provider local' };
 }
 
-/** Whether an external endpoint is configured through `variable` (or the scenario, as `fix` explains). */
-export function externalAvailability(variable: string, nothing: string, fix: string): Availability {
-  const value = process.env[variable];
-  return value ? { provider: 'external', available: true, detail: `${variable}=${value}` } : { provider: 'external', available: false, detail: nothing, fix };
+/** Where an external endpoint may be configured: the scenario's setting (read first) and an environment variable. */
+export interface ExternalEndpointSource {
+  /** The setting's value in this target's settings, if the scenario sets it. */
+  configured: string | undefined;
+  /** The setting's path, e.g. "settings.external.servers". */
+  setting: string;
+  variable: string;
+  /** What is missing when neither is set, e.g. "no server configured". */
+  nothing: string;
+  fix: string;
+}
+
+/** Whether an external endpoint is configured, by the scenario's setting or else the environment; shown redacted. */
+export function externalAvailability(source: ExternalEndpointSource): Availability {
+  if (source.configured) return { provider: 'external', available: true, detail: `${source.setting}=${redactSecrets(source.configured)}` };
+  const value = process.env[source.variable];
+  return value
+    ? { provider: 'external', available: true, detail: `${source.variable}=${redactSecrets(value)}` }
+    : { provider: 'external', available: false, detail: source.nothing, fix: source.fix };
 }
 
 /** Whether the local provider can run a JVM broker: its distribution installed and a java on PATH. */

@@ -1,4 +1,5 @@
 /** What the perf-tool calibrations share: a scratch topic around the tool's run, the read-back, and the numbers tools print. */
+import { redactSecrets } from '../util/redact.js';
 import { errorMessage } from '../util/errors.js';
 import type { LogDriver, ToolProbeSpec, ToolReadBackSpec, ToolReading } from './driver.js';
 
@@ -28,7 +29,8 @@ export async function writeThenRead(spec: ToolProbeSpec, write: () => Promise<To
 
 /** A reading of `messages` of `messageBytes` at `messagesPerSec`, with the seconds and MB/s that follow from them. */
 export function toolReading(fields: Omit<ToolReading, 'seconds' | 'megabytesPerSec'>): ToolReading {
-  return { ...fields, seconds: fields.messages / fields.messagesPerSec, megabytesPerSec: (fields.messagesPerSec * fields.messageBytes) / 1e6 };
+  // A command line may carry credentials (a server URL with a password): it goes into results, so it is redacted.
+  return { ...fields, command: redactSecrets(fields.command), seconds: fields.messages / fields.messagesPerSec, megabytesPerSec: (fields.messagesPerSec * fields.messageBytes) / 1e6 };
 }
 
 /** A number printed with thousands separators ("126,052") or decimals. */

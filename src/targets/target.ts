@@ -73,7 +73,7 @@ export interface TargetDefinition<Settings = unknown> {
    */
   multiProcessClients?: boolean;
   /** Whether each provider can run this target here. */
-  availability(): Promise<Availability[]>;
+  availability(settings?: Settings): Promise<Availability[]>;
   /** Starts (or locates) the target with the chosen provider. */
   provision(provider: ProviderKind, context: ProvisionContext): Promise<TargetInstance>;
   /** Connects a driver to a provisioned target (runs in the worker). */

@@ -31,15 +31,29 @@ func main() {
 	operations := flag.Int("operations", 3, "operations")
 	prefix := flag.String("prefix", "pubsub-ref", "stream name prefix (one stream per operation)")
 	timeout := flag.Duration("timeout", 60*time.Second, "an operation fails when nothing arrives for this long")
+	creds := flag.String("creds", "", "a .creds file (JWT and NKey seed)")
+	tlsCA := flag.String("tlsca", "", "CA certificate file")
+	tlsCert := flag.String("tlscert", "", "client certificate file")
+	tlsKey := flag.String("tlskey", "", "client key file")
 	flag.Parse()
-	if err := run(*url, *messages, *size, *operations, *prefix, *timeout); err != nil {
+	var options []nats.Option
+	if *creds != "" {
+		options = append(options, nats.UserCredentials(*creds))
+	}
+	if *tlsCA != "" {
+		options = append(options, nats.RootCAs(*tlsCA))
+	}
+	if *tlsCert != "" {
+		options = append(options, nats.ClientCert(*tlsCert, *tlsKey))
+	}
+	if err := run(*url, options, *messages, *size, *operations, *prefix, *timeout); err != nil {
 		fmt.Fprintln(os.Stderr, "pubsub-ref:", err)
 		os.Exit(1)
 	}
 }
 
-func run(url string, messages, size, operations int, prefix string, timeout time.Duration) error {
-	nc, err := nats.Connect(url)
+func run(url string, options []nats.Option, messages, size, operations int, prefix string, timeout time.Duration) error {
+	nc, err := nats.Connect(url, options...)
 	if err != nil {
 		return err
 	}

@@ -71,11 +71,17 @@ export const kafkaTarget: TargetDefinition<KafkaSettings> = {
   settingsSchema: kafkaSettingsSchema,
   installer: kafkaInstaller,
 
-  async availability(): Promise<Availability[]> {
+  async availability(settings?: KafkaSettings): Promise<Availability[]> {
     return [
       await javaLocalAvailability(kafkaInstaller),
       await dockerAvailability(IMAGES.kafka),
-      externalAvailability('MQBENCH_KAFKA_BROKERS', 'no cluster configured', 'set settings.external.brokers in the scenario or MQBENCH_KAFKA_BROKERS'),
+      externalAvailability({
+        configured: settings?.external?.brokers,
+        setting: 'settings.external.brokers',
+        variable: 'MQBENCH_KAFKA_BROKERS',
+        nothing: 'no cluster configured',
+        fix: 'set settings.external.brokers in the scenario or MQBENCH_KAFKA_BROKERS',
+      }),
     ];
   },
 

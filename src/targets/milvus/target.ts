@@ -46,9 +46,15 @@ export const milvusTarget: TargetDefinition<MilvusSettings> = {
   settingsSchema: milvusSettingsSchema,
   workloads: ['vector'],
 
-  async availability(): Promise<Availability[]> {
+  async availability(settings?: MilvusSettings): Promise<Availability[]> {
     return [
-      externalAvailability('MQBENCH_MILVUS_ADDRESS', `no Milvus configured (${MILVUS_MQ_MATRIX})`, 'start one (docker compose -f docker-compose.milvus.yml --profile natsmq up -d: 2.5; --profile woodpecker: 2.6) and set settings.address or MQBENCH_MILVUS_ADDRESS'),
+      externalAvailability({
+        configured: settings?.address,
+        setting: 'settings.address',
+        variable: 'MQBENCH_MILVUS_ADDRESS',
+        nothing: `no Milvus configured (${MILVUS_MQ_MATRIX})`,
+        fix: 'start one (docker compose -f docker-compose.milvus.yml --profile natsmq up -d: 2.5; --profile woodpecker: 2.6) and set settings.address or MQBENCH_MILVUS_ADDRESS',
+      }),
     ];
   },
 

@@ -11,7 +11,7 @@ import { parseToolNumber, toolReading } from '../perf-tool.js';
 import { natsCliPath } from './install.js';
 
 /** The arguments of `nats bench` for `spec` against `servers`, publishing into the existing stream `spec.topic`. */
-export function natsBenchArgs(spec: ToolProbeSpec, servers: string): string[] {
+export function natsBenchArgs(spec: ToolProbeSpec, servers: string, authFlags: string[] = []): string[] {
   return [
     'bench', 'js', 'pub', 'async', spec.topic,
     '--stream', spec.topic,
@@ -22,6 +22,7 @@ export function natsBenchArgs(spec: ToolProbeSpec, servers: string): string[] {
     '--timeout', '60s',
     '--no-progress',
     '--server', servers,
+    ...authFlags,
   ];
 }
 
@@ -33,8 +34,8 @@ export function parseNatsBench(output: string): number {
 }
 
 /** Runs `nats bench` for `spec`; the caller has created the stream and deletes it. */
-export async function runNatsBench(spec: ToolProbeSpec, servers: string): Promise<ToolReading> {
-  const args = natsBenchArgs(spec, servers);
+export async function runNatsBench(spec: ToolProbeSpec, servers: string, authFlags: string[] = []): Promise<ToolReading> {
+  const args = natsBenchArgs(spec, servers, authFlags);
   const started = performance.now();
   const output = await execute(natsCliPath(), args, { label: 'nats bench', timeoutMs: spec.timeoutMs, signal: spec.signal });
   const messagesPerSec = parseNatsBench(output);
@@ -64,7 +65,7 @@ export function consumerBatch(messageBytes: number): number {
 }
 
 /** The arguments of `nats bench` reading the trial's backlog (its stream) through a durable consumer of its own. */
-export function natsBenchConsumeArgs(spec: ToolProbeSpec, backlog: ToolReadBackSpec, servers: string): string[] {
+export function natsBenchConsumeArgs(spec: ToolProbeSpec, backlog: ToolReadBackSpec, servers: string, authFlags: string[] = []): string[] {
   return [
     'bench', 'js', 'consume',
     // Its own durable consumer (named nats-bench), which it creates only under that default name.
@@ -77,6 +78,7 @@ export function natsBenchConsumeArgs(spec: ToolProbeSpec, backlog: ToolReadBackS
     '--timeout', '60s',
     '--no-progress',
     '--server', servers,
+    ...authFlags,
   ];
 }
 
@@ -88,8 +90,8 @@ export function parseNatsBenchConsume(output: string): number {
 }
 
 /** Runs `nats bench js consume` over the trial's backlog. */
-export async function runNatsBenchConsume(spec: ToolProbeSpec, backlog: ToolReadBackSpec, servers: string): Promise<ToolReading> {
-  const args = natsBenchConsumeArgs(spec, backlog, servers);
+export async function runNatsBenchConsume(spec: ToolProbeSpec, backlog: ToolReadBackSpec, servers: string, authFlags: string[] = []): Promise<ToolReading> {
+  const args = natsBenchConsumeArgs(spec, backlog, servers, authFlags);
   const output = await execute(natsCliPath(), args, { label: 'nats bench consume', timeoutMs: spec.timeoutMs, signal: spec.signal });
   return toolReading({
     tool: natsBenchName(),
@@ -105,7 +107,7 @@ function natsBenchName(): string {
   return `nats bench (natscli ${VERSIONS.natscli})`;
 }
 
-/** The command line as recorded, credentials in the server URL masked. */
+/** The command line as recorded (toolReading masks the credentials in the server URL). */
 function natsBenchCommand(args: string[]): string {
-  return ['nats', ...args].join(' ').replace(/\/\/[^@/\s]*@/, '//***@');
+  return ['nats', ...args].join(' ');
 }

@@ -21,6 +21,7 @@ import { errorMessage } from '../../util/errors.js';
 import { packageVersion } from '../../util/package-version.js';
 import { inScratchTopic, writeThenRead } from '../perf-tool.js';
 import { messagesWithin, type ConsumerOptions, type DriverDescription, type LogConsumer, type LogDriver, type LogProducer, type ReferenceProbeSpec, type ToolProbeSpec, type ToolReading } from '../driver.js';
+import { natsCliAuthFlags, natsJsAuthOptions, serversWithAuth, type NatsAuth } from './auth.js';
 import { runNatsBench, runNatsBenchConsume } from './bench-tool.js';
 import { runNatsPubsubReference } from './pubsub-reference.js';
 import { PipelinedPublisher } from './pipelined-publisher.js';
@@ -29,13 +30,15 @@ import type { NatsSettings } from './settings.js';
 /** Connection details a NATS instance hands to workers. */
 export interface NatsEndpoint {
   servers: string;
+  /** Credentials for an external server (never written into a result). */
+  auth?: NatsAuth;
   /** The server's sync_interval when mqbench configured it; undefined for external servers. */
   syncInterval?: string;
 }
 
 /** Connects to `endpoint` and returns a driver. */
 export async function connectNats(endpoint: NatsEndpoint, settings: NatsSettings): Promise<LogDriver> {
-  const connection = await connect({ servers: endpoint.servers, name: 'mqbench', maxReconnectAttempts: 3, reconnectTimeWait: 500 });
+  const connection = await connect({ servers: endpoint.servers, name: 'mqbench', maxReconnectAttempts: 3, reconnectTimeWait: 500, ...(await natsJsAuthOptions(endpoint.auth ?? {})) });
   const manager = await jetstreamManager(connection);
   return new NatsDriver(connection, jetstream(connection), manager, endpoint, settings);
 }
@@ -132,14 +135,16 @@ class NatsDriver implements LogDriver {
   }
 
   probeTool(spec: ToolProbeSpec): Promise<ToolReading> {
-    const { servers } = this.endpoint;
+    const auth = this.endpoint.auth ?? {};
+    const servers = serversWithAuth(this.endpoint.servers, auth);
+    const flags = natsCliAuthFlags(auth);
     return inScratchTopic(this, spec.topic, () =>
-      writeThenRead(spec, () => runNatsBench(spec, servers), (backlog) => runNatsBenchConsume(spec, backlog, servers)),
+      writeThenRead(spec, () => runNatsBench(spec, servers, flags), (backlog) => runNatsBenchConsume(spec, backlog, servers, flags)),
     );
   }
 
   probeReference(spec: ReferenceProbeSpec): Promise<ToolReading> {
-    return runNatsPubsubReference(spec, this.endpoint.servers);
+    return runNatsPubsubReference(spec, this.endpoint.servers, this.endpoint.auth);
   }
 
   async consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {

@@ -9,6 +9,10 @@ import { liveChildren } from '../../run/child-processes.js';
 import { runCli } from '../../testing/cli.js';
 import { tempDir } from '../../testing/temp-dir.js';
 import { tinyRun } from '../../testing/tiny-run.js';
+import { startLocalProcess } from '../../provision/local-process.js';
+import { freePorts } from '../../provision/ports.js';
+import { tcpOpen } from '../../provision/readiness.js';
+import { natsServerPath } from './install.js';
 
 before(() => requireInstalled('nats'));
 
@@ -199,4 +203,46 @@ test('mqbench killed with SIGKILL mid-trial: nats-server and the trial worker di
   const stale = JSON.parse(await readFile(join(out, 'result.json'), 'utf8')) as { status: string; reason: string };
   assert.equal(stale.status, 'incomplete');
   assert.match(stale.reason, /mqbench was killed before the run ended/);
+});
+
+test('nats (external, authenticated): credentials from the URL or a password file reach the client and nats bench; no secret appears in the result, the report or the tool command', async (t) => {
+  const dir = await tempDir(t, 'mqbench-nats-auth-');
+  const [port] = await freePorts(1);
+  const password = `pw-${process.pid}-secret`;
+  const conf = join(dir, 'auth.conf');
+  await writeFile(conf, `listen: "127.0.0.1:${port}"\njetstream { store_dir: "${join(dir, 'js')}" }\nauthorization { user: alice, password: "${password}" }\n`);
+  await writeFile(join(dir, 'password'), `${password}\n`);
+  const server = await startLocalProcess({ name: 'nats-server (auth)', command: natsServerPath(), args: ['-c', conf], logFile: join(dir, 'server.log'), ready: () => tcpOpen(port!), readyTimeoutMs: 20_000 });
+  t.after(() => server.stop());
+
+  const { result, outDir } = await tinyRun(
+    t,
+    `
+name: nats-auth
+targets:
+  - { name: in-url, type: nats, settings: { external: { servers: "nats://alice:${password}@127.0.0.1:${port}" } } }
+  - { name: in-file, type: nats, settings: { external: { servers: "nats://127.0.0.1:${port}", user: alice, passwordFile: "${join(dir, 'password')}" } } }
+workload: { type: stream, mode: closed-loop, inFlight: 16, payloadBytes: 1KiB, messages: 500, consumer: after }
+warmup: { operations: 0 }
+`,
+    { load: { provider: 'external' } },
+  );
+  for (const entry of result.cases) assertVerifiedCase(entry, 500, 'client-only');
+  for (const entry of result.cases) {
+    assert.ok(entry.summary!.toolCeiling!.messagesPerSec > 0, `${entry.target}: nats bench ran with the credentials`);
+    assert.match(entry.summary!.toolCeiling!.command, /--server nats:\/\/alice:\*\*\*@127\.0\.0\.1/, `${entry.target}: the tool's command is shown redacted`);
+  }
+  assert.equal(result.manifest.targets['in-file']?.instance?.authentication, 'user alice with a password');
+  const written = `${await readFile(join(outDir, 'result.json'), 'utf8')}${await readFile(join(outDir, 'report.html'), 'utf8')}`;
+  assert.equal(written.includes(password), false, 'the password is in neither result.json nor report.html');
+  assert.match(written, /nats:\/\/alice:\*\*\*@127\.0\.0\.1/);
+
+  const wrong = await tinyRun(t, `
+name: nats-auth-wrong
+targets: [{ name: nats, type: nats, settings: { external: { servers: "nats://alice:not-it@127.0.0.1:${port}" } } }]
+workload: { type: pubsub, operations: 1, messages: 10, payloadBytes: 1KiB }
+warmup: { operations: 0 }
+`, { load: { provider: 'external' } });
+  assert.equal(wrong.result.cases[0]?.status, 'errored');
+  assert.match(wrong.result.cases[0]!.error!, /Authorization Violation/i);
 });

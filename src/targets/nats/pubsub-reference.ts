@@ -3,6 +3,7 @@
  * each PubAck, an ephemeral push consumer delivering from the first message, one fresh stream per operation (the
  * same stream settings as mqbench's driver). The reading is the median seconds per operation.
  */
+import { natsCliAuthFlags, serversWithAuth, type NatsAuth } from './auth.js';
 import { pubsubReferencePath } from '../../install/go-reference.js';
 import { execute } from '../../install/exec.js';
 import type { ReferenceProbeSpec, ToolReading } from '../driver.js';
@@ -27,10 +28,11 @@ export function parseReferenceOutput(output: string): ReferenceOutput {
 }
 
 /** Runs the reference against `servers` for `spec`. */
-export async function runNatsPubsubReference(spec: ReferenceProbeSpec, servers: string): Promise<ToolReading> {
+export async function runNatsPubsubReference(spec: ReferenceProbeSpec, servers: string, auth: NatsAuth = {}): Promise<ToolReading> {
   const binary = await pubsubReferencePath();
   const args = [
-    `--url=${servers}`,
+    `--url=${serversWithAuth(servers, auth)}`,
+    ...natsCliAuthFlags(auth),
     `--messages=${spec.messages}`,
     `--size=${spec.messageBytes}`,
     `--operations=${spec.operations}`,

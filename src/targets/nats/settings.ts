@@ -43,7 +43,17 @@ export const natsSettingsSchema = z
       ),
     consumeMaxBytes: sizeField.default(32 * 1024 * 1024).describe('most bytes a pull request of the consumer asks for: it pulls up to 1,000 messages, fewer where they would pass this (by bytes where the message size is not known)'),
     external: z
-      .object({ servers: z.string().min(1).describe('e.g. nats://host:4222'), dataDir: z.string().optional() })
+      .object({
+        servers: z.string().min(1).describe('e.g. nats://host:4222; user info (nats://user:password@host, nats://token@host) is taken as credentials'),
+        dataDir: z.string().optional(),
+        user: z.string().optional(),
+        password: z.string().optional().describe('prefer passwordFile or MQBENCH_NATS_PASSWORD: a scenario file is copied into results (redacted)'),
+        passwordFile: z.string().optional().describe('a file holding the password'),
+        token: z.string().optional().describe('prefer tokenFile or MQBENCH_NATS_TOKEN'),
+        tokenFile: z.string().optional().describe('a file holding the token'),
+        credsFile: z.string().optional().describe('a .creds file (JWT and NKey seed), or MQBENCH_NATS_CREDS'),
+        tls: z.object({ caFile: z.string().optional(), certFile: z.string().optional(), keyFile: z.string().optional() }).strict().optional(),
+      })
       .strict()
       .optional()
       .describe('an existing server, for the external provider (or set MQBENCH_NATS_URL)'),

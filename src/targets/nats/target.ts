@@ -1,4 +1,6 @@
 /** The nats target: NATS server with JetStream, as a local process, a container, or an external server. */
+import { describeNatsAuth, resolveNatsAuth } from './auth.js';
+import type { NatsEndpoint } from './driver.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IMAGES } from '../../install/versions.js';
@@ -23,12 +25,18 @@ export const natsTarget: TargetDefinition<NatsSettings> = {
   settingsSchema: natsSettingsSchema,
   installer: natsInstaller,
 
-  async availability(): Promise<Availability[]> {
+  async availability(settings?: NatsSettings): Promise<Availability[]> {
     const local = await natsInstaller.status();
     return [
       { provider: 'local', available: local.installed, detail: local.detail, fix: local.installed ? undefined : local.fix },
       await dockerAvailability(IMAGES.nats),
-      externalAvailability('MQBENCH_NATS_URL', 'no server configured', 'set settings.external.servers in the scenario or MQBENCH_NATS_URL'),
+      externalAvailability({
+        configured: settings?.external?.servers,
+        setting: 'settings.external.servers',
+        variable: 'MQBENCH_NATS_URL',
+        nothing: 'no server configured',
+        fix: 'set settings.external.servers in the scenario or MQBENCH_NATS_URL',
+      }),
     ];
   },
 
@@ -36,14 +44,15 @@ export const natsTarget: TargetDefinition<NatsSettings> = {
     const settings = context.settings as NatsSettings;
     const syncInterval = syncIntervalOf(settings);
     if (provider === 'external') {
-      const servers = settings.external?.servers ?? process.env.MQBENCH_NATS_URL;
-      if (!servers) throw new Error('the external provider needs settings.external.servers or MQBENCH_NATS_URL');
+      const configured = settings.external?.servers ?? process.env.MQBENCH_NATS_URL;
+      if (!configured) throw new Error('the external provider needs settings.external.servers or MQBENCH_NATS_URL');
+      const { servers, auth } = await resolveNatsAuth(configured, settings.external);
       const dataDir = settings.external?.dataDir;
       return {
         provider,
-        endpoint: { servers },
+        endpoint: { servers, auth } satisfies NatsEndpoint,
         storage: dataDir ? { kind: 'directories', paths: [dataDir] } : { kind: 'none', reason: 'external server without settings.external.dataDir' },
-        info: { servers },
+        info: { servers, authentication: describeNatsAuth(auth) },
         stop: async () => undefined,
       };
     }

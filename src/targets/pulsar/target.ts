@@ -48,11 +48,17 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
   settingsSchema: pulsarSettingsSchema,
   installer: pulsarInstaller,
 
-  async availability(): Promise<Availability[]> {
+  async availability(settings?: PulsarSettings): Promise<Availability[]> {
     return [
       await javaLocalAvailability(pulsarInstaller),
       await dockerAvailability(IMAGES.pulsar),
-      externalAvailability('MQBENCH_PULSAR_WEB_URL', 'no cluster configured', 'set settings.external.webServiceUrl (and serviceUrl) in the scenario, or MQBENCH_PULSAR_WEB_URL / MQBENCH_PULSAR_URL'),
+      externalAvailability({
+        configured: settings?.external?.webServiceUrl,
+        setting: 'settings.external.webServiceUrl',
+        variable: 'MQBENCH_PULSAR_WEB_URL',
+        nothing: 'no cluster configured',
+        fix: 'set settings.external.webServiceUrl (and serviceUrl) in the scenario, or MQBENCH_PULSAR_WEB_URL / MQBENCH_PULSAR_URL',
+      }),
     ];
   },
 

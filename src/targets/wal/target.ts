@@ -21,13 +21,19 @@ export const walTarget: TargetDefinition<WalSettings> = {
   settingsSchema: walSettingsSchema,
   installer: minioInstaller,
 
-  async availability(): Promise<Availability[]> {
+  async availability(settings?: WalSettings): Promise<Availability[]> {
     const local = await minioInstaller.status();
     return [
       { provider: 'embedded', available: true, detail: "backend local: the WAL on a local directory, inside the trial's worker process" },
       { provider: 'local', available: local.installed, detail: `backend s3 on a local MinIO: ${local.detail}`, fix: local.installed ? undefined : local.fix },
       await dockerAvailability(minioContainer().image),
-      externalAvailability('MQBENCH_S3_BUCKET', 'no bucket configured', 'set settings.s3 in the scenario, or MQBENCH_S3_BUCKET (+ MQBENCH_S3_ENDPOINT for non-AWS); credentials from the AWS SDK chain'),
+      externalAvailability({
+        configured: settings?.s3?.bucket,
+        setting: 'settings.s3.bucket',
+        variable: 'MQBENCH_S3_BUCKET',
+        nothing: 'no bucket configured',
+        fix: 'set settings.s3 in the scenario, or MQBENCH_S3_BUCKET (+ MQBENCH_S3_ENDPOINT for non-AWS); credentials from the AWS SDK chain',
+      }),
     ];
   },
 
