@@ -25,26 +25,44 @@ const SIZE_STRING = /^\s*\d+(\.\d+)?\s*([bB]|[kKmMgGtT][iI]?[bB])?\s*$/;
 const DURATION_STRING = /^\s*\d+(\.\d+)?\s*([uUmM][sS]|[sSmMhH])?\s*$/;
 const SIZE_HELP = 'bytes: a number, or a string with a unit such as "1KiB", "64KiB", "5MiB" (KiB = 1024, KB = 1000)';
 
+/**
+ * The largest message mqbench sends: every broker's own limit is lower or configured lower (NATS 64 MiB), and the
+ * harness holds several copies of a message in memory (payload, envelope, the client's buffers).
+ */
+export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+/** The most of anything counted (messages, operations, vectors): every message's delivery is tracked in memory. */
+export const MAX_COUNT = 1_000_000_000;
+/** The longest duration: Node's timers hold at most 2^31-1 ms (a longer one silently fires after 1 ms). */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
 /** A byte size written as a number or a string with a unit ("64KiB", "5MB"); parsed to bytes. */
 export const sizeField = parsedField(parseSize, z.number().int().min(0), SIZE_STRING).describe(SIZE_HELP);
 
 const BELOW_ENVELOPE = `must be at least ${ENVELOPE_BYTES} bytes (the harness envelope)`;
 
 /** A message size: a size of at least the harness envelope, which every message carries. */
-export const messageSizeField = parsedField(parseSize, z.number().int().min(ENVELOPE_BYTES, BELOW_ENVELOPE), SIZE_STRING)
+const ABOVE_MAX_MESSAGE = `must be at most 256 MiB (${MAX_MESSAGE_BYTES} bytes): brokers refuse larger messages (NATS at most 64 MiB), and mqbench holds several copies of each in memory`;
+export const messageSizeField = parsedField(parseSize, z.number().int().min(ENVELOPE_BYTES, BELOW_ENVELOPE).max(MAX_MESSAGE_BYTES, ABOVE_MAX_MESSAGE), SIZE_STRING)
   .refine((bytes) => bytes >= ENVELOPE_BYTES, BELOW_ENVELOPE)
-  .describe(`${SIZE_HELP}; at least ${ENVELOPE_BYTES} (the harness envelope)`);
+  .refine((bytes) => bytes <= MAX_MESSAGE_BYTES, ABOVE_MAX_MESSAGE)
+  .describe(`${SIZE_HELP}; at least ${ENVELOPE_BYTES} (the harness envelope), at most 256MiB`);
 
 /** A duration written as milliseconds or a string with a unit ("200ms", "5s", "2m"); parsed to milliseconds. */
-export const durationField = parsedField(parseDuration, z.number().min(0), DURATION_STRING).describe('milliseconds, or a string with a unit such as "200ms", "5s", "2m"');
+const ABOVE_MAX_DURATION = `must be at most ${MAX_DURATION_MS} ms (about 24.8 days, the longest timer Node keeps)`;
+export const durationField = parsedField(parseDuration, z.number().min(0).max(MAX_DURATION_MS, ABOVE_MAX_DURATION), DURATION_STRING)
+  .refine((ms) => ms <= MAX_DURATION_MS, ABOVE_MAX_DURATION)
+  .describe('milliseconds, or a string with a unit such as "200ms", "5s", "2m"');
+
+/** A duration that must be more than zero: a timeout (0 would fail every operation at once) or a period. */
+export const positiveDurationField = durationField.refine((ms) => ms > 0, 'must be more than 0');
 
 /** Names of scenarios and targets: they become parts of file and topic names. */
 export const nameField = z
   .string()
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/, 'use 1-64 letters, digits, "-", "_" or "." (starting with a letter or digit)');
 
-/** A whole number ≥ 1. */
-export const countField = z.number().int().min(1);
+/** A whole number from 1 to MAX_COUNT. */
+export const countField = z.number().int().min(1).max(MAX_COUNT, `must be at most ${MAX_COUNT.toLocaleString('en-US')} (mqbench tracks each one in memory)`);
 
 /** How message bodies are generated: `random` (incompressible) or `window` (windows of one shared random buffer). */
 export const payloadGeneratorField = z

@@ -191,3 +191,18 @@ test('the committed scenario.schema.json matches the schema the code generates',
   const committed = JSON.parse(await readFile('scenario.schema.json', 'utf8'));
   assert.deepEqual(committed, JSON.parse(JSON.stringify(scenarioJsonSchema())), 'regenerate with: npx mqbench schema -o scenario.schema.json');
 });
+
+test('what cannot run is refused at validation with the reason: repeated targets, huge or zero values', () => {
+  const refused: Array<[Parameters<typeof parseScenario>[2], RegExp]> = [
+    [{ targets: ['rocksmq', 'rocksmq'] }, /"rocksmq" is named more than once/],
+    [{ set: ['workload.payloadBytes=5GiB'] }, /workload\.payloadBytes: must be at most 256 MiB/],
+    [{ set: ['workload.timeout=0'] }, /workload\.timeout: must be more than 0/],
+    [{ set: ['workload.timeout=999999999999'] }, /workload\.timeout: must be at most 2147483647 ms/],
+    [{ set: ['workload.messages=1000000000000'] }, /workload\.messages: must be at most 1,000,000,000/],
+    [{ set: ['workload.operations=1000000000000'] }, /workload\.operations: must be at most 1,000,000,000/],
+  ];
+  for (const [options, reason] of refused) {
+    const issues = issuesOf(minimal, options);
+    assert.ok(issues.some((issue) => reason.test(`${issue.path}: ${issue.message}`)), `${JSON.stringify(options)}: ${issues.map((issue) => issue.message).join('; ')}`);
+  }
+});

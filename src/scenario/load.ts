@@ -182,6 +182,11 @@ function resolveTargets(
     if (target) resolved.push(target);
   });
   if (!selected || selected.length === 0) return resolved;
+  const repeated = selected.filter((name, index) => selected.indexOf(name) !== index);
+  if (repeated.length > 0) {
+    problem(['--targets'], `${[...new Set(repeated)].map((name) => `"${name}"`).join(', ')} is named more than once; name each target once`);
+    return [];
+  }
   return selected.flatMap((name) => {
     const fromFile = resolved.find((target) => target.name === name);
     if (fromFile) return [fromFile];

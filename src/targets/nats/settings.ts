@@ -1,6 +1,6 @@
 /** Scenario settings of the nats target (NATS server with JetStream). */
 import { z } from 'zod';
-import { countField, durationField, sizeField } from '../../scenario/fields.js';
+import { countField, positiveDurationField, sizeField } from '../../scenario/fields.js';
 import { durabilityField } from '../common.js';
 
 /** Schema of `settings:` for targets of type nats. */
@@ -24,7 +24,7 @@ export const natsSettingsSchema = z
       .describe(
         "the per-stream ingest queue of a server mqbench starts (server defaults when absent); a publish that finds it full is refused with 429 'too many requests' — e.g. 256 MiB-sized sends in flight exceed the default",
       ),
-    publishTimeout: durationField
+    publishTimeout: positiveDurationField
       .default(60_000)
       .describe(
         "how long a publish waits for its PubAck (nats.js's default is 5 s; with 1000 sends of 1 MiB in flight a PubAck takes that long by Little's law)",

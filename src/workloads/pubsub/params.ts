@@ -1,6 +1,6 @@
 /** Parameters of the pub/sub workload (METHODOLOGY A): repeated operations of N messages through a fresh topic. */
 import { z } from 'zod';
-import { countField, durationField, messageSizeField, payloadGeneratorField } from '../../scenario/fields.js';
+import { countField, positiveDurationField, messageSizeField, payloadGeneratorField } from '../../scenario/fields.js';
 
 /** Schema of `workload:` when `type: pubsub`. */
 export const pubsubParamsSchema = z
@@ -18,7 +18,7 @@ export const pubsubParamsSchema = z
       .describe(
         "on targets with one (nats): after the trial, run the same operations through the Go client Milvus uses (nats.go, tools/pubsub-ref) against the same broker, and report mqbench's round trip as a ratio to it (clientEfficiency: the reference's seconds per operation over mqbench's)",
       ),
-    timeout: durationField
+    timeout: positiveDurationField
       .default(60_000)
       .describe('an operation fails when no message is delivered or acknowledged for this long'),
   })

@@ -1,6 +1,6 @@
 /** Parameters of the stream workload: producers on one topic, open-loop at a rate or closed-loop with sends in flight. */
 import { z } from 'zod';
-import { countField, durationField, messageSizeField, payloadGeneratorField } from '../../scenario/fields.js';
+import { countField, durationField, positiveDurationField, messageSizeField, payloadGeneratorField } from '../../scenario/fields.js';
 
 /** The fields of `workload:` when `type: stream` (without cross-field rules; see streamParamsSchema). */
 export const streamParamsObject = z
@@ -37,7 +37,7 @@ export const streamParamsObject = z
       ),
     payload: payloadGeneratorField.default('random'),
     lateAfter: durationField.default(1).describe('open-loop: a send later than this after its intended time counts as late'),
-    timeout: durationField.default(60_000).describe('the trial fails when nothing is acknowledged or delivered for this long'),
+    timeout: positiveDurationField.default(60_000).describe('the trial fails when nothing is acknowledged or delivered for this long'),
   })
   .strict();
 

@@ -1,6 +1,6 @@
 /** Parameters of the vector workload: a Milvus-shaped write path (inserts + time ticks) and read path (search, query). */
 import { z } from 'zod';
-import { countField, durationField } from '../../scenario/fields.js';
+import { countField, durationField, positiveDurationField } from '../../scenario/fields.js';
 
 /** Milvus consistency levels and what each read waits for. */
 export const consistencyLevels = ['Strong', 'Bounded', 'Session', 'Eventually'] as const;
@@ -28,7 +28,7 @@ export const vectorParamsSchema = z
     channels: countField.default(16).describe('DML channels (topics), like Milvus'),
     insertBatch: countField.default(500).describe('rows per insert message'),
     insertRate: z.number().min(0).default(20_000).describe('rows per second, open-loop (0 = as fast as the broker takes them)'),
-    tickInterval: durationField.default(200).describe('time-tick period per channel'),
+    tickInterval: positiveDurationField.default(200).describe('time-tick period per channel'),
     segmentRows: countField.default(50_000).describe('the growing segment is sealed and indexed at this many rows'),
     index: z
       .object({
@@ -45,7 +45,7 @@ export const vectorParamsSchema = z
     boundedStaleness: durationField.default(5000).describe('Bounded reads accept data this old'),
     afterIngest: durationField.default(20_000).describe('reads continue this long after the last insert'),
     recallQueries: z.number().int().min(0).default(100).describe('queries whose results are checked against exact search after ingest'),
-    timeout: durationField.default(60_000).describe('the trial fails when nothing is acknowledged or delivered for this long'),
+    timeout: positiveDurationField.default(60_000).describe('the trial fails when nothing is acknowledged or delivered for this long'),
   })
   .strict();
 
