@@ -120,3 +120,24 @@ test('a crash inside a trial\'s worker process errors that trial, keeps what it 
   assert.ok(existsSync(join(out, 'report.html')));
   noStack(outcome.stderr);
 });
+
+test('invalid input from the environment, a YAML alias bomb, flags and output paths exits 2, naming the variable, file or flag', async (t) => {
+  const dir = await tempDir(t);
+  const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghi'.split('').map((name, index) => `${name}: &${name} [${Array(9).fill(`*${'abcdefghi'[index]}`).join(',')}]`)].join('\n');
+  await writeFile(join(dir, 'bomb.yaml'), `${bomb}\nname: bomb\n`);
+  const cases: Array<[string[], NodeJS.ProcessEnv, RegExp]> = [
+    [['validate', 'scenarios/quick.yaml'], { MQBENCH_TRIALS: '[' }, /^MQBENCH_TRIALS: value is not valid YAML/m],
+    [['validate', join(dir, 'bomb.yaml')], {}, /bomb\.yaml: cannot be read: .*YAML aliases expand to too much data/],
+    [['noise', 'package.json', '--alpha', 'abc'], {}, /--alpha.*must be a number between 0 and 1/],
+    [['noise', 'package.json', '--alpha', '5'], {}, /--alpha.*must be a number between 0 and 1/],
+    [['validate', 'scenarios/quick.yaml', '--set', 'workload.messages=['], {}, /^--set workload\.messages=\[: workload\.messages: value is not valid YAML/m],
+    [['validate', 'scenarios/quick.yaml', '--targets', 'rocksmq,rocksmq'], {}, /^--targets: "rocksmq" is named more than once/m],
+    [['run', 'scenarios/quick.yaml', '--out', join(dir, 'bomb.yaml', 'out')], {}, /^--out: .*bomb\.yaml exists and is not a directory/m],
+  ];
+  for (const [args, env, reason] of cases) {
+    const outcome = await runCli(args, { env });
+    assert.equal(outcome.code, 2, `${args.join(' ')}: ${outcome.stderr}`);
+    assert.match(outcome.stderr, reason, args.join(' '));
+    noStack(outcome.stderr);
+  }
+});

@@ -15,6 +15,12 @@ function positiveInt(value: string): number {
   return parsed;
 }
 
+function probability(value: string): number {
+  const parsed = /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!(parsed > 0 && parsed < 1)) throw new InvalidArgumentError('must be a number between 0 and 1, e.g. 0.05');
+  return parsed;
+}
+
 function list(value: string): string[] {
   return value
     .split(',')
@@ -106,7 +112,7 @@ export function buildProgram(exit: (code: number) => void): Command {
     .command('noise')
     .argument('<result>', 'result.json of a run with ≥ 5 trials per case')
     .option('--trials <n>', 'trials per side the gate will compare (default: as in the result)', positiveInt)
-    .option('--alpha <alpha>', 'significance level of the gate (default 0.05)', Number)
+    .option('--alpha <alpha>', 'significance level of the gate (default 0.05)', probability)
     .description('run-to-run variation per metric, and the smallest regression a gate can detect reliably here')
     .action(async (result: string, options) => exit(await noiseCommand(result, options)));
 

@@ -86,3 +86,8 @@ test('a selector naming a target that no compared result has is invalid input, n
   });
   checkSelectorTargets(parseGateRules('"throughput{target:nats}": ["messagesPerSec > 1"]', 'gates.yaml'), results);
 });
+
+test('a rules file whose aliases expand beyond reason (a YAML alias bomb) is invalid input naming the file', () => {
+  const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghi'.split('').map((name, index) => `${name}: &${name} [${Array(9).fill(`*${'abcdefghi'[index]}`).join(',')}]`)].join('\n');
+  assert.throws(() => parseGateRules(`${bomb}\ne2eLatencyMs: ["p99 < 5"]\n`, 'bomb-gates.yaml'), (error: unknown) => error instanceof InputError && /^bomb-gates\.yaml: cannot be read: .*YAML aliases/.test(error.message));
+});

@@ -13,6 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { METRICS, type MetricDefinition } from '../results/metrics.js';
+import { toData } from '../scenario/yaml-data.js';
 import { InputError, type InputIssue } from '../util/errors.js';
 import { parseSize } from '../util/units.js';
 import { workloadTypes } from '../workloads/params.js';
@@ -79,7 +80,7 @@ export function parseGateRules(text: string, source: string): GateRules {
     issues.push({ source, path: '', line: position.line, column: position.col, message: error.message.split('\n')[0]! });
   }
   if (issues.length > 0) throw new InputError(issues);
-  const data = document.toJS() as unknown;
+  const data = toData(document, source);
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new InputError([{ source, path: '', message: 'expected a map of metric selectors to lists of rules' }]);
 
   const defaults = { alpha: 0.05, minTrials: 3 };

@@ -7,6 +7,7 @@ import { InputError, type InputIssue } from '../util/errors.js';
 import { workloadLabel, type WorkloadParams } from '../workloads/params.js';
 import { formatPath, issuesFromZod } from './issues.js';
 import { expandMatrix } from './matrix.js';
+import { toData } from './yaml-data.js';
 import { applyOverrides, environmentOverrides, overrideFor, parseSetExpressions, type Override } from './overrides.js';
 import { z } from 'zod';
 import { matrixSchema, providerSchema, scenarioSchema, targetEntrySchema, type ProviderChoice, type ScenarioFile } from './schema.js';
@@ -83,7 +84,7 @@ export function parseScenario(text: string, path: string, options: LoadOptions =
   applyOverrides(document, overrides);
 
   const locate = locator(document, lineCounter, path, overrides);
-  const raw = document.toJS() as Record<string, unknown>;
+  const raw = toData(document, path) as Record<string, unknown>;
   // Every stage is checked even when an earlier one failed, so that all problems are reported at once.
   const problems: InputIssue[] = [];
   const parsed = scenarioSchema.safeParse(raw);
@@ -142,10 +143,11 @@ export function parseScenario(text: string, path: string, options: LoadOptions =
 
 function collectOverrides(options: LoadOptions): { overrides: Override[]; issues: InputIssue[] } {
   const fromSet = parseSetExpressions(options.set ?? []);
-  const overrides = [...environmentOverrides(options.env ?? process.env), ...fromSet.overrides];
+  const fromEnvironment = environmentOverrides(options.env ?? process.env);
+  const overrides = [...fromEnvironment.overrides, ...fromSet.overrides];
   if (options.trials !== undefined) overrides.push({ path: ['trials'], value: options.trials, source: '--trials', expression: `--trials ${options.trials}` });
   if (options.provider !== undefined) overrides.push({ path: ['provider'], value: options.provider, source: '--provider', expression: `--provider ${options.provider}` });
-  return { overrides, issues: fromSet.issues };
+  return { overrides, issues: [...fromEnvironment.issues, ...fromSet.issues] };
 }
 
 /** Maps a path in the scenario to an issue with file, line and column (or the override that set it). */
@@ -153,6 +155,8 @@ function locator(document: Document, lineCounter: LineCounter, path: string, ove
   return (keys: readonly PropertyKey[], message: string): InputIssue => {
     const override = overrideFor(overrides, keys);
     if (override) return { source: override.source, path: formatPath(keys), message };
+    // A problem of a command-line flag (e.g. --targets) is the flag's, not the file's.
+    if (typeof keys[0] === 'string' && keys[0].startsWith('--')) return { source: keys[0], path: '', message };
     for (let depth = keys.length; depth >= 0; depth--) {
       const node = document.getIn(keys.slice(0, depth) as unknown[], true) as { range?: [number, number, number] } | undefined;
       if (node?.range) {

@@ -58,11 +58,20 @@ export function parseSetExpressions(expressions: readonly string[]): { overrides
   return { overrides, issues };
 }
 
-/** Overrides from MQBENCH_* environment variables. */
-export function environmentOverrides(env: NodeJS.ProcessEnv): Override[] {
-  return Object.entries(ENVIRONMENT_OVERRIDES)
-    .filter(([name]) => env[name] !== undefined && env[name] !== '')
-    .map(([name, field]) => ({ path: [field], value: parseYaml(env[name]!), source: name, expression: `${name}=${env[name]}` }));
+/** Overrides from MQBENCH_* environment variables; a value that is not valid YAML is an issue naming the variable. */
+export function environmentOverrides(env: NodeJS.ProcessEnv): { overrides: Override[]; issues: InputIssue[] } {
+  const overrides: Override[] = [];
+  const issues: InputIssue[] = [];
+  for (const [name, field] of Object.entries(ENVIRONMENT_OVERRIDES)) {
+    const text = env[name];
+    if (text === undefined || text === '') continue;
+    try {
+      overrides.push({ path: [field], value: parseYaml(text), source: name, expression: `${name}=${text}` });
+    } catch (error) {
+      issues.push({ source: name, path: '', message: `value is not valid YAML: ${(error as Error).message.split('\n')[0]}` });
+    }
+  }
+  return { overrides, issues };
 }
 
 /** Applies overrides to the document in order (later ones win). */
