@@ -1,5 +1,6 @@
 /** Reading and writing result files: atomic writes, validated reads with errors that name the file and field. */
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import { decodeHistogram } from '../metrics/histogram.js';
 import { InputError } from '../util/errors.js';
 import { issuesFromZod } from '../scenario/issues.js';
 import { resultFileSchema, RESULT_SCHEMA_VERSION, type ResultFile } from './result-file.js';
@@ -33,5 +34,28 @@ export async function readResultFile(path: string): Promise<ResultFile> {
   }
   const parsed = resultFileSchema.safeParse(data);
   if (!parsed.success) throw new InputError(issuesFromZod(parsed.error, path));
+  const corrupt = corruptHistograms(data, '');
+  if (corrupt.length > 0) throw new InputError(corrupt.map((at) => ({ source: path, path: at, message: 'not a valid encoded HDR histogram (the file was altered or cut)' })));
   return data as ResultFile;
+}
+
+/** Paths of every encoded histogram (a string under a `histograms` object) that does not decode. */
+function corruptHistograms(value: unknown, at: string): string[] {
+  if (Array.isArray(value)) return value.flatMap((item, index) => corruptHistograms(item, `${at}[${index}]`));
+  if (!value || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, item]) => {
+    const path = at ? `${at}.${key}` : key;
+    if (key !== 'histograms' || !item || typeof item !== 'object') return corruptHistograms(item, path);
+    return Object.entries(item).flatMap(([name, encoded]) => (decodes(encoded) ? [] : [`${path}.${name}`]));
+  });
+}
+
+function decodes(encoded: unknown): boolean {
+  if (typeof encoded !== 'string') return false;
+  try {
+    decodeHistogram(encoded);
+    return true;
+  } catch {
+    return false;
+  }
 }
