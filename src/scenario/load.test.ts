@@ -206,3 +206,12 @@ test('what cannot run is refused at validation with the reason: repeated targets
     assert.ok(issues.some((issue) => reason.test(`${issue.path}: ${issue.message}`)), `${JSON.stringify(options)}: ${issues.map((issue) => issue.message).join('; ')}`);
   }
 });
+
+test('a matrix beyond 10,000 points is refused with its count before it is expanded; 100 × 100 expands', () => {
+  const axis = (count: number, offset = 0) => `[${Array.from({ length: count }, (_, index) => index + 1 + offset).join(',')}]`;
+  const scenario = (axes: string) => `name: m\ntargets: [rocksmq]\nworkload: { type: pubsub, operations: 1 }\nmatrix:\n  axes:\n${axes}`;
+  const huge = issuesOf(scenario(`    messages: ${axis(1000)}\n    operations: ${axis(1000)}\n    payloadBytes: ${axis(1000, 100)}\n`));
+  assert.deepEqual(huge.map((issue) => `${issue.path}: ${issue.message}`), ['matrix: expands to 1,000,000,000 points; at most 10,000 (split the scenario, or use fewer axis values)']);
+  const square = parseScenario(scenario(`    messages: ${axis(100)}\n    operations: ${axis(100)}\n`), 'm.yaml', { env: {} });
+  assert.equal(square.cases.length, 10_000);
+});

@@ -24,10 +24,27 @@ interface RawPoint {
   origins: Record<string, PropertyKey[]>;
 }
 
+/**
+ * The most points a matrix may expand to. Every point is at least one trial per target, of seconds at least: ten
+ * thousand points are days of measuring, and more is a mistake in the file (e.g. an axis of generated values).
+ */
+export const MAX_MATRIX_POINTS = 10_000;
+
+/** How many points `matrix` expands to before exclusions (the cross product of the axes, plus included points). */
+export function matrixSize(matrix: Matrix): number {
+  const axes = Object.values(matrix.axes);
+  return (axes.length > 0 ? axes.reduce((product, values) => product * values.length, 1) : 0) + matrix.include.length;
+}
+
 /** Expands `matrix` over the raw `workload` section; every problem of every point is returned, each once. */
 export function expandMatrix(workload: Record<string, unknown>, matrix: Matrix | undefined): { points: MatrixPoint[]; issues: MatrixIssue[] } {
+  const size = matrix ? matrixSize(matrix) : 1;
+  if (size > MAX_MATRIX_POINTS) {
+    return { points: [], issues: [{ pathKeys: ['matrix'], message: `expands to ${size.toLocaleString('en-US')} points; at most ${MAX_MATRIX_POINTS.toLocaleString('en-US')} (split the scenario, or use fewer axis values)` }] };
+  }
   const raw = matrix ? rawPoints(matrix) : [{ values: {}, origins: {} }];
   const points: MatrixPoint[] = [];
+  const seen = new Set<string>();
   const issues = new Map<string, MatrixIssue>();
   const note = (pathKeys: PropertyKey[], message: string) => issues.set(`${pathKeys.join('.')}|${message}`, { pathKeys, message });
 
@@ -46,7 +63,9 @@ export function expandMatrix(workload: Record<string, unknown>, matrix: Matrix |
       continue;
     }
     if (excluded.some(({ entry }) => matches(parsed.data, workload, entry))) continue;
-    if (points.some((existing) => JSON.stringify(existing.params) === JSON.stringify(parsed.data))) continue;
+    const key = JSON.stringify(parsed.data);
+    if (seen.has(key)) continue;
+    seen.add(key);
     points.push({ params: parsed.data, values: point.values });
   }
   const shape = workloadObjects.find((option) => option.shape.type.value === workload.type)?.shape ?? {};
