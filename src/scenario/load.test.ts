@@ -172,7 +172,7 @@ workload: { type: pubsub, messages: 1 }
   assert.deepEqual(loaded.targets.map((target) => target.name), ['safe', 'rocksmq']);
   assert.equal((loaded.targets[0]!.settings as { sync: boolean }).sync, true);
   const issues = issuesOf(file, { targets: ['kafkaa'] });
-  assert.equal(issues[0]?.path, '--targets');
+  assert.equal(issues[0]?.source, '--targets', 'the flag is the source, not the file');
   assert.match(issues[0]!.message, /"kafkaa" is neither/);
 });
 
