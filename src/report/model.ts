@@ -154,7 +154,7 @@ function toRow(entry: CaseResult, run: number, series: string): ReportRow {
     best: [],
     delivery: delivery ? deliveryVerdict(delivery) : '–',
     deliveryDetail: delivery
-      ? `published ${delivery.published}, acknowledged ${delivery.acknowledged}, delivered ${delivery.delivered}, lost ${delivery.lost}, duplicated ${delivery.duplicated}, out of order ${delivery.outOfOrder}, corrupt ${delivery.corrupt}`
+      ? `published ${delivery.published}, acknowledged ${delivery.acknowledged}, delivered ${delivery.delivered}, lost ${delivery.lost}, duplicated ${delivery.duplicated}, out of order ${delivery.outOfOrder}, corrupt ${delivery.corrupt}${delivery.notDelivered ? `, not delivered when the trial ended early ${delivery.notDelivered} (not known to be lost)` : ''}`
       : '',
     loopDelayP99: summary?.eventLoopDelayMs.p99 ?? null,
     note: [entry.error, ...entry.failures, ...clientEfficiencyWarnings(entry)].filter(Boolean).join('; '),
@@ -167,6 +167,7 @@ function deliveryVerdict(delivery: NonNullable<CaseResult['summary']>['delivery'
     delivery.corrupt && `${delivery.corrupt} corrupt`,
     delivery.duplicated && `${delivery.duplicated} dup`,
     delivery.outOfOrder && `${delivery.outOfOrder} out of order`,
+    delivery.notDelivered && `${delivery.notDelivered} not delivered (ended early)`,
   ].filter(Boolean);
   return `${delivery.delivered}/${delivery.acknowledged}${problems.length === 0 ? ' ✓' : ` · ${problems.join(' · ')}`}`;
 }

@@ -9,6 +9,12 @@ export interface DeliveryCounts {
   duplicated: number;
   outOfOrder: number;
   corrupt: number;
+  /**
+   * Acknowledged but not delivered when the trial ended early (interrupted, or failed before the read-back
+   * finished): whether they would have arrived cannot be told, so they are not counted as lost. Absent when the
+   * trial waited for every message (then an undelivered message is `lost`).
+   */
+  notDelivered?: number;
 }
 
 /** Empty counts. */
@@ -18,7 +24,9 @@ export function emptyDelivery(): DeliveryCounts {
 
 /** Adds delivery counts field by field. */
 export function addDelivery(a: DeliveryCounts, b: DeliveryCounts): DeliveryCounts {
+  const notDelivered = a.notDelivered === undefined && b.notDelivered === undefined ? {} : { notDelivered: (a.notDelivered ?? 0) + (b.notDelivered ?? 0) };
   return {
+    ...notDelivered,
     published: a.published + b.published,
     acknowledged: a.acknowledged + b.acknowledged,
     delivered: a.delivered + b.delivered,
@@ -113,14 +121,17 @@ export class DeliveryTracker {
     return this.counts.delivered;
   }
 
-  /** The final counts: `lost` is computed here from acknowledged sequences that were never delivered. */
-  result(): DeliveryCounts {
-    let lost = 0;
+  /**
+   * The final counts: acknowledged sequences never delivered are `lost`, or, when the trial `endedEarly` (it did not
+   * wait for every message), `notDelivered`.
+   */
+  result(endedEarly = false): DeliveryCounts {
+    let undelivered = 0;
     for (const [producerId, sequences] of this.ackedSequences) {
       const seen = this.seen.get(producerId);
-      for (const sequence of sequences) if (!seen?.has(sequence)) lost += 1;
+      for (const sequence of sequences) if (!seen?.has(sequence)) undelivered += 1;
     }
-    return { ...this.counts, lost };
+    return endedEarly ? { ...this.counts, lost: 0, notDelivered: undelivered } : { ...this.counts, lost: undelivered };
   }
 }
 

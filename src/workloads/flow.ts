@@ -30,6 +30,9 @@ export class MessageFlow {
   /** The first failure (a send or the consumer), if any. */
   failure: Error | undefined;
   private lastActivity = performance.now();
+  /** Set once drain() waited for every message (or for the stall timeout): only then is an undelivered message lost. */
+  private settled = false;
+  private recorded = false;
 
   constructor(private readonly options: FlowOptions) {
     this.buffers = new SendBuffers(options.messageBytes);
@@ -68,10 +71,22 @@ export class MessageFlow {
     this.lastActivity = performance.now();
   }
 
-  /** Records the delivery checks into the measured phase's `recorder`: the measured messages', and the warm-up's apart. */
+  /**
+   * Records the delivery checks into the measured phase's `recorder`: the measured messages', and the warm-up's apart.
+   * Called on every way a trial ends, so delivery always agrees with the counters; a trial that did not wait for
+   * every message (interrupted, failed, or never drained) records the undelivered as `notDelivered`, not lost.
+   */
   recordDeliveryChecks(recorder: PhaseRecorder): void {
-    recorder.addDelivery(this.trackers.measured.result());
-    recorder.addWarmupDelivery(this.trackers.warmup.result());
+    if (this.recorded) return;
+    this.recorded = true;
+    const early = this.endedEarly();
+    recorder.addDelivery(this.trackers.measured.result(early));
+    recorder.addWarmupDelivery(this.trackers.warmup.result(early));
+  }
+
+  /** Whether the trial stopped before it waited for every acknowledged message (so none can be called lost). */
+  private endedEarly(): boolean {
+    return !this.settled || this.options.signal.aborted || this.failure !== undefined;
   }
 
   /** Sends without waiting; a failure is kept in `failure`. */
@@ -111,8 +126,12 @@ export class MessageFlow {
   async drain(): Promise<void> {
     while (!this.options.signal.aborted && !this.failure) {
       const [measured, warmup] = [this.trackers.measured.running, this.trackers.warmup.running];
-      if (this.outstanding === 0 && measured.delivered + measured.corrupt + warmup.delivered >= measured.acknowledged + warmup.acknowledged) return;
-      if (this.stalled()) return;
+      const done = this.outstanding === 0 && measured.delivered + measured.corrupt + warmup.delivered >= measured.acknowledged + warmup.acknowledged;
+      // Everything arrived, or the stall timeout passed waiting: either way the trial waited, and what is missing is lost.
+      if (done || this.stalled()) {
+        this.settled = true;
+        return;
+      }
       await sleep(2);
     }
   }
@@ -121,7 +140,8 @@ export class MessageFlow {
   verdict(): string | undefined {
     if (this.failure) throw this.failure;
     // A message lost in the warm-up is as much a failure as one lost in the measurement.
-    const result = addDelivery(this.trackers.measured.result(), this.trackers.warmup.result());
+    const early = this.endedEarly();
+    const result = addDelivery(this.trackers.measured.result(early), this.trackers.warmup.result(early));
     return result.lost > 0 || result.corrupt > 0 ? `${result.lost} lost, ${result.corrupt} corrupt of ${result.acknowledged} acknowledged messages` : undefined;
   }
 }

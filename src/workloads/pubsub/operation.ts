@@ -129,7 +129,8 @@ export async function runOperation(input: OperationInput): Promise<OperationResu
   const finalError = error ?? (closeFailure ? new Error(`closing failed: ${String(closeFailure.reason)}`) : undefined);
   return {
     seconds: (performance.now() - startedAt) / 1000,
-    delivery: tracker.result(),
+    // Interrupted, or failed before it waited for every message: the undelivered are not known to be lost.
+    delivery: tracker.result(input.signal.aborted || (finalError !== undefined && errorKind !== 'stall')),
     error: finalError,
     errorKind: finalError ? (errorKind ?? 'failure') : undefined,
     aborted: input.signal.aborted,

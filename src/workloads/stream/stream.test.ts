@@ -61,3 +61,30 @@ test('consumer: after reads everything back once the writes are acknowledged: ve
   assert.equal(entry!.summary!.delivery.lost, 0);
   assert.ok(entry!.summary!.throughput.writeMegabytesPerSec! > 0);
 });
+
+test('a trial that ends early records no phantom loss: interrupted, its undelivered messages are "not delivered"; errored, its delivery agrees with its counters', async (t) => {
+  const controller = new AbortController();
+  // Sends take about 1 s, each delivered 600 ms after it was sent: interrupted at the first measured delivery, when
+  // about 60 sends are acknowledged and 1 delivered.
+  const interrupted = await tinyRun(t, scenario('mode: closed-loop, inFlight: 4, messages: 400', '{ sendDelayMs: 10, deliveryDelayMs: 600 }'), {
+    signal: controller.signal,
+    onEvent(event) {
+      if (event.type === 'trial-progress' && event.progress.phase === 'measured') controller.abort('test');
+    },
+  });
+  const early = interrupted.result.cases[0]!.trials[0]!;
+  assert.equal(early.status, 'incomplete');
+  const delivery = early.measured!.delivery!;
+  assert.equal(delivery.lost, 0, `nothing is called lost: ${JSON.stringify(delivery)}`);
+  assert.ok((delivery.notDelivered ?? 0) > 0, `in flight when the trial stopped: ${JSON.stringify(delivery)}`);
+  assert.equal(delivery.delivered + delivery.notDelivered!, delivery.acknowledged);
+
+  // About 80 warm-up sends (4 in flight, 5 ms each, 100 ms), then the 300th send fails inside the measurement.
+  const errored = await tinyRun(t, scenario('mode: closed-loop, inFlight: 4, messages: 400', '{ sendDelayMs: 5, failSendAt: 300 }'));
+  const trial = errored.result.cases[0]!.trials[0]!;
+  assert.equal(trial.status, 'errored');
+  const counted = trial.measured!;
+  assert.ok(counted.counters.messagesAcknowledged > 0);
+  assert.equal(counted.delivery!.acknowledged, counted.counters.messagesAcknowledged, `delivery agrees with the counters: ${JSON.stringify(counted.delivery)}`);
+  assert.equal(counted.delivery!.lost, 0);
+});

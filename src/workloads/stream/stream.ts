@@ -80,6 +80,8 @@ class StreamRun {
       this.flow.recordDeliveryChecks(this.measured);
       await context.endPhase();
     } finally {
+      // A trial that ends by an error still states its delivery, consistent with its counters (nothing called lost).
+      if (this.measured) this.flow.recordDeliveryChecks(this.measured);
       await Promise.allSettled([consumer?.close(), producers?.close()]);
     }
     const failure = this.flow.verdict();

@@ -58,6 +58,8 @@ class TicksRun {
       this.flow.recordDeliveryChecks(this.measured);
       await context.endPhase();
     } finally {
+      // A trial that ends by an error still states its delivery, consistent with its counters (nothing called lost).
+      if (this.measured) this.flow.recordDeliveryChecks(this.measured);
       await Promise.allSettled([...consumers.map((consumer) => consumer.close()), ...this.producers.map((producer) => producer.close())]);
     }
     const failure = this.flow.verdict();
