@@ -44,3 +44,17 @@ test("a load client's write record merges into the trial's phase: latencies, cou
   assert.deepEqual(record.series.acknowledgedMessages, [1, 1, 1]);
   assert.equal(mergeEncoded([record.histograms.publishLatencyUs]).totalCount, 3);
 });
+
+test('the longest pause: the longest time with nothing acknowledged or delivered, from the phase start', () => {
+  let now = 1_000_000;
+  const recorder = new PhaseRecorder(now, () => now);
+  recorder.recordPublish(1, 10, now + 100);
+  recorder.recordDelivery(2, 10, now + 150);
+  recorder.recordPublish(30_700, 10, now + 30_850);
+  recorder.recordDelivery(1, 10, now + 30_900);
+  now += 31_000;
+  const record = recorder.toRecord();
+  assert.deepEqual(record.longestPause, { seconds: 30.7, from: new Date(1_000_150).toISOString() });
+  const idle = new PhaseRecorder(now, () => now);
+  assert.equal(idle.toRecord().longestPause, undefined, 'no activity: no pause to report');
+});

@@ -41,6 +41,11 @@ export interface PhaseRecord {
    */
   warmupDelivery?: DeliveryCounts;
   series: ThroughputSeries;
+  /**
+   * The longest time in the phase with nothing acknowledged and nothing delivered (between two such events, from the
+   * phase start to the first): a paused or stalled broker shows here even when no timeout fired.
+   */
+  longestPause?: { seconds: number; from: string };
 }
 
 /** Records latencies, counts, operations and delivery checks of one phase. */
@@ -59,6 +64,8 @@ export class PhaseRecorder {
   private endedAtMs: number | undefined;
   private lastAcknowledgedAtMs: number | undefined;
   private readBack: { startMs: number; lastMs?: number; messages: number; bytes: number } | undefined;
+  private lastActivityMs: number | undefined;
+  private longestPause = { ms: 0, fromMs: 0 };
 
   constructor(
     startMs: number,
@@ -98,6 +105,14 @@ export class PhaseRecorder {
     this.counters.bytesAcknowledged += bytes;
     this.lastAcknowledgedAtMs = Math.max(this.lastAcknowledgedAtMs ?? atMs, atMs);
     this.series.acknowledged(atMs);
+    this.activity(atMs);
+  }
+
+  /** An acknowledgement or a delivery at `atMs`: ends a pause. */
+  private activity(atMs: number): void {
+    const since = this.lastActivityMs ?? this.startedAtMs;
+    if (atMs - since > this.longestPause.ms) this.longestPause = { ms: atMs - since, fromMs: since };
+    this.lastActivityMs = Math.max(since, atMs);
   }
 
   /**
@@ -125,6 +140,7 @@ export class PhaseRecorder {
     this.counters.messagesDelivered += 1;
     this.counters.bytesDelivered += bytes;
     this.series.delivered(atMs, bytes, e2eMs);
+    this.activity(atMs);
   }
 
   /** The workload starts reading a backlog back after its writes (it opens the consumer now). */
@@ -188,6 +204,7 @@ export class PhaseRecorder {
       delivery: this.delivery,
       ...(this.warmupDelivery ? { warmupDelivery: this.warmupDelivery } : {}),
       series: this.series.finish(),
+      ...(this.lastActivityMs === undefined ? {} : { longestPause: { seconds: this.longestPause.ms / 1000, from: new Date(this.longestPause.fromMs).toISOString() } }),
     };
     this.finished = true;
     this.publishLatency.destroy();

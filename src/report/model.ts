@@ -2,7 +2,7 @@
 import { mergeEncoded, percentileSpectrum } from '../metrics/histogram.js';
 import type { ResourceScope } from '../results/trial.js';
 import { bestIndex, formatMetric, headlineValue, METRICS } from '../results/metrics.js';
-import { clientEfficiencyWarnings } from './client-efficiency.js';
+import { caseWarnings } from './case-warnings.js';
 import { durabilityMismatch } from './durability.js';
 import { rankPoints, type RankedTarget } from './ranking.js';
 import type { GateRules } from '../gate/rules.js';
@@ -157,7 +157,7 @@ function toRow(entry: CaseResult, run: number, series: string): ReportRow {
       ? `published ${delivery.published}, acknowledged ${delivery.acknowledged}, delivered ${delivery.delivered}, lost ${delivery.lost}, duplicated ${delivery.duplicated}, out of order ${delivery.outOfOrder}, corrupt ${delivery.corrupt}${delivery.notDelivered ? `, not delivered when the trial ended early ${delivery.notDelivered} (not known to be lost)` : ''}`
       : '',
     loopDelayP99: summary?.eventLoopDelayMs.p99 ?? null,
-    note: [entry.error, ...entry.failures, ...clientEfficiencyWarnings(entry)].filter(Boolean).join('; '),
+    note: [entry.error, ...entry.failures, ...caseWarnings(entry)].filter(Boolean).join('; '),
   };
 }
 

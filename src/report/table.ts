@@ -2,7 +2,7 @@
 import { formatMetric, headlineValue, METRICS } from '../results/metrics.js';
 import type { ResultFile } from '../results/result-file.js';
 import type { ResourceScope } from '../results/trial.js';
-import { clientEfficiencyWarnings } from './client-efficiency.js';
+import { caseWarnings } from './case-warnings.js';
 import { durabilityMismatch } from './durability.js';
 import { rankPoints, renderRankings } from './ranking.js';
 
@@ -78,12 +78,12 @@ export function renderSummaryTable(result: ResultFile): string {
   return `${alignTable([header, ...rows], 3)}${notes}${renderRankings(rankPoints(result))}${clientWarnings(result)}`;
 }
 
-/** Warnings: targets compared at different durabilities, and points where mqbench's client reached less than 0.8 of the broker's own tool, or the tool failed. */
+/** Warnings: targets compared at different durabilities, points where mqbench's client reached less than 0.8 of the broker's own tool (or the tool failed), and pauses. */
 function clientWarnings(result: ResultFile): string {
   const durability = durabilityMismatch(result);
   const lines = [
     ...(durability ? [`! ${durability}`] : []),
-    ...result.cases.flatMap((entry) => clientEfficiencyWarnings(entry).map((warning) => `! ${entry.target} ${entry.label}: ${warning}`)),
+    ...result.cases.flatMap((entry) => caseWarnings(entry).map((warning) => `! ${entry.target} ${entry.label}: ${warning}`)),
   ];
   return lines.length === 0 ? '' : `\n${lines.join('\n')}`;
 }

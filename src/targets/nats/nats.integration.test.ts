@@ -13,6 +13,8 @@ import { startLocalProcess } from '../../provision/local-process.js';
 import { freePorts } from '../../provision/ports.js';
 import { tcpOpen } from '../../provision/readiness.js';
 import { natsServerPath } from './install.js';
+import { caseWarnings } from '../../report/case-warnings.js';
+import { renderSummaryTable } from '../../report/table.js';
 
 before(() => requireInstalled('nats'));
 
@@ -245,4 +247,27 @@ warmup: { operations: 0 }
 `, { load: { provider: 'external' } });
   assert.equal(wrong.result.cases[0]?.status, 'errored');
   assert.match(wrong.result.cases[0]!.error!, /Authorization Violation/i);
+});
+
+test('a broker paused for 6 s (SIGSTOP, then SIGCONT) mid-trial: the case passes, and its warnings name the pause', async (t) => {
+  let pid = 0;
+  let paused = false;
+  const { result } = await tinyRun(t, brokerScenario('  - nats', '    - { payloadBytes: 1KiB, messages: 3000 }'), {
+    load: { provider: 'local' },
+    onEvent(event) {
+      if (event.type === 'provision-end' && event.info) pid = Number(event.info.pid);
+      if (event.type === 'trial-progress' && event.progress.phase === 'measured' && !paused) {
+        paused = true;
+        process.kill(pid, 'SIGSTOP');
+        setTimeout(() => process.kill(pid, 'SIGCONT'), 6_000);
+      }
+    },
+  });
+  assert.ok(paused);
+  const [entry] = result.cases;
+  assert.equal(entry?.status, 'passed', entry?.error);
+  const warnings = caseWarnings(entry!);
+  assert.equal(warnings.length, 1, warnings.join('\n'));
+  assert.match(warnings[0]!, /^trial 1: nothing was acknowledged or delivered for ([6-9]|\d\d)\.\d s from /);
+  assert.match(renderSummaryTable(result), /! nats 1KiB×3000 random: trial 1: nothing was acknowledged or delivered/);
 });

@@ -1,0 +1,23 @@
+/** Every warning a reader gets about one case: where mqbench's client limited a figure, and where the broker paused. */
+import type { PhaseRecord } from '../metrics/recorder.js';
+import type { CaseResult } from '../results/result-file.js';
+import { clientEfficiencyWarnings } from './client-efficiency.js';
+
+/** A measured phase with nothing acknowledged or delivered for this long is reported: far beyond GC or scheduling. */
+export const PAUSE_WARNING_SECONDS = 5;
+
+/** The warnings for `entry`: client efficiency (write, read, tool failures), then pauses of the broker. */
+export function caseWarnings(entry: CaseResult): string[] {
+  return [...clientEfficiencyWarnings(entry), ...pauseWarnings(entry)];
+}
+
+/** One warning per trial whose measurement stood still for PAUSE_WARNING_SECONDS or more. */
+export function pauseWarnings(entry: CaseResult): string[] {
+  return entry.trials.flatMap((trial) => {
+    const pause = (trial as { measured?: PhaseRecord }).measured?.longestPause;
+    if (!pause || pause.seconds < PAUSE_WARNING_SECONDS) return [];
+    return [
+      `trial ${trial.number}: nothing was acknowledged or delivered for ${pause.seconds.toFixed(1)} s from ${pause.from} (a paused or stalled broker, or client); its figures include the pause`,
+    ];
+  });
+}
