@@ -1,7 +1,7 @@
 /** Test helpers for integration tests against real brokers started by mqbench's own provisioner. */
 import assert from 'node:assert/strict';
 import { addDelivery, emptyDelivery } from '../workloads/delivery.js';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import type { TestContext } from 'node:test';
 import type { CaseResult, ResultFile } from '../results/result-file.js';
 import type { ProviderChoice } from '../scenario/schema.js';
@@ -49,6 +49,34 @@ export async function processesWithEnvironment(entry: string): Promise<number[]>
     if (environ.split('\0').includes(entry)) pids.push(Number(name));
   }
   return pids;
+}
+
+/**
+ * The listening TCP sockets of process `pid` ("127.0.0.1:4222", "0.0.0.0:3181", "[::]:80"), from /proc: its socket
+ * inodes matched against /proc/net/tcp and tcp6 rows in state LISTEN.
+ */
+export async function listeningSockets(pid: number): Promise<string[]> {
+  const inodes = new Set<string>();
+  for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [])) {
+    const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+    const match = /^socket:\[(\d+)\]$/.exec(target);
+    if (match) inodes.add(match[1]!);
+  }
+  const sockets: string[] = [];
+  for (const table of ['tcp', 'tcp6']) {
+    const text = await readFile(`/proc/net/${table}`, 'utf8').catch(() => '');
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields.length < 10 || fields[3] !== '0A' || !inodes.has(fields[9]!)) continue;
+      const [hexAddress, hexPort] = fields[1]!.split(':');
+      sockets.push(`${table === 'tcp' ? ipv4(hexAddress!) : `[${hexAddress === '00000000000000000000000000000000' ? '::' : hexAddress}]`}:${parseInt(hexPort!, 16)}`);
+    }
+  }
+  return sockets.sort();
+}
+
+function ipv4(hex: string): string {
+  return [3, 2, 1, 0].map((index) => parseInt(hex.slice(index * 2, index * 2 + 2), 16)).join('.');
 }
 
 /** A scenario text for `targets` (YAML list items) with a matrix of points. */

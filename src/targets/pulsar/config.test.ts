@@ -2,6 +2,7 @@ import { PULSAR_FSYNC, pulsarSettingsSchema } from './settings.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyConf, pulsarJvm, pulsarOverrides } from './config.js';
+import { bookiePortInUse } from './target.js';
 
 test('overrides replace existing keys in place and append missing ones', () => {
   const template = '# comment\nbrokerServicePort=6650\njournalSyncData=false\nunrelated=1\n';
@@ -35,4 +36,12 @@ test("journalSyncData in force is read from the configuration the standalone log
   assert.equal(journalSyncDataInForce('  "tlsCertRefreshCheckDurationSec" : "300",\n  "journalSyncData" : "false",\n'), 'false');
   assert.equal(journalSyncDataInForce('"journalSyncData" : "true"'), 'true');
   assert.equal(journalSyncDataInForce('no configuration dump'), undefined);
+});
+
+test('the bookie binds loopback when the broker does, and its port is read from the startup log', () => {
+  const overrides = pulsarOverrides({ advertisedAddress: '127.0.0.1', bindAddress: '127.0.0.1', brokerServicePort: 1, webServicePort: 2, maxMessageSize: 1024, journalSyncData: false });
+  assert.equal(overrides.listeningInterface, 'lo');
+  assert.equal(overrides.allowLoopback, 'true');
+  assert.equal(bookiePortInUse('INFO  org.apache.bookkeeper.proto.BookieNettyServer - Binding bookie-rpc endpoint to /127.0.0.1:34675'), 34675);
+  assert.equal(bookiePortInUse('no bookie here'), undefined);
 });

@@ -32,6 +32,8 @@ export function pulsarOverrides(input: PulsarConfigInput): Record<string, string
     managedLedgerDefaultWriteQuorum: '1',
     managedLedgerDefaultAckQuorum: '1',
     brokerDeleteInactiveTopicsEnabled: 'false',
+    // The standalone's bookie reads its configuration from this file too: without these it binds every interface.
+    ...(input.bindAddress === '127.0.0.1' ? { listeningInterface: 'lo', allowLoopback: 'true' } : {}),
   };
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { provisionTarget, type ProvisionedTarget } from '../../provision/provision.js';
-import { brokerScenario, caseOf, processesMentioning, requireInstalled, runAndKillBroker } from '../../testing/brokers.js';
+import { brokerScenario, caseOf, listeningSockets, processesMentioning, requireInstalled, runAndKillBroker } from '../../testing/brokers.js';
 import { tinyRun } from '../../testing/tiny-run.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,6 +33,15 @@ after(async () => {
   delete process.env.MQBENCH_PULSAR_URL;
   assert.deepEqual(await processesMentioning(sharedDir), [], 'the standalone is stopped');
   await rm(sharedDir, { recursive: true, force: true });
+});
+
+test('every port the standalone opens is bound to loopback, and the manifest records the ports in use', async () => {
+  assert.ok(shared.ok);
+  const info = shared.instance.info as { pid: number; ports: { broker: number; web: number; bookie: number } };
+  const sockets = await listeningSockets(info.pid);
+  assert.ok(sockets.length >= 3, sockets.join(', '));
+  assert.deepEqual(sockets.filter((socket) => !socket.startsWith('127.0.0.1:')), [], 'nothing listens beyond loopback');
+  assert.deepEqual(sockets, [info.ports.broker, info.ports.web, info.ports.bookie].map((port) => `127.0.0.1:${port}`).sort(), 'the recorded ports are the ones in use');
 });
 
 for (const client of ['binary', 'websocket', ...(nativeLoads ? ['native'] : [])]) {

@@ -27,6 +27,12 @@ export function journalSyncDataInForce(log: string): string | undefined {
   return /"journalSyncData" : "(true|false)"/.exec(log)?.[1];
 }
 
+/** The port the standalone's bookie listens on, as its startup log says. */
+export function bookiePortInUse(log: string): number | undefined {
+  const match = /Binding bookie-rpc endpoint to [^\s:]*:(\d+)/.exec(log) ?? /Starting new bookie on port: (\d+)/.exec(log);
+  return match ? Number(match[1]) : undefined;
+}
+
 /** The durability settings a standalone with these settings runs with. */
 function durabilityOf(settings: PulsarSettings): PulsarEndpoint['durability'] {
   const sync = settings.durability === 'fsync';
@@ -78,7 +84,7 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
     }
     const dataDir = join(context.dir, 'data');
     await mkdir(dataDir, { recursive: true });
-    const [brokerPort, webPort, bookiePort] = await freePorts(3);
+    const [brokerPort, webPort] = await freePorts(2);
     const port = settings.port ?? brokerPort!;
     const webServiceUrl = `http://127.0.0.1:${webPort}`;
     const endpoint: PulsarEndpoint = { webServiceUrl, serviceUrl: `pulsar://127.0.0.1:${port}`, durability: durabilityOf(settings) };
@@ -122,7 +128,8 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
     const started = await startLocalProcess({
       name: 'pulsar',
       command: join(home, 'bin', 'pulsar'),
-      args: ['standalone', '-nfw', '-nss', '--metadata-dir', join(dataDir, 'metadata'), '--bookkeeper-dir', join(dataDir, 'bookkeeper'), '--bookkeeper-port', String(bookiePort), '-a', '127.0.0.1'],
+      // The bookie picks its own port (with RocksDB metadata the standalone ignores --bookkeeper-port): read from its log.
+      args: ['standalone', '-nfw', '-nss', '--metadata-dir', join(dataDir, 'metadata'), '--bookkeeper-dir', join(dataDir, 'bookkeeper'), '-a', '127.0.0.1'],
       env: { PULSAR_STANDALONE_CONF: confFile, PULSAR_LOG_DIR: context.logDir, PULSAR_LOG_FILE: `${context.name}-pulsar.log`, ...jvm },
       logFile: join(context.logDir, `${context.name}.log`),
       diagnosticLogs: [join(context.logDir, `${context.name}-pulsar.log`)],
@@ -132,12 +139,13 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
     });
     // The durability the result states must be the one in force: the standalone logs the configuration it loaded.
     const asked = String(settings.durability === 'fsync');
-    const journalSyncInForce = await checkedOrStopped(
+    const { journalSyncInForce, bookiePort } = await checkedOrStopped(
       started,
       async () => {
-        const inForce = journalSyncDataInForce(await readFile(started.logFile, 'utf8').catch(() => ''));
+        const log = await readFile(started.logFile, 'utf8').catch(() => '');
+        const inForce = journalSyncDataInForce(log);
         if (inForce !== undefined && inForce !== asked) throw new Error(`pulsar standalone runs with journalSyncData=${inForce} where mqbench asked for ${asked}`);
-        return inForce;
+        return { journalSyncInForce: inForce, bookiePort: bookiePortInUse(log) };
       },
       30_000,
     );
@@ -153,7 +161,7 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
         confFile,
         overrides,
         ...jvm,
-        bookiePort,
+        ports: { broker: port, web: webPort!, bookie: bookiePort ?? 'not in the startup log' },
         logFile: started.logFile,
         journalSyncDataInForce: journalSyncInForce === undefined ? 'not in the startup log' : `${journalSyncInForce} (startup log)`,
       },
