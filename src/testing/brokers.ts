@@ -110,11 +110,15 @@ export async function runAndKillBroker(t: TestContext, scenario: string, afterMe
     load: { provider },
     onEvent(event) {
       if (event.type === 'provision-end' && event.info) pid = Number(event.info.pid);
+      // Measured progress always reports each operation's end, so the kill cannot miss a run that gets this far.
       if (event.type === 'trial-progress' && event.progress.phase === 'measured' && event.progress.done >= afterMessages && !killed) {
+        assert.ok(pid > 0, 'the broker reported no pid');
         killed = true;
         process.kill(pid, 'SIGKILL');
       }
     },
   });
+  // When the kill never came, say what the run did instead (e.g. a trial that errored before reaching the threshold).
+  assert.ok(killed, `the broker was never killed: ${result.cases.map((entry) => `${entry.id} ${entry.status}${entry.error ? ` (${entry.error})` : ''}`).join('; ')}`);
   return { result, outDir, killed };
 }
