@@ -87,7 +87,9 @@ for (const [kind, command] of brokers) {
     t.after(() => {
       for (const pid of [parent, broker]) if (alive(pid)) process.kill(pid, 'SIGKILL');
     });
-    const group = await groupMembers(broker);
+    // The watcher starts a moment after the broker (had mqbench died meanwhile, it would find the pipe ended).
+    let group = await groupMembers(broker);
+    for (const until = Date.now() + 10_000; group.length < 2 && Date.now() < until; group = await groupMembers(broker)) await new Promise((resolve) => setTimeout(resolve, 50));
     assert.ok(alive(broker) && group.length >= 2, `the broker runs, with its watcher (group ${group.join(', ')})`);
     process.kill(parent, 'SIGKILL');
     assert.deepEqual(await survivorsAfter([broker], 15_000), [], 'the broker is gone');

@@ -1,4 +1,5 @@
 /** The small surface the Kafka driver needs from a client library; kafkajs and confluent each implement it. */
+import type { KafkaAuth } from './auth.js';
 import type { ConsumerOptions, LogConsumer, LogProducer, SettingValue } from '../driver.js';
 
 /** One connected Kafka client library. */
@@ -23,6 +24,8 @@ export interface KafkaClientOptions {
   lingerMs: number;
   /** Further producer properties (librdkafka's, for the confluent client). */
   producerProperties: Record<string, string | number | boolean>;
+  /** Credentials for an external cluster. */
+  auth?: KafkaAuth;
 }
 
 /** A Node Buffer view of `payload` without copying. */

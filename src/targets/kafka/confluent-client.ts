@@ -4,6 +4,7 @@
  * concurrent sends queue and share requests instead of each going out as its own (librdkafka allows 1,000,000 in
  * flight by default); consumer groups from the beginning with auto-committed offsets.
  */
+import { kafkaJsAuthOptions, librdkafkaAuthProperties } from './auth.js';
 import { createRequire } from 'node:module';
 import { packageVersion } from '../../util/package-version.js';
 import type { LogConsumer } from '../driver.js';
@@ -20,7 +21,10 @@ export async function confluentClient(options: KafkaClientOptions): Promise<Kafk
     throw new Error(`@confluentinc/kafka-javascript is not usable (${(error as Error).message}); reinstall with CKJS_LINKING=dynamic npm install (npm run setup does this)`);
   }
   const { KafkaJS, librdkafkaVersion } = module;
-  const kafka = new KafkaJS.Kafka({ kafkaJS: { clientId: 'mqbench', brokers: options.brokers, logLevel: KafkaJS.logLevel.NOTHING } });
+  const kafka = new KafkaJS.Kafka({
+    kafkaJS: { clientId: 'mqbench', brokers: options.brokers, logLevel: KafkaJS.logLevel.NOTHING, ...((await kafkaJsAuthOptions(options.auth)) as object) },
+    ...librdkafkaAuthProperties(options.auth),
+  });
   const admin = kafka.admin();
   await admin.connect();
   const open = new Set<{ disconnect(): Promise<void> }>();

@@ -10,10 +10,11 @@ import { toolReading } from '../perf-tool.js';
 import { kafkaToolCommand, runKafkaTool } from './producer-performance.js';
 
 /** The arguments after `java -cp <libs>/*` for reading `backlog` from `brokers`. */
-export function consumerPerformanceArgs(backlog: ToolReadBackSpec, brokers: string): string[] {
+export function consumerPerformanceArgs(backlog: ToolReadBackSpec, brokers: string, clientConfig?: string): string[] {
   return [
     'org.apache.kafka.tools.ConsumerPerformance',
     '--bootstrap-server', brokers,
+    ...(clientConfig ? ['--command-config', clientConfig] : []),
     '--topic', backlog.topic,
     '--group', backlog.group,
     '--num-records', String(backlog.messages),
@@ -39,8 +40,8 @@ export function parseConsumerPerformance(output: string): { records: number; rec
 }
 
 /** Reads the trial's backlog and returns the rate. */
-export async function runConsumerPerformance(spec: ToolProbeSpec, brokers: string, backlog: ToolReadBackSpec): Promise<ToolReading> {
-  const args = consumerPerformanceArgs(backlog, brokers);
+export async function runConsumerPerformance(spec: ToolProbeSpec, brokers: string, backlog: ToolReadBackSpec, clientConfig?: string): Promise<ToolReading> {
+  const args = consumerPerformanceArgs(backlog, brokers, clientConfig);
   const { records, recordsPerSec } = parseConsumerPerformance(await runKafkaTool('Kafka ConsumerPerformance', args, spec));
   if (records < backlog.messages) throw new Error(`ConsumerPerformance read ${records} of ${backlog.messages} records`);
   return toolReading({

@@ -5,6 +5,7 @@ import { runProducerPerformance } from './producer-performance.js';
 import { runConsumerPerformance } from './consumer-performance.js';
 import type { KafkaClient } from './client.js';
 import type { KafkaSettings } from './settings.js';
+import { withClientConfig, type KafkaAuth } from './auth.js';
 
 /** Connection details a Kafka instance hands to workers. */
 export interface KafkaEndpoint {
@@ -13,11 +14,13 @@ export interface KafkaEndpoint {
   version?: string;
   /** The broker flush policy mqbench configured; undefined for external clusters. */
   fsyncEveryMessage?: boolean;
+  /** Credentials for an external cluster (never written into a result). */
+  auth?: KafkaAuth;
 }
 
 /** Connects the client library the settings choose. */
 export async function connectKafka(endpoint: KafkaEndpoint, settings: KafkaSettings): Promise<LogDriver> {
-  const options = { brokers: endpoint.brokers.split(','), fetchMaxBytes: settings.fetchMaxBytes, messageMaxBytes: settings.messageMaxBytes, lingerMs: settings.linger, producerProperties: settings.producerProperties };
+  const options = { brokers: endpoint.brokers.split(','), fetchMaxBytes: settings.fetchMaxBytes, messageMaxBytes: settings.messageMaxBytes, lingerMs: settings.linger, producerProperties: settings.producerProperties, auth: endpoint.auth };
   const connect = async (library: KafkaSettings['client']) =>
     library === 'confluent' ? (await import('./confluent-client.js')).confluentClient(options) : (await import('./kafkajs-client.js')).kafkajsClient(options);
   const client = await connect(settings.client);
@@ -82,12 +85,14 @@ class KafkaDriver implements LogDriver {
   }
 
   probeTool(spec: ToolProbeSpec): Promise<ToolReading> {
-    const { brokers } = this.endpoint;
+    const { brokers, auth } = this.endpoint;
     return inScratchTopic(this, spec.topic, () =>
-      writeThenRead(
-        spec,
-        () => runProducerPerformance(spec, brokers, this.settings.messageMaxBytes),
-        (backlog) => runConsumerPerformance(spec, brokers, backlog),
+      withClientConfig(auth, (config) =>
+        writeThenRead(
+          spec,
+          () => runProducerPerformance(spec, brokers, this.settings.messageMaxBytes, config),
+          (backlog) => runConsumerPerformance(spec, brokers, backlog, config),
+        ),
       ),
     );
   }

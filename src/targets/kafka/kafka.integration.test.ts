@@ -1,8 +1,17 @@
 import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { assertVerifiedCase, brokerScenario, caseOf, processesMentioning, requireInstalled, runAndKillBroker } from '../../testing/brokers.js';
 import { tinyRun } from '../../testing/tiny-run.js';
+import { tempDir } from '../../testing/temp-dir.js';
+import { execute } from '../../install/exec.js';
+import { startLocalProcess } from '../../provision/local-process.js';
+import { freePorts } from '../../provision/ports.js';
+import { tcpOpen } from '../../provision/readiness.js';
+import { jvmOptions, kafkaProperties, log4jConfig, newClusterId, propertiesFile } from './config.js';
+import { kafkaHome } from './install.js';
 
 before(() => requireInstalled('kafka'));
 
@@ -86,4 +95,61 @@ workload: { type: stream, mode: closed-loop, inFlight: 64, payloadBytes: 1KiB, m
   const mixed = result.manifest.targets['kafka-kafkajs-reads']?.driver;
   assert.match(mixed!.client.name, /librdkafka.*; consumers: kafkajs/);
   assert.equal(mixed!.settings.consumerClient, 'kafkajs');
+});
+
+test('kafka (external, SASL PLAIN): both clients and Kafka\'s perf tools authenticate with a password file; no secret appears in the result or the report; a wrong password is a clear error', async (t) => {
+  const dir = await tempDir(t, 'mqbench-kafka-sasl-');
+  const [port, controllerPort] = await freePorts(2);
+  const password = `alice-${process.pid}-secret`;
+  const properties = {
+    ...kafkaProperties({ bindHost: '127.0.0.1', port: port!, controllerPort: controllerPort!, advertisedPort: port!, logDirs: join(dir, 'data'), messageMaxBytes: 10 * 1024 * 1024, fsyncEveryMessage: false }),
+    listeners: `SASL_PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    'advertised.listeners': `SASL_PLAINTEXT://127.0.0.1:${port}`,
+    'inter.broker.listener.name': 'SASL_PLAINTEXT',
+    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT',
+    'sasl.enabled.mechanisms': 'PLAIN',
+    'sasl.mechanism.inter.broker.protocol': 'PLAIN',
+    'listener.name.sasl_plaintext.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="admin-pw" user_admin="admin-pw" user_alice="${password}";`,
+  };
+  const propertiesPath = join(dir, 'server.properties');
+  await writeFile(propertiesPath, propertiesFile(properties));
+  await writeFile(join(dir, 'log4j2.properties'), log4jConfig(join(dir, 'server.log')));
+  const classpath = `${join(kafkaHome(), 'libs')}/*`;
+  const logging = [`-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`];
+  await execute('java', [...logging, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', propertiesPath]);
+  const broker = await startLocalProcess({ name: 'kafka (SASL)', command: 'java', args: [...jvmOptions('512m'), ...logging, '-cp', classpath, 'kafka.Kafka', propertiesPath], logFile: join(dir, 'kafka.log'), ready: () => tcpOpen(port!), readyTimeoutMs: 120_000 });
+  t.after(() => broker.stop(20_000));
+  await writeFile(join(dir, 'password'), `${password}\n`);
+
+  const external = (client: string, passwordSetting: string) =>
+    `{ name: ${client}, type: kafka, settings: { client: ${client === 'kafka-kafkajs' ? 'kafkajs' : 'confluent'}, external: { brokers: "127.0.0.1:${port}", sasl: { mechanism: plain, username: alice, ${passwordSetting} } } } }`;
+  const { result, outDir } = await tinyRun(
+    t,
+    `
+name: kafka-sasl
+targets:
+  - ${external('kafka-confluent', `passwordFile: "${join(dir, 'password')}"`)}
+  - ${external('kafka-kafkajs', `password: "${password}"`)}
+workload: { type: stream, mode: closed-loop, inFlight: 16, payloadBytes: 1KiB, messages: 500, consumer: after }
+warmup: { operations: 0 }
+`,
+    { load: { provider: 'external' } },
+  );
+  for (const entry of result.cases) {
+    assertVerifiedCase(entry, 500, 'client-only');
+    assert.ok(entry.summary!.toolCeiling!.messagesPerSec > 0, `${entry.target}: ProducerPerformance authenticated`);
+    assert.ok((entry.summary!.toolCeiling!.readBack?.messagesPerSec ?? 0) > 0, `${entry.target}: ConsumerPerformance authenticated (${entry.summary!.toolReadBackError})`);
+  }
+  assert.equal(result.manifest.targets['kafka-confluent']?.instance?.authentication, 'SASL PLAIN as alice');
+  const written = `${await readFile(join(outDir, 'result.json'), 'utf8')}${await readFile(join(outDir, 'report.html'), 'utf8')}`;
+  assert.equal(written.includes(password), false, 'the password is in neither result.json nor report.html');
+
+  const wrong = await tinyRun(t, `
+name: kafka-sasl-wrong
+targets: [${external('kafka-confluent', 'password: not-it')}]
+workload: { type: pubsub, operations: 1, messages: 10, payloadBytes: 1KiB, timeout: 20s }
+warmup: { operations: 0 }
+`, { load: { provider: 'external' } });
+  assert.equal(wrong.result.cases[0]?.status, 'errored');
+  assert.match(wrong.result.cases[0]!.error!, /auth|SASL/i);
 });

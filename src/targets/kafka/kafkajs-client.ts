@@ -3,7 +3,8 @@
  * call, so mqbench batches what is outstanding as the Java producer does), consumer groups reading from the beginning
  * with auto-committed offsets.
  */
-import { Kafka, logLevel, Partitioners, type Admin } from 'kafkajs';
+import { kafkaJsAuthOptions } from './auth.js';
+import { Kafka, logLevel, Partitioners, type Admin, type KafkaConfig } from 'kafkajs';
 import { packageVersion } from '../../util/package-version.js';
 import type { LogConsumer } from '../driver.js';
 import { asBuffer, type KafkaClient, type KafkaClientOptions } from './client.js';
@@ -20,7 +21,7 @@ const MAX_BATCH_BYTES = 1024 * 1024;
 
 /** Connects kafkajs to the brokers. */
 export async function kafkajsClient(options: KafkaClientOptions): Promise<KafkaClient> {
-  const kafka = new Kafka({ clientId: 'mqbench', brokers: options.brokers, logLevel: logLevel.NOTHING, retry: { retries: 3, maxRetryTime: 2000 } });
+  const kafka = new Kafka({ clientId: 'mqbench', brokers: options.brokers, logLevel: logLevel.NOTHING, retry: { retries: 3, maxRetryTime: 2000 }, ...((await kafkaJsAuthOptions(options.auth)) as Pick<KafkaConfig, 'sasl' | 'ssl'>) });
   const admin: Admin = kafka.admin();
   await admin.connect();
   const open = new Set<{ disconnect(): Promise<void> }>();

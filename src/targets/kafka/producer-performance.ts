@@ -11,7 +11,7 @@ import { parseToolNumber, toolReading } from '../perf-tool.js';
 import { kafkaHome } from './install.js';
 
 /** The arguments after `java -cp <libs>/*` for `spec` against `brokers`. */
-export function producerPerformanceArgs(spec: ToolProbeSpec, brokers: string, messageMaxBytes: number): string[] {
+export function producerPerformanceArgs(spec: ToolProbeSpec, brokers: string, messageMaxBytes: number, clientConfig?: string): string[] {
   return [
     'org.apache.kafka.tools.ProducerPerformance',
     '--topic', spec.topic,
@@ -20,6 +20,7 @@ export function producerPerformanceArgs(spec: ToolProbeSpec, brokers: string, me
     '--warmup-records', String(Math.floor(spec.messages / 5)),
     '--record-size', String(spec.messageBytes),
     '--throughput', '-1',
+    ...(clientConfig ? ['--command-config', clientConfig] : []),
     '--command-property', `bootstrap.servers=${brokers}`, 'acks=all', `max.request.size=${messageMaxBytes}`, `buffer.memory=${Math.max(32 * 1024 * 1024, 4 * spec.messageBytes)}`,
   ];
 }
@@ -37,8 +38,8 @@ export function parseProducerPerformance(output: string): { records: number; rec
 }
 
 /** Runs ProducerPerformance for `spec` into the existing topic `spec.topic`. */
-export async function runProducerPerformance(spec: ToolProbeSpec, brokers: string, messageMaxBytes: number): Promise<ToolReading> {
-  const args = producerPerformanceArgs(spec, brokers, messageMaxBytes);
+export async function runProducerPerformance(spec: ToolProbeSpec, brokers: string, messageMaxBytes: number, clientConfig?: string): Promise<ToolReading> {
+  const args = producerPerformanceArgs(spec, brokers, messageMaxBytes, clientConfig);
   const output = await runKafkaTool('Kafka ProducerPerformance', args, spec);
   const { records, recordsPerSec } = parseProducerPerformance(output);
   return toolReading({

@@ -1,4 +1,5 @@
 /** Scenario settings of the kafka target (Apache Kafka, KRaft single node). */
+import { SASL_MECHANISMS } from './auth.js';
 import { z } from 'zod';
 import { durationField, sizeField } from '../../scenario/fields.js';
 import { durabilityField } from '../common.js';
@@ -32,7 +33,21 @@ export const kafkaSettingsSchema = z
     messageMaxBytes: sizeField.default(10 * 1024 * 1024).describe('broker message.max.bytes and replica.fetch.max.bytes'),
     fetchMaxBytes: sizeField.default(16 * 1024 * 1024).describe('consumer fetch size per partition'),
     external: z
-      .object({ brokers: z.string().min(1).describe('bootstrap servers, e.g. host:9092'), dataDir: z.string().optional() })
+      .object({
+        brokers: z.string().min(1).describe('bootstrap servers, e.g. host:9092'),
+        dataDir: z.string().optional(),
+        sasl: z
+          .object({
+            mechanism: z.enum(SASL_MECHANISMS),
+            username: z.string().optional().describe('or MQBENCH_KAFKA_SASL_USERNAME'),
+            password: z.string().optional().describe('prefer passwordFile or MQBENCH_KAFKA_SASL_PASSWORD: a scenario file is copied into results (redacted)'),
+            passwordFile: z.string().optional(),
+          })
+          .strict()
+          .optional()
+          .describe('SASL authentication (or MQBENCH_KAFKA_SASL_MECHANISM / _USERNAME / _PASSWORD)'),
+        ssl: z.union([z.boolean(), z.object({ caFile: z.string().optional() }).strict()]).optional().describe('TLS to the brokers, with a CA file if the brokers\' certificate needs one'),
+      })
       .strict()
       .optional()
       .describe('an existing cluster, for the external provider (or set MQBENCH_KAFKA_BROKERS)'),

@@ -1,4 +1,5 @@
 /** The kafka target: Apache Kafka in KRaft mode, as a local JVM from Maven Central jars, a container, or external. */
+import { describeKafkaAuth, resolveKafkaAuth } from './auth.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { Admin } from 'kafkajs';
 import { join } from 'node:path';
@@ -91,12 +92,13 @@ export const kafkaTarget: TargetDefinition<KafkaSettings> = {
     if (provider === 'external') {
       const brokers = settings.external?.brokers ?? process.env.MQBENCH_KAFKA_BROKERS;
       if (!brokers) throw new Error('the external provider needs settings.external.brokers or MQBENCH_KAFKA_BROKERS');
+      const auth = await resolveKafkaAuth(settings.external);
       const dataDir = settings.external?.dataDir;
       return {
         provider,
-        endpoint: { brokers } satisfies KafkaEndpoint,
+        endpoint: { brokers, auth } satisfies KafkaEndpoint,
         storage: dataDir ? { kind: 'directories', paths: [dataDir] } : { kind: 'none', reason: 'external cluster without settings.external.dataDir' },
-        info: { brokers },
+        info: { brokers, authentication: describeKafkaAuth(auth) },
         stop: async () => undefined,
       };
     }
