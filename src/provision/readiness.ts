@@ -29,9 +29,9 @@ export function tcpOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
   });
 }
 
-/** True when GET `url` answers 2xx and (if given) `accept(body)` holds. */
-export async function httpOk(url: string, accept?: (body: string) => boolean): Promise<boolean> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+/** True when GET `url` (with `headers`) answers 2xx and (if given) `accept(body)` holds. */
+export async function httpOk(url: string, accept?: (body: string) => boolean, headers?: Record<string, string>): Promise<boolean> {
+  const response = await fetch(url, { headers, signal: AbortSignal.timeout(2000) });
   if (!response.ok) return false;
   return accept ? accept(await response.text()) : true;
 }

@@ -5,6 +5,8 @@
  * flight by default); consumer groups from the beginning with auto-committed offsets.
  */
 import { kafkaJsAuthOptions, librdkafkaAuthProperties } from './auth.js';
+import { errorMessage } from '../../util/errors.js';
+import { withTimeout } from '../../util/timeout.js';
 import { createRequire } from 'node:module';
 import { packageVersion } from '../../util/package-version.js';
 import type { LogConsumer } from '../driver.js';
@@ -27,6 +29,11 @@ export async function confluentClient(options: KafkaClientOptions): Promise<Kafk
   });
   const admin = kafka.admin();
   await admin.connect();
+  // librdkafka connects lazily: a first request shows at once whether the cluster answers and takes the credentials.
+  await withTimeout(admin.listTopics(), 30_000, `listing the topics of ${options.brokers.join(',')}`).catch(async (error: unknown) => {
+    await admin.disconnect().catch(() => undefined);
+    throw new Error(`Kafka at ${options.brokers.join(',')} did not answer${options.auth?.sasl ? ' (or refused the SASL credentials)' : ''}: ${errorMessage(error)}`);
+  });
   const open = new Set<{ disconnect(): Promise<void> }>();
   const producerProperties = { 'linger.ms': options.lingerMs, 'max.in.flight.requests.per.connection': 5, ...options.producerProperties };
   return {

@@ -44,8 +44,9 @@ export class MilvusBackend implements VectorBackend {
     address: string,
     private readonly collection: string,
     private readonly params: VectorParams,
+    credentials: MilvusCredentials = {},
   ) {
-    this.client = new MilvusClient({ address });
+    this.client = new MilvusClient({ address, ...credentials });
     this.description = `Milvus at ${address}, collection ${collection}`;
   }
 
@@ -141,9 +142,16 @@ export class MilvusBackend implements VectorBackend {
 
 }
 
+/** Credentials for a Milvus with authentication: a user and password, or a token ("user:password" or an API key). */
+export interface MilvusCredentials {
+  username?: string;
+  password?: string;
+  token?: string;
+}
+
 /** The version of the Milvus server at `address`. */
-export async function serverVersion(address: string): Promise<string> {
-  const client = new MilvusClient({ address });
+export async function serverVersion(address: string, credentials: MilvusCredentials = {}): Promise<string> {
+  const client = new MilvusClient({ address, ...credentials });
   try {
     return (await client.getVersion()).version;
   } finally {

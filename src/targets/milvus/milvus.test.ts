@@ -73,3 +73,15 @@ test('an mq.type the Milvus release or deployment does not offer is invalid inpu
     assert.equal(parseScenario(scenario(fine), 'm.yaml', { env: {} }).cases.length, 1, fine);
   }
 });
+
+test('Milvus credentials come from the settings, files or MQBENCH_MILVUS_*; the manifest names only their kind', async () => {
+  const { milvusCredentials, milvusTarget } = await import('./target.js');
+  assert.deepEqual(await milvusCredentials({ username: 'root', password: 'Milvus' }, {}), { username: 'root', password: 'Milvus' });
+  assert.deepEqual(await milvusCredentials({}, { MQBENCH_MILVUS_TOKEN: 'root:Milvus' }), { token: 'root:Milvus' });
+  await assert.rejects(milvusCredentials({ username: 'root' }, {}), /Milvus user given without a password/);
+  await assert.rejects(milvusCredentials({ tokenFile: '/no/such/token' }, {}), /settings\.tokenFile: cannot read \/no\/such\/token/);
+  const instance = await milvusTarget.provision('external', { name: 'milvus', dir: '', logDir: '', settings: { address: 'h:19530', deployment: 'standalone', username: 'root', password: 'Milvus' }, signal: new AbortController().signal } as never);
+  assert.equal(instance.info.authentication, 'user root with a password');
+  assert.equal(JSON.stringify(instance.info).includes('Milvus"'), false, 'no password in the instance info');
+  assert.deepEqual(instance.endpoint.credentials, { username: 'root', password: 'Milvus' }, 'the worker gets them with the endpoint');
+});

@@ -2,6 +2,8 @@
  * The milvus target: a real Milvus endpoint (external provider only) for the vector workload. Start one with a
  * docker-compose.milvus.yml profile (mq.type rocksmq, natsmq, pulsar, kafka or woodpecker) and point mqbench at it.
  */
+import { readFile } from 'node:fs/promises';
+import type { MilvusCredentials } from './backend.js';
 import { z } from 'zod';
 import type { LogDriver } from '../driver.js';
 import { externalAvailability } from '../availability.js';
@@ -25,6 +27,11 @@ export const milvusSettingsSchema = z
       .optional()
       .describe('the Milvus release the server runs, checked against mqType (the server reports its own at connect)'),
     deployment: z.enum(['standalone', 'cluster']).default('standalone').describe('rocksmq and natsmq run only in a standalone Milvus'),
+    username: z.string().optional().describe('for a Milvus with authentication (or MQBENCH_MILVUS_USER)'),
+    password: z.string().optional().describe('prefer passwordFile or MQBENCH_MILVUS_PASSWORD: a scenario file is copied into results (redacted)'),
+    passwordFile: z.string().optional(),
+    token: z.string().optional().describe('"user:password" or an API key (or tokenFile, MQBENCH_MILVUS_TOKEN)'),
+    tokenFile: z.string().optional(),
   })
   .strict()
   .superRefine((settings, context) => {
@@ -33,6 +40,23 @@ export const milvusSettingsSchema = z
   });
 
 type MilvusSettings = z.output<typeof milvusSettingsSchema>;
+
+/** Credentials from the settings, files or MQBENCH_MILVUS_USER / _PASSWORD / _TOKEN (never written into a result). */
+export async function milvusCredentials(settings: Pick<MilvusSettings, 'username' | 'password' | 'passwordFile' | 'token' | 'tokenFile'>, env: NodeJS.ProcessEnv = process.env): Promise<MilvusCredentials> {
+  const fromFile = async (path: string | undefined, field: string) => {
+    if (path === undefined) return undefined;
+    try {
+      return (await readFile(path, 'utf8')).trim();
+    } catch (error) {
+      throw new Error(`settings.${field}: cannot read ${path}: ${errorMessage(error)}`);
+    }
+  };
+  const username = settings.username ?? env.MQBENCH_MILVUS_USER;
+  const password = settings.password ?? (await fromFile(settings.passwordFile, 'passwordFile')) ?? env.MQBENCH_MILVUS_PASSWORD;
+  const token = settings.token ?? (await fromFile(settings.tokenFile, 'tokenFile')) ?? env.MQBENCH_MILVUS_TOKEN;
+  if (username !== undefined && password === undefined) throw new Error('Milvus user given without a password (settings.password, passwordFile or MQBENCH_MILVUS_PASSWORD)');
+  return { ...(username !== undefined ? { username, password } : {}), ...(token !== undefined ? { token } : {}) };
+}
 
 const VERSION_TIMEOUT_MS = 10_000;
 
@@ -63,14 +87,17 @@ export const milvusTarget: TargetDefinition<MilvusSettings> = {
     const settings = context.settings as MilvusSettings;
     const address = settings.address ?? process.env.MQBENCH_MILVUS_ADDRESS ?? '127.0.0.1:19530';
     const described = { address, mqType: settings.mqType ?? 'unknown', deployment: settings.deployment, ...(settings.version ? { version: settings.version } : {}) };
-    return { provider, endpoint: described, storage: { kind: 'none', reason: 'external Milvus' }, info: described, stop: async () => undefined };
+    const credentials = await milvusCredentials(settings);
+    const authentication = credentials.username !== undefined ? `user ${credentials.username} with a password` : credentials.token !== undefined ? 'token' : 'none';
+    return { provider, endpoint: { ...described, credentials }, storage: { kind: 'none', reason: 'external Milvus' }, info: { ...described, authentication }, stop: async () => undefined };
   },
 
   async connect(endpoint) {
     const { MilvusBackend, serverVersion } = await import('./backend.js');
     const address = String(endpoint.address);
     // Asked now: describe() runs before any backend exists.
-    const version = await withTimeout(serverVersion(address), VERSION_TIMEOUT_MS, 'asking Milvus for its version').catch((error: unknown) => `unknown (${errorMessage(error)})`);
+    const credentials = (endpoint.credentials ?? {}) as MilvusCredentials;
+    const version = await withTimeout(serverVersion(address, credentials), VERSION_TIMEOUT_MS, 'asking Milvus for its version').catch((error: unknown) => `unknown (${errorMessage(error)})`);
     // The server's own version against the mq.type the scenario says it runs.
     const mqType = endpoint.mqType as MilvusMqType | 'unknown';
     const impossible = mqType === 'unknown' ? undefined : impossibleMqType(mqType, version.replace(/^v/, ''), (endpoint.deployment as 'standalone' | 'cluster' | undefined) ?? 'standalone');
@@ -95,7 +122,7 @@ export const milvusTarget: TargetDefinition<MilvusSettings> = {
       consumer: unsupported,
       async close() {},
       vectorBackend(params) {
-        return new MilvusBackend(address, `mqbench_${Date.now().toString(36)}`, params);
+        return new MilvusBackend(address, `mqbench_${Date.now().toString(36)}`, params, credentials);
       },
     };
     return driver;

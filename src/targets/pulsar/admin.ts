@@ -1,8 +1,13 @@
 /** The parts of Pulsar's admin REST API the driver uses: topics, subscriptions, the broker version. */
+import { bearerHeaders } from './auth.js';
 
 /** Admin calls against `webServiceUrl` for topics in public/default. */
 export class PulsarAdmin {
-  constructor(private readonly webServiceUrl: string) {}
+  constructor(
+    private readonly webServiceUrl: string,
+    /** A token for an authenticated cluster (sent as a Bearer header). */
+    private readonly token?: string,
+  ) {}
 
   /** The persistent topic name in public/default. */
   static topicName(topic: string): string {
@@ -35,14 +40,14 @@ export class PulsarAdmin {
   }
 
   private async stats(topic: string): Promise<{ msgInCounter?: number; msgOutCounter?: number }> {
-    const response = await fetch(`${this.webServiceUrl}${this.topicPath(topic)}/stats`, { signal: AbortSignal.timeout(5000) });
+    const response = await fetch(`${this.webServiceUrl}${this.topicPath(topic)}/stats`, { headers: bearerHeaders(this.token), signal: AbortSignal.timeout(5000) });
     if (!response.ok) throw new Error(`Pulsar admin GET ${this.topicPath(topic)}/stats: HTTP ${response.status}`);
     return (await response.json()) as { msgInCounter?: number; msgOutCounter?: number };
   }
 
   /** The broker's version string. */
   async version(): Promise<string> {
-    const response = await fetch(`${this.webServiceUrl}/admin/v2/brokers/version`, { signal: AbortSignal.timeout(5000) });
+    const response = await fetch(`${this.webServiceUrl}/admin/v2/brokers/version`, { headers: bearerHeaders(this.token), signal: AbortSignal.timeout(5000) });
     return response.ok ? (await response.text()).replace(/^"|"$/g, '') : 'unknown';
   }
 
@@ -53,7 +58,7 @@ export class PulsarAdmin {
   private async call(method: string, path: string, body: unknown, accepted: number[]): Promise<void> {
     const response = await fetch(`${this.webServiceUrl}${path}`, {
       method,
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      headers: { ...bearerHeaders(this.token), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(30_000),
     });

@@ -8,6 +8,7 @@ import { inScratchTopic, writeThenRead } from '../perf-tool.js';
 import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, SettingValue, ToolProbeSpec, ToolReading } from '../driver.js';
 import { runPulsarPerf, runPulsarPerfConsume } from './perf-tool.js';
 import { PulsarAdmin } from './admin.js';
+import { withTokenFile } from './auth.js';
 import type { PulsarClientPath } from './client.js';
 import { loadNativeClient, nativeClient } from './native-client.js';
 import type { PulsarSettings } from './settings.js';
@@ -20,21 +21,24 @@ export type PulsarEndpoint = {
   serviceUrl: string;
   /** Bookie and ledger durability settings in force, when mqbench configured the broker. */
   durability?: Record<string, SettingValue>;
+  /** A token for an authenticated external cluster (never written into a result). */
+  token?: string;
 };
 
 /** Connects with the client path the settings choose. */
 export async function connectPulsar(endpoint: PulsarEndpoint, settings: PulsarSettings): Promise<LogDriver> {
-  const admin = new PulsarAdmin(endpoint.webServiceUrl);
+  const { token } = endpoint;
+  const admin = new PulsarAdmin(endpoint.webServiceUrl, token);
   let path: PulsarClientPath;
-  const binary = () => binaryClient({ serviceUrl: endpoint.serviceUrl, receiverQueueSize: settings.receiverQueueSize, batching: settings.batching, timeoutMs: 30_000 });
+  const binary = () => binaryClient({ serviceUrl: endpoint.serviceUrl, receiverQueueSize: settings.receiverQueueSize, batching: settings.batching, timeoutMs: 30_000, token });
   if (settings.client === 'websocket') {
-    path = websocketClient(endpoint.webServiceUrl, settings.maxMessageSize, settings.receiverQueueSize);
+    path = websocketClient(endpoint.webServiceUrl, settings.maxMessageSize, settings.receiverQueueSize, token);
   } else if (settings.client === 'binary') {
     path = binary();
   } else {
     const native = loadNativeClient();
     if (native.module) {
-      path = nativeClient(native.module, endpoint.serviceUrl, settings.receiverQueueSize, packageVersion('pulsar-client'));
+      path = nativeClient(native.module, endpoint.serviceUrl, settings.receiverQueueSize, packageVersion('pulsar-client'), token);
     } else if (settings.client === 'native') {
       throw new Error(`client: native needs the pulsar-client package, which does not load here (${native.reason}); use client: binary, websocket or auto`);
     } else {
@@ -71,9 +75,15 @@ class PulsarDriver implements LogDriver {
   }
 
   probeTool(spec: ToolProbeSpec): Promise<ToolReading> {
-    const { serviceUrl } = this.endpoint;
+    const { serviceUrl, token } = this.endpoint;
     return inScratchTopic(this, spec.topic, () =>
-      writeThenRead(spec, () => runPulsarPerf(spec, serviceUrl, this.admin), (backlog) => runPulsarPerfConsume(spec, serviceUrl, this.admin, backlog)),
+      withTokenFile(token, (tokenFile) =>
+        writeThenRead(
+          spec,
+          () => runPulsarPerf(spec, serviceUrl, this.admin, tokenFile),
+          (backlog) => runPulsarPerfConsume(spec, serviceUrl, this.admin, backlog, tokenFile),
+        ),
+      ),
     );
   }
 

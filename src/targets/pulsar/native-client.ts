@@ -8,7 +8,8 @@ import type { ConsumerOptions, LogConsumer, LogProducer } from '../driver.js';
 import type { PulsarClientPath } from './client.js';
 
 interface NativeModule {
-  Client: new (options: { serviceUrl: string; operationTimeoutSeconds?: number }) => {
+  AuthenticationToken: new (options: { token: string }) => unknown;
+  Client: new (options: { serviceUrl: string; operationTimeoutSeconds?: number; authentication?: unknown }) => {
     createProducer(options: Record<string, unknown>): Promise<{ send(message: { data: Buffer }): Promise<{ toString(): string }>; close(): Promise<void> }>;
     subscribe(options: Record<string, unknown>): Promise<{ close(): Promise<void> }>;
     close(): Promise<void>;
@@ -25,8 +26,8 @@ export function loadNativeClient(): { module?: NativeModule; reason?: string } {
 }
 
 /** The native client path over `serviceUrl` (pulsar://host:port). */
-export function nativeClient(module: NativeModule, serviceUrl: string, receiverQueueSize: number, version: string): PulsarClientPath {
-  const client = new module.Client({ serviceUrl, operationTimeoutSeconds: 30 });
+export function nativeClient(module: NativeModule, serviceUrl: string, receiverQueueSize: number, version: string, token?: string): PulsarClientPath {
+  const client = new module.Client({ serviceUrl, operationTimeoutSeconds: 30, ...(token === undefined ? {} : { authentication: new module.AuthenticationToken({ token }) }) });
   return {
     name: 'pulsar-client (native, libpulsar)',
     version,

@@ -2,11 +2,19 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { provisionTarget, type ProvisionedTarget } from '../../provision/provision.js';
-import { brokerScenario, caseOf, listeningSockets, processesMentioning, requireInstalled, runAndKillBroker } from '../../testing/brokers.js';
+import { assertVerifiedCase, brokerScenario, caseOf, listeningSockets, processesMentioning, requireInstalled, runAndKillBroker } from '../../testing/brokers.js';
 import { tinyRun } from '../../testing/tiny-run.js';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHmac, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { loadNativeClient } from './native-client.js';
+import { tempDir } from '../../testing/temp-dir.js';
+import { startLocalProcess } from '../../provision/local-process.js';
+import { freePorts } from '../../provision/ports.js';
+import { httpOk } from '../../provision/readiness.js';
+import { applyConf, pulsarJvm, pulsarOverrides } from './config.js';
+import { pulsarHome } from './install.js';
+import { bearerHeaders } from './auth.js';
 
 /** One standalone (started by mqbench's own provisioner) shared by the tests that do not kill it. */
 let shared: ProvisionedTarget;
@@ -167,4 +175,76 @@ test('pulsar killed mid-run (local provider): errored with the cause, partial re
   // What the standalone itself logged it loaded, not only what mqbench wrote.
   assert.equal(result.manifest.targets.pulsar?.instance?.journalSyncDataInForce, 'true (startup log)');
   assert.deepEqual(await processesMentioning(outDir), []);
+});
+
+/** An HS256 JWT for `subject`, signed with `key` (what `pulsar tokens create` makes from a secret key). */
+function jwt(subject: string, key: Buffer): string {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const signingInput = `${encode({ alg: 'HS256' })}.${encode({ sub: subject })}`;
+  return `${signingInput}.${createHmac('sha256', key).update(signingInput).digest('base64url')}`;
+}
+
+test('pulsar (external, token authentication): the binary and WebSocket clients, the admin API and pulsar-perf authenticate; no token appears in the result or the report; a wrong token is a clear error', async (t) => {
+  const dir = await tempDir(t, 'mqbench-pulsar-auth-');
+  const key = randomBytes(32);
+  const adminToken = jwt('admin', key);
+  const token = jwt('alice', key);
+  const [brokerPort, webPort] = await freePorts(2);
+  const conf = join(dir, 'standalone.conf');
+  const template = await readFile(join(pulsarHome(), 'conf', 'standalone.conf'), 'utf8');
+  await writeFile(
+    conf,
+    applyConf(template, {
+      ...pulsarOverrides({ advertisedAddress: '127.0.0.1', bindAddress: '127.0.0.1', brokerServicePort: brokerPort!, webServicePort: webPort!, maxMessageSize: 10 * 1024 * 1024, journalSyncData: false }),
+      authenticationEnabled: 'true',
+      authenticationProviders: 'org.apache.pulsar.broker.authentication.AuthenticationProviderToken',
+      tokenSecretKey: `data:;base64,${key.toString('base64')}`,
+      superUserRoles: 'admin',
+      brokerClientAuthenticationPlugin: 'org.apache.pulsar.client.impl.auth.AuthenticationToken',
+      brokerClientAuthenticationParameters: `token:${adminToken}`,
+    }),
+  );
+  await writeFile(join(dir, 'token'), `${token}\n`);
+  const webServiceUrl = `http://127.0.0.1:${webPort}`;
+  const standalone = await startLocalProcess({
+    name: 'pulsar (token auth)',
+    command: join(pulsarHome(), 'bin', 'pulsar'),
+    args: ['standalone', '-nfw', '-nss', '--metadata-dir', join(dir, 'metadata'), '--bookkeeper-dir', join(dir, 'bookkeeper'), '-a', '127.0.0.1'],
+    env: { PULSAR_STANDALONE_CONF: conf, PULSAR_LOG_DIR: dir, ...pulsarJvm('512m', '512m') },
+    logFile: join(dir, 'pulsar.log'),
+    ready: () => httpOk(`${webServiceUrl}/admin/v2/namespaces/public`, (body) => body.includes('public/default'), bearerHeaders(adminToken)),
+    readyTimeoutMs: 180_000,
+  });
+  t.after(() => standalone.stop(30_000));
+  assert.equal((await fetch(`${webServiceUrl}/admin/v2/namespaces/public`)).status, 401, 'the cluster refuses a client without a token');
+
+  const external = `webServiceUrl: "${webServiceUrl}", serviceUrl: "pulsar://127.0.0.1:${brokerPort}"`;
+  const { result, outDir } = await tinyRun(
+    t,
+    `
+name: pulsar-auth
+targets:
+  - { name: pulsar-binary, type: pulsar, settings: { client: binary, external: { ${external}, tokenFile: "${join(dir, 'token')}" } } }
+  - { name: pulsar-websocket, type: pulsar, settings: { client: websocket, external: { ${external}, token: "${token}" } } }
+workload: { type: stream, mode: closed-loop, inFlight: 16, payloadBytes: 1KiB, messages: 500, consumer: after }
+warmup: { operations: 0 }
+`,
+    { load: { provider: 'external' } },
+  );
+  for (const entry of result.cases) {
+    assertVerifiedCase(entry, 500, 'client-only');
+    assert.ok(entry.summary!.toolCeiling!.messagesPerSec > 0, `${entry.target}: pulsar-perf authenticated (${entry.summary!.toolCeilingError})`);
+  }
+  assert.equal(result.manifest.targets['pulsar-binary']?.instance?.authentication, 'token');
+  const written = `${await readFile(join(outDir, 'result.json'), 'utf8')}${await readFile(join(outDir, 'report.html'), 'utf8')}`;
+  assert.equal(written.includes(token), false, 'the token is in neither result.json nor report.html');
+
+  const wrong = await tinyRun(t, `
+name: pulsar-auth-wrong
+targets: [{ name: pulsar, type: pulsar, settings: { client: binary, external: { ${external}, token: "${jwt('alice', randomBytes(32))}" } } }]
+workload: { type: pubsub, operations: 1, messages: 10, payloadBytes: 1KiB, timeout: 20s }
+warmup: { operations: 0 }
+`, { load: { provider: 'external' } });
+  assert.equal(wrong.result.cases[0]?.status, 'errored');
+  assert.match(wrong.result.cases[0]!.error!, /HTTP 401|authenticat/i);
 });

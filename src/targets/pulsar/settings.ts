@@ -29,7 +29,12 @@ export const pulsarSettingsSchema = z
     receiverQueueSize: z.number().int().min(1).max(1000).default(1000).describe('consumer receiver queue (the WebSocket API caps it at 1000)'),
     port: z.number().int().min(1).max(65535).optional().describe('broker service port of the local standalone (default: free)'),
     external: z
-      .object({ webServiceUrl: z.string().url(), serviceUrl: z.string().optional() })
+      .object({
+        webServiceUrl: z.string().url(),
+        serviceUrl: z.string().optional(),
+        token: z.string().optional().describe('a token (JWT) for an authenticated cluster; prefer tokenFile or MQBENCH_PULSAR_TOKEN: a scenario file is copied into results (redacted)'),
+        tokenFile: z.string().optional().describe('a file holding the token'),
+      })
       .strict()
       .optional()
       .describe('an existing cluster, for the external provider (or MQBENCH_PULSAR_WEB_URL / MQBENCH_PULSAR_URL)'),

@@ -3,6 +3,7 @@
  * the Maven Central distribution, a container, or an external cluster. Pulsar takes tens of seconds to start, so it
  * is started once per run; every trial uses fresh topics.
  */
+import { resolvePulsarToken } from './auth.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IMAGES, VERSIONS } from '../../install/versions.js';
@@ -74,11 +75,12 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
       const webServiceUrl = settings.external?.webServiceUrl ?? process.env.MQBENCH_PULSAR_WEB_URL;
       if (!webServiceUrl) throw new Error('the external provider needs settings.external.webServiceUrl or MQBENCH_PULSAR_WEB_URL');
       const serviceUrl = settings.external?.serviceUrl ?? process.env.MQBENCH_PULSAR_URL ?? webServiceUrl.replace(/^https?:\/\/([^:/]+).*/, 'pulsar://$1:6650');
+      const token = await resolvePulsarToken(settings.external);
       return {
         provider,
-        endpoint: { webServiceUrl, serviceUrl } satisfies PulsarEndpoint,
+        endpoint: { webServiceUrl, serviceUrl, ...(token === undefined ? {} : { token }) } satisfies PulsarEndpoint,
         storage: { kind: 'none', reason: 'external cluster' },
-        info: { webServiceUrl, serviceUrl },
+        info: { webServiceUrl, serviceUrl, authentication: token === undefined ? 'none' : 'token' },
         stop: async () => undefined,
       };
     }

@@ -3,6 +3,7 @@
  * answered with the message id once the broker has persisted them, acks by message id. This is not Pulsar's native
  * binary protocol — the broker's WebSocket service runs a Java client on the client's behalf — and the manifest says so.
  */
+import { bearerHeaders } from './auth.js';
 import WebSocket from 'ws';
 import { packageVersion } from '../../util/package-version.js';
 import type { ConsumerOptions, LogConsumer, LogProducer } from '../driver.js';
@@ -19,9 +20,9 @@ interface SendResult {
  * Opens a WebSocket with its handlers attached before it opens: frames can arrive in the same read as the upgrade
  * response and are emitted before an `await` on the open would resume (a consumer lost its first messages that way).
  */
-function open(url: string, maxPayload: number, attach: (socket: WebSocket) => void): Promise<WebSocket> {
+function open(url: string, maxPayload: number, headers: Record<string, string>, attach: (socket: WebSocket) => void): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { maxPayload, perMessageDeflate: false });
+    const socket = new WebSocket(url, { maxPayload, perMessageDeflate: false, headers });
     attach(socket);
     socket.once('open', () => resolve(socket));
     socket.once('error', reject);
@@ -30,7 +31,8 @@ function open(url: string, maxPayload: number, attach: (socket: WebSocket) => vo
 }
 
 /** The WebSocket client path. */
-export function websocketClient(webServiceUrl: string, maxMessageBytes: number, receiverQueueSize: number): PulsarClientPath {
+export function websocketClient(webServiceUrl: string, maxMessageBytes: number, receiverQueueSize: number, token?: string): PulsarClientPath {
+  const headers = bearerHeaders(token);
   const base = webServiceUrl.replace(/^http/, 'ws');
   const frameLimit = Math.ceil(maxMessageBytes * 1.4) + 65536;
   return {
@@ -44,7 +46,7 @@ export function websocketClient(webServiceUrl: string, maxMessageBytes: number, 
         for (const entry of waiting.values()) entry.reject(error);
         waiting.clear();
       };
-      const socket = await open(`${base}/ws/v2/producer/persistent/public/default/${topic}?batchingEnabled=false&sendTimeoutMillis=30000`, frameLimit, (socket) => {
+      const socket = await open(`${base}/ws/v2/producer/persistent/public/default/${topic}?batchingEnabled=false&sendTimeoutMillis=30000`, frameLimit, headers, (socket) => {
         socket.on('message', (data) => {
           const answer = JSON.parse(data.toString()) as SendResult;
           const entry = answer.context === undefined ? undefined : waiting.get(answer.context);
@@ -78,7 +80,7 @@ export function websocketClient(webServiceUrl: string, maxMessageBytes: number, 
       const url = `${base}/ws/v2/consumer/persistent/public/default/${topic}/${encodeURIComponent(options.group)}?subscriptionType=Exclusive&receiverQueueSize=${receiverQueueSize}`;
       let opened = false;
       let closing = false;
-      const socket = await open(url, frameLimit, (socket) => {
+      const socket = await open(url, frameLimit, headers, (socket) => {
         socket.on('message', (data) => {
           const message = JSON.parse(data.toString()) as { messageId: string; payload: string };
           options.onMessage(Buffer.from(message.payload, 'base64'));

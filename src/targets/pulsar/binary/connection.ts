@@ -45,6 +45,7 @@ export class PulsarConnection {
     private readonly socket: Socket,
     readonly url: string,
     private readonly requestTimeoutMs: number,
+    private readonly token?: string,
   ) {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -53,10 +54,10 @@ export class PulsarConnection {
   }
 
   /** Opens a connection to `url` (pulsar://host:port) and completes the handshake. */
-  static async open(url: string, timeoutMs: number): Promise<PulsarConnection> {
+  static async open(url: string, timeoutMs: number, token?: string): Promise<PulsarConnection> {
     const { hostname, port } = new URL(url);
     const socket = connectTcp({ host: hostname, port: Number(port || 6650) });
-    const connection = new PulsarConnection(socket, url, timeoutMs);
+    const connection = new PulsarConnection(socket, url, timeoutMs, token);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`Pulsar connection to ${url}: no answer within ${timeoutMs} ms`)), timeoutMs);
       socket.once('connect', () => {
@@ -122,7 +123,8 @@ export class PulsarConnection {
     return new Promise<Command>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`Pulsar handshake with ${this.url}: no CONNECTED within ${this.requestTimeoutMs} ms`)), this.requestTimeoutMs);
       this.pending.set(0, { resolve, reject, timer });
-      this.write([simpleFrame({ type: CommandType.CONNECT, connect: { client_version: `mqbench ${mqbenchVersion()}`, protocol_version: PROTOCOL_VERSION } })]);
+      const auth = this.token === undefined ? {} : { auth_method_name: 'token', auth_data: Buffer.from(this.token) };
+      this.write([simpleFrame({ type: CommandType.CONNECT, connect: { client_version: `mqbench ${mqbenchVersion()}`, protocol_version: PROTOCOL_VERSION, ...auth } })]);
     });
   }
 

@@ -16,7 +16,7 @@ message MessageMetadata {
   optional int32 num_messages_in_batch = 11 [default = 1];
 }
 message SingleMessageMetadata { repeated KeyValue properties = 1; optional string partition_key = 2; required int32 payload_size = 3; }
-message CommandConnect { required string client_version = 1; optional int32 protocol_version = 4 [default = 0]; }
+message CommandConnect { required string client_version = 1; optional bytes auth_data = 3; optional int32 protocol_version = 4 [default = 0]; optional string auth_method_name = 5; }
 message CommandConnected { required string server_version = 1; optional int32 protocol_version = 2; }
 message CommandSubscribe {
   required string topic = 1; required string subscription = 2; required int32 subType = 3;
