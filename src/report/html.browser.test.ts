@@ -51,7 +51,9 @@ async function openReport(browser: Browser, file: string, screenshot: string) {
       instances: Object.keys(chartGlobal.instances).length,
       canvases: canvases.length,
       painted: painted.length,
-      rows: document.querySelectorAll('#summary tbody tr').length,
+      rows: document.querySelectorAll('#summary table.compact tbody tr').length,
+      allMetricRows: document.querySelectorAll('#all-metrics tbody tr').length,
+      compactHeader: [...document.querySelectorAll('#summary table.compact thead th')].map((cell) => cell.textContent),
       comparisonCharts: document.querySelectorAll('#comparison-charts canvas').length,
       gateRows: document.querySelectorAll('#comparison table')[0]?.querySelectorAll('tbody tr').length ?? 0,
     };
@@ -70,7 +72,10 @@ test('report.html opens offline in headless Chromium, draws every chart, and log
   const browser = await launch();
   t.after(() => browser.close());
   const drawn = await openReport(browser, join(outDir, 'report.html'), 'report.png');
-  assert.equal(drawn.rows, 4);
+  assert.equal(drawn.rows, 4, 'the compact table: one row per case');
+  assert.equal(drawn.allMetricRows, 4, 'every metric, behind a toggle');
+  assert.deepEqual(drawn.compactHeader.slice(0, 4), ['target', 'point', 'status', 'delivery'], 'delivery verification comes first');
+  assert.ok(!drawn.compactHeader.includes('broker CPU s'), `only what the workload measured (an embedded target has no broker figures): ${drawn.compactHeader.join(', ')}`);
   // 12 metric bar charts at most (broker metrics are absent for embedded targets), 2 spectra, 3 per case time series.
   assert.ok(drawn.charts >= 2 + 4 * 3 + 6, `charts: ${JSON.stringify(drawn)}`);
 });

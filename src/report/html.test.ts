@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { tinyRun } from '../testing/tiny-run.js';
+import { TINY_SCENARIO, tinyRun } from '../testing/tiny-run.js';
 import { escapeHtml, renderHtmlReport } from './html.js';
 import { buildReportModel } from './model.js';
 
@@ -41,4 +41,14 @@ test('text from result files is escaped, and JSON cannot close the script elemen
   assert.doesNotMatch(html, /<script>alert\(1\)<\/script>/);
   assert.match(html, /&lt;b&gt;bold&lt;\/b&gt;/);
   assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+});
+
+test('error bars: with 3 trials or more, each row carries the 95% CI over trials of each metric; with fewer, none', async (t) => {
+  const { result: one } = await tinyRun(t);
+  assert.ok(buildReportModel([one]).rows.every((row) => Object.keys(row.ci95).length === 0), 'one trial: no error bars');
+  const { result: three } = await tinyRun(t, TINY_SCENARIO.replace('seed: 7', 'seed: 7\ntrials: 3'));
+  const row = buildReportModel([three]).rows[0]!;
+  const [low, high] = row.ci95['opSeconds.mean']!;
+  assert.ok(low <= row.values['opSeconds.mean']! && row.values['opSeconds.mean']! <= high, `${low} ≤ median ≤ ${high}`);
+  assert.deepEqual(row.ci95['opSeconds.mean'], three.cases[0]!.summary!.trialStats['opSeconds.mean']!.ci95, 'the CI the comparison uses');
 });

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { formatMetric, METRICS } from '../results/metrics.js';
 import type { ResultFile } from '../results/result-file.js';
 import type { GateRules } from '../gate/rules.js';
-import { buildReportModel, type ReportModel, type ReportRow } from './model.js';
+import { buildReportModel, ERROR_BAR_MIN_TRIALS, measuredMetrics, type ReportModel, type ReportRow } from './model.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 let assets: { chart: string; client: string; style: string } | undefined;
@@ -57,11 +57,14 @@ ${model.durabilityWarnings.map((warning) => `<p class="banner">⚠ ${escapeHtml(
 ${model.rankings.length > 0 ? rankingSection(model.rankings) : ''}
 <section id="summary">
 <h2>Summary</h2>
+${[...new Set(model.rows.map((row) => row.workload))].map((workload) => compactTable(model, workload)).join('\n')}
+<details id="all-metrics"><summary>Every metric of every case (${METRICS.length} metrics)</summary>
 ${summaryTable(model)}
+</details>
 <p class="legend">★ best value per metric among the targets of the same parameter point. Every figure is the median over trials of each trial's own value (a trial's latency percentiles come from its HDR histogram); the comparison gives the 95% bootstrap CI. The spectra merge the trials' histograms. Every trial runs in its own worker process; for embedded targets (broker inside that process) the client's CPU and memory are broker+client; where no broker process was known (external endpoints) the broker's are not measured. Payloads: ${escapeHtml(model.runs.flatMap((run) => run.payloads).join('; ') || '–')}.</p>
 </section>
 ${model.comparison ? comparisonSection(model.comparison) : ''}
-<section id="bars"><h2>Comparison by metric</h2><div class="grid" id="bar-charts"></div></section>
+<section id="bars"><h2>Comparison by metric</h2><p class="legend">Bars are medians over trials; with ${ERROR_BAR_MIN_TRIALS} or more trials, the whiskers are their 95% bootstrap CI.</p><div class="grid" id="bar-charts"></div></section>
 <section id="spectrum"><h2>Latency percentile spectrum</h2><div class="grid" id="spectrum-charts"></div></section>
 ${model.vectorSeries.length > 0 ? '<section id="vector"><h2>Search latency vs ingest rate</h2><div class="grid" id="vector-charts"></div></section>' : ''}
 <section id="timeseries"><h2>Time series (last measured trial of each case)</h2><div id="timeseries-charts"></div></section>
@@ -91,6 +94,32 @@ function rankingSection(rankings: ReportModel['rankings']): string {
 ${rows.join('\n')}
 </tbody></table>
 </section>`;
+}
+
+/** The rows of one workload type with only the metrics it measures, delivery verification first: the first screen. */
+function compactTable(model: ReportModel, workload: string): string {
+  const rows = model.rows.filter((row) => row.workload === workload);
+  const metrics = measuredMetrics(rows);
+  const header = ['target', 'point', 'status', 'delivery', ...metrics.map((metric) => metric.label)];
+  let previousLabel = '';
+  const body = rows
+    .map((row) => {
+      const groupStart = row.label !== previousLabel;
+      previousLabel = row.label;
+      const cells = metrics
+        .map((metric) => {
+          const ci = row.ci95[metric.key];
+          const title = ci ? ` title="95% CI over trials: ${escapeHtml(formatMetric(metric, ci[0]))}–${escapeHtml(formatMetric(metric, ci[1]))}"` : '';
+          return `<td class="num${row.best.includes(metric.key) ? ' best' : ''}"${title}>${escapeHtml(row.formatted[metric.key] ?? '–')}</td>`;
+        })
+        .join('');
+      const note = row.note ? `<br><span class="note">${escapeHtml(row.note)}</span>` : '';
+      const scope = row.scope === 'shared' ? ' <small>(embedded)</small>' : row.scope === 'client-only' ? ' <small>(broker not measured)</small>' : '';
+      return `<tr class="${groupStart ? 'group-start' : ''}"><td class="text">${escapeHtml(row.series)}${scope}</td><td class="text">${escapeHtml(row.label)}</td><td class="text"><span class="status ${escapeHtml(row.status)}">${escapeHtml(row.status)}</span>${note}</td><td class="text" title="${escapeHtml(row.deliveryDetail)}">${escapeHtml(row.delivery)}</td>${cells}</tr>`;
+    })
+    .join('\n');
+  return `<h3>${escapeHtml(workload)}</h3>
+<div class="scroll"><table class="compact"><thead><tr>${header.map((cell, index) => `<th class="${index < 4 ? 'text' : ''}">${escapeHtml(cell)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
 function summaryTable(model: ReportModel): string {

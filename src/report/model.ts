@@ -9,6 +9,14 @@ import type { GateRules } from '../gate/rules.js';
 import type { CaseResult, ResultFile } from '../results/result-file.js';
 import { buildComparison, type ComparisonModel } from './comparison.js';
 
+/** Error bars (the bootstrap CI over trials) are drawn from this many trials on. */
+export const ERROR_BAR_MIN_TRIALS = 3;
+
+/** The metrics rows of one workload type measure: those with a value in any of them, in display order. */
+export function measuredMetrics(rows: readonly ReportRow[]): typeof METRICS[number][] {
+  return METRICS.filter((metric) => rows.some((row) => row.values[metric.key] !== null && row.values[metric.key] !== undefined));
+}
+
 /** One row of the summary table. */
 export interface ReportRow {
   run: number;
@@ -16,9 +24,13 @@ export interface ReportRow {
   /** The target's name, qualified by the run's scenario when several runs are shown. */
   series: string;
   label: string;
+  /** The workload type (pubsub, stream, ticks, vector): rows of one type share a compact table. */
+  workload: string;
   status: string;
   scope: ResourceScope;
   values: Record<string, number | null>;
+  /** The 95% bootstrap CI over trials of each metric's median, where the case has ≥ 3 trials (error bars). */
+  ci95: Record<string, [number, number]>;
   formatted: Record<string, string>;
   best: string[];
   /** Compact delivery verdict, e.g. "5000/5000 ✓" or "4998/5000 · 2 lost". */
@@ -137,9 +149,12 @@ function toRow(entry: CaseResult, run: number, series: string): ReportRow {
   const summary = entry.summary;
   const values: Record<string, number | null> = {};
   const formatted: Record<string, string> = {};
+  const ci95: Record<string, [number, number]> = {};
   for (const metric of METRICS) {
     values[metric.key] = summary ? headlineValue(summary, metric) : null;
     formatted[metric.key] = formatMetric(metric, values[metric.key]!);
+    const stats = summary?.trialStats?.[metric.key];
+    if (stats && stats.n >= ERROR_BAR_MIN_TRIALS) ci95[metric.key] = stats.ci95;
   }
   const delivery = summary?.delivery;
   return {
@@ -147,9 +162,11 @@ function toRow(entry: CaseResult, run: number, series: string): ReportRow {
     caseId: entry.id,
     series,
     label: entry.label,
+    workload: entry.workload,
     status: entry.status,
     scope: summary?.resourceScope ?? 'separate',
     values,
+    ci95,
     formatted,
     best: [],
     delivery: delivery ? deliveryVerdict(delivery) : '–',

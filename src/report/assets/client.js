@@ -20,25 +20,63 @@
 
   const unitScale = { bytes: [1 / 1048576, 'MiB'] };
 
+  // Whiskers over bars: each dataset may carry `errorBars` ([low, high] per bar, or null), drawn after the bars.
+  const errorBarPlugin = {
+    id: 'mqbenchErrorBars',
+    afterDatasetsDraw(chart) {
+      const { ctx } = chart;
+      const y = chart.scales.y;
+      chart.data.datasets.forEach((dataset, datasetIndex) => {
+        const meta = chart.getDatasetMeta(datasetIndex);
+        if (!dataset.errorBars || meta.hidden) return;
+        meta.data.forEach((bar, index) => {
+          const range = dataset.errorBars[index];
+          if (!range) return;
+          const [top, bottom] = [y.getPixelForValue(range[1]), y.getPixelForValue(range[0])];
+          const half = Math.min(6, bar.width / 4);
+          ctx.save();
+          ctx.strokeStyle = '#222';
+          ctx.lineWidth = 1.25;
+          ctx.beginPath();
+          ctx.moveTo(bar.x, top);
+          ctx.lineTo(bar.x, bottom);
+          ctx.moveTo(bar.x - half, top);
+          ctx.lineTo(bar.x + half, top);
+          ctx.moveTo(bar.x - half, bottom);
+          ctx.lineTo(bar.x + half, bottom);
+          ctx.stroke();
+          ctx.restore();
+        });
+      });
+    },
+  };
+
   // Grouped bars: one chart per metric, parameter points on the x axis, one bar per target (the published table's shape).
   const bars = document.getElementById('bar-charts');
   for (const metric of data.metrics) {
     const [scale, unit] = unitScale[metric.unit] || [1, metric.unit];
+    const rowAt = (name, point) => data.rows.find((candidate) => candidate.series === name && candidate.label === point);
     const datasets = data.seriesNames.map((name, index) => ({
       label: name,
       backgroundColor: color(index),
       data: data.points.map((point) => {
-        const row = data.rows.find((candidate) => candidate.series === name && candidate.label === point);
+        const row = rowAt(name, point);
         const value = row ? row.values[metric.key] : null;
         return value === null || value === undefined ? null : value * scale;
+      }),
+      errorBars: data.points.map((point) => {
+        const ci = rowAt(name, point)?.ci95[metric.key];
+        return ci ? [ci[0] * scale, ci[1] * scale] : null;
       }),
     }));
     if (datasets.every((dataset) => dataset.data.every((value) => value === null))) continue;
     const title = `${metric.label} (${unit}) — ${metric.better} is better`;
+    const highest = Math.max(0, ...datasets.flatMap((dataset) => dataset.errorBars.map((range) => (range ? range[1] : 0))));
     charts.push(new Chart(card(bars, title), {
       type: 'bar',
       data: { labels: data.points, datasets },
-      options: { plugins: { title: { display: true, text: title } }, scales: { y: { beginAtZero: true } } },
+      options: { plugins: { title: { display: true, text: title } }, scales: { y: { beginAtZero: true, suggestedMax: highest || undefined } } },
+      plugins: [errorBarPlugin],
     }));
   }
 
