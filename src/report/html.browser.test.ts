@@ -74,7 +74,7 @@ test('report.html opens offline in headless Chromium, draws every chart, and log
   const drawn = await openReport(browser, join(outDir, 'report.html'), 'report.png');
   assert.equal(drawn.rows, 4, 'the compact table: one row per case');
   assert.equal(drawn.allMetricRows, 4, 'every metric, behind a toggle');
-  assert.deepEqual(drawn.compactHeader.slice(0, 4), ['target', 'point', 'status', 'delivery'], 'delivery verification comes first');
+  assert.deepEqual(drawn.compactHeader.slice(0, 3), ['target', 'point', 'verdict'], 'delivery verification comes first');
   assert.ok(!drawn.compactHeader.includes('broker CPU s'), `only what the workload measured (an embedded target has no broker figures): ${drawn.compactHeader.join(', ')}`);
   // 12 metric bar charts at most (broker metrics are absent for embedded targets), 2 spectra, 3 per case time series.
   assert.ok(drawn.charts >= 2 + 4 * 3 + 6, `charts: ${JSON.stringify(drawn)}`);

@@ -52,3 +52,27 @@ test('error bars: with 3 trials or more, each row carries the 95% CI over trials
   assert.ok(low <= row.values['opSeconds.mean']! && row.values['opSeconds.mean']! <= high, `${low} ≤ median ≤ ${high}`);
   assert.deepEqual(row.ci95['opSeconds.mean'], three.cases[0]!.summary!.trialStats['opSeconds.mean']!.ci95, 'the CI the comparison uses');
 });
+
+test('published figures from the scenario stand beside the measured medians, with their ratio; an unmeasured point says so', async (t) => {
+  const { result } = await tinyRun(
+    t,
+    `${TINY_SCENARIO}reference:
+  source: "A published table"
+  url: https://example.org/table
+  metric: opSeconds.mean
+  figures:
+    - { target: rocksmq, payloadBytes: 1KiB, messages: 300, value: 0.5 }
+    - { target: rocksmq-sync, payloadBytes: 256KiB, messages: 20, value: 2 }
+    - { target: rocksmq, payloadBytes: 5MiB, messages: 100, value: 3 }
+`,
+  );
+  const [reference] = buildReportModel([result]).references;
+  assert.equal(reference?.source, 'A published table');
+  const measured = result.cases.find((entry) => entry.target === 'rocksmq' && entry.label === '1KiB×300 random')!.summary!.trialStats['opSeconds.mean']!.median;
+  assert.deepEqual(reference!.rows[0], { target: 'rocksmq', point: '1KiB×300 random', published: '0.5', measured: reference!.rows[0]!.measured, ratio: measured / 0.5 });
+  assert.equal(reference!.rows[1]!.point, '256KiB×20 random');
+  assert.equal(reference!.rows[2]!.measured, 'not measured in this run');
+  const html = renderHtmlReport([result]);
+  assert.match(html, /<h2>Published figures beside this run<\/h2>/);
+  assert.match(html, /<a href="https:\/\/example\.org\/table">A published table<\/a>/);
+});

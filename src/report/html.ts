@@ -55,6 +55,7 @@ ${model.runs.map((run) => `<p class="meta"><span class="status ${escapeHtml(run.
 </header>
 ${model.durabilityWarnings.map((warning) => `<p class="banner">⚠ ${escapeHtml(warning)}</p>`).join('\n')}
 ${model.rankings.length > 0 ? rankingSection(model.rankings) : ''}
+${model.references.map((reference) => referenceSection(reference)).join('\n')}
 <section id="summary">
 <h2>Summary</h2>
 ${[...new Set(model.rows.map((row) => row.workload))].map((workload) => compactTable(model, workload)).join('\n')}
@@ -96,11 +97,27 @@ ${rows.join('\n')}
 </section>`;
 }
 
+/** The published figures the scenario reproduces, each beside this run's measured median. */
+function referenceSection(reference: ReportModel['references'][number]): string {
+  const rows = reference.rows.map(
+    (row) =>
+      `<tr><td class="text">${escapeHtml(row.point)}</td><td class="text">${escapeHtml(row.target)}</td><td>${escapeHtml(row.published)}</td><td>${escapeHtml(row.measured)}</td><td>${row.ratio === null ? '–' : `${row.ratio.toFixed(2)}×`}</td></tr>`,
+  );
+  const source = reference.url ? `<a href="${escapeHtml(reference.url)}">${escapeHtml(reference.source)}</a>` : escapeHtml(reference.source);
+  return `<section id="reference">
+<h2>Published figures beside this run</h2>
+<p class="legend">${source}${reference.machine ? `, measured on ${escapeHtml(reference.machine)}` : ''}. Metric: ${escapeHtml(reference.metric)}. Measured: this run's median over trials. Another machine gives other absolute figures: compare the order and the ratios between targets, not the values.</p>
+<table><thead><tr><th class="text">point</th><th class="text">target</th><th>published</th><th>measured</th><th>measured ÷ published</th></tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table>
+</section>`;
+}
+
 /** The rows of one workload type with only the metrics it measures, delivery verification first: the first screen. */
 function compactTable(model: ReportModel, workload: string): string {
   const rows = model.rows.filter((row) => row.workload === workload);
   const metrics = measuredMetrics(rows);
-  const header = ['target', 'point', 'status', 'delivery', ...metrics.map((metric) => metric.label)];
+  const header = ['target', 'point', 'verdict', ...metrics.map((metric) => metric.label)];
   let previousLabel = '';
   const body = rows
     .map((row) => {
@@ -115,11 +132,12 @@ function compactTable(model: ReportModel, workload: string): string {
         .join('');
       const note = row.note ? `<br><span class="note">${escapeHtml(row.note)}</span>` : '';
       const scope = row.scope === 'shared' ? ' <small>(embedded)</small>' : row.scope === 'client-only' ? ' <small>(broker not measured)</small>' : '';
-      return `<tr class="${groupStart ? 'group-start' : ''}"><td class="text">${escapeHtml(row.series)}${scope}</td><td class="text">${escapeHtml(row.label)}</td><td class="text"><span class="status ${escapeHtml(row.status)}">${escapeHtml(row.status)}</span>${note}</td><td class="text" title="${escapeHtml(row.deliveryDetail)}">${escapeHtml(row.delivery)}</td>${cells}</tr>`;
+      return `<tr class="${groupStart ? 'group-start' : ''}"><td class="text">${escapeHtml(row.series)}${scope}</td><td class="text">${escapeHtml(row.label)}</td><td class="text" title="${escapeHtml(row.deliveryDetail)}"><span class="status ${escapeHtml(row.status)}">${escapeHtml(row.status)}</span> ${escapeHtml(row.delivery)}${note}</td>${cells}</tr>`;
     })
     .join('\n');
   return `<h3>${escapeHtml(workload)}</h3>
-<div class="scroll"><table class="compact"><thead><tr>${header.map((cell, index) => `<th class="${index < 4 ? 'text' : ''}">${escapeHtml(cell)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table></div>`;
+<p class="legend">verdict: the case's status, then messages delivered intact / acknowledged by the broker (✓: none lost, corrupt, duplicated or out of order; hover for every count).</p>
+<div class="scroll"><table class="compact"><thead><tr>${header.map((cell, index) => `<th class="${index < 3 ? 'text' : ''}">${escapeHtml(cell)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
 function summaryTable(model: ReportModel): string {

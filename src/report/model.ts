@@ -4,6 +4,7 @@ import type { ResourceScope } from '../results/trial.js';
 import { bestIndex, formatMetric, headlineValue, METRICS } from '../results/metrics.js';
 import { caseWarnings } from './case-warnings.js';
 import { durabilityMismatch } from './durability.js';
+import { referenceRows } from './reference.js';
 import { rankPoints, type RankedTarget } from './ranking.js';
 import type { GateRules } from '../gate/rules.js';
 import type { CaseResult, ResultFile } from '../results/result-file.js';
@@ -67,6 +68,8 @@ export interface ReportModel {
   comparison: ComparisonModel | null;
   /** Per run: the warning when its targets acknowledge at different durabilities (see durability.ts). */
   durabilityWarnings: string[];
+  /** Per run with a `reference:` block: its published figures beside the measured ones (see reference.ts). */
+  references: Array<NonNullable<ReturnType<typeof referenceRows>> & { run: string }>;
   /** A single run's points with two or more targets, ranked on the workload's key metric (see ranking.ts). */
   rankings: Array<{ point: string; metric: string; better: string; unit: string; targets: RankedTarget[] }>;
   runs: Array<{
@@ -137,6 +140,10 @@ export function buildReportModel(results: readonly ResultFile[], rules?: GateRul
     vectorSeries,
     comparison: results.length === 2 ? buildComparison(results[0]!, results[1]!, rules) : null,
     durabilityWarnings: results.flatMap((result) => durabilityMismatch(result) ?? []),
+    references: results.flatMap((result) => {
+      const reference = referenceRows(result);
+      return reference ? [{ ...reference, run: result.manifest.scenario.name }] : [];
+    }),
     rankings:
       results.length === 1
         ? rankPoints(results[0]!).map((ranking) => ({ point: ranking.point, metric: ranking.metric.label, better: ranking.metric.better, unit: ranking.metric.unit, targets: ranking.targets }))

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { DriverDescription } from '../targets/driver.js';
+import type { ScenarioReference } from '../scenario/schema.js';
 import type { CaseSummary } from './summary.js';
 import type { Status, TrialRecord } from './trial.js';
 
@@ -85,7 +86,8 @@ export interface TargetManifest {
 /** The manifest: everything needed to know what ran and to run it again. */
 export interface Manifest {
   tool: { name: string; version: string; gitSha: string; dirty: boolean };
-  scenario: { name: string; path: string; sha256: string; text: string; resolved: unknown; overrides: string[] };
+  /** `reference`: the published figures the scenario reproduces (not part of the configuration hash). */
+  scenario: { name: string; path: string; sha256: string; text: string; resolved: unknown; overrides: string[]; reference?: ScenarioReference };
   /** sha256 of the resolved configuration (scenario after overrides): equal hashes mean comparable runs. */
   configHash: string;
   machine: { cpuModel: string; cores: number; memoryBytes: number; os: string; kernel: string; hostname: string };

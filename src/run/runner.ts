@@ -161,6 +161,7 @@ function initialResult(loaded: LoadedScenario, options: RunOptions): ResultFile 
         text: redactScenarioText(loaded.text),
         resolved: redactDeep(resolvedConfig(loaded)),
         overrides: redactDeep(loaded.overrides),
+        ...(loaded.file.reference ? { reference: loaded.file.reference } : {}),
       },
       configHash: configHash(loaded),
       machine: machineInfo(),

@@ -215,3 +215,15 @@ test('a matrix beyond 10,000 points is refused with its count before it is expan
   const square = parseScenario(scenario(`    messages: ${axis(100)}\n    operations: ${axis(100)}\n`), 'm.yaml', { env: {} });
   assert.equal(square.cases.length, 10_000);
 });
+
+test('a reference block names scenario targets and workload parameters; anything else is refused with its place', () => {
+  const withReference = (figures: string) => `${minimal}reference:\n  source: "a published table"\n  metric: opSeconds.mean\n  figures:\n${figures}`;
+  const loaded = parseScenario(withReference('    - { target: rocksmq, payloadBytes: 1KB, messages: 10, value: 0.9 }\n'), 'r.yaml', { env: {} });
+  assert.equal(loaded.file.reference?.figures[0]?.value, 0.9);
+  const issues = issuesOf(withReference('    - { target: kafka, value: 1 }\n    - { target: rocksmq, colour: red, value: 1 }\n'));
+  assert.deepEqual(
+    issues.map((issue) => `${issue.path}: ${issue.message}`),
+    ['reference.figures[0].target: "kafka" is not a target of this scenario (rocksmq)', 'reference.figures[1].colour: not a parameter of the pubsub workload'],
+  );
+  assert.match(issuesOf(withReference('    - { target: rocksmq, value: 1 }\n').replace('opSeconds.mean', 'speed'))[0]!.path, /^reference\.metric$/);
+});

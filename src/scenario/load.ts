@@ -1,4 +1,5 @@
 /** Loading a scenario: YAML → layered overrides → schema → targets → matrix, with every error reported at once. */
+import { workloadObjects } from '../workloads/params.js';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, type Document } from 'yaml';
@@ -115,6 +116,16 @@ export function parseScenario(text: string, path: string, options: LoadOptions =
       report(['workload', 'clients'], `${loadClients} clients (load-client processes) need a broker that several processes write to (kafka, nats, pulsar): ${target.name} (${target.type}) runs its engine inside the trial's process`);
     }
   });
+  if (parsed.success && parsed.data.reference && targetList.success) {
+    const names = targetList.data.map((entry) => (typeof entry === 'string' ? entry : entry.name));
+    const shape = workloadObjects.find((option) => option.shape.type.value === workloadType)?.shape ?? {};
+    parsed.data.reference.figures.forEach((figure, index) => {
+      if (!names.includes(figure.target)) report(['reference', 'figures', index, 'target'], `"${figure.target}" is not a target of this scenario (${names.join(', ')})`);
+      for (const key of Object.keys(figure)) {
+        if (key !== 'target' && key !== 'value' && workloadType && !(key in shape)) report(['reference', 'figures', index, key], `not a parameter of the ${workloadType} workload`);
+      }
+    });
+  }
   if (problems.length > 0 || !parsed.success) throw new InputError(problems);
   const file = parsed.data;
 

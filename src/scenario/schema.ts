@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { targetDefinitions } from '../targets/registry.js';
 import { workloadObjects } from '../workloads/params.js';
+import { METRICS } from '../results/metrics.js';
 import { countField, durationField, nameField } from './fields.js';
 
 /** Where targets run: docker containers, local processes, user-given endpoints, or auto (docker if it answers). */
@@ -48,6 +49,26 @@ export const matrixSchema = z
   })
   .strict();
 
+/** One published figure: the target it was measured on, the workload parameters of its point, and its value. */
+const referenceFigureSchema = z
+  .object({ target: z.string().min(1).describe("the scenario target this figure is set beside (by name)"), value: z.number().describe("the published value, in the metric's unit") })
+  .catchall(z.union([z.string(), z.number()]))
+  .describe('e.g. { target: rocksmq, payloadBytes: 1KB, messages: 50000, value: 0.898 }: every other key is a workload parameter the point must have');
+
+/** Published figures a scenario reproduces, shown beside the measured ones in the report. */
+export const referenceSchema = z
+  .object({
+    source: z.string().min(1).describe('where the figures were published (title, date, table)'),
+    url: z.string().url().optional(),
+    machine: z.string().optional().describe('what they were measured on'),
+    metric: z.enum(METRICS.map((metric) => metric.key) as [string, ...string[]]).describe('the metric the figures are values of'),
+    figures: z.array(referenceFigureSchema).min(1),
+  })
+  .strict();
+
+/** Published figures of a scenario, as validated. */
+export type ScenarioReference = z.output<typeof referenceSchema>;
+
 /** The schema of a whole scenario file. */
 export const scenarioSchema = z
   .object({
@@ -77,6 +98,7 @@ export const scenarioSchema = z
       .boolean()
       .default(true)
       .describe('delete topics and data after each trial (after storage has been measured)'),
+    reference: referenceSchema.optional().describe('published figures this scenario reproduces, shown beside the measured ones in the report'),
   })
   .strict();
 
