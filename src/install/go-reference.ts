@@ -4,19 +4,18 @@
  * rebuilds it.
  */
 import { createHash } from 'node:crypto';
-import { access, constants, mkdir, readFile } from 'node:fs/promises';
+import { access, constants, mkdir, readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { TOOL_ROOT } from '../results/manifest.js';
 import { cacheDir } from './cache.js';
 import { execute } from './exec.js';
 
 const SOURCE_DIR = join(TOOL_ROOT, 'tools', 'pubsub-ref');
-const SOURCES = ['main.go', 'go.mod', 'go.sum'];
-
 /** Where the reference binary of the current source lives in the cache. */
 export async function pubsubReferencePath(env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const hash = createHash('sha256');
-  for (const file of SOURCES) hash.update(await readFile(join(SOURCE_DIR, file)));
+  const sources = (await readdir(SOURCE_DIR)).filter((file) => file.endsWith('.go') || file === 'go.mod' || file === 'go.sum').sort();
+  for (const file of sources) hash.update(file).update(await readFile(join(SOURCE_DIR, file)));
   return join(cacheDir(env), 'pubsub-ref', hash.digest('hex').slice(0, 16), 'pubsub-ref');
 }
 
@@ -29,11 +28,11 @@ export async function pubsubReferenceBuilt(): Promise<boolean> {
 export async function buildPubsubReference(log: (line: string) => void): Promise<void> {
   const path = await pubsubReferencePath();
   if (await pubsubReferenceBuilt()) {
-    log(`pubsub-ref (nats.go): already built at ${path}`);
+    log(`pubsub-ref (nats.go, pulsar-client-go): already built at ${path}`);
     return;
   }
   await mkdir(dirname(path), { recursive: true });
-  log('pubsub-ref (nats.go): go build tools/pubsub-ref…');
+  log('pubsub-ref (nats.go, pulsar-client-go): go build tools/pubsub-ref…');
   await execute('go', ['build', '-trimpath', '-o', path, '.'], { cwd: SOURCE_DIR, env: { CGO_ENABLED: '0' } });
-  log(`pubsub-ref (nats.go): built at ${path}`);
+  log(`pubsub-ref (nats.go, pulsar-client-go): built at ${path}`);
 }

@@ -1,6 +1,7 @@
-// pubsub-ref runs mqbench's pub/sub operation through the Go client Milvus uses, as a reference for mqbench's own
-// client on the same broker: per operation, a fresh stream, a consumer from the first message, N messages published
-// one after another (each awaiting its acknowledgement), done when the consumer has all N. It prints one JSON line.
+// pubsub-ref runs mqbench's pub/sub operation through the Go client Milvus uses for each broker, as a reference for
+// mqbench's own client on the same broker: per operation, a fresh topic, a consumer from the first message, N
+// messages published one after another (each awaiting its acknowledgement), done when the consumer has all N.
+// It prints one JSON line. --broker picks the client: nats (nats.go), pulsar (pulsar-client-go).
 package main
 
 import (
@@ -11,8 +12,6 @@ import (
 	"os"
 	"sync/atomic"
 	"time"
-
-	"github.com/nats-io/nats.go"
 )
 
 type result struct {
@@ -24,51 +23,57 @@ type result struct {
 	ConsumerShape string    `json:"consumer"`
 }
 
+// options are the flags every broker's run reads.
+type options struct {
+	url, adminURL, prefix                  string
+	creds, tlsCA, tlsCert, tlsKey, token   string
+	messages, size, operations             int
+	timeout                                time.Duration
+}
+
+// operationFn runs one operation on `topic` and returns its seconds.
+type operationFn func(topic string, payload []byte) (float64, error)
+
 func main() {
-	url := flag.String("url", "nats://127.0.0.1:4222", "NATS server URL")
-	messages := flag.Int("messages", 1000, "messages per operation")
-	size := flag.Int("size", 1024, "bytes per message")
-	operations := flag.Int("operations", 3, "operations")
-	prefix := flag.String("prefix", "pubsub-ref", "stream name prefix (one stream per operation)")
-	timeout := flag.Duration("timeout", 60*time.Second, "an operation fails when nothing arrives for this long")
-	creds := flag.String("creds", "", "a .creds file (JWT and NKey seed)")
-	tlsCA := flag.String("tlsca", "", "CA certificate file")
-	tlsCert := flag.String("tlscert", "", "client certificate file")
-	tlsKey := flag.String("tlskey", "", "client key file")
+	broker := flag.String("broker", "nats", "nats | pulsar")
+	var o options
+	flag.StringVar(&o.url, "url", "nats://127.0.0.1:4222", "the broker's URL (nats://…, pulsar://…)")
+	flag.StringVar(&o.adminURL, "admin-url", "", "pulsar: the web service URL, to delete each operation's topic")
+	flag.IntVar(&o.messages, "messages", 1000, "messages per operation")
+	flag.IntVar(&o.size, "size", 1024, "bytes per message")
+	flag.IntVar(&o.operations, "operations", 3, "operations")
+	flag.StringVar(&o.prefix, "prefix", "pubsub-ref", "topic name prefix (one topic per operation)")
+	flag.DurationVar(&o.timeout, "timeout", 60*time.Second, "an operation fails when nothing arrives for this long")
+	flag.StringVar(&o.creds, "creds", "", "nats: a .creds file (JWT and NKey seed)")
+	flag.StringVar(&o.tlsCA, "tlsca", "", "nats: CA certificate file")
+	flag.StringVar(&o.tlsCert, "tlscert", "", "nats: client certificate file")
+	flag.StringVar(&o.tlsKey, "tlskey", "", "nats: client key file")
+	flag.StringVar(&o.token, "token-file", "", "pulsar: a file holding the token")
 	flag.Parse()
-	var options []nats.Option
-	if *creds != "" {
-		options = append(options, nats.UserCredentials(*creds))
+	var err error
+	switch *broker {
+	case "nats":
+		err = runNats(o)
+	case "pulsar":
+		err = runPulsar(o)
+	default:
+		err = fmt.Errorf("unknown broker %q (nats, pulsar)", *broker)
 	}
-	if *tlsCA != "" {
-		options = append(options, nats.RootCAs(*tlsCA))
-	}
-	if *tlsCert != "" {
-		options = append(options, nats.ClientCert(*tlsCert, *tlsKey))
-	}
-	if err := run(*url, options, *messages, *size, *operations, *prefix, *timeout); err != nil {
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "pubsub-ref:", err)
 		os.Exit(1)
 	}
 }
 
-func run(url string, options []nats.Option, messages, size, operations int, prefix string, timeout time.Duration) error {
-	nc, err := nats.Connect(url, options...)
-	if err != nil {
-		return err
-	}
-	defer nc.Close()
-	js, err := nc.JetStream()
-	if err != nil {
-		return err
-	}
-	payload := make([]byte, size)
+// runOperations runs the operations with one random payload and prints the result.
+func runOperations(o options, out result, operation operationFn) error {
+	payload := make([]byte, o.size)
 	if _, err := rand.Read(payload); err != nil {
 		return err
 	}
-	out := result{Client: "nats.go " + nats.Version, Messages: messages, MessageBytes: size, Operations: operations, ConsumerShape: "ephemeral push consumer, acks not awaited (natsmq's shape)"}
-	for op := 0; op < operations; op++ {
-		seconds, err := operation(js, fmt.Sprintf("%s-%d", prefix, op), payload, messages, timeout)
+	out.Messages, out.MessageBytes, out.Operations = o.messages, o.size, o.operations
+	for op := 0; op < o.operations; op++ {
+		seconds, err := operation(fmt.Sprintf("%s-%d", o.prefix, op), payload)
 		if err != nil {
 			return fmt.Errorf("operation %d: %w", op+1, err)
 		}
@@ -77,39 +82,36 @@ func run(url string, options []nats.Option, messages, size, operations int, pref
 	return json.NewEncoder(os.Stdout).Encode(out)
 }
 
-func operation(js nats.JetStreamContext, topic string, payload []byte, messages int, timeout time.Duration) (float64, error) {
-	start := time.Now()
-	if _, err := js.AddStream(&nats.StreamConfig{Name: topic, Subjects: []string{topic}, Storage: nats.FileStorage, Retention: nats.LimitsPolicy, Replicas: 1}); err != nil {
-		return 0, err
+// deliveryWatch counts deliveries and tells when all arrived, or when nothing arrived for the timeout.
+type deliveryWatch struct {
+	received, last atomic.Int64
+	want           int64
+	done           chan struct{}
+}
+
+func newDeliveryWatch(want int) *deliveryWatch {
+	w := &deliveryWatch{want: int64(want), done: make(chan struct{})}
+	w.last.Store(time.Now().UnixNano())
+	return w
+}
+
+// delivered counts one message.
+func (w *deliveryWatch) delivered() {
+	w.last.Store(time.Now().UnixNano())
+	if w.received.Add(1) == w.want {
+		close(w.done)
 	}
-	defer js.DeleteStream(topic)
-	var received atomic.Int64
-	var last atomic.Int64
-	last.Store(time.Now().UnixNano())
-	done := make(chan struct{})
-	sub, err := js.Subscribe(topic, func(m *nats.Msg) {
-		_ = m.Ack()
-		last.Store(time.Now().UnixNano())
-		if received.Add(1) == int64(messages) {
-			close(done)
-		}
-	}, nats.DeliverAll(), nats.AckExplicit())
-	if err != nil {
-		return 0, err
-	}
-	defer sub.Unsubscribe()
-	for i := 0; i < messages; i++ {
-		if _, err := js.Publish(topic, payload); err != nil {
-			return 0, err
-		}
-	}
+}
+
+// wait returns when every message arrived, or an error once nothing arrived for `timeout`.
+func (w *deliveryWatch) wait(timeout time.Duration) error {
 	for {
 		select {
-		case <-done:
-			return time.Since(start).Seconds(), nil
+		case <-w.done:
+			return nil
 		case <-time.After(time.Second):
-			if time.Since(time.Unix(0, last.Load())) > timeout {
-				return 0, fmt.Errorf("%d of %d messages delivered, nothing for %s", received.Load(), messages, timeout)
+			if time.Since(time.Unix(0, w.last.Load())) > timeout {
+				return fmt.Errorf("%d of %d messages delivered, nothing for %s", w.received.Load(), w.want, timeout)
 			}
 		}
 	}

@@ -23,7 +23,7 @@ import { inScratchTopic, writeThenRead } from '../perf-tool.js';
 import { messagesWithin, type ConsumerOptions, type DriverDescription, type LogConsumer, type LogDriver, type LogProducer, type ReferenceProbeSpec, type ToolProbeSpec, type ToolReading } from '../driver.js';
 import { natsCliAuthFlags, natsJsAuthOptions, serversWithAuth, type NatsAuth } from './auth.js';
 import { runNatsBench, runNatsBenchConsume } from './bench-tool.js';
-import { runNatsPubsubReference } from './pubsub-reference.js';
+import { runPubsubReference } from '../pubsub-reference.js';
 import { PipelinedPublisher } from './pipelined-publisher.js';
 import type { NatsSettings } from './settings.js';
 
@@ -144,7 +144,8 @@ class NatsDriver implements LogDriver {
   }
 
   probeReference(spec: ReferenceProbeSpec): Promise<ToolReading> {
-    return runNatsPubsubReference(spec, this.endpoint.servers, this.endpoint.auth);
+    const auth = this.endpoint.auth ?? {};
+    return runPubsubReference(spec, { broker: 'nats', args: [`--url=${serversWithAuth(this.endpoint.servers, auth)}`, ...natsCliAuthFlags(auth)], publish: 'js.Publish, each awaiting its PubAck' });
   }
 
   async consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {

@@ -166,7 +166,7 @@ workload: { type: pubsub, payloadBytes: 1KiB, messages: 500, operations: 2, refe
   assertVerifiedCase(entry, 1500);
   const summary = entry!.summary!;
   assert.match(summary.toolCeiling!.tool, /^nats\.go 1\.\d+\.\d+ \(Go reference of the pub\/sub operation\)$/);
-  assert.match(summary.toolCeiling!.command, /^pubsub-ref --url=\S+ --messages=500 --size=1024 --operations=2 /);
+  assert.match(summary.toolCeiling!.command, /^pubsub-ref --broker=nats --url=\S+ --messages=500 --size=1024 --operations=2 /);
   assert.equal(String(summary.toolCeiling!.settings.secondsPerOp).split(', ').length, 2, 'the reference ran as many operations as the trial');
   assert.ok(summary.clientEfficiency! > 0, `round trip ratio ${summary.clientEfficiency}`);
 });

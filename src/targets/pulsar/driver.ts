@@ -5,7 +5,8 @@
  */
 import { packageVersion } from '../../util/package-version.js';
 import { inScratchTopic, writeThenRead } from '../perf-tool.js';
-import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, SettingValue, ToolProbeSpec, ToolReading } from '../driver.js';
+import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, ReferenceProbeSpec, SettingValue, ToolProbeSpec, ToolReading } from '../driver.js';
+import { runPubsubReference } from '../pubsub-reference.js';
 import { runPulsarPerf, runPulsarPerfConsume } from './perf-tool.js';
 import { PulsarAdmin } from './admin.js';
 import { withTokenFile } from './auth.js';
@@ -84,6 +85,17 @@ class PulsarDriver implements LogDriver {
           (backlog) => runPulsarPerfConsume(spec, serviceUrl, this.admin, backlog, tokenFile),
         ),
       ),
+    );
+  }
+
+  probeReference(spec: ReferenceProbeSpec): Promise<ToolReading> {
+    const { serviceUrl, webServiceUrl, token } = this.endpoint;
+    return withTokenFile(token, (tokenFile) =>
+      runPubsubReference(spec, {
+        broker: 'pulsar',
+        args: [`--url=${serviceUrl}`, `--admin-url=${webServiceUrl}`, ...(tokenFile ? [`--token-file=${tokenFile}`] : [])],
+        publish: 'producer.Send (synchronous), each awaiting its receipt',
+      }),
     );
   }
 

@@ -9,6 +9,7 @@ import { cacheDir } from '../../install/cache.js';
 import { execute } from '../../install/exec.js';
 import type { Installer } from '../../install/installer.js';
 import { VERSIONS } from '../../install/versions.js';
+import { buildPubsubReference, pubsubReferenceBuilt, pubsubReferencePath } from '../../install/go-reference.js';
 
 /** The unpacked distribution (holds bin/pulsar and conf/). */
 export function pulsarHome(env: NodeJS.ProcessEnv = process.env): string {
@@ -19,13 +20,17 @@ const MARKER = 'mqbench-installed.json';
 
 /** Installer of the Pulsar server distribution. */
 export const pulsarInstaller: Installer = {
-  component: `Apache Pulsar ${VERSIONS.pulsar} (server distribution from Maven Central)`,
+  component: `Apache Pulsar ${VERSIONS.pulsar} (server distribution from Maven Central) + pubsub-ref (pulsar-client-go)`,
   async status() {
     const home = pulsarHome();
-    const installed = await access(join(home, MARKER)).then(() => true, () => access(join(home, 'bin', 'pulsar')).then(() => Boolean(process.env.MQBENCH_PULSAR_HOME), () => false));
-    return { installed, detail: installed ? home : `no Pulsar distribution at ${home}`, fix: 'npx mqbench install pulsar (needs Java 17+ and Maven; downloads ~245 MB)' };
+    const distribution = await access(join(home, MARKER)).then(() => true, () => access(join(home, 'bin', 'pulsar')).then(() => Boolean(process.env.MQBENCH_PULSAR_HOME), () => false));
+    const reference = await pubsubReferenceBuilt();
+    const missing = [...(distribution ? [] : [`no Pulsar distribution at ${home}`]), ...(reference ? [] : [`no pubsub-ref at ${await pubsubReferencePath()}`])];
+    return { installed: missing.length === 0, detail: missing.length === 0 ? home : missing.join('; '), fix: 'npx mqbench install pulsar (needs Java 17+, Maven and Go; downloads ~245 MB)' };
   },
   async install(log) {
+    // The Go reference of the pub/sub operation (pulsar-client-go), built from tools/pubsub-ref.
+    await buildPubsubReference(log);
     if ((await this.status()).installed) return log(`${this.component}: already installed at ${pulsarHome()}`);
     const artifact = `org.apache.pulsar:pulsar-server-distribution:${VERSIONS.pulsar}:tar.gz:bin`;
     log(`${this.component}: mvn dependency:get ${artifact} (~245 MB)…`);

@@ -248,3 +248,23 @@ warmup: { operations: 0 }
   assert.equal(wrong.result.cases[0]?.status, 'errored');
   assert.match(wrong.result.cases[0]!.error!, /HTTP 401|authenticat/i);
 });
+
+test('pulsar: reference: true runs the pub/sub operations through pulsar-client-go against the same standalone, for the round trip ratio', async (t) => {
+  const { result } = await tinyRun(
+    t,
+    `
+name: pulsar-reference
+targets: [{ name: pulsar, type: pulsar, settings: { client: binary } }]
+workload: { type: pubsub, payloadBytes: 1KiB, messages: 300, operations: 2, reference: true }
+`,
+    { load: { provider: 'external' } },
+  );
+  const [entry] = result.cases;
+  assert.equal(entry?.status, 'passed', entry?.error ?? entry?.failures.join('; '));
+  const summary = entry!.summary!;
+  assert.equal(summary.toolCeilingError ?? undefined, undefined, String(summary.toolCeilingError));
+  assert.match(summary.toolCeiling!.tool, /^pulsar-client-go \(Go reference of the pub\/sub operation\)$/);
+  assert.match(summary.toolCeiling!.command, /^pubsub-ref --broker=pulsar --url=pulsar:\/\/127\.0\.0\.1:\d+ --admin-url=http:\/\/127\.0\.0\.1:\d+ --messages=300 --size=1024 --operations=2 /);
+  assert.equal(String(summary.toolCeiling!.settings.secondsPerOp).split(', ').length, 2, 'the reference ran as many operations as the trial');
+  assert.ok(summary.clientEfficiency! > 0, `round trip ratio ${summary.clientEfficiency}`);
+});

@@ -1,14 +1,14 @@
 /**
- * The pub/sub operation through nats.go (`tools/pubsub-ref`), the Go client Milvus's natsmq uses: js.Publish awaiting
- * each PubAck, an ephemeral push consumer delivering from the first message, one fresh stream per operation (the
- * same stream settings as mqbench's driver). The reading is the median seconds per operation.
+ * The pub/sub operation through the Go client Milvus uses for each broker (`tools/pubsub-ref`): nats.go for NATS
+ * (js.Publish awaiting each PubAck, an ephemeral push consumer), pulsar-client-go for Pulsar (a synchronous Send per
+ * message, an Exclusive subscription from the earliest message). One fresh topic per operation, as mqbench's own.
+ * The reading is the median seconds per operation.
  */
-import { natsCliAuthFlags, serversWithAuth, type NatsAuth } from './auth.js';
-import { pubsubReferencePath } from '../../install/go-reference.js';
-import { execute } from '../../install/exec.js';
-import type { ReferenceProbeSpec, ToolReading } from '../driver.js';
-import { median } from '../../util/stats.js';
-import { toolReading } from '../perf-tool.js';
+import { pubsubReferencePath } from '../install/go-reference.js';
+import { execute } from '../install/exec.js';
+import type { ReferenceProbeSpec, ToolReading } from './driver.js';
+import { median } from '../util/stats.js';
+import { toolReading } from './perf-tool.js';
 
 /** What pubsub-ref prints. */
 interface ReferenceOutput {
@@ -27,12 +27,21 @@ export function parseReferenceOutput(output: string): ReferenceOutput {
   return parsed as ReferenceOutput;
 }
 
-/** Runs the reference against `servers` for `spec`. */
-export async function runNatsPubsubReference(spec: ReferenceProbeSpec, servers: string, auth: NatsAuth = {}): Promise<ToolReading> {
+/** How one broker's reference connects and publishes. */
+export interface ReferenceConnection {
+  broker: 'nats' | 'pulsar';
+  /** --url and the broker's own flags (credentials as files, never secrets on the command line). */
+  args: string[];
+  /** What a publish is, for the manifest. */
+  publish: string;
+}
+
+/** Runs the Go reference of `connection.broker` for `spec`. */
+export async function runPubsubReference(spec: ReferenceProbeSpec, connection: ReferenceConnection): Promise<ToolReading> {
   const binary = await pubsubReferencePath();
   const args = [
-    `--url=${serversWithAuth(servers, auth)}`,
-    ...natsCliAuthFlags(auth),
+    `--broker=${connection.broker}`,
+    ...connection.args,
     `--messages=${spec.messages}`,
     `--size=${spec.messageBytes}`,
     `--operations=${spec.operations}`,
@@ -46,7 +55,7 @@ export async function runNatsPubsubReference(spec: ReferenceProbeSpec, servers: 
     tool: `${result.client} (Go reference of the pub/sub operation)`,
     command: ['pubsub-ref', ...args].join(' '),
     settings: {
-      publish: 'js.Publish, each awaiting its PubAck',
+      publish: connection.publish,
       consumer: result.consumer,
       operations: result.secondsPerOp.length,
       secondsPerOp: result.secondsPerOp.map((seconds) => seconds.toFixed(3)).join(', '),
