@@ -24,15 +24,21 @@ export async function pubsubReferenceBuilt(): Promise<boolean> {
   return access(await pubsubReferencePath(), constants.X_OK).then(() => true, () => false);
 }
 
+/** What is missing of the reference binary, as an installer's status lists it (empty when it is built). */
+export async function pubsubReferenceMissing(): Promise<string[]> {
+  return (await pubsubReferenceBuilt()) ? [] : [`no pubsub-ref at ${await pubsubReferencePath()}`];
+}
+
 /** Builds the reference binary (Go modules from the module proxy; about ten seconds). */
 export async function buildPubsubReference(log: (line: string) => void): Promise<void> {
   const path = await pubsubReferencePath();
   if (await pubsubReferenceBuilt()) {
-    log(`pubsub-ref (nats.go, pulsar-client-go): already built at ${path}`);
+    log(`pubsub-ref (nats.go, pulsar-client-go, confluent-kafka-go): already built at ${path}`);
     return;
   }
   await mkdir(dirname(path), { recursive: true });
-  log('pubsub-ref (nats.go, pulsar-client-go): go build tools/pubsub-ref…');
-  await execute('go', ['build', '-trimpath', '-o', path, '.'], { cwd: SOURCE_DIR, env: { CGO_ENABLED: '0' } });
-  log(`pubsub-ref (nats.go, pulsar-client-go): built at ${path}`);
+  log('pubsub-ref (nats.go, pulsar-client-go, confluent-kafka-go): go build tools/pubsub-ref…');
+  // cgo: confluent-kafka-go links the librdkafka it bundles (a C toolchain, which npm run setup installs).
+  await execute('go', ['build', '-trimpath', '-o', path, '.'], { cwd: SOURCE_DIR, env: { CGO_ENABLED: '1' } });
+  log(`pubsub-ref (nats.go, pulsar-client-go, confluent-kafka-go): built at ${path}`);
 }

@@ -1,7 +1,8 @@
 /**
  * The pub/sub operation through the Go client Milvus uses for each broker (`tools/pubsub-ref`): nats.go for NATS
  * (js.Publish awaiting each PubAck, an ephemeral push consumer), pulsar-client-go for Pulsar (a synchronous Send per
- * message, an Exclusive subscription from the earliest message). One fresh topic per operation, as mqbench's own.
+ * message, an Exclusive subscription from the earliest message), confluent-kafka-go for Kafka (a Produce per message
+ * awaiting its delivery report). One fresh topic per operation, as mqbench's own.
  * The reading is the median seconds per operation.
  */
 import { pubsubReferencePath } from '../install/go-reference.js';
@@ -29,7 +30,7 @@ export function parseReferenceOutput(output: string): ReferenceOutput {
 
 /** How one broker's reference connects and publishes. */
 export interface ReferenceConnection {
-  broker: 'nats' | 'pulsar';
+  broker: 'nats' | 'pulsar' | 'kafka';
   /** --url and the broker's own flags (credentials as files, never secrets on the command line). */
   args: string[];
   /** What a publish is, for the manifest. */

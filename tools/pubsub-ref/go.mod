@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/apache/pulsar-client-go v0.19.0
+	github.com/confluentinc/confluent-kafka-go/v2 v2.11.1
 	github.com/nats-io/nats.go v1.55.0
 )
 

@@ -1,7 +1,8 @@
 // pubsub-ref runs mqbench's pub/sub operation through the Go client Milvus uses for each broker, as a reference for
 // mqbench's own client on the same broker: per operation, a fresh topic, a consumer from the first message, N
 // messages published one after another (each awaiting its acknowledgement), done when the consumer has all N.
-// It prints one JSON line. --broker picks the client: nats (nats.go), pulsar (pulsar-client-go).
+// It prints one JSON line. --broker picks the client: nats (nats.go), pulsar (pulsar-client-go), kafka
+// (confluent-kafka-go, librdkafka through cgo).
 package main
 
 import (
@@ -35,9 +36,9 @@ type options struct {
 type operationFn func(topic string, payload []byte) (float64, error)
 
 func main() {
-	broker := flag.String("broker", "nats", "nats | pulsar")
+	broker := flag.String("broker", "nats", "nats | pulsar | kafka")
 	var o options
-	flag.StringVar(&o.url, "url", "nats://127.0.0.1:4222", "the broker's URL (nats://…, pulsar://…)")
+	flag.StringVar(&o.url, "url", "nats://127.0.0.1:4222", "the broker's URL (nats://…, pulsar://…), or kafka's bootstrap servers (host:port)")
 	flag.StringVar(&o.adminURL, "admin-url", "", "pulsar: the web service URL, to delete each operation's topic")
 	flag.IntVar(&o.messages, "messages", 1000, "messages per operation")
 	flag.IntVar(&o.size, "size", 1024, "bytes per message")
@@ -56,8 +57,10 @@ func main() {
 		err = runNats(o)
 	case "pulsar":
 		err = runPulsar(o)
+	case "kafka":
+		err = runKafka(o)
 	default:
-		err = fmt.Errorf("unknown broker %q (nats, pulsar)", *broker)
+		err = fmt.Errorf("unknown broker %q (nats, pulsar, kafka)", *broker)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "pubsub-ref:", err)

@@ -1,6 +1,7 @@
 /** LogDriver for Apache Kafka: one topic per test topic, acks=all, consumer groups from the earliest offset. */
 import { inScratchTopic, writeThenRead } from '../perf-tool.js';
-import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, ToolProbeSpec, ToolReading } from '../driver.js';
+import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, ReferenceProbeSpec, ToolProbeSpec, ToolReading } from '../driver.js';
+import { runPubsubReference } from '../pubsub-reference.js';
 import { runProducerPerformance } from './producer-performance.js';
 import { runConsumerPerformance } from './consumer-performance.js';
 import type { KafkaClient } from './client.js';
@@ -95,6 +96,11 @@ class KafkaDriver implements LogDriver {
         ),
       ),
     );
+  }
+
+  probeReference(spec: ReferenceProbeSpec): Promise<ToolReading> {
+    if (this.endpoint.auth?.sasl || this.endpoint.auth?.ssl) return Promise.reject(new Error('the Go reference (pubsub-ref) does not take SASL or TLS settings yet'));
+    return runPubsubReference(spec, { broker: 'kafka', args: [`--url=${this.endpoint.brokers}`], publish: 'Produce, each awaiting its delivery report (acks=all, linger.ms 0, no compression)' });
   }
 
   consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {

@@ -2,6 +2,7 @@
  * Installing Apache Kafka (KRaft) for the local provider: its jars from Maven Central, resolved by Maven, with
  * kafka-tools (ProducerPerformance, the perf tool mqbench calibrates its client against).
  */
+import { buildPubsubReference, pubsubReferenceMissing } from '../../install/go-reference.js';
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cacheDir } from '../../install/cache.js';
@@ -37,19 +38,22 @@ ${dependency('org.apache.logging.log4j', 'log4j-slf4j-impl', VERSIONS.log4j)}
 
 /** Installer of Kafka's jars. */
 export const kafkaInstaller: Installer = {
-  component: `Apache Kafka ${VERSIONS.kafka} (KRaft, Maven Central jars)`,
+  component: `Apache Kafka ${VERSIONS.kafka} (KRaft, Maven Central jars) + pubsub-ref (confluent-kafka-go)`,
   async status() {
     const home = kafkaHome();
     const exists = (path: string) => access(path).then(() => true, () => false);
     // An install from before kafka-tools was added lacks its jar: installed again.
-    const installed = (await exists(join(home, MARKER))) && (await exists(join(home, 'libs', `kafka-tools-${VERSIONS.kafka}.jar`)));
+    const jars = (await exists(join(home, MARKER))) && (await exists(join(home, 'libs', `kafka-tools-${VERSIONS.kafka}.jar`)));
+    const missing = [...(jars ? [] : [`no Kafka jars under ${home}`]), ...(await pubsubReferenceMissing())];
     return {
-      installed,
-      detail: installed ? join(home, 'libs') : `no Kafka jars under ${home}`,
-      fix: 'npx mqbench install kafka (needs Java 17+ and Maven)',
+      installed: missing.length === 0,
+      detail: missing.length === 0 ? join(home, 'libs') : missing.join('; '),
+      fix: 'npx mqbench install kafka (needs Java 17+, Maven, Go and a C compiler)',
     };
   },
   async install(log) {
+    // The Go reference of the pub/sub operation (confluent-kafka-go), built from tools/pubsub-ref.
+    await buildPubsubReference(log);
     if ((await this.status()).installed) return log(`${this.component}: already installed at ${kafkaHome()}`);
     const home = kafkaHome();
     await mkdir(home, { recursive: true });

@@ -6,7 +6,7 @@ import { access, constants, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { cacheDir } from '../../install/cache.js';
 import { execute } from '../../install/exec.js';
-import { buildPubsubReference, pubsubReferencePath } from '../../install/go-reference.js';
+import { buildPubsubReference, pubsubReferenceMissing, pubsubReferencePath } from '../../install/go-reference.js';
 import type { Installer } from '../../install/installer.js';
 import { VERSIONS } from '../../install/versions.js';
 
@@ -30,7 +30,7 @@ export const natsInstaller: Installer = {
     const missing = [
       ...((await executable(server)) ? [] : [`no nats-server at ${server}`]),
       ...((await executable(cli)) ? [] : [`no natscli at ${cli}`]),
-      ...((await executable(reference)) ? [] : [`no pubsub-ref at ${reference}`]),
+      ...(await pubsubReferenceMissing()),
     ];
     return {
       installed: missing.length === 0,

@@ -9,7 +9,7 @@ import { cacheDir } from '../../install/cache.js';
 import { execute } from '../../install/exec.js';
 import type { Installer } from '../../install/installer.js';
 import { VERSIONS } from '../../install/versions.js';
-import { buildPubsubReference, pubsubReferenceBuilt, pubsubReferencePath } from '../../install/go-reference.js';
+import { buildPubsubReference, pubsubReferenceMissing } from '../../install/go-reference.js';
 
 /** The unpacked distribution (holds bin/pulsar and conf/). */
 export function pulsarHome(env: NodeJS.ProcessEnv = process.env): string {
@@ -24,8 +24,7 @@ export const pulsarInstaller: Installer = {
   async status() {
     const home = pulsarHome();
     const distribution = await access(join(home, MARKER)).then(() => true, () => access(join(home, 'bin', 'pulsar')).then(() => Boolean(process.env.MQBENCH_PULSAR_HOME), () => false));
-    const reference = await pubsubReferenceBuilt();
-    const missing = [...(distribution ? [] : [`no Pulsar distribution at ${home}`]), ...(reference ? [] : [`no pubsub-ref at ${await pubsubReferencePath()}`])];
+    const missing = [...(distribution ? [] : [`no Pulsar distribution at ${home}`]), ...(await pubsubReferenceMissing())];
     return { installed: missing.length === 0, detail: missing.length === 0 ? home : missing.join('; '), fix: 'npx mqbench install pulsar (needs Java 17+, Maven and Go; downloads ~245 MB)' };
   },
   async install(log) {
