@@ -153,3 +153,23 @@ warmup: { operations: 0 }
   assert.equal(wrong.result.cases[0]?.status, 'errored');
   assert.match(wrong.result.cases[0]!.error!, /^Kafka at 127\.0\.0\.1:\d+ did not answer \(or refused the SASL credentials\)/);
 });
+
+test('kafka: reference: true runs the pub/sub operations through confluent-kafka-go against the same broker, for the round trip ratio', async (t) => {
+  const { result } = await tinyRun(
+    t,
+    `
+name: kafka-reference
+targets: [{ name: kafka, type: kafka, settings: { client: confluent } }]
+workload: { type: pubsub, payloadBytes: 1KiB, messages: 300, operations: 2, reference: true }
+`,
+    { load: { provider: 'local' } },
+  );
+  const [entry] = result.cases;
+  assertVerifiedCase(entry, 900);
+  const summary = entry!.summary!;
+  assert.equal(summary.toolCeilingError ?? undefined, undefined, String(summary.toolCeilingError));
+  assert.match(summary.toolCeiling!.tool, /^confluent-kafka-go \(librdkafka [\d.]+\) \(Go reference of the pub\/sub operation\)$/);
+  assert.match(summary.toolCeiling!.command, /^pubsub-ref --broker=kafka --url=127\.0\.0\.1:\d+ --messages=300 --size=1024 --operations=2 /);
+  assert.equal(String(summary.toolCeiling!.settings.secondsPerOp).split(', ').length, 2, 'the reference ran as many operations as the trial');
+  assert.ok(summary.clientEfficiency! > 0, `round trip ratio ${summary.clientEfficiency}`);
+});
