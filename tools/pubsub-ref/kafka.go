@@ -22,7 +22,7 @@ func runKafka(o options) error {
 		return err
 	}
 	defer producer.Close()
-	version, _ := kafka.LibraryVersion()
+	_, version := kafka.LibraryVersion()
 	out := result{Client: fmt.Sprintf("confluent-kafka-go (librdkafka %s)", version), ConsumerShape: "consumer group from the earliest offset, no auto-commit (Milvus's settings)"}
 	return runOperations(o, out, func(topic string, payload []byte) (float64, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -45,9 +45,14 @@ func runKafka(o options) error {
 			return 0, err
 		}
 		watch := newDeliveryWatch(o.messages)
-		stop := make(chan struct{})
-		defer close(stop)
+		// The reader must have returned before the consumer closes: librdkafka aborts on a poll of a closed handle.
+		stop, stopped := make(chan struct{}), make(chan struct{})
+		defer func() {
+			close(stop)
+			<-stopped
+		}()
 		go func() {
+			defer close(stopped)
 			for {
 				select {
 				case <-stop:
