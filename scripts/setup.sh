@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # mqbench's install command: everything the tests and benchmarks need, idempotently.
 #  - Debian packages (root + apt-get only; otherwise it says what is missing): a C/C++ toolchain, libssl and zlib
-#    headers (to build @confluentinc/kafka-javascript's bundled librdkafka offline), Chromium (report test)
+#    headers (to build @confluentinc/kafka-javascript's bundled librdkafka offline), Chromium (report test), openssl
+#    (the TLS tests make their certificates with it)
 #  - npm packages from package-lock.json, with CKJS_LINKING=dynamic so librdkafka is built here, not downloaded
 #  - the brokers the local provider runs (nats-server, Kafka jars), into ~/.cache/mqbench: `mqbench install`
 #  - test fixtures: Maven Surefire's JUnit XML schema, into ~/.cache/mqbench/schemas
@@ -13,6 +14,7 @@ command -v chromium >/dev/null 2>&1 || [ -x "${MQBENCH_CHROMIUM:-/nonexistent}" 
 command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v make >/dev/null 2>&1 || missing+=(make)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 [ -f /usr/include/openssl/ssl.h ] || missing+=(libssl-dev)
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 echo "== Debian packages"

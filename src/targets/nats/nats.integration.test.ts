@@ -13,6 +13,7 @@ import { startLocalProcess } from '../../provision/local-process.js';
 import { freePorts } from '../../provision/ports.js';
 import { tcpOpen } from '../../provision/readiness.js';
 import { natsServerPath } from './install.js';
+import { execute } from '../../install/exec.js';
 import { caseWarnings } from '../../report/case-warnings.js';
 import { renderSummaryTable } from '../../report/table.js';
 
@@ -270,4 +271,50 @@ test('a broker paused for 6 s (SIGSTOP, then SIGCONT) mid-trial: the case passes
   assert.equal(warnings.length, 1, warnings.join('\n'));
   assert.match(warnings[0]!, /^trial 1: nothing was acknowledged or delivered for ([6-9]|\d\d)\.\d s from /);
   assert.match(renderSummaryTable(result), /! nats 1KiB×3000 random: trial 1: nothing was acknowledged or delivered/);
+});
+
+test('nats (external, TLS): a server with a certificate from a private CA; the client, nats bench and the Go reference trust it through tls.caFile', async (t) => {
+  const dir = await tempDir(t, 'mqbench-nats-tls-');
+  const file = (name: string) => join(dir, name);
+  await writeFile(file('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  await execute('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '1', '-subj', '/CN=mqbench test CA']);
+  await execute('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=127.0.0.1']);
+  await execute('openssl', ['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial', '-out', file('server.pem'), '-days', '1', '-extfile', file('san.ext')]);
+  const [port] = await freePorts(1);
+  await writeFile(file('tls.conf'), `listen: "127.0.0.1:${port}"\njetstream { store_dir: "${file('js')}" }\ntls { cert_file: "${file('server.pem')}", key_file: "${file('server.key')}" }\n`);
+  const server = await startLocalProcess({ name: 'nats-server (TLS)', command: natsServerPath(), args: ['-c', file('tls.conf')], logFile: file('server.log'), ready: () => tcpOpen(port!), readyTimeoutMs: 20_000 });
+  t.after(() => server.stop());
+  const target = (tls: string) => `{ name: nats, type: nats, settings: { external: { servers: "tls://127.0.0.1:${port}"${tls} } } }`;
+  const { result } = await tinyRun(
+    t,
+    `
+name: nats-tls
+targets: [${target(`, tls: { caFile: "${file('ca.pem')}" }`)}]
+workload: { type: stream, mode: closed-loop, inFlight: 16, payloadBytes: 1KiB, messages: 500, consumer: after }
+warmup: { operations: 0 }
+`,
+    { load: { provider: 'external' } },
+  );
+  assertVerifiedCase(result.cases[0], 500, 'client-only');
+  assert.ok(result.cases[0]!.summary!.toolCeiling!.messagesPerSec > 0, `nats bench trusted the CA (${result.cases[0]!.summary!.toolCeilingError})`);
+  assert.match(result.cases[0]!.summary!.toolCeiling!.command, /--tlsca=\S+ca\.pem/);
+  assert.match(String(result.manifest.targets.nats?.instance?.authentication), /^TLS \(caFile \S+ca\.pem\)$/);
+
+  const reference = await tinyRun(t, `
+name: nats-tls-reference
+targets: [${target(`, tls: { caFile: "${file('ca.pem')}" }`)}]
+workload: { type: pubsub, payloadBytes: 1KiB, messages: 100, operations: 1, reference: true }
+warmup: { operations: 0 }
+`, { load: { provider: 'external' } });
+  assert.equal(reference.result.cases[0]?.status, 'passed', reference.result.cases[0]?.error);
+  assert.ok(reference.result.cases[0]!.summary!.toolCeiling, `the Go reference trusted the CA (${reference.result.cases[0]!.summary!.toolCeilingError})`);
+
+  const untrusted = await tinyRun(t, `
+name: nats-tls-untrusted
+targets: [${target('')}]
+workload: { type: pubsub, payloadBytes: 1KiB, messages: 10, operations: 1 }
+warmup: { operations: 0 }
+`, { load: { provider: 'external' } });
+  assert.equal(untrusted.result.cases[0]?.status, 'errored');
+  assert.match(untrusted.result.cases[0]!.error!, /certificate|TLS|self.signed/i);
 });
