@@ -46,7 +46,7 @@ func main() {
 	flag.StringVar(&o.prefix, "prefix", "pubsub-ref", "topic name prefix (one topic per operation)")
 	flag.DurationVar(&o.timeout, "timeout", 60*time.Second, "an operation fails when nothing arrives for this long")
 	flag.StringVar(&o.creds, "creds", "", "nats: a .creds file (JWT and NKey seed)")
-	flag.StringVar(&o.tlsCA, "tlsca", "", "nats: CA certificate file")
+	flag.StringVar(&o.tlsCA, "tlsca", "", "nats, pulsar: CA certificate file")
 	flag.StringVar(&o.tlsCert, "tlscert", "", "nats: client certificate file")
 	flag.StringVar(&o.tlsKey, "tlskey", "", "nats: client key file")
 	flag.StringVar(&o.token, "token-file", "", "pulsar: a file holding the token")

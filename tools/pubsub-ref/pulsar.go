@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,7 +20,7 @@ import (
 // by default; a synchronous send is flushed at once), an Exclusive subscription from the earliest message, an ack
 // per message.
 func runPulsar(o options) error {
-	clientOptions := pulsar.ClientOptions{URL: o.url, OperationTimeout: 30 * time.Second, Logger: pulsarlog.NewLoggerWithSlog(slog.New(slog.NewTextHandler(io.Discard, nil)))}
+	clientOptions := pulsar.ClientOptions{URL: o.url, OperationTimeout: 30 * time.Second, TLSTrustCertsFilePath: o.tlsCA, Logger: pulsarlog.NewLoggerWithSlog(slog.New(slog.NewTextHandler(io.Discard, nil)))}
 	token := ""
 	if o.token != "" {
 		data, err := os.ReadFile(o.token)
@@ -42,7 +44,7 @@ func runPulsar(o options) error {
 		if err != nil {
 			return 0, err
 		}
-		defer deleteTopic(o.adminURL, token, topic)
+		defer deleteTopic(o.adminURL, token, o.tlsCA, topic)
 		defer consumer.Close()
 		go func() {
 			for message := range consumer.Chan() {
@@ -68,7 +70,7 @@ func runPulsar(o options) error {
 }
 
 // deleteTopic removes an operation's topic through the admin API (best effort: the standalone is the run's own).
-func deleteTopic(adminURL, token, topic string) {
+func deleteTopic(adminURL, token, caFile, topic string) {
 	if adminURL == "" {
 		return
 	}
@@ -80,6 +82,13 @@ func deleteTopic(adminURL, token, topic string) {
 		request.Header.Set("Authorization", "Bearer "+token)
 	}
 	client := http.Client{Timeout: 30 * time.Second}
+	if caFile != "" {
+		if pem, err := os.ReadFile(caFile); err == nil {
+			roots := x509.NewCertPool()
+			roots.AppendCertsFromPEM(pem)
+			client.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}
+		}
+	}
 	if response, err := client.Do(request); err == nil {
 		response.Body.Close()
 	}

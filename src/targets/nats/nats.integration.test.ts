@@ -13,7 +13,7 @@ import { startLocalProcess } from '../../provision/local-process.js';
 import { freePorts } from '../../provision/ports.js';
 import { tcpOpen } from '../../provision/readiness.js';
 import { natsServerPath } from './install.js';
-import { execute } from '../../install/exec.js';
+import { testCertificates } from '../../testing/tls.js';
 import { caseWarnings } from '../../report/case-warnings.js';
 import { renderSummaryTable } from '../../report/table.js';
 
@@ -276,12 +276,9 @@ test('a broker paused for 6 s (SIGSTOP, then SIGCONT) mid-trial: the case passes
 test('nats (external, TLS): a server with a certificate from a private CA; the client, nats bench and the Go reference trust it through tls.caFile', async (t) => {
   const dir = await tempDir(t, 'mqbench-nats-tls-');
   const file = (name: string) => join(dir, name);
-  await writeFile(file('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  await execute('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '1', '-subj', '/CN=mqbench test CA']);
-  await execute('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=127.0.0.1']);
-  await execute('openssl', ['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial', '-out', file('server.pem'), '-days', '1', '-extfile', file('san.ext')]);
+  const certificates = await testCertificates(dir);
   const [port] = await freePorts(1);
-  await writeFile(file('tls.conf'), `listen: "127.0.0.1:${port}"\njetstream { store_dir: "${file('js')}" }\ntls { cert_file: "${file('server.pem')}", key_file: "${file('server.key')}" }\n`);
+  await writeFile(file('tls.conf'), `listen: "127.0.0.1:${port}"\njetstream { store_dir: "${file('js')}" }\ntls { cert_file: "${certificates.cert}", key_file: "${certificates.key}" }\n`);
   const server = await startLocalProcess({ name: 'nats-server (TLS)', command: natsServerPath(), args: ['-c', file('tls.conf')], logFile: file('server.log'), ready: () => tcpOpen(port!), readyTimeoutMs: 20_000 });
   t.after(() => server.stop());
   const target = (tls: string) => `{ name: nats, type: nats, settings: { external: { servers: "tls://127.0.0.1:${port}"${tls} } } }`;

@@ -1,4 +1,5 @@
 /** The parts of Pulsar's admin REST API the driver uses: topics, subscriptions, the broker version. */
+import { httpRequest } from '../../util/http.js';
 import { bearerHeaders } from './auth.js';
 
 /** Admin calls against `webServiceUrl` for topics in public/default. */
@@ -7,6 +8,8 @@ export class PulsarAdmin {
     private readonly webServiceUrl: string,
     /** A token for an authenticated cluster (sent as a Bearer header). */
     private readonly token?: string,
+    /** The CA (PEM) an https web service's certificate is checked against. */
+    private readonly ca?: string,
   ) {}
 
   /** The persistent topic name in public/default. */
@@ -40,15 +43,15 @@ export class PulsarAdmin {
   }
 
   private async stats(topic: string): Promise<{ msgInCounter?: number; msgOutCounter?: number }> {
-    const response = await fetch(`${this.webServiceUrl}${this.topicPath(topic)}/stats`, { headers: bearerHeaders(this.token), signal: AbortSignal.timeout(5000) });
+    const response = await httpRequest(`${this.webServiceUrl}${this.topicPath(topic)}/stats`, { headers: bearerHeaders(this.token), ca: this.ca, timeoutMs: 5000 });
     if (!response.ok) throw new Error(`Pulsar admin GET ${this.topicPath(topic)}/stats: HTTP ${response.status}`);
-    return (await response.json()) as { msgInCounter?: number; msgOutCounter?: number };
+    return JSON.parse(response.text) as { msgInCounter?: number; msgOutCounter?: number };
   }
 
   /** The broker's version string. */
   async version(): Promise<string> {
-    const response = await fetch(`${this.webServiceUrl}/admin/v2/brokers/version`, { headers: bearerHeaders(this.token), signal: AbortSignal.timeout(5000) });
-    return response.ok ? (await response.text()).replace(/^"|"$/g, '') : 'unknown';
+    const response = await httpRequest(`${this.webServiceUrl}/admin/v2/brokers/version`, { headers: bearerHeaders(this.token), ca: this.ca, timeoutMs: 5000 });
+    return response.ok ? response.text.replace(/^"|"$/g, '') : 'unknown';
   }
 
   private topicPath(topic: string): string {
@@ -56,14 +59,15 @@ export class PulsarAdmin {
   }
 
   private async call(method: string, path: string, body: unknown, accepted: number[]): Promise<void> {
-    const response = await fetch(`${this.webServiceUrl}${path}`, {
+    const response = await httpRequest(`${this.webServiceUrl}${path}`, {
       method,
       headers: { ...bearerHeaders(this.token), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000),
+      ca: this.ca,
+      timeoutMs: 30_000,
     });
     if (!accepted.includes(response.status) && !response.ok) {
-      throw new Error(`Pulsar admin ${method} ${path}: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
+      throw new Error(`Pulsar admin ${method} ${path}: HTTP ${response.status} ${response.text.slice(0, 300)}`);
     }
   }
 }

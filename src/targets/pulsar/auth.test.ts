@@ -15,7 +15,7 @@ test('the token comes from the settings, a file or MQBENCH_PULSAR_TOKEN; pulsar-
     seen = path!;
     assert.equal((await stat(seen)).mode & 0o777, 0o600);
     assert.equal(await readFile(seen, 'utf8'), 'jwt');
-    assert.deepEqual(pulsarPerfAuthArgs(path), ['--auth-plugin', 'org.apache.pulsar.client.impl.auth.AuthenticationToken', '--auth-params', `file://${seen}`]);
+    assert.deepEqual(pulsarPerfAuthArgs({ tokenFile: path, tlsCaFile: '/ca.pem' }), ['--auth-plugin', 'org.apache.pulsar.client.impl.auth.AuthenticationToken', '--auth-params', `file://${seen}`, '--trust-cert-file=/ca.pem']);
   });
   await assert.rejects(stat(seen), /ENOENT/);
 });

@@ -33,9 +33,18 @@ export function bearerHeaders(token: string | undefined): Record<string, string>
   return token === undefined ? {} : { authorization: `Bearer ${token}` };
 }
 
-/** The pulsar-perf arguments that authenticate with the token in `tokenFile`. */
-export function pulsarPerfAuthArgs(tokenFile: string | undefined): string[] {
-  return tokenFile === undefined ? [] : ['--auth-plugin', 'org.apache.pulsar.client.impl.auth.AuthenticationToken', '--auth-params', `file://${tokenFile}`];
+/** How pulsar-perf reaches an external cluster: the file holding its token, the CA file its TLS trusts. */
+export interface PulsarPerfAccess {
+  tokenFile?: string;
+  tlsCaFile?: string;
+}
+
+/** The pulsar-perf arguments for `access`: AuthenticationToken reading the token file, the trusted CA. */
+export function pulsarPerfAuthArgs(access: PulsarPerfAccess = {}): string[] {
+  return [
+    ...(access.tokenFile === undefined ? [] : ['--auth-plugin', 'org.apache.pulsar.client.impl.auth.AuthenticationToken', '--auth-params', `file://${access.tokenFile}`]),
+    ...(access.tlsCaFile === undefined ? [] : [`--trust-cert-file=${access.tlsCaFile}`]),
+  ];
 }
 
 /** Runs `use` with the path of a 0600 file holding `token` (removed afterwards), or with none without a token. */

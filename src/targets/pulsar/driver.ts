@@ -3,6 +3,7 @@
  * broker's receipt, Exclusive subscriptions created at the earliest position, acks per message — through the native
  * client where it loads (client: native | auto), else through the WebSocket API (client: websocket | auto).
  */
+import { readFile } from 'node:fs/promises';
 import { packageVersion } from '../../util/package-version.js';
 import { inScratchTopic, writeThenRead } from '../perf-tool.js';
 import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, ReferenceProbeSpec, SettingValue, ToolProbeSpec, ToolReading } from '../driver.js';
@@ -24,22 +25,25 @@ export type PulsarEndpoint = {
   durability?: Record<string, SettingValue>;
   /** A token for an authenticated external cluster (never written into a result). */
   token?: string;
+  /** The CA file TLS connections (pulsar+ssl://, https://) check the cluster's certificate against. */
+  tlsCaFile?: string;
 };
 
 /** Connects with the client path the settings choose. */
 export async function connectPulsar(endpoint: PulsarEndpoint, settings: PulsarSettings): Promise<LogDriver> {
-  const { token } = endpoint;
-  const admin = new PulsarAdmin(endpoint.webServiceUrl, token);
+  const { token, tlsCaFile } = endpoint;
+  const ca = tlsCaFile === undefined ? undefined : await readFile(tlsCaFile, 'utf8');
+  const admin = new PulsarAdmin(endpoint.webServiceUrl, token, ca);
   let path: PulsarClientPath;
-  const binary = () => binaryClient({ serviceUrl: endpoint.serviceUrl, receiverQueueSize: settings.receiverQueueSize, batching: settings.batching, timeoutMs: 30_000, token });
+  const binary = () => binaryClient({ serviceUrl: endpoint.serviceUrl, receiverQueueSize: settings.receiverQueueSize, batching: settings.batching, timeoutMs: 30_000, token, ca });
   if (settings.client === 'websocket') {
-    path = websocketClient(endpoint.webServiceUrl, settings.maxMessageSize, settings.receiverQueueSize, token);
+    path = websocketClient(endpoint.webServiceUrl, settings.maxMessageSize, settings.receiverQueueSize, token, ca);
   } else if (settings.client === 'binary') {
     path = binary();
   } else {
     const native = loadNativeClient();
     if (native.module) {
-      path = nativeClient(native.module, endpoint.serviceUrl, settings.receiverQueueSize, packageVersion('pulsar-client'), token);
+      path = nativeClient(native.module, endpoint.serviceUrl, settings.receiverQueueSize, packageVersion('pulsar-client'), token, tlsCaFile);
     } else if (settings.client === 'native') {
       throw new Error(`client: native needs the pulsar-client package, which does not load here (${native.reason}); use client: binary, websocket or auto`);
     } else {
@@ -76,24 +80,25 @@ class PulsarDriver implements LogDriver {
   }
 
   probeTool(spec: ToolProbeSpec): Promise<ToolReading> {
-    const { serviceUrl, token } = this.endpoint;
+    const { serviceUrl, token, tlsCaFile } = this.endpoint;
     return inScratchTopic(this, spec.topic, () =>
-      withTokenFile(token, (tokenFile) =>
-        writeThenRead(
+      withTokenFile(token, (tokenFile) => {
+        const access = { tokenFile, tlsCaFile };
+        return writeThenRead(
           spec,
-          () => runPulsarPerf(spec, serviceUrl, this.admin, tokenFile),
-          (backlog) => runPulsarPerfConsume(spec, serviceUrl, this.admin, backlog, tokenFile),
-        ),
-      ),
+          () => runPulsarPerf(spec, serviceUrl, this.admin, access),
+          (backlog) => runPulsarPerfConsume(spec, serviceUrl, this.admin, backlog, access),
+        );
+      }),
     );
   }
 
   probeReference(spec: ReferenceProbeSpec): Promise<ToolReading> {
-    const { serviceUrl, webServiceUrl, token } = this.endpoint;
+    const { serviceUrl, webServiceUrl, token, tlsCaFile } = this.endpoint;
     return withTokenFile(token, (tokenFile) =>
       runPubsubReference(spec, {
         broker: 'pulsar',
-        args: [`--url=${serviceUrl}`, `--admin-url=${webServiceUrl}`, ...(tokenFile ? [`--token-file=${tokenFile}`] : [])],
+        args: [`--url=${serviceUrl}`, `--admin-url=${webServiceUrl}`, ...(tokenFile ? [`--token-file=${tokenFile}`] : []), ...(tlsCaFile ? [`--tlsca=${tlsCaFile}`] : [])],
         publish: 'producer.Send (synchronous), each awaiting its receipt',
       }),
     );

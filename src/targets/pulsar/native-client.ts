@@ -9,7 +9,7 @@ import type { PulsarClientPath } from './client.js';
 
 interface NativeModule {
   AuthenticationToken: new (options: { token: string }) => unknown;
-  Client: new (options: { serviceUrl: string; operationTimeoutSeconds?: number; authentication?: unknown }) => {
+  Client: new (options: { serviceUrl: string; operationTimeoutSeconds?: number; authentication?: unknown; tlsTrustCertsFilePath?: string }) => {
     createProducer(options: Record<string, unknown>): Promise<{ send(message: { data: Buffer }): Promise<{ toString(): string }>; close(): Promise<void> }>;
     subscribe(options: Record<string, unknown>): Promise<{ close(): Promise<void> }>;
     close(): Promise<void>;
@@ -26,8 +26,13 @@ export function loadNativeClient(): { module?: NativeModule; reason?: string } {
 }
 
 /** The native client path over `serviceUrl` (pulsar://host:port). */
-export function nativeClient(module: NativeModule, serviceUrl: string, receiverQueueSize: number, version: string, token?: string): PulsarClientPath {
-  const client = new module.Client({ serviceUrl, operationTimeoutSeconds: 30, ...(token === undefined ? {} : { authentication: new module.AuthenticationToken({ token }) }) });
+export function nativeClient(module: NativeModule, serviceUrl: string, receiverQueueSize: number, version: string, token?: string, caFile?: string): PulsarClientPath {
+  const client = new module.Client({
+    serviceUrl,
+    operationTimeoutSeconds: 30,
+    ...(token === undefined ? {} : { authentication: new module.AuthenticationToken({ token }) }),
+    ...(caFile === undefined ? {} : { tlsTrustCertsFilePath: caFile }),
+  });
   return {
     name: 'pulsar-client (native, libpulsar)',
     version,

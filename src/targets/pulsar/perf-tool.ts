@@ -5,7 +5,7 @@
  * totals include seconds of idle shutdown, so mqbench times the messages itself: it polls the topic's msgInCounter
  * and takes the rate from the sample past the first fifth of the messages (warm-up) to the one that saw them all.
  */
-import { pulsarPerfAuthArgs } from './auth.js';
+import { pulsarPerfAuthArgs, type PulsarPerfAccess } from './auth.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,11 +19,11 @@ import { pulsarHome } from './install.js';
 const POLL_MS = 50;
 
 /** The arguments of `pulsar-perf` for `spec` against `serviceUrl`. */
-export function pulsarPerfArgs(spec: ToolProbeSpec, serviceUrl: string, tokenFile?: string): string[] {
+export function pulsarPerfArgs(spec: ToolProbeSpec, serviceUrl: string, access?: PulsarPerfAccess): string[] {
   return [
     'produce',
     '--service-url', serviceUrl,
-    ...pulsarPerfAuthArgs(tokenFile),
+    ...pulsarPerfAuthArgs(access),
     '--rate', '10000000',
     '--num-messages', String(spec.messages),
     '--size', String(spec.messageBytes),
@@ -55,8 +55,8 @@ export function rateFromSamples(samples: readonly CounterSample[], total: number
 }
 
 /** Runs pulsar-perf for `spec` into the existing topic, timing it by the topic's counter. */
-export async function runPulsarPerf(spec: ToolProbeSpec, serviceUrl: string, admin: PulsarAdmin, tokenFile?: string): Promise<ToolReading> {
-  const args = pulsarPerfArgs(spec, serviceUrl, tokenFile);
+export async function runPulsarPerf(spec: ToolProbeSpec, serviceUrl: string, admin: PulsarAdmin, access?: PulsarPerfAccess): Promise<ToolReading> {
+  const args = pulsarPerfArgs(spec, serviceUrl, access);
   const messagesPerSec = await runTimedByCounter(args, spec, spec.messages, () => admin.messagesIn(spec.topic), 'msgInCounter', 'fifth');
   return toolReading({
     tool: `pulsar-perf ${VERSIONS.pulsar}`,
@@ -77,11 +77,11 @@ export async function runPulsarPerf(spec: ToolProbeSpec, serviceUrl: string, adm
 const RECEIVER_QUEUE = 1000;
 
 /** The arguments of `pulsar-perf consume` reading the backlog through the subscription made before the writes. */
-export function pulsarPerfConsumeArgs(backlog: ToolReadBackSpec, serviceUrl: string, tokenFile?: string): string[] {
+export function pulsarPerfConsumeArgs(backlog: ToolReadBackSpec, serviceUrl: string, access?: PulsarPerfAccess): string[] {
   return [
     'consume',
     '--service-url', serviceUrl,
-    ...pulsarPerfAuthArgs(tokenFile),
+    ...pulsarPerfAuthArgs(access),
     '--subscriptions', backlog.group,
     '--subscription-position', 'Earliest',
     '--num-messages', String(backlog.messages),
@@ -92,8 +92,8 @@ export function pulsarPerfConsumeArgs(backlog: ToolReadBackSpec, serviceUrl: str
 }
 
 /** Reads the trial's backlog, timed by the topic's msgOutCounter (counted from its value before the tool started). */
-export async function runPulsarPerfConsume(spec: ToolProbeSpec, serviceUrl: string, admin: PulsarAdmin, backlog: ToolReadBackSpec, tokenFile?: string): Promise<ToolReading> {
-  const args = pulsarPerfConsumeArgs(backlog, serviceUrl, tokenFile);
+export async function runPulsarPerfConsume(spec: ToolProbeSpec, serviceUrl: string, admin: PulsarAdmin, backlog: ToolReadBackSpec, access?: PulsarPerfAccess): Promise<ToolReading> {
+  const args = pulsarPerfConsumeArgs(backlog, serviceUrl, access);
   // mqbench's own consumer has already been delivered the backlog: count from there.
   const before = await admin.messagesOut(backlog.topic);
   const delivered = async () => (await admin.messagesOut(backlog.topic)) - before;

@@ -15,6 +15,7 @@ import { httpOk } from '../../provision/readiness.js';
 import { applyConf, pulsarJvm, pulsarOverrides } from './config.js';
 import { pulsarHome } from './install.js';
 import { bearerHeaders } from './auth.js';
+import { testCertificates } from '../../testing/tls.js';
 
 /** One standalone (started by mqbench's own provisioner) shared by the tests that do not kill it. */
 let shared: ProvisionedTarget;
@@ -267,4 +268,72 @@ workload: { type: pubsub, payloadBytes: 1KiB, messages: 300, operations: 2, refe
   assert.match(summary.toolCeiling!.command, /^pubsub-ref --broker=pulsar --url=pulsar:\/\/127\.0\.0\.1:\d+ --admin-url=http:\/\/127\.0\.0\.1:\d+ --messages=300 --size=1024 --operations=2 /);
   assert.equal(String(summary.toolCeiling!.settings.secondsPerOp).split(', ').length, 2, 'the reference ran as many operations as the trial');
   assert.ok(summary.clientEfficiency! > 0, `round trip ratio ${summary.clientEfficiency}`);
+});
+
+test('pulsar (external, TLS): pulsar+ssl:// and https:// with a private CA; the binary and WebSocket clients, the admin API, pulsar-perf and the Go reference trust it through tls.caFile', async (t) => {
+  const dir = await tempDir(t, 'mqbench-pulsar-tls-');
+  const certificates = await testCertificates(dir);
+  const [brokerPort, webPort, brokerTlsPort, webTlsPort] = await freePorts(4);
+  const conf = join(dir, 'standalone.conf');
+  const template = await readFile(join(pulsarHome(), 'conf', 'standalone.conf'), 'utf8');
+  await writeFile(
+    conf,
+    applyConf(template, {
+      ...pulsarOverrides({ advertisedAddress: '127.0.0.1', bindAddress: '127.0.0.1', brokerServicePort: brokerPort!, webServicePort: webPort!, maxMessageSize: 10 * 1024 * 1024, journalSyncData: false }),
+      brokerServicePortTls: String(brokerTlsPort),
+      webServicePortTls: String(webTlsPort),
+      tlsCertificateFilePath: certificates.cert,
+      tlsKeyFilePath: certificates.key,
+      tlsTrustCertsFilePath: certificates.ca,
+    }),
+  );
+  const standalone = await startLocalProcess({
+    name: 'pulsar (TLS)',
+    command: join(pulsarHome(), 'bin', 'pulsar'),
+    args: ['standalone', '-nfw', '-nss', '--metadata-dir', join(dir, 'metadata'), '--bookkeeper-dir', join(dir, 'bookkeeper'), '-a', '127.0.0.1'],
+    env: { PULSAR_STANDALONE_CONF: conf, PULSAR_LOG_DIR: dir, ...pulsarJvm('512m', '512m') },
+    logFile: join(dir, 'pulsar.log'),
+    ready: () => httpOk(`http://127.0.0.1:${webPort}/admin/v2/namespaces/public`, (body) => body.includes('public/default')),
+    readyTimeoutMs: 180_000,
+  });
+  t.after(() => standalone.stop(30_000));
+
+  const external = (tls: string) => `webServiceUrl: "https://127.0.0.1:${webTlsPort}", serviceUrl: "pulsar+ssl://127.0.0.1:${brokerTlsPort}"${tls}`;
+  const trusted = `, tls: { caFile: "${certificates.ca}" }`;
+  const { result } = await tinyRun(
+    t,
+    `
+name: pulsar-tls
+targets:
+  - { name: pulsar-binary, type: pulsar, settings: { client: binary, external: { ${external(trusted)} } } }
+  - { name: pulsar-websocket, type: pulsar, settings: { client: websocket, external: { ${external(trusted)} } } }
+workload: { type: stream, mode: closed-loop, inFlight: 16, payloadBytes: 1KiB, messages: 500, consumer: after }
+warmup: { operations: 0 }
+`,
+    { load: { provider: 'external' } },
+  );
+  for (const entry of result.cases) {
+    assertVerifiedCase(entry, 500, 'client-only');
+    assert.ok(entry.summary!.toolCeiling!.messagesPerSec > 0, `${entry.target}: pulsar-perf trusted the CA (${entry.summary!.toolCeilingError})`);
+    assert.match(entry.summary!.toolCeiling!.command, /--trust-cert-file=\S+ca\.pem/);
+  }
+  assert.match(String(result.manifest.targets['pulsar-binary']?.instance?.authentication), /^TLS \(CA \S+ca\.pem\)$/);
+
+  const reference = await tinyRun(t, `
+name: pulsar-tls-reference
+targets: [{ name: pulsar, type: pulsar, settings: { client: binary, external: { ${external(trusted)} } } }]
+workload: { type: pubsub, payloadBytes: 1KiB, messages: 100, operations: 1, reference: true }
+warmup: { operations: 0 }
+`, { load: { provider: 'external' } });
+  assert.equal(reference.result.cases[0]?.status, 'passed', reference.result.cases[0]?.error);
+  assert.ok(reference.result.cases[0]!.summary!.toolCeiling, `the Go reference trusted the CA (${reference.result.cases[0]!.summary!.toolCeilingError})`);
+
+  const untrusted = await tinyRun(t, `
+name: pulsar-tls-untrusted
+targets: [{ name: pulsar, type: pulsar, settings: { client: binary, external: { ${external('')} } } }]
+workload: { type: pubsub, payloadBytes: 1KiB, messages: 10, operations: 1, timeout: 20s }
+warmup: { operations: 0 }
+`, { load: { provider: 'external' } });
+  assert.equal(untrusted.result.cases[0]?.status, 'errored');
+  assert.match(untrusted.result.cases[0]!.error!, /certificate/i);
 });

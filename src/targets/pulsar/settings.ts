@@ -34,6 +34,7 @@ export const pulsarSettingsSchema = z
         serviceUrl: z.string().optional(),
         token: z.string().optional().describe('a token (JWT) for an authenticated cluster; prefer tokenFile or MQBENCH_PULSAR_TOKEN: a scenario file is copied into results (redacted)'),
         tokenFile: z.string().optional().describe('a file holding the token'),
+        tls: z.object({ caFile: z.string().describe("the CA (PEM) the cluster's certificate is checked against") }).strict().optional().describe('for pulsar+ssl:// and https:// URLs'),
       })
       .strict()
       .optional()

@@ -76,11 +76,13 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
       if (!webServiceUrl) throw new Error('the external provider needs settings.external.webServiceUrl or MQBENCH_PULSAR_WEB_URL');
       const serviceUrl = settings.external?.serviceUrl ?? process.env.MQBENCH_PULSAR_URL ?? webServiceUrl.replace(/^https?:\/\/([^:/]+).*/, 'pulsar://$1:6650');
       const token = await resolvePulsarToken(settings.external);
+      const tlsCaFile = settings.external?.tls?.caFile;
+      const authentication = [token === undefined ? undefined : 'token', tlsCaFile === undefined ? undefined : `TLS (CA ${tlsCaFile})`].filter(Boolean).join('; ') || 'none';
       return {
         provider,
-        endpoint: { webServiceUrl, serviceUrl, ...(token === undefined ? {} : { token }) } satisfies PulsarEndpoint,
+        endpoint: { webServiceUrl, serviceUrl, ...(token === undefined ? {} : { token }), ...(tlsCaFile === undefined ? {} : { tlsCaFile }) } satisfies PulsarEndpoint,
         storage: { kind: 'none', reason: 'external cluster' },
-        info: { webServiceUrl, serviceUrl, authentication: token === undefined ? 'none' : 'token' },
+        info: { webServiceUrl, serviceUrl, authentication },
         stop: async () => undefined,
       };
     }

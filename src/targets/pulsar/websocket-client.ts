@@ -20,9 +20,9 @@ interface SendResult {
  * Opens a WebSocket with its handlers attached before it opens: frames can arrive in the same read as the upgrade
  * response and are emitted before an `await` on the open would resume (a consumer lost its first messages that way).
  */
-function open(url: string, maxPayload: number, headers: Record<string, string>, attach: (socket: WebSocket) => void): Promise<WebSocket> {
+function open(url: string, maxPayload: number, headers: Record<string, string>, ca: string | undefined, attach: (socket: WebSocket) => void): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { maxPayload, perMessageDeflate: false, headers });
+    const socket = new WebSocket(url, { maxPayload, perMessageDeflate: false, headers, ...(ca ? { ca } : {}) });
     attach(socket);
     socket.once('open', () => resolve(socket));
     socket.once('error', reject);
@@ -31,7 +31,7 @@ function open(url: string, maxPayload: number, headers: Record<string, string>, 
 }
 
 /** The WebSocket client path. */
-export function websocketClient(webServiceUrl: string, maxMessageBytes: number, receiverQueueSize: number, token?: string): PulsarClientPath {
+export function websocketClient(webServiceUrl: string, maxMessageBytes: number, receiverQueueSize: number, token?: string, ca?: string): PulsarClientPath {
   const headers = bearerHeaders(token);
   const base = webServiceUrl.replace(/^http/, 'ws');
   const frameLimit = Math.ceil(maxMessageBytes * 1.4) + 65536;
@@ -46,7 +46,7 @@ export function websocketClient(webServiceUrl: string, maxMessageBytes: number, 
         for (const entry of waiting.values()) entry.reject(error);
         waiting.clear();
       };
-      const socket = await open(`${base}/ws/v2/producer/persistent/public/default/${topic}?batchingEnabled=false&sendTimeoutMillis=30000`, frameLimit, headers, (socket) => {
+      const socket = await open(`${base}/ws/v2/producer/persistent/public/default/${topic}?batchingEnabled=false&sendTimeoutMillis=30000`, frameLimit, headers, ca, (socket) => {
         socket.on('message', (data) => {
           const answer = JSON.parse(data.toString()) as SendResult;
           const entry = answer.context === undefined ? undefined : waiting.get(answer.context);
@@ -80,7 +80,7 @@ export function websocketClient(webServiceUrl: string, maxMessageBytes: number, 
       const url = `${base}/ws/v2/consumer/persistent/public/default/${topic}/${encodeURIComponent(options.group)}?subscriptionType=Exclusive&receiverQueueSize=${receiverQueueSize}`;
       let opened = false;
       let closing = false;
-      const socket = await open(url, frameLimit, headers, (socket) => {
+      const socket = await open(url, frameLimit, headers, ca, (socket) => {
         socket.on('message', (data) => {
           const message = JSON.parse(data.toString()) as { messageId: string; payload: string };
           options.onMessage(Buffer.from(message.payload, 'base64'));

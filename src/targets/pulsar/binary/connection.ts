@@ -3,7 +3,8 @@
  * request id, PING answered, frames routed to the producers and consumers registered on it, and every waiter failed
  * when the connection goes.
  */
-import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTcp, isIP, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { mqbenchVersion } from '../../../util/package-version.js';
 import { FrameReader, simpleFrame, type Frame } from './frames.js';
 import { CommandType, PROTOCOL_VERSION, type Command } from './proto.js';
@@ -53,14 +54,17 @@ export class PulsarConnection {
     socket.on('close', () => this.fail(new Error(`Pulsar connection to ${url} closed`)));
   }
 
-  /** Opens a connection to `url` (pulsar://host:port) and completes the handshake. */
-  static async open(url: string, timeoutMs: number, token?: string): Promise<PulsarConnection> {
-    const { hostname, port } = new URL(url);
-    const socket = connectTcp({ host: hostname, port: Number(port || 6650) });
+  /** Opens a connection to `url` (pulsar://host:port, or pulsar+ssl:// checked against `ca`) and completes the handshake. */
+  static async open(url: string, timeoutMs: number, token?: string, ca?: string): Promise<PulsarConnection> {
+    const { hostname, port, protocol } = new URL(url);
+    const secure = protocol === 'pulsar+ssl:';
+    const socket = secure
+      ? connectTls({ host: hostname, port: Number(port || 6651), ca, servername: isIP(hostname) ? undefined : hostname })
+      : connectTcp({ host: hostname, port: Number(port || 6650) });
     const connection = new PulsarConnection(socket, url, timeoutMs, token);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`Pulsar connection to ${url}: no answer within ${timeoutMs} ms`)), timeoutMs);
-      socket.once('connect', () => {
+      socket.once(secure ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         resolve();
       });
