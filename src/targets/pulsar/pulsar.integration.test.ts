@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, test, type TestContext } from 'node:test';
 import { provisionTarget, type ProvisionedTarget } from '../../provision/provision.js';
 import { assertVerifiedCase, brokerScenario, caseOf, listeningSockets, processesMentioning, requireInstalled, runAndKillBroker } from '../../testing/brokers.js';
 import { tinyRun } from '../../testing/tiny-run.js';
@@ -178,6 +178,33 @@ test('pulsar killed mid-run (local provider): errored with the cause, partial re
   assert.deepEqual(await processesMentioning(outDir), []);
 });
 
+/**
+ * A standalone of its own for a test that needs the broker configured otherwise (authentication, TLS): mqbench's
+ * overrides plus `extra`, started with mqbench's process supervision, ready once `ready` holds, stopped after the test.
+ */
+async function startConfiguredStandalone(
+  t: TestContext,
+  dir: string,
+  ports: { broker: number; web: number },
+  extra: Record<string, string>,
+  ready: () => Promise<boolean>,
+): Promise<void> {
+  const conf = join(dir, 'standalone.conf');
+  const template = await readFile(join(pulsarHome(), 'conf', 'standalone.conf'), 'utf8');
+  const base = pulsarOverrides({ advertisedAddress: '127.0.0.1', bindAddress: '127.0.0.1', brokerServicePort: ports.broker, webServicePort: ports.web, maxMessageSize: 10 * 1024 * 1024, journalSyncData: false });
+  await writeFile(conf, applyConf(template, { ...base, ...extra }));
+  const standalone = await startLocalProcess({
+    name: 'pulsar (configured by the test)',
+    command: join(pulsarHome(), 'bin', 'pulsar'),
+    args: ['standalone', '-nfw', '-nss', '--metadata-dir', join(dir, 'metadata'), '--bookkeeper-dir', join(dir, 'bookkeeper'), '-a', '127.0.0.1'],
+    env: { PULSAR_STANDALONE_CONF: conf, PULSAR_LOG_DIR: dir, ...pulsarJvm('512m', '512m') },
+    logFile: join(dir, 'pulsar.log'),
+    ready,
+    readyTimeoutMs: 180_000,
+  });
+  t.after(() => standalone.stop(30_000));
+}
+
 /** An HS256 JWT for `subject`, signed with `key` (what `pulsar tokens create` makes from a secret key). */
 function jwt(subject: string, key: Buffer): string {
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -191,32 +218,22 @@ test('pulsar (external, token authentication): the binary and WebSocket clients,
   const adminToken = jwt('admin', key);
   const token = jwt('alice', key);
   const [brokerPort, webPort] = await freePorts(2);
-  const conf = join(dir, 'standalone.conf');
-  const template = await readFile(join(pulsarHome(), 'conf', 'standalone.conf'), 'utf8');
-  await writeFile(
-    conf,
-    applyConf(template, {
-      ...pulsarOverrides({ advertisedAddress: '127.0.0.1', bindAddress: '127.0.0.1', brokerServicePort: brokerPort!, webServicePort: webPort!, maxMessageSize: 10 * 1024 * 1024, journalSyncData: false }),
+  const webServiceUrl = `http://127.0.0.1:${webPort}`;
+  await startConfiguredStandalone(
+    t,
+    dir,
+    { broker: brokerPort!, web: webPort! },
+    {
       authenticationEnabled: 'true',
       authenticationProviders: 'org.apache.pulsar.broker.authentication.AuthenticationProviderToken',
       tokenSecretKey: `data:;base64,${key.toString('base64')}`,
       superUserRoles: 'admin',
       brokerClientAuthenticationPlugin: 'org.apache.pulsar.client.impl.auth.AuthenticationToken',
       brokerClientAuthenticationParameters: `token:${adminToken}`,
-    }),
+    },
+    () => httpOk(`${webServiceUrl}/admin/v2/namespaces/public`, (body) => body.includes('public/default'), bearerHeaders(adminToken)),
   );
   await writeFile(join(dir, 'token'), `${token}\n`);
-  const webServiceUrl = `http://127.0.0.1:${webPort}`;
-  const standalone = await startLocalProcess({
-    name: 'pulsar (token auth)',
-    command: join(pulsarHome(), 'bin', 'pulsar'),
-    args: ['standalone', '-nfw', '-nss', '--metadata-dir', join(dir, 'metadata'), '--bookkeeper-dir', join(dir, 'bookkeeper'), '-a', '127.0.0.1'],
-    env: { PULSAR_STANDALONE_CONF: conf, PULSAR_LOG_DIR: dir, ...pulsarJvm('512m', '512m') },
-    logFile: join(dir, 'pulsar.log'),
-    ready: () => httpOk(`${webServiceUrl}/admin/v2/namespaces/public`, (body) => body.includes('public/default'), bearerHeaders(adminToken)),
-    readyTimeoutMs: 180_000,
-  });
-  t.after(() => standalone.stop(30_000));
   assert.equal((await fetch(`${webServiceUrl}/admin/v2/namespaces/public`)).status, 401, 'the cluster refuses a client without a token');
 
   const external = `webServiceUrl: "${webServiceUrl}", serviceUrl: "pulsar://127.0.0.1:${brokerPort}"`;
@@ -274,29 +291,19 @@ test('pulsar (external, TLS): pulsar+ssl:// and https:// with a private CA; the 
   const dir = await tempDir(t, 'mqbench-pulsar-tls-');
   const certificates = await testCertificates(dir);
   const [brokerPort, webPort, brokerTlsPort, webTlsPort] = await freePorts(4);
-  const conf = join(dir, 'standalone.conf');
-  const template = await readFile(join(pulsarHome(), 'conf', 'standalone.conf'), 'utf8');
-  await writeFile(
-    conf,
-    applyConf(template, {
-      ...pulsarOverrides({ advertisedAddress: '127.0.0.1', bindAddress: '127.0.0.1', brokerServicePort: brokerPort!, webServicePort: webPort!, maxMessageSize: 10 * 1024 * 1024, journalSyncData: false }),
+  await startConfiguredStandalone(
+    t,
+    dir,
+    { broker: brokerPort!, web: webPort! },
+    {
       brokerServicePortTls: String(brokerTlsPort),
       webServicePortTls: String(webTlsPort),
       tlsCertificateFilePath: certificates.cert,
       tlsKeyFilePath: certificates.key,
       tlsTrustCertsFilePath: certificates.ca,
-    }),
+    },
+    () => httpOk(`http://127.0.0.1:${webPort}/admin/v2/namespaces/public`, (body) => body.includes('public/default')),
   );
-  const standalone = await startLocalProcess({
-    name: 'pulsar (TLS)',
-    command: join(pulsarHome(), 'bin', 'pulsar'),
-    args: ['standalone', '-nfw', '-nss', '--metadata-dir', join(dir, 'metadata'), '--bookkeeper-dir', join(dir, 'bookkeeper'), '-a', '127.0.0.1'],
-    env: { PULSAR_STANDALONE_CONF: conf, PULSAR_LOG_DIR: dir, ...pulsarJvm('512m', '512m') },
-    logFile: join(dir, 'pulsar.log'),
-    ready: () => httpOk(`http://127.0.0.1:${webPort}/admin/v2/namespaces/public`, (body) => body.includes('public/default')),
-    readyTimeoutMs: 180_000,
-  });
-  t.after(() => standalone.stop(30_000));
 
   const external = (tls: string) => `webServiceUrl: "https://127.0.0.1:${webTlsPort}", serviceUrl: "pulsar+ssl://127.0.0.1:${brokerTlsPort}"${tls}`;
   const trusted = `, tls: { caFile: "${certificates.ca}" }`;
