@@ -4,10 +4,8 @@
  * librdkafka) and Kafka's own perf tools, which read them from a client configuration file that only its owner can
  * read and that is removed after the run of the tool. Results show only which kind was used.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { errorMessage } from '../../util/errors.js';
+import { readFile } from 'node:fs/promises';
+import { readSecretFile, withPrivateFile } from '../../util/secret-files.js';
 
 /** SASL mechanisms both clients and the Java tools support. */
 export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
@@ -35,21 +33,12 @@ export async function resolveKafkaAuth(settings: KafkaAuthSettings = {}, env: No
   if (mechanism !== undefined || username !== undefined) {
     if (mechanism === undefined || !SASL_MECHANISMS.includes(mechanism)) throw new Error(`SASL mechanism "${mechanism}" is not one of ${SASL_MECHANISMS.join(', ')}`);
     if (username === undefined) throw new Error('SASL needs a username (settings.external.sasl.username or MQBENCH_KAFKA_SASL_USERNAME)');
-    const password = settings.sasl?.password ?? (await passwordFile(settings.sasl?.passwordFile)) ?? env.MQBENCH_KAFKA_SASL_PASSWORD;
+    const password = settings.sasl?.password ?? (await readSecretFile(settings.sasl?.passwordFile, 'settings.external.sasl.passwordFile')) ?? env.MQBENCH_KAFKA_SASL_PASSWORD;
     if (password === undefined) throw new Error('SASL needs a password (settings.external.sasl.password, passwordFile or MQBENCH_KAFKA_SASL_PASSWORD)');
     auth.sasl = { mechanism, username, password };
   }
   if (settings.ssl) auth.ssl = settings.ssl === true ? {} : { ...settings.ssl };
   return auth;
-}
-
-async function passwordFile(path: string | undefined): Promise<string | undefined> {
-  if (path === undefined) return undefined;
-  try {
-    return (await readFile(path, 'utf8')).trim();
-  } catch (error) {
-    throw new Error(`settings.external.sasl.passwordFile: cannot read ${path}: ${errorMessage(error)}`);
-  }
 }
 
 /** Which kind of authentication is in use, for the manifest. */
@@ -92,12 +81,6 @@ export function javaClientProperties(auth: KafkaAuth = {}): Record<string, strin
 export async function withClientConfig<T>(auth: KafkaAuth | undefined, use: (path: string | undefined) => Promise<T>): Promise<T> {
   const properties = javaClientProperties(auth);
   if (Object.keys(properties).length === 0) return use(undefined);
-  const dir = await mkdtemp(join(tmpdir(), 'mqbench-kafka-client-'));
-  try {
-    const path = join(dir, 'client.properties');
-    await writeFile(path, `${Object.entries(properties).map(([key, value]) => `${key}=${value.replace(/\\/g, '\\\\')}`).join('\n')}\n`, { mode: 0o600 });
-    return await use(path);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const text = `${Object.entries(properties).map(([key, value]) => `${key}=${value.replace(/\\/g, '\\\\')}`).join('\n')}\n`;
+  return withPrivateFile('client.properties', text, use);
 }

@@ -2,7 +2,7 @@
  * The milvus target: a real Milvus endpoint (external provider only) for the vector workload. Start one with a
  * docker-compose.milvus.yml profile (mq.type rocksmq, natsmq, pulsar, kafka or woodpecker) and point mqbench at it.
  */
-import { readFile } from 'node:fs/promises';
+import { readSecretFile } from '../../util/secret-files.js';
 import type { MilvusCredentials } from './backend.js';
 import { z } from 'zod';
 import type { LogDriver } from '../driver.js';
@@ -43,17 +43,9 @@ type MilvusSettings = z.output<typeof milvusSettingsSchema>;
 
 /** Credentials from the settings, files or MQBENCH_MILVUS_USER / _PASSWORD / _TOKEN (never written into a result). */
 export async function milvusCredentials(settings: Pick<MilvusSettings, 'username' | 'password' | 'passwordFile' | 'token' | 'tokenFile'>, env: NodeJS.ProcessEnv = process.env): Promise<MilvusCredentials> {
-  const fromFile = async (path: string | undefined, field: string) => {
-    if (path === undefined) return undefined;
-    try {
-      return (await readFile(path, 'utf8')).trim();
-    } catch (error) {
-      throw new Error(`settings.${field}: cannot read ${path}: ${errorMessage(error)}`);
-    }
-  };
   const username = settings.username ?? env.MQBENCH_MILVUS_USER;
-  const password = settings.password ?? (await fromFile(settings.passwordFile, 'passwordFile')) ?? env.MQBENCH_MILVUS_PASSWORD;
-  const token = settings.token ?? (await fromFile(settings.tokenFile, 'tokenFile')) ?? env.MQBENCH_MILVUS_TOKEN;
+  const password = settings.password ?? (await readSecretFile(settings.passwordFile, 'settings.passwordFile')) ?? env.MQBENCH_MILVUS_PASSWORD;
+  const token = settings.token ?? (await readSecretFile(settings.tokenFile, 'settings.tokenFile')) ?? env.MQBENCH_MILVUS_TOKEN;
   if (username !== undefined && password === undefined) throw new Error('Milvus user given without a password (settings.password, passwordFile or MQBENCH_MILVUS_PASSWORD)');
   return { ...(username !== undefined ? { username, password } : {}), ...(token !== undefined ? { token } : {}) };
 }

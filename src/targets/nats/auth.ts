@@ -5,7 +5,7 @@
  * and the Go reference (their --server URL and flags). Results show only which kind was used, never a secret.
  */
 import { readFile } from 'node:fs/promises';
-import { errorMessage } from '../../util/errors.js';
+import { readSecretFile } from '../../util/secret-files.js';
 
 /** What settings.external may carry besides the servers. */
 export interface NatsAuthSettings {
@@ -46,22 +46,13 @@ export async function resolveNatsAuth(servers: string, settings: NatsAuthSetting
     .join(',');
   const auth: NatsAuth = {
     user: settings.user ?? env.MQBENCH_NATS_USER ?? fromUrl.user,
-    pass: settings.password ?? (await secretFile(settings.passwordFile, 'settings.external.passwordFile')) ?? env.MQBENCH_NATS_PASSWORD ?? fromUrl.pass,
-    token: settings.token ?? (await secretFile(settings.tokenFile, 'settings.external.tokenFile')) ?? env.MQBENCH_NATS_TOKEN ?? fromUrl.token,
+    pass: settings.password ?? (await readSecretFile(settings.passwordFile, 'settings.external.passwordFile')) ?? env.MQBENCH_NATS_PASSWORD ?? fromUrl.pass,
+    token: settings.token ?? (await readSecretFile(settings.tokenFile, 'settings.external.tokenFile')) ?? env.MQBENCH_NATS_TOKEN ?? fromUrl.token,
     credsFile: settings.credsFile ?? env.MQBENCH_NATS_CREDS,
     tls: settings.tls,
   };
   if (auth.user !== undefined && auth.pass === undefined) throw new Error('NATS user given without a password (settings.external.password, passwordFile or MQBENCH_NATS_PASSWORD)');
   return { servers: bare, auth: Object.fromEntries(Object.entries(auth).filter(([, value]) => value !== undefined)) as NatsAuth };
-}
-
-async function secretFile(path: string | undefined, field: string): Promise<string | undefined> {
-  if (path === undefined) return undefined;
-  try {
-    return (await readFile(path, 'utf8')).trim();
-  } catch (error) {
-    throw new Error(`${field}: cannot read ${path}: ${errorMessage(error)}`);
-  }
 }
 
 /** Which kind of authentication is in use, for the manifest ("user alice with a password", "token", "none"). */

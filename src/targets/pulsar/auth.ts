@@ -4,10 +4,7 @@
  * WebSocket API (the same header), mqbench's binary client (CONNECT with auth method "token"), the native client,
  * and pulsar-perf (AuthenticationToken reading a file only its owner can read, removed after the run of the tool).
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { errorMessage } from '../../util/errors.js';
+import { readSecretFile, withPrivateFile } from '../../util/secret-files.js';
 
 /** What settings.external may carry besides the URLs. */
 export interface PulsarAuthSettings {
@@ -18,13 +15,8 @@ export interface PulsarAuthSettings {
 /** The token from the settings, a file or the environment, if any. */
 export async function resolvePulsarToken(settings: PulsarAuthSettings = {}, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
   if (settings.token !== undefined) return settings.token;
-  if (settings.tokenFile !== undefined) {
-    try {
-      return (await readFile(settings.tokenFile, 'utf8')).trim();
-    } catch (error) {
-      throw new Error(`settings.external.tokenFile: cannot read ${settings.tokenFile}: ${errorMessage(error)}`);
-    }
-  }
+  const fromFile = await readSecretFile(settings.tokenFile, 'settings.external.tokenFile');
+  if (fromFile !== undefined) return fromFile;
   return env.MQBENCH_PULSAR_TOKEN || undefined;
 }
 
@@ -50,12 +42,5 @@ export function pulsarPerfAuthArgs(access: PulsarPerfAccess = {}): string[] {
 /** Runs `use` with the path of a 0600 file holding `token` (removed afterwards), or with none without a token. */
 export async function withTokenFile<T>(token: string | undefined, use: (path: string | undefined) => Promise<T>): Promise<T> {
   if (token === undefined) return use(undefined);
-  const dir = await mkdtemp(join(tmpdir(), 'mqbench-pulsar-token-'));
-  try {
-    const path = join(dir, 'token');
-    await writeFile(path, token, { mode: 0o600 });
-    return await use(path);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  return withPrivateFile('token', token, use);
 }
