@@ -135,3 +135,23 @@ test('a relative output directory reaches brokers and workers as an absolute pat
   assert.ok(worker.commands.length > 0);
   for (const command of worker.commands) assert.ok(isAbsolute(command.scratchDir), command.scratchDir);
 });
+
+test("an errored trial whose broker's death is noticed a moment later names the broker, not only the symptom", async (t) => {
+  const erroring: Worker = {
+    async runTrial(command) {
+      const now = new Date().toISOString();
+      return { number: command.trialNumber, status: 'errored', error: 'connection reset', failures: [], startedAt: now, endedAt: now };
+    },
+  };
+  const { result } = await tinyRun(
+    t,
+    `
+name: late-death
+targets: [{ name: a, type: fake, settings: { deathNoticedAfterMs: 500 } }]
+workload: { type: pubsub, operations: 1, messages: 20 }
+`,
+    { worker: erroring },
+  );
+  assert.equal(result.cases[0]?.status, 'errored');
+  assert.equal(result.cases[0]?.trials[0]?.error, 'connection reset (fake broker killed by SIGKILL during the run)');
+});

@@ -113,7 +113,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
           );
           manifestTarget.driver ??= redactDeep(record.driver);
           if (record.error) record.error = redactSecrets(record.error);
-          const brokerFailure = target.instance.failure?.();
+          const brokerFailure = await brokerFailureAfter(target.instance, record.status === 'errored');
           if (brokerFailure && record.status !== 'incomplete') {
             record.status = 'errored';
             record.error = record.error ? `${record.error} (${brokerFailure})` : brokerFailure;
@@ -199,6 +199,23 @@ function groupByPoint(cases: readonly PlannedCase[]): PlannedCase[][] {
     groups.set(key, [...(groups.get(key) ?? []), planned]);
   }
   return [...groups.values()];
+}
+
+/** How long an errored trial waits for its broker's exit to be noticed before the error is taken as the client's. */
+const BROKER_EXIT_GRACE_MS = 3_000;
+
+/**
+ * Why the broker is unusable, if it is. After an errored trial (a reset connection, say) the broker's death may not
+ * have been noticed yet on a busy machine: it is then given a moment, so the error names the broker, not the symptom.
+ */
+async function brokerFailureAfter(instance: { failure?(): string | undefined }, errored: boolean): Promise<string | undefined> {
+  if (!instance.failure) return undefined;
+  const until = performance.now() + (errored ? BROKER_EXIT_GRACE_MS : 0);
+  for (;;) {
+    const failure = instance.failure();
+    if (failure || performance.now() >= until) return failure;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 function markErrored(entry: CaseResult, error: string): void {

@@ -35,6 +35,11 @@ const faultsSchema = z
     /** The fake tool's read-back rate (default: its write rate), or its failure. */
     toolReadMessagesPerSec: z.number().min(0).default(0),
     toolReadError: z.string().optional(),
+    /**
+     * The fake broker "dies" and the harness notices only this long after it first asks (0: it never dies): a broker
+     * whose exit is seen late on a busy machine.
+     */
+    deathNoticedAfterMs: z.number().min(0).default(0),
     /** A Go reference of the pub/sub operation at this many messages per second (0: the fake has none). */
     referenceMessagesPerSec: z.number().min(0).default(0),
   })
@@ -172,7 +177,19 @@ export const fakeTarget: TargetDefinition<Faults> = {
       const storage = { kind: 'directories' as const, paths: [context.dir] };
       return { provider: 'embedded', endpoint: { earlierData }, storage, info: {}, stop: async () => undefined };
     }
-    return { provider: 'embedded', endpoint: {}, storage: { kind: 'none', reason: 'in memory' }, info: {}, stop: async () => undefined };
+    let firstAsked: number | undefined;
+    const failure = () => {
+      firstAsked ??= Date.now();
+      return Date.now() - firstAsked >= faults.deathNoticedAfterMs ? 'fake broker killed by SIGKILL during the run' : undefined;
+    };
+    return {
+      provider: 'embedded',
+      endpoint: {},
+      storage: { kind: 'none', reason: 'in memory' },
+      info: {},
+      stop: async () => undefined,
+      ...(faults.deathNoticedAfterMs > 0 ? { failure } : {}),
+    };
   },
   async connect(endpoint, settings) {
     return new FakeDriver(settings, (endpoint as { earlierData?: string }).earlierData);
