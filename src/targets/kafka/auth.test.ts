@@ -3,7 +3,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from '../../testing/temp-dir.js';
-import { describeKafkaAuth, javaClientProperties, resolveKafkaAuth, withClientConfig } from './auth.js';
+import { describeKafkaAuth, javaClientProperties, librdkafkaNativeAuthProperties, resolveKafkaAuth, withClientConfig } from './auth.js';
 
 test('SASL credentials come from the settings, a file or MQBENCH_KAFKA_SASL_*; what is missing is named', async (t) => {
   const dir = await tempDir(t, 'mqbench-kafka-auth-');
@@ -33,4 +33,16 @@ test("Kafka's Java tools get the credentials in a client config file only its ow
   });
   await assert.rejects(stat(seen), /ENOENT/);
   assert.equal(await withClientConfig(undefined, async (path) => path), undefined, 'no file without credentials');
+});
+
+test("librdkafka's native consumer gets the protocol, the SASL login and the CA as its own properties", () => {
+  assert.deepEqual(librdkafkaNativeAuthProperties({}), {});
+  assert.deepEqual(librdkafkaNativeAuthProperties({ sasl: { mechanism: 'scram-sha-256', username: 'alice', password: 'pw' } }), {
+    'security.protocol': 'sasl_plaintext',
+    'sasl.mechanisms': 'SCRAM-SHA-256',
+    'sasl.username': 'alice',
+    'sasl.password': 'pw',
+  });
+  assert.deepEqual(librdkafkaNativeAuthProperties({ ssl: { caFile: '/ca.pem' } }), { 'security.protocol': 'ssl', 'ssl.ca.location': '/ca.pem' });
+  assert.equal(librdkafkaNativeAuthProperties({ sasl: { mechanism: 'plain', username: 'a', password: 'b' }, ssl: {} })['security.protocol'], 'sasl_ssl');
 });

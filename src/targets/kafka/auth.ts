@@ -60,6 +60,16 @@ export function librdkafkaAuthProperties(auth: KafkaAuth = {}): Record<string, s
   return auth.ssl?.caFile ? { 'ssl.ca.location': auth.ssl.caFile } : {};
 }
 
+/** librdkafka's own properties for `auth` (its native API): security.protocol, the SASL mechanism and login, the CA. */
+export function librdkafkaNativeAuthProperties(auth: KafkaAuth = {}): Record<string, string> {
+  if (!auth.sasl && !auth.ssl) return {};
+  return {
+    'security.protocol': `${auth.sasl ? 'sasl_' : ''}${auth.ssl ? 'ssl' : 'plaintext'}`,
+    ...(auth.sasl ? { 'sasl.mechanisms': auth.sasl.mechanism.toUpperCase(), 'sasl.username': auth.sasl.username, 'sasl.password': auth.sasl.password } : {}),
+    ...librdkafkaAuthProperties(auth),
+  };
+}
+
 /** The Java client properties for `auth` (security.protocol, sasl.mechanism, sasl.jaas.config, a PEM trust store). */
 export function javaClientProperties(auth: KafkaAuth = {}): Record<string, string> {
   if (!auth.sasl && !auth.ssl) return {};

@@ -2,9 +2,10 @@
  * The @confluentinc/kafka-javascript adapter (librdkafka through its KafkaJS-compatible API): acks=all, no linger (a
  * send awaited alone is not held back), and at most 5 requests in flight per connection as the Java producer, so
  * concurrent sends queue and share requests instead of each going out as its own (librdkafka allows 1,000,000 in
- * flight by default); consumer groups from the beginning with auto-committed offsets.
+ * flight by default). Consumers use the binding's own API (see confluent-consumer.ts).
  */
-import { kafkaJsAuthOptions, librdkafkaAuthProperties } from './auth.js';
+import { kafkaJsAuthOptions, librdkafkaAuthProperties, librdkafkaNativeAuthProperties } from './auth.js';
+import { nativeConsumerProperties, openNativeConsumer } from './confluent-consumer.js';
 import { errorMessage } from '../../util/errors.js';
 import { withTimeout } from '../../util/timeout.js';
 import { createRequire } from 'node:module';
@@ -34,12 +35,15 @@ export async function confluentClient(options: KafkaClientOptions): Promise<Kafk
     await admin.disconnect().catch(() => undefined);
     throw new Error(`Kafka at ${options.brokers.join(',')} did not answer${options.auth?.sasl ? ' (or refused the SASL credentials)' : ''}: ${errorMessage(error)}`);
   });
+  const connection = { 'metadata.broker.list': options.brokers.join(','), 'client.id': 'mqbench', ...librdkafkaNativeAuthProperties(options.auth) };
+  const consumerProperties = nativeConsumerProperties(options.fetchMaxBytes, options.messageMaxBytes);
   const open = new Set<{ disconnect(): Promise<void> }>();
+  const consumers = new Set<LogConsumer>();
   const producerProperties = { 'linger.ms': options.lingerMs, 'max.in.flight.requests.per.connection': 5, ...options.producerProperties };
   return {
     name: '@confluentinc/kafka-javascript (librdkafka)',
     version: `${packageVersion('@confluentinc/kafka-javascript')} (librdkafka ${librdkafkaVersion})`,
-    settings: { acks: 'all (-1)', compression: 'none', ...producerProperties, 'max.partition.fetch.bytes': options.fetchMaxBytes, autoCommit: true, consumer: 'eachBatch, every fetched message of the partition a batch (js.consumer.max.batch.size -1)', 'fetch.queue.backoff.ms': 10 },
+    settings: { acks: 'all (-1)', compression: 'none', ...producerProperties, ...consumerProperties, consumer: 'KafkaConsumer.consume(n): what librdkafka has queued, up to 2,000 messages a call' },
     async createTopic(topic, partitions) {
       await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
     },
@@ -65,41 +69,18 @@ export async function confluentClient(options: KafkaClientOptions): Promise<Kafk
         },
       };
     },
-    async consumer(topic, consumerOptions): Promise<LogConsumer> {
-      const consumer = kafka.consumer({
-        kafkaJS: { groupId: consumerOptions.group, fromBeginning: consumerOptions.from === 'earliest', autoCommit: true },
-        'max.partition.fetch.bytes': options.fetchMaxBytes,
-        'fetch.max.bytes': options.fetchMaxBytes * 4,
-        'fetch.wait.max.ms': 100,
-        'message.max.bytes': options.messageMaxBytes,
-        // Every message librdkafka has fetched for the partition in one batch: the KafkaJS layer's default (batches
-        // of at most 32, ramping up from 1) with eachMessage (a promise per message) read a 1 KiB backlog at 91k msg/s
-        // here, this at 117k.
-        'js.consumer.max.batch.size': -1,
-        // When librdkafka's local queue passes queued.min.messages or queued.max.messages.kbytes (64 MiB: 64 messages
-        // of 1 MiB), its next fetch waits this long (default 1 s) even once the queue has drained: a 1 MiB backlog read
-        // at 188-692 msg/s with the default, 1,142-1,165 with 10 ms (ConsumerPerformance: ~960).
-        'fetch.queue.backoff.ms': 10,
-      });
-      await consumer.connect();
-      open.add(consumer);
-      await consumer.subscribe({ topics: [topic] });
-      void consumer
-        .run({
-          eachBatch: async ({ batch }) => {
-            for (const message of batch.messages) if (message.value) consumerOptions.onMessage(message.value);
-          },
-        })
-        .catch((error: unknown) => consumerOptions.onError(error instanceof Error ? error : new Error(String(error))));
+    async consumer(topic, consumerOptions) {
+      const consumer = await openNativeConsumer(module, connection, consumerProperties, topic, consumerOptions);
+      consumers.add(consumer);
       return {
         async close() {
-          open.delete(consumer);
-          await consumer.disconnect();
+          consumers.delete(consumer);
+          await consumer.close();
         },
       };
     },
     async close() {
-      await Promise.allSettled([...open].map((client) => client.disconnect()));
+      await Promise.allSettled([...[...open].map((client) => client.disconnect()), ...[...consumers].map((consumer) => consumer.close())]);
       await admin.disconnect();
     },
   };

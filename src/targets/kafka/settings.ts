@@ -15,7 +15,7 @@ export const kafkaSettingsSchema = z
       .enum(['kafkajs', 'confluent'])
       .optional()
       .describe(
-        'the client library consumers use (default: the same as client). Through its Node binding librdkafka reads a backlog at 0.26–0.40 of ConsumerPerformance here, kafkajs at 0.68–0.98 (docs/calibration.md)',
+        'the client library consumers use (default: the same as client). A 1 KiB backlog read here at 0.50–0.80 of ConsumerPerformance through librdkafka, 0.70–0.88 through kafkajs; a 1 MiB backlog at 1.45–1.79 and 0.70–0.79 (docs/calibration.md)',
       ),
     linger: durationField
       .default(0)
