@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the test files (*.test.ts under src/ and test/) on node's test runner, through tsx.
+// Runs the test files (*.test.ts under src/, next to what they test) on node's test runner, through tsx.
 // Usage: node scripts/run-tests.mjs [substring ...]   — only files whose path contains one of the substrings.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -16,15 +16,7 @@ function collect(dir) {
 }
 
 const filters = process.argv.slice(2);
-const roots = ['src', 'test'].filter((root) => {
-  try {
-    return statSync(root).isDirectory();
-  } catch {
-    return false;
-  }
-});
-const files = roots
-  .flatMap(collect)
+const files = collect('src')
   .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
   .sort();
 if (files.length === 0) {

@@ -1,7 +1,7 @@
 // Writes docker-compose.yml and the config files it mounts (docker/<service>/…) from the container specs.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { renderCompose } from '../src/provision/compose.js';
+import { renderCompose } from '../src/targets/compose.js';
 
 const { compose, files } = renderCompose();
 await writeFile('docker-compose.yml', compose);

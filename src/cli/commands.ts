@@ -6,7 +6,7 @@ import { readResultFile } from '../results/io.js';
 import type { ResultFile } from '../results/result-file.js';
 import { renderHtmlReport } from '../report/html.js';
 import { alignTable, renderSummaryTable } from '../report/table.js';
-import { killAllChildren } from '../run/child-processes.js';
+import { killAllChildren } from '../util/child-processes.js';
 import { claimRunDirectory } from '../run/run-directory.js';
 import { runScenario } from '../run/runner.js';
 import { LocalWorker } from '../run/worker.js';

@@ -1,7 +1,7 @@
 /** The mqbench command line: argument parsing only; each command calls a library function. */
 import { redactSecrets } from '../util/redact.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { loadPlugins } from '../plugins.js';
+import { loadPlugins } from '../run/plugins.js';
 import { ExitCode, formatIssues, InputError } from '../util/errors.js';
 import { toolInfo } from '../results/manifest.js';
 import { compareCommand, exportCommand, noiseCommand, reproduceCommand } from './gate-commands.js';
@@ -143,7 +143,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof InputError) {
       process.stderr.write(redactSecrets(`mqbench: invalid input (${error.issues.length} problem${error.issues.length === 1 ? '' : 's'}):\n${formatIssues(error.issues)}\n`));
-      return ExitCode.invalidInput;
+      return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`mqbench: ${redactSecrets(message)}\n`);

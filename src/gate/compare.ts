@@ -5,7 +5,7 @@
 import { METRICS, type MetricDefinition } from '../results/metrics.js';
 import type { CaseResult, ResultFile } from '../results/result-file.js';
 import { stableStringify } from '../util/stable-json.js';
-import { mannWhitneyU, ratioEstimate, type Estimate } from './statistics.js';
+import { mannWhitneyU, ratioEstimate, type Estimate } from '../util/statistics.js';
 
 /** better/worse: a significant change in that direction; unchanged: no significant change; inconclusive: too few trials. */
 export type Verdict = 'better' | 'worse' | 'unchanged' | 'inconclusive';

@@ -6,9 +6,17 @@ import { tinyRun } from '../testing/tiny-run.js';
 import { evaluateGate } from './evaluate.js';
 import { loadGateRules } from './rules.js';
 
-test('the example gate rules are valid', async () => {
-  const rules = await loadGateRules('examples/gates.yaml');
-  assert.ok(rules.rules.length >= 5);
+test('the example gate rules guard correctness absolutely and speed by significant regressions, with the defaults they declare', async () => {
+  const { rules } = await loadGateRules('examples/gates.yaml');
+  const shown = rules.map((rule) => (rule.kind === 'absolute' ? `${rule.metricKey} ${rule.operator} ${rule.threshold}` : `${rule.metricKey} regress < ${rule.thresholdPct}% (alpha ${rule.alpha}, ${rule.minTrials} trials)`));
+  assert.deepEqual(shown.sort(), [
+    'delivery.corrupt == 0',
+    'delivery.lost == 0',
+    'e2eLatencyMs.p50 regress < 15% (alpha 0.05, 5 trials)',
+    'e2eLatencyMs.p99 < 500',
+    'opSeconds.mean regress < 15% (alpha 0.05, 5 trials)',
+    'throughput.messagesPerSec regress < 15% (alpha 0.05, 5 trials)',
+  ]);
 });
 
 test('the example GitHub Actions workflow measures baseline and candidate in one job and gates with mqbench compare', async () => {

@@ -13,7 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { METRICS, type MetricDefinition } from '../results/metrics.js';
-import { toData } from '../scenario/yaml-data.js';
+import { toData } from '../util/yaml-data.js';
 import { InputError, type InputIssue } from '../util/errors.js';
 import { parseSize } from '../util/units.js';
 import { workloadTypes } from '../workloads/params.js';

@@ -5,8 +5,8 @@
  * test (Mann-Whitney at `alpha`) applied; s grows until 95% of the draws are detected.
  */
 import type { MetricDefinition } from '../results/metrics.js';
-import { seededRandom } from '../workloads/payload.js';
-import { mannWhitneyU } from './statistics.js';
+import { seededRandom } from '../util/random.js';
+import { mannWhitneyU } from '../util/statistics.js';
 
 /** The detection power for a shift of `shiftPct` in the worse direction, with `trials` per side. */
 export function detectionPower(values: readonly number[], metric: Pick<MetricDefinition, 'better'>, shiftPct: number, trials: number, alpha: number, draws = 300, seed = 1): number {

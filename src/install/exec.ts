@@ -3,7 +3,7 @@
  * cancellable, failures reported with the command and the tail of its output.
  */
 import { spawn } from 'node:child_process';
-import { trackChild } from '../run/child-processes.js';
+import { trackChild } from '../util/child-processes.js';
 
 /** How a command is run. */
 export interface ExecuteOptions {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { access, constants, mkdir, readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { TOOL_ROOT } from '../results/manifest.js';
+import { TOOL_ROOT } from '../util/tool-root.js';
 import { cacheDir } from './cache.js';
 import { execute } from './exec.js';
 

@@ -1,5 +1,5 @@
 /** The recorder workloads write into: one PhaseRecorder for warm-up (shown, not summarised) and one for the measurement. */
-import { addDelivery, emptyDelivery, type DeliveryCounts } from '../workloads/delivery.js';
+import { addDelivery, emptyDelivery, type DeliveryCounts } from './delivery-counts.js';
 import { addEncoded, createHistogram, encodeHistogram, recordMs, type Histogram } from './histogram.js';
 import { IntervalSeries, type ThroughputSeries } from './series.js';
 

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { TOOL_ROOT } from '../results/manifest.js';
+import { TOOL_ROOT } from '../util/tool-root.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { startLocalProcess } from './local-process.js';
 

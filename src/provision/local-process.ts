@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tail } from '../install/exec.js';
-import { trackChild } from '../run/child-processes.js';
+import { trackChild } from '../util/child-processes.js';
 import { withTimeout } from '../util/timeout.js';
 import { waitUntil } from './readiness.js';
 

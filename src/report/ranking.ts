@@ -4,7 +4,7 @@
  * whether the difference from the best is established: the CI excludes 1. (Mann-Whitney U, which compare uses, cannot
  * reach p < 0.05 with 3 trials a side, the usual count for a comparison run; the interval still can.)
  */
-import { ratioEstimate } from '../gate/statistics.js';
+import { ratioEstimate } from '../util/statistics.js';
 import { headlineValue, METRICS, type MetricDefinition } from '../results/metrics.js';
 import type { CaseResult, ResultFile } from '../results/result-file.js';
 

@@ -2,7 +2,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { decodeHistogram } from '../metrics/histogram.js';
 import { InputError } from '../util/errors.js';
-import { issuesFromZod } from '../scenario/issues.js';
+import { issuesFromZod } from '../util/zod-issues.js';
 import { resultFileSchema, RESULT_SCHEMA_VERSION, type ResultFile } from './result-file.js';
 
 /** Writes `result` to `path` atomically (a crash never leaves half a file). */

@@ -3,15 +3,12 @@ import { redactDeep } from '../util/redact.js';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpus, hostname, release, totalmem, type, version as osVersion } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { LoadedScenario } from '../scenario/load.js';
 import { ownPackage } from '../util/package-version.js';
 import { stableStringify } from '../util/stable-json.js';
 import type { Manifest } from './result-file.js';
+import { TOOL_ROOT } from '../util/tool-root.js';
 
-/** The directory mqbench is installed in (holds package.json). */
-export const TOOL_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function git(args: string[]): string | undefined {
   try {

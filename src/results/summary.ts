@@ -1,7 +1,7 @@
 /** Case summaries: a pure function of a case's trial records (histograms merged, per-trial figures' medians). */
 import { mergeEncoded, summarizeLatency, type LatencySummary } from '../metrics/histogram.js';
-import { addDelivery, emptyDelivery, type DeliveryCounts } from '../workloads/delivery.js';
-import { estimate, type Estimate } from '../gate/statistics.js';
+import { addDelivery, emptyDelivery, type DeliveryCounts } from '../metrics/delivery-counts.js';
+import { estimate, type Estimate } from '../util/statistics.js';
 import { mean, median, quantile } from '../util/stats.js';
 import { METRICS } from './metrics.js';
 import type { ToolReading } from '../targets/driver.js';
@@ -37,7 +37,6 @@ export interface CaseSummary {
   meanRssBytes: { broker: number | null; client: number };
   /** See ResourceScope: the broker figures are null unless `separate`; for `shared` the client figures are broker+client. */
   resourceScope: ResourceScope;
-  /** Bytes the broker holds after a trial (allocated on disk); median over trials. */
   /** Median over trials of the bytes a trial wrote (see TrialRecord.storage); null when no trial measured it. */
   storageBytes: number | null;
   storageBytesPerMessage: number | null;

@@ -3,7 +3,8 @@
  * role the trial starts, and exits. It stops when the trial process goes away (its IPC channel closes), and the run
  * tracks it like any child, so it never outlives mqbench.
  */
-import { loadPlugins } from '../plugins.js';
+import { loadPlugins } from './plugins.js';
+import { isVectorStore } from '../targets/vector-store.js';
 import { findTarget } from '../targets/registry.js';
 import type { LogDriver } from '../targets/driver.js';
 import { errorMessage } from '../util/errors.js';
@@ -48,7 +49,9 @@ try {
   const connect = (await inbox.next(CONNECT_WAIT_MS, 'connect message')) as LoadClientConnect;
   const definition = findTarget(connect.target.type);
   if (!definition) throw new Error(`unknown target type ${connect.target.type}`);
-  driver = await definition.connect(connect.endpoint, connect.target.settings, { trialIndex: connect.trialIndex });
+  const connection = await definition.connect(connect.endpoint, connect.target.settings, { trialIndex: connect.trialIndex });
+  if (isVectorStore(connection)) throw new Error(`target type ${connect.target.type} is a vector store: it has no producers for a load client`);
+  driver = connection;
   const start = (await inbox.next(CONNECT_WAIT_MS, 'start message')) as LoadClientStart;
   const role = loadClientRole(start.role);
   if (!role) throw new Error(`no workload has the load-client role ${start.role}`);

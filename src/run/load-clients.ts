@@ -6,10 +6,10 @@
 import { fork, type ChildProcess, type Serializable } from 'node:child_process';
 import { join } from 'node:path';
 import { tail } from '../install/exec.js';
-import { TOOL_ROOT } from '../results/manifest.js';
+import { TOOL_ROOT } from '../util/tool-root.js';
 import { MessageQueue } from '../util/message-queue.js';
 import type { LoadClientChannel } from '../workloads/load-client.js';
-import { trackChild } from './child-processes.js';
+import { trackChild } from '../util/child-processes.js';
 
 /** The first message to a load client: which target to connect to. */
 export interface LoadClientConnect {

@@ -5,11 +5,11 @@
  */
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import { TOOL_ROOT } from '../results/manifest.js';
+import { TOOL_ROOT } from '../util/tool-root.js';
 import type { TrialRecord } from '../results/trial.js';
 import { tail } from '../install/exec.js';
 import type { Progress } from '../workloads/workload.js';
-import { trackChild } from './child-processes.js';
+import { trackChild } from '../util/child-processes.js';
 import type { FromWorker, ToWorker } from './worker-process.js';
 import type { TrialCommand, Worker } from './worker.js';
 

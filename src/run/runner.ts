@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { provisionTarget, type ProvisionedTarget } from '../provision/provision.js';
+import { provisionTarget, type ProvisionedTarget } from './provision-target.js';
 import { writeResultFile } from '../results/io.js';
 import { configHash, machineInfo, resolvedConfig, toolInfo } from '../results/manifest.js';
 import type { CaseResult, ResultFile } from '../results/result-file.js';

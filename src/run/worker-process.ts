@@ -3,7 +3,7 @@
  * Isolation is the point — a client library's process-wide side effects (async hooks, heap, stray timers and
  * sockets) stay in this process and end with the trial, instead of slowing the targets measured after it.
  */
-import { loadPlugins } from '../plugins.js';
+import { loadPlugins } from './plugins.js';
 import type { TrialRecord } from '../results/trial.js';
 import { errorMessage } from '../util/errors.js';
 import { withTimeout } from '../util/timeout.js';

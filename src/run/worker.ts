@@ -10,6 +10,7 @@ import { ResourceSampler } from '../metrics/sampler.js';
 import { grownBetween, totalOf, type StorageReading } from '../metrics/storage.js';
 import type { EventLoopDelay, TrialRecord, TrialResources } from '../results/trial.js';
 import { calibrationGroup, type LogDriver } from '../targets/driver.js';
+import { isVectorStore, type VectorStore } from '../targets/vector-store.js';
 import { findTarget } from '../targets/registry.js';
 import { kindOf, type BrokerProcessSpec, type StorageSpec, type TargetDefinition } from '../targets/target.js';
 import { nowMs } from '../util/clock.js';
@@ -62,15 +63,16 @@ export class LocalWorker implements Worker {
     };
     const definition = findTarget(command.target.type);
     if (!definition) throw new Error(`unknown target type ${command.target.type}`);
-    let driver: LogDriver | undefined;
+    let connection: LogDriver | VectorStore | undefined;
     const createdTopics: string[] = [];
     let storageBefore: Map<string, StorageReading> | undefined;
     try {
       storageBefore = await snapshotStorage(command.storage);
-      driver = await definition.connect(command.endpoint, command.target.settings, { trialIndex: command.sequence });
-      record.driver = await driver.describe();
-      await this.runWorkload(command, definition, driver, record, createdTopics, onProgress, signal);
-      if (command.workload.type === 'stream' && driver.probeCeiling && !signal.aborted && record.failures.length === 0) {
+      connection = await definition.connect(command.endpoint, command.target.settings, { trialIndex: command.sequence });
+      record.driver = await connection.describe();
+      await this.runWorkload(command, definition, connection, record, createdTopics, onProgress, signal);
+      const driver = isVectorStore(connection) ? undefined : connection;
+      if (command.workload.type === 'stream' && driver?.probeCeiling && !signal.aborted && record.failures.length === 0) {
         record.ceiling = await driver.probeCeiling();
       }
     } catch (error) {
@@ -87,9 +89,11 @@ export class LocalWorker implements Worker {
       record.storage = { ...grownBetween(storageBefore, afterFiles), before, after, ...(after.bytes < before.bytes ? { reclaimed: true } : {}) };
     }
     // After the storage reading, so the tool's own topic is not counted as the trial's.
+    const driver = connection && !isVectorStore(connection) ? connection : undefined;
     if (driver && record.status === 'passed') await this.probeTool(command, driver, record, signal);
     if (driver && record.status === 'passed') await this.probeReference(command, driver, record, signal);
     if (driver) await this.cleanup(driver, command.cleanup, createdTopics);
+    else if (connection) await withTimeout(connection.close(), CLEANUP_TIMEOUT_MS, 'closing the connection').catch(() => undefined);
     record.endedAt = new Date().toISOString();
     return record;
   }
@@ -143,7 +147,7 @@ export class LocalWorker implements Worker {
   private async runWorkload(
     command: TrialCommand,
     definition: TargetDefinition,
-    driver: LogDriver,
+    connection: LogDriver | VectorStore,
     record: TrialRecord,
     createdTopics: string[],
     onProgress: (progress: Progress) => void,
@@ -177,7 +181,11 @@ export class LocalWorker implements Worker {
     };
 
     const context: WorkloadContext<WorkloadParams> = {
-      driver,
+      connection,
+      get driver() {
+        if (isVectorStore(connection)) throw new Error(`target ${command.target.name} is a vector store: it runs only the vector workload`);
+        return connection;
+      },
       params: command.workload,
       warmup: command.warmup,
       seed: command.seed,

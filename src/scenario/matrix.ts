@@ -1,7 +1,7 @@
 /** Matrix expansion: the cross product of axes, plus included points, minus excluded ones; each point validated. */
 import type { z } from 'zod';
 import { workloadObjects, workloadParamsSchema, type WorkloadParams } from '../workloads/params.js';
-import { issuesFromZod } from './issues.js';
+import { issuesFromZod } from '../util/zod-issues.js';
 import type { matrixSchema } from './schema.js';
 
 type Matrix = z.output<typeof matrixSchema>;

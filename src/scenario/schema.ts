@@ -1,15 +1,15 @@
 /** The zod schema of scenario files; it yields both the TypeScript types and the JSON Schema for editors. */
 import { z } from 'zod';
+import { PROVIDER_CHOICES, type ProviderChoice } from '../targets/target.js';
 import { targetDefinitions } from '../targets/registry.js';
 import { workloadObjects } from '../workloads/params.js';
 import { METRICS } from '../results/metrics.js';
-import { countField, durationField, nameField } from './fields.js';
+import { countField, durationField, nameField } from '../util/fields.js';
 
 /** Where targets run: docker containers, local processes, user-given endpoints, or auto (docker if it answers). */
-export const providerSchema = z.enum(['auto', 'docker', 'local', 'external']);
+export const providerSchema = z.enum(PROVIDER_CHOICES);
 
-/** A provider name as written in scenarios and flags. */
-export type ProviderChoice = z.output<typeof providerSchema>;
+export type { ProviderChoice };
 
 /** A target entry: a bare target type ("rocksmq") or a named, configured target. */
 export const targetEntrySchema = z.union([

@@ -1,8 +1,5 @@
-import type { VectorBackend } from '../workloads/vector/backend.js';
-import type { VectorParams } from '../workloads/vector/params.js';
-
 /**
- * The LogDriver seam: what every target implements. Drivers are small and dumb — they move bytes and report their
+ * The LogDriver seam: what every log target implements (a vector store implements ./vector-store.ts instead). Drivers are small and dumb — they move bytes and report their
  * settings; they do no timing and no verification (the harness does both, through the envelope).
  */
 
@@ -64,14 +61,18 @@ export interface DriverDescription {
   notes: string[];
 }
 
-/** A connection to one target. */
-export interface LogDriver {
+/** What every connected target is: it describes itself and closes. A log driver or a vector store (vector-store.ts). */
+export interface TargetConnection {
   describe(): Promise<DriverDescription>;
+  close(): Promise<void>;
+}
+
+/** A connection to one target. */
+export interface LogDriver extends TargetConnection {
   createTopic(topic: string): Promise<void>;
   deleteTopic(topic: string): Promise<void>;
   producer(topic: string): Promise<LogProducer>;
   consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer>;
-  close(): Promise<void>;
   /**
    * Optional: closes the connection and deletes everything it stored (an embedded store opened for one trial).
    * Used for cleanup instead of deleting topics one by one, which in LevelDB only writes tombstones.
@@ -95,11 +96,6 @@ export interface LogDriver {
   probeReference?(spec: ReferenceProbeSpec): Promise<ToolReading>;
   /** Optional: the raw throughput of the storage underneath (e.g. the WAL's bucket or disk), for ratios. */
   probeCeiling?(): Promise<CeilingReading>;
-  /**
-   * Optional: a target that stores and serves vectors itself (Milvus) returns its backend for the vector workload;
-   * for every other target the vector workload runs its own query node over this driver.
-   */
-  vectorBackend?(params: VectorParams): VectorBackend;
 }
 
 /** A measured raw backend throughput. */

@@ -1,8 +1,15 @@
 /** The target seam: a target type's settings, how each provider runs it, and how a worker connects to it. */
 import type { z } from 'zod';
-import type { ProviderChoice } from '../scenario/schema.js';
+import type { ContainerSpec } from '../provision/container-spec.js';
 import type { Installer } from '../install/installer.js';
 import type { LogDriver } from './driver.js';
+import type { VectorStore } from './vector-store.js';
+
+/** Providers as written in scenarios and flags: auto (docker if it answers, else local), or one by name. */
+export const PROVIDER_CHOICES = ['auto', 'docker', 'local', 'external'] as const;
+
+/** A provider name as written in scenarios and flags. */
+export type ProviderChoice = (typeof PROVIDER_CHOICES)[number];
 
 /** Concrete ways of running a target: in the harness process, a container, a local process, or an external endpoint. */
 export type ProviderKind = 'embedded' | 'docker' | 'local' | 'external';
@@ -76,8 +83,13 @@ export interface TargetDefinition<Settings = unknown> {
   availability(settings?: Settings): Promise<Availability[]>;
   /** Starts (or locates) the target with the chosen provider. */
   provision(provider: ProviderKind, context: ProvisionContext): Promise<TargetInstance>;
+  /**
+   * The container the docker provider runs for `settings`, on the broker's usual ports: docker-compose.yml is made of
+   * these (with the default settings). Absent where nothing runs in a container.
+   */
+  container?(settings: Settings): ContainerSpec;
   /** Connects a driver to a provisioned target (runs in the worker). */
-  connect(endpoint: Record<string, unknown>, settings: Settings, context: ConnectContext): Promise<LogDriver>;
+  connect(endpoint: Record<string, unknown>, settings: Settings, context: ConnectContext): Promise<LogDriver | VectorStore>;
 }
 
 /** Whether a target runs in the worker process or as a server. */

@@ -1,6 +1,6 @@
 /** Test helpers for integration tests against real brokers started by mqbench's own provisioner. */
 import assert from 'node:assert/strict';
-import { addDelivery, emptyDelivery } from '../workloads/delivery.js';
+import { addDelivery, emptyDelivery } from '../metrics/delivery-counts.js';
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import type { TestContext } from 'node:test';
 import type { CaseResult, ResultFile } from '../results/result-file.js';

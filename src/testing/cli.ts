@@ -1,7 +1,7 @@
 /** Test helper: runs the real `mqbench` binary as a child process. */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { TOOL_ROOT } from '../results/manifest.js';
+import { TOOL_ROOT } from '../util/tool-root.js';
 
 /** What a finished mqbench process printed and returned. */
 export interface CliOutcome {

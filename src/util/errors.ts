@@ -34,15 +34,6 @@ export class InputError extends Error {
   }
 }
 
-/** A failure at run time that is not the user's input (a broker that will not start, an I/O error); exit code 1. */
-export class RuntimeError extends Error {
-  readonly exitCode = ExitCode.failure;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'RuntimeError';
-  }
-}
-
 /** Formats issues one per line as "file:line:col: path: message". */
 export function formatIssues(issues: InputIssue[]): string {
   return issues

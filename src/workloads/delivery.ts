@@ -1,41 +1,5 @@
 /** Delivery verification: which sequence numbers were published, acknowledged and delivered, and what went wrong. */
-
-/** The delivery check of an operation, phase or case. Any `lost` or `corrupt` fails the case. */
-export interface DeliveryCounts {
-  published: number;
-  acknowledged: number;
-  delivered: number;
-  lost: number;
-  duplicated: number;
-  outOfOrder: number;
-  corrupt: number;
-  /**
-   * Acknowledged but not delivered when the trial ended early (interrupted, or failed before the read-back
-   * finished): whether they would have arrived cannot be told, so they are not counted as lost. Absent when the
-   * trial waited for every message (then an undelivered message is `lost`).
-   */
-  notDelivered?: number;
-}
-
-/** Empty counts. */
-export function emptyDelivery(): DeliveryCounts {
-  return { published: 0, acknowledged: 0, delivered: 0, lost: 0, duplicated: 0, outOfOrder: 0, corrupt: 0 };
-}
-
-/** Adds delivery counts field by field. */
-export function addDelivery(a: DeliveryCounts, b: DeliveryCounts): DeliveryCounts {
-  const notDelivered = a.notDelivered === undefined && b.notDelivered === undefined ? {} : { notDelivered: (a.notDelivered ?? 0) + (b.notDelivered ?? 0) };
-  return {
-    ...notDelivered,
-    published: a.published + b.published,
-    acknowledged: a.acknowledged + b.acknowledged,
-    delivered: a.delivered + b.delivered,
-    lost: a.lost + b.lost,
-    duplicated: a.duplicated + b.duplicated,
-    outOfOrder: a.outOfOrder + b.outOfOrder,
-    corrupt: a.corrupt + b.corrupt,
-  };
-}
+import { emptyDelivery, type DeliveryCounts } from '../metrics/delivery-counts.js';
 
 /** A growable bit set indexed by sequence number. */
 class BitSet {

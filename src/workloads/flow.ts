@@ -5,7 +5,8 @@
 import type { PhaseRecorder } from '../metrics/recorder.js';
 import type { LogProducer } from '../targets/driver.js';
 import { nowMs, sleep } from '../util/clock.js';
-import { addDelivery, DeliveryTracker } from './delivery.js';
+import { addDelivery } from '../metrics/delivery-counts.js';
+import { DeliveryTracker } from './delivery.js';
 import { bodyChecksum, ENVELOPE_BYTES, ENVELOPE_WARMUP, readEnvelope, writeEnvelope, type Envelope } from './envelope.js';
 import { PayloadSource } from './payload.js';
 import { SendBuffers } from './send-buffers.js';

@@ -7,6 +7,7 @@
  */
 import { createCipheriv, createHash } from 'node:crypto';
 import { bodyChecksum } from './envelope.js';
+import { seededRandom } from '../util/random.js';
 
 /** The payload generators. */
 export type PayloadGenerator = 'random' | 'window';
@@ -26,18 +27,6 @@ export function seededBytes(seed: number, label: string, length: number): Buffer
   const key = createHash('sha256').update(`${seed}:${label}`).digest();
   const cipher = createCipheriv('aes-128-ctr', key.subarray(0, 16), key.subarray(16, 32));
   return cipher.update(Buffer.alloc(length));
-}
-
-/** A small seeded PRNG (mulberry32) for offsets and choices; not for bytes. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A fixed set of bodies with precomputed checksums; message i uses body i mod `distinctBodies`. */

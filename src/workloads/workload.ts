@@ -1,6 +1,7 @@
 /** The workload seam: a function of (driver, params, recorder) with explicit warm-up and measured phases. */
 import type { PhaseRecorder } from '../metrics/recorder.js';
 import type { LogDriver } from '../targets/driver.js';
+import type { VectorStore } from '../targets/vector-store.js';
 import type { LoadClientChannel } from './load-client.js';
 import type { PayloadInfo } from './payload.js';
 
@@ -16,7 +17,10 @@ export interface Progress {
 
 /** What a workload gets to run one trial. */
 export interface WorkloadContext<Params> {
-  driver: LogDriver;
+  /** The connected target: a log driver, or a vector store (which only the vector workload can use). */
+  connection: LogDriver | VectorStore;
+  /** The connection as a log driver; reading it throws when the target is a vector store. */
+  readonly driver: LogDriver;
   params: Params;
   warmup: { operations: number; duration: number };
   seed: number;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { crc32 } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { TOOL_ROOT } from '../../results/manifest.js';
+import { TOOL_ROOT } from '../../util/tool-root.js';
 import { requireInstalled } from '../../testing/brokers.js';
 import { startTestMinio } from '../../testing/minio.js';
 import { tempDir } from '../../testing/temp-dir.js';

@@ -1,7 +1,7 @@
 /** Scenario settings of the kafka target (Apache Kafka, KRaft single node). */
 import { SASL_MECHANISMS } from './auth.js';
 import { z } from 'zod';
-import { durationField, sizeField } from '../../scenario/fields.js';
+import { durationField, sizeField } from '../../util/fields.js';
 import { durabilityField } from '../common.js';
 
 /** Schema of `settings:` for targets of type kafka. */

@@ -64,6 +64,11 @@ function checkFlushInForce(brokers: string, fsyncEveryMessage: boolean): Promise
 }
 
 /** Definition of the kafka target type. */
+/** The broker's container for `settings`, advertising `port`. */
+function kafkaContainerFor(settings: KafkaSettings, port: number) {
+  return kafkaContainer({ advertisedPort: port, heap: settings.heap, messageMaxBytes: settings.messageMaxBytes, fsyncEveryMessage: settings.durability === 'fsync' });
+}
+
 export const kafkaTarget: TargetDefinition<KafkaSettings> = {
   type: 'kafka',
   title: 'Apache Kafka (KRaft, single node)',
@@ -85,6 +90,8 @@ export const kafkaTarget: TargetDefinition<KafkaSettings> = {
       }),
     ];
   },
+
+  container: (settings) => kafkaContainerFor(settings, KAFKA_PORTS.broker),
 
   async provision(provider, context): Promise<TargetInstance> {
     const settings = context.settings as KafkaSettings;
@@ -109,7 +116,7 @@ export const kafkaTarget: TargetDefinition<KafkaSettings> = {
     const brokers = `127.0.0.1:${port}`;
     if (provider === 'docker') {
       const { startContainer } = await import('../../provision/docker.js');
-      const spec = kafkaContainer({ advertisedPort: port!, heap: settings.heap, messageMaxBytes: settings.messageMaxBytes, fsyncEveryMessage });
+      const spec = kafkaContainerFor(settings, port!);
       const started = await startContainer(spec, {
         hostDataDir: dataDir,
         logFile: join(context.logDir, `${context.name}.log`),

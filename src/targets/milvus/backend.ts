@@ -5,9 +5,7 @@
  * wait for the serviceable time is inside its latency (waitedMs is reported as 0).
  */
 import { ConsistencyLevelEnum, DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
-import type { BackendStats, SearchResult, VectorBackend } from '../../workloads/vector/backend.js';
-import type { RowBatch } from '../../workloads/vector/codec.js';
-import type { ConsistencyLevel, VectorParams } from '../../workloads/vector/params.js';
+import type { BackendStats, ConsistencyLevel, RowBatch, SearchResult, VectorBackend, VectorCollectionSpec } from '../vector-store.js';
 import { COLLECTION_CONSISTENCY } from './consistency.js';
 
 /** How long settle() waits for the index to cover every inserted row. */
@@ -43,7 +41,7 @@ export class MilvusBackend implements VectorBackend {
   constructor(
     address: string,
     private readonly collection: string,
-    private readonly params: VectorParams,
+    private readonly params: VectorCollectionSpec,
     credentials: MilvusCredentials = {},
   ) {
     this.client = new MilvusClient({ address, ...credentials });

@@ -5,7 +5,7 @@
 import { readSecretFile } from '../../util/secret-files.js';
 import type { MilvusCredentials } from './backend.js';
 import { z } from 'zod';
-import type { LogDriver } from '../driver.js';
+import type { VectorStore } from '../vector-store.js';
 import { externalAvailability } from '../availability.js';
 import type { Availability, TargetDefinition } from '../target.js';
 import { errorMessage } from '../../util/errors.js';
@@ -52,7 +52,6 @@ export async function milvusCredentials(settings: Pick<MilvusSettings, 'username
 
 const VERSION_TIMEOUT_MS = 10_000;
 
-const unsupported = () => Promise.reject(new Error('the milvus target runs only the vector workload'));
 
 /** Definition of the milvus target type. */
 export const milvusTarget: TargetDefinition<MilvusSettings> = {
@@ -94,7 +93,7 @@ export const milvusTarget: TargetDefinition<MilvusSettings> = {
     const mqType = endpoint.mqType as MilvusMqType | 'unknown';
     const impossible = mqType === 'unknown' ? undefined : impossibleMqType(mqType, version.replace(/^v/, ''), (endpoint.deployment as 'standalone' | 'cluster' | undefined) ?? 'standalone');
     if (impossible) throw new Error(`the Milvus at ${address} reports version ${version}, but the scenario says mq.type ${mqType}: ${impossible}`);
-    const driver: LogDriver = {
+    const store: VectorStore = {
       async describe() {
         return {
           broker: { name: `Milvus (mq.type ${String(endpoint.mqType)})`, version },
@@ -108,15 +107,11 @@ export const milvusTarget: TargetDefinition<MilvusSettings> = {
           ],
         };
       },
-      createTopic: unsupported,
-      deleteTopic: unsupported,
-      producer: unsupported,
-      consumer: unsupported,
       async close() {},
-      vectorBackend(params) {
-        return new MilvusBackend(address, `mqbench_${Date.now().toString(36)}`, params, credentials);
+      vectorBackend(spec) {
+        return new MilvusBackend(address, `mqbench_${Date.now().toString(36)}`, spec, credentials);
       },
     };
-    return driver;
+    return store;
   },
 };

@@ -5,7 +5,6 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { assertVerifiedCase, brokerScenario, caseOf, processesMentioning, processesWithEnvironment, requireInstalled, runAndKillBroker } from '../../testing/brokers.js';
-import { liveChildren } from '../../run/child-processes.js';
 import { runCli } from '../../testing/cli.js';
 import { tempDir } from '../../testing/temp-dir.js';
 import { tinyRun } from '../../testing/tiny-run.js';
@@ -124,6 +123,10 @@ workload: { type: stream, mode: closed-loop, inFlight: 64, payloadBytes: 1KiB, m
 });
 
 test('nats: clients: 2 runs the producers in two load-client processes; their sends are merged into the trial and every one is verified', async (t) => {
+  // Every process the run starts inherits this mark, so the check below finds this run's load clients and no other's.
+  const mark = `MQBENCH_TEST_MARK=load-clients-${process.pid}`;
+  process.env.MQBENCH_TEST_MARK = mark.split('=')[1];
+  t.after(() => delete process.env.MQBENCH_TEST_MARK);
   const { result } = await tinyRun(
     t,
     `
@@ -150,7 +153,8 @@ sampling: { interval: 50ms }
   assert.ok(trial.measured!.series.acknowledgedMessages.reduce((sum, count) => sum + count, 0) === 3001, 'and their throughput series');
   assert.equal(trial.resources!.loadClients, 2, 'the client figures count both load clients');
   assert.ok(trial.resources!.client.cpuSeconds > 0);
-  assert.equal(liveChildren(), 0, 'no load client is left running');
+  const loadClients = (await processesWithEnvironment(mark)).length;
+  assert.equal(loadClients, 0, 'no load client is left running');
 });
 
 test('nats: reference: true runs the pub/sub operations through nats.go against the same server, for the round trip ratio', async (t) => {

@@ -1,6 +1,6 @@
 /** Scenario settings of the nats target (NATS server with JetStream). */
 import { z } from 'zod';
-import { countField, positiveDurationField, sizeField } from '../../scenario/fields.js';
+import { countField, positiveDurationField, sizeField } from '../../util/fields.js';
 import { durabilityField } from '../common.js';
 
 /** Schema of `settings:` for targets of type nats. */

@@ -17,6 +17,11 @@ import { natsSettingsSchema, syncIntervalOf, type NatsSettings } from './setting
 const READY_TIMEOUT_MS = 30_000;
 
 /** Definition of the nats target type. */
+/** The server's container for `settings`. */
+function natsContainerFor(settings: NatsSettings) {
+  return natsContainer({ maxPayload: settings.maxPayload, syncInterval: syncIntervalOf(settings), ingestQueue: settings.ingestQueue });
+}
+
 export const natsTarget: TargetDefinition<NatsSettings> = {
   type: 'nats',
   title: 'NATS server with JetStream',
@@ -40,6 +45,8 @@ export const natsTarget: TargetDefinition<NatsSettings> = {
     ];
   },
 
+  container: natsContainerFor,
+
   async provision(provider, context): Promise<TargetInstance> {
     const settings = context.settings as NatsSettings;
     const syncInterval = syncIntervalOf(settings);
@@ -60,7 +67,7 @@ export const natsTarget: TargetDefinition<NatsSettings> = {
     await mkdir(dataDir, { recursive: true });
     if (provider === 'docker') {
       const { startContainer } = await import('../../provision/docker.js');
-      const spec = natsContainer({ maxPayload: settings.maxPayload, syncInterval, ingestQueue: settings.ingestQueue });
+      const spec = natsContainerFor(settings);
       const started = await startContainer(spec, { hostDataDir: dataDir, logFile: join(context.logDir, `${context.name}.log`) });
       return {
         provider,

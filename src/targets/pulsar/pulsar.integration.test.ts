@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
-import { provisionTarget, type ProvisionedTarget } from '../../provision/provision.js';
+import { provisionTarget, type ProvisionedTarget } from '../../run/provision-target.js';
 import { assertVerifiedCase, brokerScenario, caseOf, listeningSockets, processesMentioning, requireInstalled, runAndKillBroker } from '../../testing/brokers.js';
 import { tinyRun } from '../../testing/tiny-run.js';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

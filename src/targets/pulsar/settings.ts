@@ -1,6 +1,6 @@
 /** Scenario settings of the pulsar target (Apache Pulsar standalone). */
 import { z } from 'zod';
-import { sizeField } from '../../scenario/fields.js';
+import { sizeField } from '../../util/fields.js';
 import { durabilityField } from '../common.js';
 
 /** What a local standalone does about fsync under each `durability`: the one statement the description and manifest use. */

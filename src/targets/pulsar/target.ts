@@ -13,7 +13,7 @@ import { checkedOrStopped, httpOk, waitUntil } from '../../provision/readiness.j
 import { dockerAvailability, externalAvailability, javaLocalAvailability } from '../availability.js';
 import type { Availability, TargetDefinition, TargetInstance } from '../target.js';
 import { applyConf, pulsarJvm, pulsarOverrides } from './config.js';
-import { pulsarContainer } from './container.js';
+import { pulsarContainer, PULSAR_PORTS } from './container.js';
 import type { PulsarEndpoint } from './driver.js';
 import { pulsarHome, pulsarInstaller } from './install.js';
 import { PULSAR_FSYNC, pulsarSettingsSchema, type PulsarSettings } from './settings.js';
@@ -47,6 +47,11 @@ function durabilityOf(settings: PulsarSettings): PulsarEndpoint['durability'] {
 }
 
 /** Definition of the pulsar target type. */
+/** The standalone's container for `settings` on `brokerPort` and `webPort`. */
+function pulsarContainerFor(settings: PulsarSettings, brokerPort: number, webPort: number) {
+  return pulsarContainer({ brokerPort, webPort, heap: settings.heap, directMemory: settings.directMemory, maxMessageSize: settings.maxMessageSize, journalSyncData: settings.durability === 'fsync' });
+}
+
 export const pulsarTarget: TargetDefinition<PulsarSettings> = {
   type: 'pulsar',
   title: 'Apache Pulsar standalone',
@@ -68,6 +73,8 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
       }),
     ];
   },
+
+  container: (settings) => pulsarContainerFor(settings, PULSAR_PORTS.broker, PULSAR_PORTS.web),
 
   async provision(provider, context): Promise<TargetInstance> {
     const settings = context.settings as PulsarSettings;
@@ -94,7 +101,7 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
     const endpoint: PulsarEndpoint = { webServiceUrl, serviceUrl: `pulsar://127.0.0.1:${port}`, durability: durabilityOf(settings) };
     if (provider === 'docker') {
       const { startContainer } = await import('../../provision/docker.js');
-      const spec = pulsarContainer({ brokerPort: port, webPort: webPort!, heap: settings.heap, directMemory: settings.directMemory, maxMessageSize: settings.maxMessageSize, journalSyncData: settings.durability === 'fsync' });
+      const spec = pulsarContainerFor(settings, port, webPort!);
       const started = await startContainer(spec, {
         hostDataDir: dataDir,
         logFile: join(context.logDir, `${context.name}.log`),

@@ -1,7 +1,7 @@
 /** Scenario settings of the rocksmq target; every field maps to an engine option with the engine's default. */
 import { z } from 'zod';
 import { defaultRocksMQOptions as engine } from '../../engines/rocksmq/options.js';
-import { durationField, sizeField } from '../../scenario/fields.js';
+import { durationField, sizeField } from '../../util/fields.js';
 
 /** Schema of `settings:` for targets of type rocksmq. */
 export const rocksmqSettingsSchema = z

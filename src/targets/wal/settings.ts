@@ -1,6 +1,6 @@
 /** Scenario settings of the wal target: backend, every flush/block/segment setting of the engine, S3 location. */
 import { z } from 'zod';
-import { durationField, sizeField } from '../../scenario/fields.js';
+import { durationField, sizeField } from '../../util/fields.js';
 import { durabilityField } from '../common.js';
 
 /** Schema of `settings:` for targets of type wal. Unset engine settings take the engine's per-backend defaults. */

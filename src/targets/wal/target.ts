@@ -37,6 +37,8 @@ export const walTarget: TargetDefinition<WalSettings> = {
     ];
   },
 
+  container: () => minioContainer(),
+
   async provision(provider, context): Promise<TargetInstance> {
     const settings = context.settings as WalSettings;
     const dataDir = join(context.dir, 'data');

@@ -1,6 +1,7 @@
 /** Parameters of the pub/sub workload (METHODOLOGY A): repeated operations of N messages through a fresh topic. */
 import { z } from 'zod';
-import { countField, positiveDurationField, messageSizeField, payloadGeneratorField } from '../../scenario/fields.js';
+import { countField, positiveDurationField } from '../../util/fields.js';
+import { messageSizeField, payloadGeneratorField } from '../fields.js';
 
 /** Schema of `workload:` when `type: pubsub`. */
 export const pubsubParamsSchema = z

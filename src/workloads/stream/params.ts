@@ -1,6 +1,7 @@
 /** Parameters of the stream workload: producers on one topic, open-loop at a rate or closed-loop with sends in flight. */
 import { z } from 'zod';
-import { countField, durationField, positiveDurationField, messageSizeField, payloadGeneratorField } from '../../scenario/fields.js';
+import { countField, durationField, positiveDurationField } from '../../util/fields.js';
+import { messageSizeField, payloadGeneratorField } from '../fields.js';
 
 /** The fields of `workload:` when `type: stream` (without cross-field rules; see streamParamsSchema). */
 export const streamParamsObject = z

@@ -1,6 +1,7 @@
 /** Parameters of the ticks workload: Milvus-style time ticks on N channels while data loads the same broker. */
 import { z } from 'zod';
-import { countField, durationField, positiveDurationField, messageSizeField, payloadGeneratorField } from '../../scenario/fields.js';
+import { countField, durationField, positiveDurationField } from '../../util/fields.js';
+import { messageSizeField, payloadGeneratorField } from '../fields.js';
 
 /** Schema of `workload:` when `type: ticks`. */
 export const ticksParamsSchema = z

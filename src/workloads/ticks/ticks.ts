@@ -10,7 +10,8 @@ import type { LogConsumer, LogProducer } from '../../targets/driver.js';
 import { nowMs, sleep } from '../../util/clock.js';
 import { ENVELOPE_BYTES, ENVELOPE_WARMUP } from '../envelope.js';
 import { MessageFlow } from '../flow.js';
-import { PayloadSource, seededRandom } from '../payload.js';
+import { PayloadSource } from '../payload.js';
+import { seededRandom } from '../../util/random.js';
 import type { Workload, WorkloadContext } from '../workload.js';
 import type { TicksParams } from './params.js';
 

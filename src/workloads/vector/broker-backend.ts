@@ -11,7 +11,7 @@ import type { LogConsumer, LogDriver, LogProducer } from '../../targets/driver.j
 import { nowMs } from '../../util/clock.js';
 import { startWorker, WorkerClient } from '../../util/worker.js';
 import type { MessageFlow } from '../flow.js';
-import type { BackendStats, SearchResult, VectorBackend } from './backend.js';
+import type { BackendStats, SearchResult, VectorBackend } from '../../targets/vector-store.js';
 import { decodeVectorMessage, encodeInsert, encodeTick, type RowBatch } from './codec.js';
 import type { VectorParams } from './params.js';
 import type { Hit } from './segments.js';

@@ -9,14 +9,9 @@ const INSERT = 1;
 const TICK = 2;
 const INSERT_HEADER = 24;
 
-/** A batch of rows. */
-export interface RowBatch {
-  insertTs: number;
-  pks: Float64Array;
-  scalars: Int32Array;
-  vectors: Float32Array;
-  dimension: number;
-}
+import type { RowBatch } from '../../targets/vector-store.js';
+
+export type { RowBatch };
 
 /** A decoded body. */
 export type VectorMessage = ({ kind: 'insert' } & RowBatch) | { kind: 'tick'; ts: number };

@@ -3,7 +3,7 @@
  * derived from the seed and i alone, so any row can be produced on demand and the harness never holds the dataset.
  * Clustered data gives an ANN index structure to exploit, as real embeddings do (uniform noise would not).
  */
-import { seededRandom } from '../payload.js';
+import { seededRandom } from '../../util/random.js';
 
 const NOISE = 0.15;
 

@@ -1,12 +1,10 @@
 /** Parameters of the vector workload: a Milvus-shaped write path (inserts + time ticks) and read path (search, query). */
 import { z } from 'zod';
-import { countField, durationField, positiveDurationField } from '../../scenario/fields.js';
+import { countField, durationField, positiveDurationField } from '../../util/fields.js';
 
-/** Milvus consistency levels and what each read waits for. */
-export const consistencyLevels = ['Strong', 'Bounded', 'Session', 'Eventually'] as const;
+import { consistencyLevels, type ConsistencyLevel } from '../../targets/vector-store.js';
 
-/** One consistency level. */
-export type ConsistencyLevel = (typeof consistencyLevels)[number];
+export { consistencyLevels, type ConsistencyLevel };
 
 const readLoad = (what: string, rate: number, clients: number) =>
   z

@@ -11,7 +11,7 @@ import { ENVELOPE_BYTES } from '../envelope.js';
 import { MessageFlow } from '../flow.js';
 import { PayloadSource } from '../payload.js';
 import type { Workload, WorkloadContext } from '../workload.js';
-import type { VectorBackend } from './backend.js';
+import { isVectorStore, type VectorBackend } from '../../targets/vector-store.js';
 import { BrokerBackend } from './broker-backend.js';
 import { VectorGenerator } from './generator.js';
 import type { ConsistencyLevel, VectorParams } from './params.js';
@@ -51,7 +51,7 @@ class VectorRun {
 
   async run(): Promise<void> {
     const { context, params } = this;
-    const native = context.driver.vectorBackend?.(params);
+    const native = isVectorStore(context.connection) ? context.connection.vectorBackend(params) : undefined;
     this.usesBroker = native === undefined;
     this.backend =
       native ??

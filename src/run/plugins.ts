@@ -1,7 +1,7 @@
 /** Plugins: modules listed in MQBENCH_PLUGINS (comma-separated paths) are imported before a command or worker runs. */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InputError } from './util/errors.js';
+import { InputError } from '../util/errors.js';
 
 /** Imports every plugin module (each may call registerTarget). */
 export async function loadPlugins(list: string | undefined = process.env.MQBENCH_PLUGINS): Promise<void> {

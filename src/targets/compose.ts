@@ -4,20 +4,12 @@
  */
 import { basename } from 'node:path';
 import { stringify } from 'yaml';
-import { kafkaContainer } from '../targets/kafka/container.js';
-import { natsContainer } from '../targets/nats/container.js';
-import { pulsarContainer, PULSAR_PORTS } from '../targets/pulsar/container.js';
-import { minioContainer } from '../targets/wal/minio.js';
-import type { ContainerSpec } from './container-spec.js';
+import { targetDefinitions } from './registry.js';
+import type { ContainerSpec } from '../provision/container-spec.js';
 
-/** The containers of docker-compose.yml, with the settings a default scenario uses. */
+/** The containers of docker-compose.yml: every registered target's, with its default settings. */
 export function composeContainers(): ContainerSpec[] {
-  return [
-    natsContainer({ maxPayload: 8 * 1024 * 1024, syncInterval: '2m' }),
-    kafkaContainer({ advertisedPort: 9092, heap: '768m', messageMaxBytes: 10 * 1024 * 1024, fsyncEveryMessage: false }),
-    pulsarContainer({ brokerPort: PULSAR_PORTS.broker, webPort: PULSAR_PORTS.web, heap: '1g', directMemory: '1g', maxMessageSize: 10 * 1024 * 1024, journalSyncData: false }),
-    minioContainer(),
-  ];
+  return targetDefinitions().flatMap((definition) => (definition.container ? [definition.container(definition.settingsSchema.parse({}))] : []));
 }
 
 /** The path (relative to the repository) a container file is mounted from. */

@@ -33,8 +33,3 @@ export function killAllChildren(): void {
   }
   children.clear();
 }
-
-/** Children still running. */
-export function liveChildren(): number {
-  return [...children].filter((child) => child.exitCode === null).length;
-}

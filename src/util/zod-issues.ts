@@ -1,6 +1,6 @@
 /** Turning zod errors into InputIssues with readable paths such as "matrix.include[2].payloadBytes". */
 import type { z } from 'zod';
-import type { InputIssue } from '../util/errors.js';
+import type { InputIssue } from './errors.js';
 
 /** A path array as text: keys joined with ".", indices in brackets. */
 export function formatPath(path: readonly PropertyKey[]): string {

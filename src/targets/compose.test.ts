@@ -44,7 +44,7 @@ test('the containers use the broker versions the local provider installs', async
 });
 
 test('the Kafka container cluster id is a valid Kafka Uuid (16 bytes, base64url, 22 characters)', async () => {
-  const { KAFKA_CONTAINER_CLUSTER_ID } = await import('../targets/kafka/container.js');
+  const { KAFKA_CONTAINER_CLUSTER_ID } = await import('./kafka/container.js');
   assert.match(KAFKA_CONTAINER_CLUSTER_ID, /^[A-Za-z0-9_-]{22}$/);
   assert.equal(Buffer.from(KAFKA_CONTAINER_CLUSTER_ID, 'base64url').length, 16);
 });

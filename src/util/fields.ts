@@ -1,13 +1,12 @@
-/** Reusable zod field types for scenario files: sizes, durations, names. */
+/** Reusable zod field types for input files (scenarios, target settings): sizes, durations, names, counts. */
 import { z } from 'zod';
-import { parseDuration, parseSize } from '../util/units.js';
-import { ENVELOPE_BYTES } from '../workloads/envelope.js';
+import { parseDuration, parseSize } from './units.js';
 
 /**
  * A number or string field converted by `parse`; a thrown error becomes a validation issue with its message.
  * `number` and `pattern` say what the JSON Schema (the editor's check) accepts; `parse` has the last word.
  */
-function parsedField<T>(parse: (value: string | number) => T, number: z.ZodNumber, pattern: RegExp) {
+export function parsedField<T>(parse: (value: string | number) => T, number: z.ZodNumber, pattern: RegExp) {
   // The pattern goes to the JSON Schema only: the parser's own message (naming the value and the units) stays the CLI's.
   return z.union([number, z.string().meta({ pattern: pattern.source })]).transform((value, ctx) => {
     try {
@@ -20,10 +19,11 @@ function parsedField<T>(parse: (value: string | number) => T, number: z.ZodNumbe
 }
 
 /** A number with a size unit (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB, any case), as JSON Schema patterns allow it (no flags). */
-const SIZE_STRING = /^\s*\d+(\.\d+)?\s*([bB]|[kKmMgGtT][iI]?[bB])?\s*$/;
+export const SIZE_STRING = /^\s*\d+(\.\d+)?\s*([bB]|[kKmMgGtT][iI]?[bB])?\s*$/;
 /** A number with a duration unit (us, ms, s, m, h, any case; none means ms). */
 const DURATION_STRING = /^\s*\d+(\.\d+)?\s*([uUmM][sS]|[sSmMhH])?\s*$/;
-const SIZE_HELP = 'bytes: a number, or a string with a unit such as "1KiB", "64KiB", "5MiB" (KiB = 1024, KB = 1000)';
+/** The help text of a size field. */
+export const SIZE_HELP = 'bytes: a number, or a string with a unit such as "1KiB", "64KiB", "5MiB" (KiB = 1024, KB = 1000)';
 
 /**
  * The largest message mqbench sends: every broker's own limit is lower or configured lower (NATS 64 MiB), and the
@@ -37,15 +37,6 @@ export const MAX_DURATION_MS = 2 ** 31 - 1;
 
 /** A byte size written as a number or a string with a unit ("64KiB", "5MB"); parsed to bytes. */
 export const sizeField = parsedField(parseSize, z.number().int().min(0), SIZE_STRING).describe(SIZE_HELP);
-
-const BELOW_ENVELOPE = `must be at least ${ENVELOPE_BYTES} bytes (the harness envelope)`;
-
-/** A message size: a size of at least the harness envelope, which every message carries. */
-const ABOVE_MAX_MESSAGE = `must be at most 256 MiB (${MAX_MESSAGE_BYTES} bytes): brokers refuse larger messages (NATS at most 64 MiB), and mqbench holds several copies of each in memory`;
-export const messageSizeField = parsedField(parseSize, z.number().int().min(ENVELOPE_BYTES, BELOW_ENVELOPE).max(MAX_MESSAGE_BYTES, ABOVE_MAX_MESSAGE), SIZE_STRING)
-  .refine((bytes) => bytes >= ENVELOPE_BYTES, BELOW_ENVELOPE)
-  .refine((bytes) => bytes <= MAX_MESSAGE_BYTES, ABOVE_MAX_MESSAGE)
-  .describe(`${SIZE_HELP}; at least ${ENVELOPE_BYTES} (the harness envelope), at most 256MiB`);
 
 /** A duration written as milliseconds or a string with a unit ("200ms", "5s", "2m"); parsed to milliseconds. */
 const ABOVE_MAX_DURATION = `must be at most ${MAX_DURATION_MS} ms (about 24.8 days, the longest timer Node keeps)`;
@@ -63,10 +54,3 @@ export const nameField = z
 
 /** A whole number from 1 to MAX_COUNT. */
 export const countField = z.number().int().min(1).max(MAX_COUNT, `must be at most ${MAX_COUNT.toLocaleString('en-US')} (mqbench tracks each one in memory)`);
-
-/** How message bodies are generated: `random` (incompressible) or `window` (windows of one shared random buffer). */
-export const payloadGeneratorField = z
-  .enum(['random', 'window'])
-  .describe(
-    'random: every body is incompressible random bytes; window: every body is a window of one shared random buffer of twice the body size, as in the original Milvus benchmark (highly compressible across messages)',
-  );

@@ -1,11 +1,11 @@
 /** Provisioning one target for a run: choose the provider, check it can run here, start it, report clearly if not. */
 import { mkdir } from 'node:fs/promises';
-import type { RunListener } from '../run/events.js';
+import type { RunListener } from './events.js';
 import type { ResolvedTarget } from '../scenario/load.js';
 import { findTarget } from '../targets/registry.js';
 import { kindOf, resolveProvider, type ProviderKind, type TargetInstance } from '../targets/target.js';
 import { errorMessage } from '../util/errors.js';
-import { dockerEngine } from './docker-engine.js';
+import { dockerEngine } from '../provision/docker-engine.js';
 
 /** A started target, or why it could not be started. */
 export type ProvisionedTarget =

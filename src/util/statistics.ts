@@ -3,8 +3,8 @@
  * medians, the coefficient of variation, and the Mann-Whitney U test (exact without ties up to 50 × 50 values, else
  * the normal approximation with tie correction). Resampling uses a seeded generator, so the same inputs always give the same intervals.
  */
-import { seededRandom } from '../workloads/payload.js';
-import { mean, median, quantile, standardDeviation } from '../util/stats.js';
+import { seededRandom } from './random.js';
+import { mean, median, quantile, standardDeviation } from './stats.js';
 
 /** A median and its 95% bootstrap confidence interval. */
 export interface Estimate {

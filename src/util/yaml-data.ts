@@ -1,6 +1,6 @@
 /** Data out of a parsed YAML document, with the failure to build it reported as invalid input. */
 import type { Document } from 'yaml';
-import { InputError } from '../util/errors.js';
+import { InputError } from './errors.js';
 
 /**
  * The document's data; InputError when it cannot be built, e.g. aliases that expand beyond the YAML library's limit

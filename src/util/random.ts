@@ -1,0 +1,13 @@
+/** Seeded pseudo-random numbers, so that resampling and generated data repeat run after run. */
+
+/** A small seeded PRNG (mulberry32) for offsets and choices; not for bytes. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
