@@ -15,6 +15,8 @@ import { estimateVectorRun, refusal } from '../workloads/vector/estimate.js';
 import type { VectorParams } from '../workloads/vector/params.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
 import { dockerEngine } from '../provision/docker-engine.js';
+import { redactSecrets } from '../util/redact.js';
+import { environmentTable, SCENARIO_VARIABLES, withEndpointVariables } from '../scenario/environment.js';
 import { targetDefinitions } from '../targets/registry.js';
 import { ExitCode, InputError } from '../util/errors.js';
 import { progressReporter } from './progress.js';
@@ -154,7 +156,9 @@ export async function targetsCommand(): Promise<number> {
   const docker = await dockerEngine();
   const rows = [['target', 'provider', 'available', 'detail']];
   for (const definition of targetDefinitions()) {
-    for (const entry of await definition.availability()) {
+    // What a scenario would get with no settings of its own: the defaults, and the endpoint variables that are set.
+    const settings = definition.settingsSchema.safeParse(withEndpointVariables(definition.type, {}, process.env).settings);
+    for (const entry of await definition.availability(settings.success ? settings.data : undefined)) {
       rows.push([definition.type, entry.provider, entry.available ? 'yes' : 'no', `${entry.detail}${entry.fix ? ` — fix: ${entry.fix}` : ''}`]);
     }
   }
@@ -197,9 +201,9 @@ export function reproduceCommand(scenarioPath: string, options: RunCommandOption
   if (options.provider) parts.push('--provider', options.provider);
   if (options.trials !== undefined) parts.push('--trials', String(options.trials));
   const env = options.env ?? process.env;
-  for (const [name, field] of [['MQBENCH_TRIALS', 'trials'], ['MQBENCH_PROVIDER', 'provider'], ['MQBENCH_SEED', 'seed']] as const) {
-    if (env[name]) parts.push('--set', `${field}=${env[name]}`);
-  }
+  for (const { name, field } of SCENARIO_VARIABLES) if (env[name]) parts.push('--set', `${field}=${env[name]}`);
   for (const expression of options.set ?? []) parts.push('--set', expression);
-  return parts.map(quote).join(' ');
+  // External endpoints, as variables before the command (credentials in a URL masked).
+  const endpoints = environmentTable().filter((variable) => variable.kind === 'setting' && env[variable.name]).map((variable) => `${variable.name}=${redactSecrets(env[variable.name]!)}`);
+  return [...endpoints, ...parts].map(quote).join(' ');
 }

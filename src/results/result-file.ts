@@ -98,6 +98,8 @@ export interface Manifest {
   seed: number;
   /** The command line that reproduces the run. */
   command: string;
+  /** Every MQBENCH_* variable of the table (docs/cli.md) that was set, credentials by name only; absent before 2026-11-30. */
+  environment?: Record<string, string>;
   targets: Record<string, TargetManifest>;
 }
 

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { provisionTarget, type ProvisionedTarget } from './provision-target.js';
 import { writeResultFile } from '../results/io.js';
 import { configHash, machineInfo, resolvedConfig, toolInfo } from '../results/manifest.js';
+import { recordedEnvironment } from '../scenario/environment.js';
 import type { CaseResult, ResultFile } from '../results/result-file.js';
 import { summarizeTrials } from '../results/summary.js';
 import { renderHtmlReport } from '../report/html.js';
@@ -171,6 +172,7 @@ function initialResult(loaded: LoadedScenario, options: RunOptions): ResultFile 
       endedAt: null,
       seed: loaded.file.seed,
       command: options.command,
+      environment: recordedEnvironment(process.env),
       targets: Object.fromEntries(
         loaded.targets.map((target) => [target.name, { type: target.type, provider: target.provider, settings: redactDeep(target.settings), instance: {} }]),
       ),

@@ -7,6 +7,7 @@ import { findTarget, targetDefinitions } from '../targets/registry.js';
 import { InputError, type InputIssue } from '../util/errors.js';
 import { workloadLabel, type WorkloadParams } from '../workloads/params.js';
 import { formatPath, issuesFromZod } from '../util/zod-issues.js';
+import { withEndpointVariables } from './environment.js';
 import { expandMatrix } from './matrix.js';
 import { toData } from '../util/yaml-data.js';
 import { applyOverrides, environmentOverrides, overrideFor, parseSetExpressions, type Override } from './overrides.js';
@@ -99,8 +100,17 @@ export function parseScenario(text: string, path: string, options: LoadOptions =
   };
   const targetList = z.array(targetEntrySchema).safeParse(raw.targets);
   const provider = providerSchema.safeParse(raw.provider ?? 'auto');
+  const env = options.env ?? process.env;
+  const fromEnvironment: string[] = [];
+  const resolveSettings = (type: string, targetProvider: ProviderChoice, settings: Record<string, unknown>) => {
+    // Endpoint variables fill in an external target's endpoint where the scenario leaves it unset.
+    if (targetProvider !== 'external') return settings;
+    const filled = withEndpointVariables(type, settings, env);
+    for (const expression of filled.applied) if (!fromEnvironment.includes(expression)) fromEnvironment.push(expression);
+    return filled.settings;
+  };
   const targets = targetList.success
-    ? resolveTargets(targetList.data, provider.success ? provider.data : 'auto', options.targets, report)
+    ? resolveTargets(targetList.data, provider.success ? provider.data : 'auto', options.targets, report, resolveSettings)
     : [];
   const matrix = matrixSchema.optional().safeParse(raw.matrix);
   const workload = raw.workload && typeof raw.workload === 'object' ? (raw.workload as Record<string, unknown>) : {};
@@ -147,6 +157,7 @@ export function parseScenario(text: string, path: string, options: LoadOptions =
     cases,
     overrides: [
       ...overrides.map((override) => override.expression ?? override.source),
+      ...fromEnvironment,
       ...(options.targets?.length ? [`--targets ${options.targets.join(',')}`] : []),
     ],
   };
@@ -179,11 +190,15 @@ function locator(document: Document, lineCounter: LineCounter, path: string, ove
   };
 }
 
+/** A target's settings with what the environment fills in, for its type and provider. */
+type SettingsResolver = (type: string, provider: ProviderChoice, settings: Record<string, unknown>) => Record<string, unknown>;
+
 function resolveTargets(
   entries: ReadonlyArray<z.output<typeof targetEntrySchema>>,
   scenarioProvider: ProviderChoice,
   selected: readonly string[] | undefined,
   problem: (keys: PropertyKey[], message: string) => void,
+  resolveSettings: SettingsResolver,
 ): ResolvedTarget[] {
   const known = targetDefinitions().map((definition) => definition.type).join(', ');
   const resolved: ResolvedTarget[] = [];
@@ -193,7 +208,7 @@ function resolveTargets(
     const at = typeof entry === 'string' ? ['targets', index] : ['targets', index, entry.type ? 'type' : 'name'];
     if (seen.has(spec.name)) problem(['targets', index], `target name "${spec.name}" is used twice`);
     seen.add(spec.name);
-    const target = resolveOne(spec, scenarioProvider, at, ['targets', index, 'settings'], known, problem);
+    const target = resolveOne(spec, scenarioProvider, at, ['targets', index, 'settings'], known, problem, resolveSettings);
     if (target) resolved.push(target);
   });
   if (!selected || selected.length === 0) return resolved;
@@ -209,7 +224,7 @@ function resolveTargets(
       problem(['--targets'], `"${name}" is neither a target of this scenario (${[...seen].join(', ')}) nor a target type (${known})`);
       return [];
     }
-    const added = resolveOne({ name, type: name, settings: {} }, scenarioProvider, ['--targets'], ['--targets'], known, problem);
+    const added = resolveOne({ name, type: name, settings: {} }, scenarioProvider, ['--targets'], ['--targets'], known, problem, resolveSettings);
     return added ? [added] : [];
   });
 }
@@ -221,16 +236,18 @@ function resolveOne(
   settingsPath: PropertyKey[],
   known: string,
   problem: (keys: PropertyKey[], message: string) => void,
+  resolveSettings: SettingsResolver,
 ): ResolvedTarget | undefined {
   const definition = findTarget(spec.type);
   if (!definition) {
     problem(typePath, `unknown target type "${spec.type}"; known types: ${known}`);
     return undefined;
   }
-  const settings = definition.settingsSchema.safeParse(spec.settings);
+  const provider = spec.provider ?? scenarioProvider;
+  const settings = definition.settingsSchema.safeParse(resolveSettings(spec.type, provider, spec.settings));
   if (!settings.success) {
     for (const issue of issuesFromZod(settings.error, '')) problem([...settingsPath, ...issue.pathKeys], issue.message);
     return undefined;
   }
-  return { name: spec.name, type: spec.type, provider: spec.provider ?? scenarioProvider, settings: settings.data };
+  return { name: spec.name, type: spec.type, provider, settings: settings.data };
 }

@@ -5,6 +5,7 @@
  */
 import { parse as parseYaml, type Document } from 'yaml';
 import type { InputIssue } from '../util/errors.js';
+import { SCENARIO_VARIABLES } from './environment.js';
 
 /** An override of one field, with where it came from (for error messages). */
 export interface Override {
@@ -16,13 +17,6 @@ export interface Override {
   /** The override as written, with its value, for the manifest: "--set workload.messages=10", "--trials 3", "MQBENCH_TRIALS=3". */
   expression?: string;
 }
-
-/** Environment variables mqbench reads, and the scenario field each sets. */
-export const ENVIRONMENT_OVERRIDES: Record<string, string> = {
-  MQBENCH_TRIALS: 'trials',
-  MQBENCH_PROVIDER: 'provider',
-  MQBENCH_SEED: 'seed',
-};
 
 /** Parses "a.b[0].c" into ["a", "b", 0, "c"]; undefined when malformed. */
 export function parsePath(text: string): Array<string | number> | undefined {
@@ -62,11 +56,11 @@ export function parseSetExpressions(expressions: readonly string[]): { overrides
 export function environmentOverrides(env: NodeJS.ProcessEnv): { overrides: Override[]; issues: InputIssue[] } {
   const overrides: Override[] = [];
   const issues: InputIssue[] = [];
-  for (const [name, field] of Object.entries(ENVIRONMENT_OVERRIDES)) {
+  for (const { name, field } of SCENARIO_VARIABLES) {
     const text = env[name];
     if (text === undefined || text === '') continue;
     try {
-      overrides.push({ path: [field], value: parseYaml(text), source: name, expression: `${name}=${text}` });
+      overrides.push({ path: [field!], value: parseYaml(text), source: name, expression: `${name}=${text}` });
     } catch (error) {
       issues.push({ source: name, path: '', message: `value is not valid YAML: ${(error as Error).message.split('\n')[0]}` });
     }

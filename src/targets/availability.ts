@@ -15,22 +15,21 @@ export async function dockerAvailability(image: string): Promise<Availability> {
 
 /** Where an external endpoint may be configured: the scenario's setting (read first) and an environment variable. */
 export interface ExternalEndpointSource {
-  /** The setting's value in this target's settings, if the scenario sets it. */
+  /** The setting's value (from the scenario, or its environment variable, which the loader applies to it). */
   configured: string | undefined;
   /** The setting's path, e.g. "settings.external.servers". */
   setting: string;
+  /** The environment variable that fills the setting in. */
   variable: string;
   /** What is missing when neither is set, e.g. "no server configured". */
   nothing: string;
   fix: string;
 }
 
-/** Whether an external endpoint is configured, by the scenario's setting or else the environment; shown redacted. */
+/** Whether an external endpoint is configured (by the scenario's setting or its variable); shown redacted. */
 export function externalAvailability(source: ExternalEndpointSource): Availability {
-  if (source.configured) return { provider: 'external', available: true, detail: `${source.setting}=${redactSecrets(source.configured)}` };
-  const value = process.env[source.variable];
-  return value
-    ? { provider: 'external', available: true, detail: `${source.variable}=${redactSecrets(value)}` }
+  return source.configured
+    ? { provider: 'external', available: true, detail: `${source.setting} (or ${source.variable})=${redactSecrets(source.configured)}` }
     : { provider: 'external', available: false, detail: source.nothing, fix: source.fix };
 }
 

@@ -60,6 +60,18 @@ export interface ConnectContext {
   trialIndex: number;
 }
 
+/**
+ * An environment variable a target type reads. `setting` (a dotted path into its settings) makes it an endpoint the
+ * variable fills in for the external provider where the scenario leaves it unset; `secret` ones (credentials) are read
+ * where they are used and never recorded; `install` ones point at installed brokers and tools.
+ */
+export interface TargetVariable {
+  name: string;
+  kind: 'setting' | 'secret' | 'install';
+  setting?: string;
+  description: string;
+}
+
 /** A target type (rocksmq, nats, ...): settings schema, availability per provider, provisioning, connecting. */
 export interface TargetDefinition<Settings = unknown> {
   type: string;
@@ -79,6 +91,8 @@ export interface TargetDefinition<Settings = unknown> {
    * stream can run its producers in load clients (`clients: N`). Not for engines that live in the trial's process.
    */
   multiProcessClients?: boolean;
+  /** The environment variables it reads (docs/cli.md lists them all, from this and the scenario's own). */
+  environment?: readonly TargetVariable[];
   /** Whether each provider can run this target here. */
   availability(settings?: Settings): Promise<Availability[]>;
   /** Starts (or locates) the target with the chosen provider. */

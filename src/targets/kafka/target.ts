@@ -72,6 +72,13 @@ function kafkaContainerFor(settings: KafkaSettings, port: number) {
 export const kafkaTarget: TargetDefinition<KafkaSettings> = {
   type: 'kafka',
   title: 'Apache Kafka (KRaft, single node)',
+  environment: [
+    { name: 'MQBENCH_KAFKA_BROKERS', kind: 'setting', setting: 'external.brokers', description: 'bootstrap servers of the external provider' },
+    { name: 'MQBENCH_KAFKA_SASL_MECHANISM', kind: 'secret', description: 'plain, scram-sha-256 or scram-sha-512' },
+    { name: 'MQBENCH_KAFKA_SASL_USERNAME', kind: 'secret', description: 'SASL user name' },
+    { name: 'MQBENCH_KAFKA_SASL_PASSWORD', kind: 'secret', description: 'SASL password' },
+    { name: 'MQBENCH_KAFKA_HOME', kind: 'install', description: 'a Kafka distribution to use instead of the installed one' },
+  ],
   kind: 'server',
   multiProcessClients: true,
   settingsSchema: kafkaSettingsSchema,
@@ -97,7 +104,7 @@ export const kafkaTarget: TargetDefinition<KafkaSettings> = {
     const settings = context.settings as KafkaSettings;
     const fsyncEveryMessage = settings.durability === 'fsync';
     if (provider === 'external') {
-      const brokers = settings.external?.brokers ?? process.env.MQBENCH_KAFKA_BROKERS;
+      const brokers = settings.external?.brokers;
       if (!brokers) throw new Error('the external provider needs settings.external.brokers or MQBENCH_KAFKA_BROKERS');
       const auth = await resolveKafkaAuth(settings.external);
       const dataDir = settings.external?.dataDir;

@@ -57,6 +57,12 @@ const VERSION_TIMEOUT_MS = 10_000;
 export const milvusTarget: TargetDefinition<MilvusSettings> = {
   type: 'milvus',
   title: 'a real Milvus endpoint (vector workload only)',
+  environment: [
+    { name: 'MQBENCH_MILVUS_ADDRESS', kind: 'setting', setting: 'address', description: 'host:port of Milvus (default 127.0.0.1:19530)' },
+    { name: 'MQBENCH_MILVUS_USER', kind: 'secret', description: 'user name for a Milvus with authentication' },
+    { name: 'MQBENCH_MILVUS_PASSWORD', kind: 'secret', description: 'its password' },
+    { name: 'MQBENCH_MILVUS_TOKEN', kind: 'secret', description: 'a token instead' },
+  ],
   kind: 'server',
   settingsSchema: milvusSettingsSchema,
   workloads: ['vector'],
@@ -76,7 +82,7 @@ export const milvusTarget: TargetDefinition<MilvusSettings> = {
   async provision(provider, context) {
     if (provider !== 'external') throw new Error('the milvus target only uses the external provider: start Milvus with docker-compose.milvus.yml');
     const settings = context.settings as MilvusSettings;
-    const address = settings.address ?? process.env.MQBENCH_MILVUS_ADDRESS ?? '127.0.0.1:19530';
+    const address = settings.address ?? '127.0.0.1:19530';
     const described = { address, mqType: settings.mqType ?? 'unknown', deployment: settings.deployment, ...(settings.version ? { version: settings.version } : {}) };
     const credentials = await milvusCredentials(settings);
     const authentication = credentials.username !== undefined ? `user ${credentials.username} with a password` : credentials.token !== undefined ? 'token' : 'none';

@@ -25,6 +25,15 @@ function natsContainerFor(settings: NatsSettings) {
 export const natsTarget: TargetDefinition<NatsSettings> = {
   type: 'nats',
   title: 'NATS server with JetStream',
+  environment: [
+    { name: 'MQBENCH_NATS_URL', kind: 'setting', setting: 'external.servers', description: 'the server(s) of the external provider' },
+    { name: 'MQBENCH_NATS_USER', kind: 'secret', description: 'user name for an external server' },
+    { name: 'MQBENCH_NATS_PASSWORD', kind: 'secret', description: 'its password' },
+    { name: 'MQBENCH_NATS_TOKEN', kind: 'secret', description: 'a token instead' },
+    { name: 'MQBENCH_NATS_CREDS', kind: 'secret', description: 'a .creds file instead' },
+    { name: 'MQBENCH_NATS_SERVER', kind: 'install', description: 'a nats-server binary to use instead of the installed one' },
+    { name: 'MQBENCH_NATS_CLI', kind: 'install', description: 'a nats (natscli) binary to use instead of the installed one' },
+  ],
   kind: 'server',
   multiProcessClients: true,
   settingsSchema: natsSettingsSchema,
@@ -51,7 +60,7 @@ export const natsTarget: TargetDefinition<NatsSettings> = {
     const settings = context.settings as NatsSettings;
     const syncInterval = syncIntervalOf(settings);
     if (provider === 'external') {
-      const configured = settings.external?.servers ?? process.env.MQBENCH_NATS_URL;
+      const configured = settings.external?.servers;
       if (!configured) throw new Error('the external provider needs settings.external.servers or MQBENCH_NATS_URL');
       const { servers, auth } = await resolveNatsAuth(configured, settings.external);
       const dataDir = settings.external?.dataDir;

@@ -55,6 +55,12 @@ function pulsarContainerFor(settings: PulsarSettings, brokerPort: number, webPor
 export const pulsarTarget: TargetDefinition<PulsarSettings> = {
   type: 'pulsar',
   title: 'Apache Pulsar standalone',
+  environment: [
+    { name: 'MQBENCH_PULSAR_WEB_URL', kind: 'setting', setting: 'external.webServiceUrl', description: 'the admin (web service) URL of the external provider' },
+    { name: 'MQBENCH_PULSAR_URL', kind: 'setting', setting: 'external.serviceUrl', description: 'its binary protocol URL (default: pulsar://<web host>:6650)' },
+    { name: 'MQBENCH_PULSAR_TOKEN', kind: 'secret', description: 'a token (JWT) for an external cluster' },
+    { name: 'MQBENCH_PULSAR_HOME', kind: 'install', description: 'a Pulsar distribution to use instead of the installed one' },
+  ],
   kind: 'server',
   multiProcessClients: true,
   settingsSchema: pulsarSettingsSchema,
@@ -79,9 +85,9 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
   async provision(provider, context): Promise<TargetInstance> {
     const settings = context.settings as PulsarSettings;
     if (provider === 'external') {
-      const webServiceUrl = settings.external?.webServiceUrl ?? process.env.MQBENCH_PULSAR_WEB_URL;
+      const webServiceUrl = settings.external?.webServiceUrl;
       if (!webServiceUrl) throw new Error('the external provider needs settings.external.webServiceUrl or MQBENCH_PULSAR_WEB_URL');
-      const serviceUrl = settings.external?.serviceUrl ?? process.env.MQBENCH_PULSAR_URL ?? webServiceUrl.replace(/^https?:\/\/([^:/]+).*/, 'pulsar://$1:6650');
+      const serviceUrl = settings.external?.serviceUrl ?? webServiceUrl.replace(/^https?:\/\/([^:/]+).*/, 'pulsar://$1:6650');
       const token = await resolvePulsarToken(settings.external);
       const tlsCaFile = settings.external?.tls?.caFile;
       const authentication = [token === undefined ? undefined : 'token', tlsCaFile === undefined ? undefined : `TLS (CA ${tlsCaFile})`].filter(Boolean).join('; ') || 'none';

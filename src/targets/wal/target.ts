@@ -17,6 +17,11 @@ import { walSettingsSchema, type WalSettings } from './settings.js';
 export const walTarget: TargetDefinition<WalSettings> = {
   type: 'wal',
   title: 'Woodpecker-style WAL on S3 (MinIO) or local disk (mqbench engine)',
+  environment: [
+    { name: 'MQBENCH_S3_BUCKET', kind: 'setting', setting: 's3.bucket', description: 'the bucket of the external provider (credentials from the AWS SDK chain)' },
+    { name: 'MQBENCH_S3_ENDPOINT', kind: 'setting', setting: 's3.endpoint', description: 'its endpoint, for S3-compatible stores other than AWS' },
+    { name: 'MQBENCH_MINIO', kind: 'install', description: 'a minio binary to use instead of the installed one' },
+  ],
   kind: (settings) => (settings.backend === 'local' ? 'embedded' : 'server'),
   settingsSchema: walSettingsSchema,
   installer: minioInstaller,
@@ -53,9 +58,9 @@ export const walTarget: TargetDefinition<WalSettings> = {
       };
     }
     if (provider === 'external') {
-      const bucket = settings.s3?.bucket ?? process.env.MQBENCH_S3_BUCKET;
+      const bucket = settings.s3?.bucket;
       if (!bucket) throw new Error('the external provider needs settings.s3.bucket or MQBENCH_S3_BUCKET');
-      const endpoint = settings.s3?.endpoint ?? process.env.MQBENCH_S3_ENDPOINT;
+      const endpoint = settings.s3?.endpoint;
       const location = { backend: 's3' as const, bucket, prefix: settings.s3?.prefix ?? '', endpoint, region: settings.s3?.region, forcePathStyle: settings.s3?.forcePathStyle };
       return {
         provider,
