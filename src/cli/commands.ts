@@ -11,8 +11,7 @@ import { claimRunDirectory } from '../run/run-directory.js';
 import { runScenario } from '../run/runner.js';
 import { LocalWorker } from '../run/worker.js';
 import { loadScenario, type LoadedScenario, type LoadOptions } from '../scenario/load.js';
-import { estimateVectorRun, refusal } from '../workloads/vector/estimate.js';
-import type { VectorParams } from '../workloads/vector/params.js';
+import { workloadDefinition, type WorkloadParams } from '../workloads/registry.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
 import { dockerEngine } from '../provision/docker-engine.js';
 import { redactSecrets } from '../util/redact.js';
@@ -117,28 +116,28 @@ export async function validateCommand(scenarioPath: string, options: LoadOptions
     `scenario ${file.name}: ${loaded.cases.length} case(s) × ${file.trials} trial(s), workload ${loaded.cases[0]?.params.type}, seed ${file.seed}`,
     `targets: ${loaded.targets.map((target) => `${target.name} (${target.type}, provider ${target.provider})`).join(', ')}`,
     ...loaded.cases.map((planned) => `  ${planned.id}`),
-    ...vectorEstimates(loaded),
+    ...workloadPlans(loaded),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   return ExitCode.ok;
 }
 
-/** Estimates of the vector workload's needs, one line per parameter point (empty for other workloads). */
-function vectorEstimates(loaded: LoadedScenario): string[] {
-  const points = new Map<string, VectorParams>();
-  for (const planned of loaded.cases) if (planned.params.type === 'vector') points.set(planned.label, planned.params);
+/** What each point's workload says about its needs (the vector workload's estimates), one line per parameter point. */
+function workloadPlans(loaded: LoadedScenario): string[] {
+  const points = new Map<string, WorkloadParams>();
+  for (const planned of loaded.cases) points.set(planned.label, planned.params);
   return [...points].flatMap(([label, params]) => {
-    const why = refusal(params);
-    return [`estimate for ${label}: ${estimateVectorRun(params).text}`, ...(why ? [`  this machine cannot run it: ${why}`] : [])];
+    const plan = workloadDefinition(params)?.plan?.(params as never);
+    if (!plan) return [];
+    return [...plan.notes.map((note) => `estimate for ${label}: ${note}`), ...(plan.refusal ? [`  this machine cannot run it: ${plan.refusal.reason}`] : [])];
   });
 }
 
 /** Throws InputError when a case needs more than this machine has (e.g. a 100M-vector run on a small machine). */
 function refuseWhatThisMachineCannotRun(loaded: LoadedScenario): void {
   const issues = loaded.cases.flatMap((planned) => {
-    if (planned.params.type !== 'vector') return [];
-    const why = refusal(planned.params);
-    return why ? [{ source: loaded.path, path: 'workload.vectors', message: `${planned.label}: this machine cannot run it: ${why}` }] : [];
+    const why = workloadDefinition(planned.params)?.plan?.(planned.params as never).refusal;
+    return why ? [{ source: loaded.path, path: `workload.${why.field}`, message: `${planned.label}: this machine cannot run it: ${why.reason}` }] : [];
   });
   if (issues.length > 0) throw new InputError([...new Map(issues.map((issue) => [issue.message, issue])).values()]);
 }

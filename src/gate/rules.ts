@@ -16,7 +16,7 @@ import { METRICS, type MetricDefinition } from '../results/metrics.js';
 import { toData } from '../util/yaml-data.js';
 import { InputError, type InputIssue } from '../util/errors.js';
 import { parseSize } from '../util/units.js';
-import { workloadTypes } from '../workloads/params.js';
+import { workloadTypes } from '../workloads/registry.js';
 
 /** Comparison operators of absolute rules. */
 export type Operator = '<' | '<=' | '>' | '>=' | '==' | '!=';

@@ -86,3 +86,11 @@ export function percentileSpectrum(histogram: Histogram): Array<{ percentile: nu
     ms: histogram.getValueAtPercentile(percentile) / 1000,
   }));
 }
+
+/** The latency summary of histogram `name` merged over phases that recorded it (empty when none did). */
+export function mergedLatency(phases: ReadonlyArray<{ histograms: Record<string, string> }>, name: string): LatencySummary {
+  const histogram = mergeEncoded(phases.flatMap((phase) => (phase.histograms[name] ? [phase.histograms[name]!] : [])));
+  const summary = summarizeLatency(histogram);
+  histogram.destroy();
+  return summary;
+}

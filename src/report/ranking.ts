@@ -4,6 +4,7 @@
  * whether the difference from the best is established: the CI excludes 1. (Mann-Whitney U, which compare uses, cannot
  * reach p < 0.05 with 3 trials a side, the usual count for a comparison run; the interval still can.)
  */
+import { workloadDefinition } from '../workloads/registry.js';
 import { ratioEstimate } from '../util/statistics.js';
 import { headlineValue, METRICS, type MetricDefinition } from '../results/metrics.js';
 import type { CaseResult, ResultFile } from '../results/result-file.js';
@@ -27,20 +28,10 @@ export interface PointRanking {
   targets: RankedTarget[];
 }
 
-/** The metric a workload's points are ranked on: what its published experiment reports. */
+/** The metric a workload's points are ranked on: what its published experiment reports (the workload's definition says). */
 export function keyMetric(params: Record<string, unknown>): MetricDefinition | undefined {
-  const key =
-    params.type === 'pubsub'
-      ? 'opSeconds.mean'
-      : params.type === 'stream'
-        ? params.mode === 'open-loop'
-          ? 'e2eLatencyMs.p99'
-          : 'throughput.writeMegabytesPerSec'
-        : params.type === 'ticks'
-          ? 'ticks.lagMs.p99'
-          : params.type === 'vector'
-            ? 'vector.search.Bounded.latencyMs.mean'
-            : undefined;
+  const definition = typeof params.type === 'string' ? workloadDefinition(params.type) : undefined;
+  const key = definition?.keyMetric(params as never);
   return METRICS.find((metric) => metric.key === key);
 }
 

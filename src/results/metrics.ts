@@ -1,15 +1,12 @@
 /** The catalogue of summary metrics: how to read each from a case summary, its unit, and which direction is better. */
+import type { MetricInfo } from '../metrics/metric.js';
 import { formatBytes, trimNumber } from '../util/units.js';
+import type { SectionMetric } from '../workloads/definition.js';
+import { WORKLOADS } from '../workloads/registry.js';
 import type { CaseSummary } from './summary.js';
 
 /** One metric of a case summary. */
-export interface MetricDefinition {
-  /** Stable key, e.g. "e2eLatencyMs.p99". */
-  key: string;
-  /** Column/axis label. */
-  label: string;
-  unit: 'seconds' | 'ms' | 'messages/s' | 'MB/s' | 'bytes' | 'count' | 'cores' | 'ratio';
-  better: 'lower' | 'higher';
+export interface MetricDefinition extends MetricInfo {
   read(summary: CaseSummary): number | null;
 }
 
@@ -63,25 +60,29 @@ export const METRICS: readonly MetricDefinition[] = [
   { key: 'toolCeiling.readBack.messagesPerSec', label: 'tool read msg/s', unit: 'messages/s', better: 'higher', read: (s) => s.toolCeiling?.readBack?.messagesPerSec ?? null },
   { key: 'readEfficiency', label: 'read vs tool', unit: 'ratio', better: 'higher', read: (s) => s.readEfficiency ?? null },
   { key: 'sendDelayMs.p99', label: 'send delay p99', unit: 'ms', better: 'lower', read: (s) => (s.sendDelayMs && s.sendDelayMs.count > 0 ? s.sendDelayMs.p99 : null) },
-  { key: 'ticks.lagMs.p50', label: 'tick lag p50', unit: 'ms', better: 'lower', read: (s) => s.ticks?.lagMs.p50 ?? null },
-  { key: 'ticks.lagMs.p99', label: 'tick lag p99', unit: 'ms', better: 'lower', read: (s) => s.ticks?.lagMs.p99 ?? null },
-  { key: 'ticks.strongReadWaitMs.p50', label: 'Strong wait p50', unit: 'ms', better: 'lower', read: (s) => s.ticks?.strongReadWaitMs.p50 ?? null },
-  { key: 'ticks.strongReadWaitMs.p99', label: 'Strong wait p99', unit: 'ms', better: 'lower', read: (s) => s.ticks?.strongReadWaitMs.p99 ?? null },
-  ...(['Strong', 'Bounded', 'Session', 'Eventually'] as const).flatMap((level): MetricDefinition[] => [
-    { key: `vector.search.${level}.latencyMs.mean`, label: `search ${level} mean`, unit: 'ms', better: 'lower', read: (s) => readMetric(s.vector?.search[level]?.latencyMs, 'mean') },
-    { key: `vector.search.${level}.latencyMs.p99`, label: `search ${level} p99`, unit: 'ms', better: 'lower', read: (s) => readMetric(s.vector?.search[level]?.latencyMs, 'p99') },
-    { key: `vector.search.${level}.rps`, label: `search ${level} RPS`, unit: 'messages/s', better: 'higher', read: (s) => s.vector?.search[level]?.rps ?? null },
-    { key: `vector.query.${level}.latencyMs.mean`, label: `query ${level} mean`, unit: 'ms', better: 'lower', read: (s) => readMetric(s.vector?.query[level]?.latencyMs, 'mean') },
-    { key: `vector.query.${level}.rps`, label: `query ${level} RPS`, unit: 'messages/s', better: 'higher', read: (s) => s.vector?.query[level]?.rps ?? null },
-  ]),
-  { key: 'vector.recallAtK', label: 'recall@k', unit: 'ratio', better: 'higher', read: (s) => s.vector?.recallAtK ?? null },
-  { key: 'vector.ingestRowsPerSec', label: 'ingest rows/s', unit: 'messages/s', better: 'higher', read: (s) => (s.vector ? s.vector.ingestRowsPerSec : null) },
-  { key: 'vector.visibilityMs.p99', label: 'visibility p99', unit: 'ms', better: 'lower', read: (s) => readMetric(s.vector?.visibilityMs, 'p99') },
+  ...sectionMetrics(),
   { key: 'lateSends', label: 'late sends', unit: 'count', better: 'lower', read: (s) => (s.sendDelayMs && s.sendDelayMs.count > 0 ? s.lateSends : null) },
 ];
 
-function readMetric(summary: { count: number; mean: number; p99: number } | undefined, field: 'mean' | 'p99'): number | null {
-  return summary && summary.count > 0 ? summary[field] : null;
+/** The metrics of every workload's own summary sections (each once, in the registry's order), read where present. */
+function sectionMetrics(): MetricDefinition[] {
+  const seen = new Map<string, MetricDefinition>();
+  for (const definition of WORKLOADS) {
+    for (const section of definition.sections ?? []) {
+      for (const metric of section.metrics as ReadonlyArray<SectionMetric<unknown>>) {
+        if (seen.has(metric.key)) continue;
+        const { read, ...info } = metric;
+        seen.set(metric.key, {
+          ...info,
+          read: (summary) => {
+            const value = (summary as unknown as Record<string, unknown>)[section.key];
+            return value === null || value === undefined ? null : read(value);
+          },
+        });
+      }
+    }
+  }
+  return [...seen.values()];
 }
 
 function count(samples: number, value: number): number | null {

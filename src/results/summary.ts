@@ -1,5 +1,8 @@
 /** Case summaries: a pure function of a case's trial records (histograms merged, per-trial figures' medians). */
 import { mergeEncoded, summarizeLatency, type LatencySummary } from '../metrics/histogram.js';
+import { workloadDefinition } from '../workloads/registry.js';
+import type { TicksSummary } from '../workloads/ticks/summary.js';
+import type { VectorSummary } from '../workloads/vector/summary.js';
 import { addDelivery, emptyDelivery, type DeliveryCounts } from '../metrics/delivery-counts.js';
 import { estimate, type Estimate } from '../util/statistics.js';
 import { mean, median, quantile } from '../util/stats.js';
@@ -72,10 +75,10 @@ export interface CaseSummary {
   toolCeilingError?: string | null;
   /** Why the tool's consumer could not read back, when no trial's did. */
   toolReadBackError?: string | null;
-  /** Vector workload: reads per consistency level, recall, ingest and visibility. */
+  /** Vector workload: reads per consistency level, recall, ingest and visibility (workloads/vector/summary.ts). */
   vector: VectorSummary | null;
-  /** Ticks workload: tick publish→deliver lag (overall and per channel) and the modelled wait of a Strong read. */
-  ticks: { lagMs: LatencySummary; strongReadWaitMs: LatencySummary; lagByChannelMs: Record<string, LatencySummary> } | null;
+  /** Ticks workload (and the vector workload's time ticks): tick lag overall and per channel, the wait of a Strong read. */
+  ticks: TicksSummary | null;
   /**
    * Per metric (catalogue key): each trial's own value, their median with a bootstrap 95% CI, and the coefficient of
    * variation across trials. Gates and comparisons use these; the figures above summarise all trials together.
@@ -92,27 +95,14 @@ export interface ToolSummary {
   settings: ToolReading['settings'];
 }
 
-/** The vector workload's summary. */
-export interface VectorSummary {
-  /** Per consistency level: latency from the intended time (queueing included), the part spent waiting for the
-   * serviceable time, requests per second completed, and the waiting share of the mean latency. */
-  search: Record<string, { latencyMs: LatencySummary; waitMs: LatencySummary; rps: number; waitShare: number }>;
-  query: Record<string, { latencyMs: LatencySummary; waitMs: LatencySummary; rps: number; waitShare: number }>;
-  recallAtK: number | null;
-  k: number | null;
-  /** Rows per second over the ingest (first insert to last acknowledgement), not the whole measured phase. */
-  ingestRowsPerSec: number;
-  /** Insert → rows in the query node (searchable by Eventually reads). */
-  visibilityMs: LatencySummary;
-  sealedSegments: number | null;
-  indexBuildSeconds: number | null;
-}
-
-/** Summarises the trials that have a measured phase (null when none has), with per-trial statistics. */
-export function summarizeTrials(trials: readonly TrialRecord[]): CaseSummary | null {
-  const summary = summarizeTogether(trials);
+/**
+ * Summarises the trials that have a measured phase (null when none has), with per-trial statistics. `workload` (the
+ * case's type) adds its own sections (`vector`, `ticks`), summarised by the workload's definition.
+ */
+export function summarizeTrials(trials: readonly TrialRecord[], workload?: string): CaseSummary | null {
+  const summary = summarizeTogether(trials, workload);
   if (!summary) return null;
-  const perTrial = trials.map((trial) => summarizeTogether([trial])).filter((entry): entry is CaseSummary => entry !== null);
+  const perTrial = trials.map((trial) => summarizeTogether([trial], workload)).filter((entry): entry is CaseSummary => entry !== null);
   for (const metric of METRICS) {
     const values = perTrial.map((entry) => metric.read(entry)).filter((value): value is number => value !== null && Number.isFinite(value));
     if (values.length > 0) summary.trialStats[metric.key] = { ...estimate(values), values };
@@ -121,7 +111,7 @@ export function summarizeTrials(trials: readonly TrialRecord[]): CaseSummary | n
 }
 
 /** The summary of trials taken together (histograms merged, per-trial scalars' medians), without trialStats. */
-function summarizeTogether(trials: readonly TrialRecord[]): CaseSummary | null {
+function summarizeTogether(trials: readonly TrialRecord[], workload: string | undefined): CaseSummary | null {
   const measured = trials.filter((trial) => trial.measured !== undefined);
   if (measured.length === 0) return null;
   const phases = measured.map((trial) => trial.measured!);
@@ -195,10 +185,14 @@ function summarizeTogether(trials: readonly TrialRecord[]): CaseSummary | null {
     ceiling: ceiling === null ? null : { megabytesPerSec: ceiling, method: measured.find((trial) => trial.ceiling)!.ceiling!.method },
     ratioToCeiling: null,
     ...summarizeTool(measured, perTrial),
-    ticks: summarizeTicks(phases),
-    vector: summarizeVector(measured),
+    ticks: null,
+    vector: null,
     trialStats: {},
   };
+  const sections = summary as unknown as Record<string, unknown>;
+  for (const section of (workload && workloadDefinition(workload)?.sections) || []) {
+    sections[section.key] = section.summarize(measured.map((trial) => ({ measured: trial.measured!, extras: trial.extras })));
+  }
   // The ceiling is the backend's raw write throughput, so the WAL's write throughput is what compares with it.
   summary.ratioToCeiling = perTrial((trial) => ratio(writtenMegabytesPerSec(trial) ?? deliveredMegabytesPerSec(trial), trial.ceiling?.megabytesPerSec ?? 0));
   publish.destroy();
@@ -240,60 +234,6 @@ function summarizeTool(
     ...(readBack ? { readEfficiency: perTrial((trial) => ratio(read(trial), trial.toolCeiling?.readBack?.messagesPerSec ?? 0)) } : {}),
     toolCeilingError: error ?? null,
     ...(readBackError && !readBack ? { toolReadBackError: readBackError } : {}),
-  };
-}
-
-function mergedLatency(phases: ReadonlyArray<NonNullable<TrialRecord['measured']>>, name: string): LatencySummary {
-  const histogram = mergeEncoded(phases.flatMap((phase) => (phase.histograms[name] ? [phase.histograms[name]!] : [])));
-  const summary = summarizeLatency(histogram);
-  histogram.destroy();
-  return summary;
-}
-
-function summarizeVector(trials: readonly TrialRecord[]): VectorSummary | null {
-  const phases = trials.map((trial) => trial.measured!);
-  const names = new Set(phases.flatMap((phase) => Object.keys(phase.histograms)));
-  if (!names.has('visibilityUs') && ![...names].some((name) => name.startsWith('searchUs.'))) return null;
-  const seconds = phases.reduce((sum, phase) => sum + phase.durationSeconds, 0);
-  const reads = (kind: 'search' | 'query') =>
-    Object.fromEntries(
-      [...names]
-        .filter((name) => name.startsWith(`${kind}Us.`))
-        .map((name) => {
-          const level = name.slice(`${kind}Us.`.length);
-          const latencyMs = mergedLatency(phases, name);
-          const waitMs = mergedLatency(phases, `${kind}WaitUs.${level}`);
-          return [level, { latencyMs, waitMs, rps: seconds > 0 ? latencyMs.count / seconds : 0, waitShare: latencyMs.mean > 0 ? waitMs.mean / latencyMs.mean : 0 }];
-        }),
-    );
-  const extras = trials.map((trial) => trial.extras ?? {});
-  const recall = extras.map((extra) => (extra.recall as { recall: number; k: number } | undefined)).filter((entry) => entry !== undefined);
-  const vector = extras
-    .map((extra) => extra.vector as { insertedRows: number; ingestSeconds?: number; stats: { sealed: number; indexBuildSeconds: number } } | undefined)
-    .filter((entry) => entry !== undefined);
-  // Rows over the ingest's own duration (results before ingestSeconds existed: over the measured phase).
-  const ingestSeconds = vector.every((entry) => entry.ingestSeconds !== undefined) ? vector.reduce((sum, entry) => sum + entry.ingestSeconds!, 0) : seconds;
-  return {
-    search: reads('search'),
-    query: reads('query'),
-    recallAtK: recall.length === 0 ? null : median(recall.map((entry) => entry.recall)),
-    k: recall[0]?.k ?? null,
-    ingestRowsPerSec: ingestSeconds > 0 ? vector.reduce((sum, entry) => sum + entry.insertedRows, 0) / ingestSeconds : 0,
-    visibilityMs: mergedLatency(phases, 'visibilityUs'),
-    sealedSegments: vector.length === 0 ? null : median(vector.map((entry) => entry.stats.sealed)),
-    indexBuildSeconds: vector.length === 0 ? null : median(vector.map((entry) => entry.stats.indexBuildSeconds)),
-  };
-}
-
-function summarizeTicks(phases: ReadonlyArray<NonNullable<TrialRecord['measured']>>): CaseSummary['ticks'] {
-  const names = new Set(phases.flatMap((phase) => Object.keys(phase.histograms)));
-  if (!names.has('tickLagUs')) return null;
-  const merged = (name: string) => mergedLatency(phases, name);
-  const channels = [...names].filter((name) => name.startsWith('tickLagUs.')).sort((a, b) => Number(a.split('.ch')[1]) - Number(b.split('.ch')[1]));
-  return {
-    lagMs: merged('tickLagUs'),
-    strongReadWaitMs: merged('strongReadWaitUs'),
-    lagByChannelMs: Object.fromEntries(channels.map((name) => [name.slice('tickLagUs.'.length), merged(name)])),
   };
 }
 

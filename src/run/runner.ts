@@ -123,7 +123,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
           entry.failures.push(...record.failures);
           entry.error ??= record.error;
           entry.status = caseStatus(entry.trials, trials);
-          entry.summary = summarizeTrials(entry.trials);
+          entry.summary = summarizeTrials(entry.trials, entry.workload);
           emit({ type: 'trial-end', caseId: planned.id, trial, record });
           if (entry.trials.length === trials || entry.status === 'errored') emit({ type: 'case-end', caseId: entry.id, status: entry.status });
           await writeResultFile(resultPath, result);

@@ -9,7 +9,7 @@ import { ProcessTreeProbe, SelfAndLoadClientsProbe, type ResourceProbe } from '.
 import { ResourceSampler } from '../metrics/sampler.js';
 import { grownBetween, totalOf, type StorageReading } from '../metrics/storage.js';
 import type { EventLoopDelay, TrialRecord, TrialResources } from '../results/trial.js';
-import { calibrationGroup, type LogDriver } from '../targets/driver.js';
+import type { LogDriver } from '../targets/driver.js';
 import { isVectorStore, type VectorStore } from '../targets/vector-store.js';
 import { findTarget } from '../targets/registry.js';
 import { kindOf, type BrokerProcessSpec, type StorageSpec, type TargetDefinition } from '../targets/target.js';
@@ -17,8 +17,8 @@ import { nowMs } from '../util/clock.js';
 import { errorMessage } from '../util/errors.js';
 import { withTimeout } from '../util/timeout.js';
 import type { WorkloadParams } from '../workloads/params.js';
-import { workloadFor } from '../workloads/registry.js';
-import { runsTool, toolReadsBack } from '../workloads/stream/params.js';
+import { workloadDefinition, workloadFor } from '../workloads/registry.js';
+import type { TrialStepContext } from '../workloads/definition.js';
 import type { Progress, WorkloadContext } from '../workloads/workload.js';
 import { spawnLoadClients } from './load-clients.js';
 import { snapshotStorage } from './storage-spec.js';
@@ -63,6 +63,7 @@ export class LocalWorker implements Worker {
     };
     const definition = findTarget(command.target.type);
     if (!definition) throw new Error(`unknown target type ${command.target.type}`);
+    const workload = workloadDefinition(command.workload);
     let connection: LogDriver | VectorStore | undefined;
     const createdTopics: string[] = [];
     let storageBefore: Map<string, StorageReading> | undefined;
@@ -71,10 +72,7 @@ export class LocalWorker implements Worker {
       connection = await definition.connect(command.endpoint, command.target.settings, { trialIndex: command.sequence });
       record.driver = await connection.describe();
       await this.runWorkload(command, definition, connection, record, createdTopics, onProgress, signal);
-      const driver = isVectorStore(connection) ? undefined : connection;
-      if (command.workload.type === 'stream' && driver?.probeCeiling && !signal.aborted && record.failures.length === 0) {
-        record.ceiling = await driver.probeCeiling();
-      }
+      if (!isVectorStore(connection)) Object.assign(record, await workload.afterWorkload?.(this.stepContext(command, connection, record, signal)));
     } catch (error) {
       record.status = 'errored';
       record.error = errorMessage(error);
@@ -90,58 +88,19 @@ export class LocalWorker implements Worker {
     }
     // After the storage reading, so the tool's own topic is not counted as the trial's.
     const driver = connection && !isVectorStore(connection) ? connection : undefined;
-    if (driver && record.status === 'passed') await this.probeTool(command, driver, record, signal);
-    if (driver && record.status === 'passed') await this.probeReference(command, driver, record, signal);
+    // After the storage reading, so a perf tool's own topic is not counted as the trial's.
+    if (driver && record.status === 'passed' && workload.afterTrial) {
+      Object.assign(record, await workload.afterTrial(this.stepContext(command, driver, record, signal)).catch((error: unknown) => ({ toolCeilingError: errorMessage(error) })));
+    }
     if (driver) await this.cleanup(driver, command.cleanup, createdTopics);
     else if (connection) await withTimeout(connection.close(), CLEANUP_TIMEOUT_MS, 'closing the connection').catch(() => undefined);
     record.endedAt = new Date().toISOString();
     return record;
   }
 
-  /** Runs the broker's own perf tool after a closed-loop stream trial that passed; a tool failure is recorded, not fatal. */
-  private async probeTool(command: TrialCommand, driver: LogDriver, record: TrialRecord, signal: AbortSignal): Promise<void> {
-    const workload = command.workload;
-    if (workload.type !== 'stream' || !runsTool(workload) || !driver.probeTool) return;
-    const measured = record.measured;
-    if (signal.aborted || record.failures.length > 0 || !measured || measured.counters.messagesAcknowledged === 0) return;
-    try {
-      record.toolCeiling = await driver.probeTool({
-        messageBytes: workload.payloadBytes,
-        messages: measured.counters.messagesAcknowledged,
-        concurrency: workload.producers * workload.inFlight,
-        producers: workload.producers,
-        timeoutMs: Math.max(60_000, 10_000 * (measured.writeSeconds ?? measured.durationSeconds)),
-        topic: `${command.topicPrefix}-tool`,
-        // The stream's topic is the trial's topic prefix; the workload registered the calibration group before writing.
-        ...(toolReadsBack(workload) && measured.readBack
-          ? { readBack: { topic: command.topicPrefix, group: calibrationGroup(command.topicPrefix), messages: measured.readBack.messages } }
-          : {}),
-        signal,
-      });
-    } catch (error) {
-      record.toolCeilingError = errorMessage(error);
-    }
-  }
-
-  /** Runs the pub/sub operation through the Go reference client after a pub/sub trial that passed and asked for it. */
-  private async probeReference(command: TrialCommand, driver: LogDriver, record: TrialRecord, signal: AbortSignal): Promise<void> {
-    const workload = command.workload;
-    if (workload.type !== 'pubsub' || !workload.reference || !driver.probeReference || signal.aborted) return;
-    const opSeconds = record.measured?.opSeconds ?? [];
-    if (opSeconds.length === 0) return;
-    try {
-      record.toolCeiling = await driver.probeReference({
-        messageBytes: workload.payloadBytes,
-        messages: workload.messages,
-        operations: opSeconds.length,
-        topicPrefix: `${command.topicPrefix}-ref`,
-        stallTimeoutMs: workload.timeout,
-        timeoutMs: Math.max(60_000, 5 * opSeconds.reduce((sum, seconds) => sum + seconds, 0)),
-        signal,
-      });
-    } catch (error) {
-      record.toolCeilingError = errorMessage(error);
-    }
+  /** What a workload's steps after the workload get. */
+  private stepContext(command: TrialCommand, driver: LogDriver, record: TrialRecord, signal: AbortSignal): TrialStepContext<WorkloadParams> {
+    return { params: command.workload, driver, measured: record.measured, failures: record.failures, topicPrefix: command.topicPrefix, signal };
   }
 
   private async runWorkload(

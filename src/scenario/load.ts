@@ -1,5 +1,6 @@
 /** Loading a scenario: YAML → layered overrides → schema → targets → matrix, with every error reported at once. */
 import { workloadObjects } from '../workloads/params.js';
+import { workloadDefinition } from '../workloads/registry.js';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, type Document } from 'yaml';
@@ -117,7 +118,7 @@ export function parseScenario(text: string, path: string, options: LoadOptions =
   const { points, issues: matrixIssues } = expandMatrix(workload, matrix.success ? matrix.data : undefined);
   for (const issue of matrixIssues) report(issue.pathKeys, issue.message);
   const workloadType = points[0]?.params.type;
-  const loadClients = Math.max(0, ...points.map((point) => (point.params.type === 'stream' ? point.params.clients : 0)));
+  const loadClients = Math.max(0, ...points.map((point) => workloadDefinition(point.params)?.loadClients?.(point.params as never) ?? 0));
   targets.forEach((target) => {
     const definition = findTarget(target.type);
     const allowed = definition?.workloads;

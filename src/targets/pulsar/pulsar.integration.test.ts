@@ -36,6 +36,11 @@ before(async () => {
   process.env.MQBENCH_PULSAR_URL = String(shared.instance.endpoint.serviceUrl);
 });
 
+/** The shared standalone's endpoint variables, which the loader applies to external targets without their own. */
+function sharedEndpoint(): NodeJS.ProcessEnv {
+  return { MQBENCH_PULSAR_WEB_URL: process.env.MQBENCH_PULSAR_WEB_URL, MQBENCH_PULSAR_URL: process.env.MQBENCH_PULSAR_URL };
+}
+
 after(async () => {
   if (shared?.ok) await shared.instance.stop();
   delete process.env.MQBENCH_PULSAR_WEB_URL;
@@ -56,7 +61,7 @@ test('every port the standalone opens is bound to loopback, and the manifest rec
 for (const client of ['binary', 'websocket', ...(nativeLoads ? ['native'] : [])]) {
   test(`pulsar (${client} client): 1 KiB and 5 MiB payloads pass pub/sub with full delivery verification`, async (t) => {
     const scenario = brokerScenario(`  - { name: pulsar, type: pulsar, settings: { client: ${client} } }`, '    - { payloadBytes: 1KiB, messages: 300 }\n    - { payloadBytes: 5MiB, messages: 10 }');
-    const { result } = await tinyRun(t, scenario, { load: { provider: 'external' } });
+    const { result } = await tinyRun(t, scenario, { load: { provider: 'external', env: sharedEndpoint() } });
     // The measured operations (2 of each; the warm-up's are counted apart).
     for (const [label, messages] of [['1KiB×300 random', 600], ['5MiB×10 random', 20]] as const) {
       const entry = caseOf(result, 'pulsar', label);
@@ -83,7 +88,7 @@ targets:
 workload: { type: stream, payloadBytes: 1KiB, mode: closed-loop, inFlight: 64, messages: 3000, timeout: 30s, toolCeiling: false }
 warmup: { duration: 300ms }
 `;
-  const { result } = await tinyRun(t, scenario, { load: { provider: 'external' } });
+  const { result } = await tinyRun(t, scenario, { load: { provider: 'external', env: sharedEndpoint() } });
   for (const entry of result.cases) {
     assert.equal(entry.status, 'passed', `${entry.target}: ${entry.error ?? entry.failures.join('; ')}`);
     assert.equal(entry.trials[0]?.measured?.counters.messagesDelivered, 3000, entry.target);
@@ -138,7 +143,7 @@ name: pulsar-read-back
 targets: [{ name: pulsar, type: pulsar, settings: { client: websocket } }]
 workload: { type: stream, payloadBytes: 16KiB, mode: closed-loop, inFlight: 32, messages: 2000, consumer: after, timeout: 30s }
 `;
-  const { result } = await tinyRun(t, scenario, { load: { provider: 'external' } });
+  const { result } = await tinyRun(t, scenario, { load: { provider: 'external', env: sharedEndpoint() } });
   const [entry] = result.cases;
   assert.equal(entry?.status, 'passed', entry?.error ?? entry?.failures.join('; '));
   assert.equal(entry?.trials[0]?.measured?.counters.messagesDelivered, 2000);
@@ -155,11 +160,11 @@ workload: { type: stream, payloadBytes: 16KiB, mode: closed-loop, inFlight: 32, 
 test("client: native where pulsar-client does not load fails with a clear message; auto falls back to mqbench's binary client", async (t) => {
   if (nativeLoads) return;
   const { result } = await tinyRun(t, brokerScenario('  - { name: pulsar, type: pulsar, settings: { client: native } }', '    - { payloadBytes: 1KiB, messages: 10 }'), {
-    load: { provider: 'external' },
+    load: { provider: 'external', env: sharedEndpoint() },
   });
   assert.equal(result.cases[0]?.status, 'errored');
   assert.match(result.cases[0]!.error!, /client: native needs the pulsar-client package, which does not load here/);
-  const auto = await tinyRun(t, brokerScenario('  - pulsar', '    - { payloadBytes: 1KiB, messages: 10 }'), { load: { provider: 'external' } });
+  const auto = await tinyRun(t, brokerScenario('  - pulsar', '    - { payloadBytes: 1KiB, messages: 10 }'), { load: { provider: 'external', env: sharedEndpoint() } });
   assert.equal(auto.result.cases[0]?.status, 'passed', auto.result.cases[0]?.error ?? auto.result.cases[0]?.failures.join('; '));
   assert.match(auto.result.manifest.targets.pulsar!.driver!.notes.join(' '), /client: auto chose mqbench's binary-protocol client/);
 });
@@ -247,7 +252,7 @@ targets:
 workload: { type: stream, mode: closed-loop, inFlight: 16, payloadBytes: 1KiB, messages: 500, consumer: after }
 warmup: { operations: 0 }
 `,
-    { load: { provider: 'external' } },
+    { load: { provider: 'external', env: sharedEndpoint() } },
   );
   for (const entry of result.cases) {
     assertVerifiedCase(entry, 500, 'client-only');
@@ -262,7 +267,7 @@ name: pulsar-auth-wrong
 targets: [{ name: pulsar, type: pulsar, settings: { client: binary, external: { ${external}, token: "${jwt('alice', randomBytes(32))}" } } }]
 workload: { type: pubsub, operations: 1, messages: 10, payloadBytes: 1KiB, timeout: 20s }
 warmup: { operations: 0 }
-`, { load: { provider: 'external' } });
+`, { load: { provider: 'external', env: sharedEndpoint() } });
   assert.equal(wrong.result.cases[0]?.status, 'errored');
   assert.match(wrong.result.cases[0]!.error!, /HTTP 401|authenticat/i);
 });
@@ -275,7 +280,7 @@ name: pulsar-reference
 targets: [{ name: pulsar, type: pulsar, settings: { client: binary } }]
 workload: { type: pubsub, payloadBytes: 1KiB, messages: 300, operations: 2, reference: true }
 `,
-    { load: { provider: 'external' } },
+    { load: { provider: 'external', env: sharedEndpoint() } },
   );
   const [entry] = result.cases;
   assert.equal(entry?.status, 'passed', entry?.error ?? entry?.failures.join('; '));
@@ -317,7 +322,7 @@ targets:
 workload: { type: stream, mode: closed-loop, inFlight: 16, payloadBytes: 1KiB, messages: 500, consumer: after }
 warmup: { operations: 0 }
 `,
-    { load: { provider: 'external' } },
+    { load: { provider: 'external', env: sharedEndpoint() } },
   );
   for (const entry of result.cases) {
     assertVerifiedCase(entry, 500, 'client-only');
@@ -331,7 +336,7 @@ name: pulsar-tls-reference
 targets: [{ name: pulsar, type: pulsar, settings: { client: binary, external: { ${external(trusted)} } } }]
 workload: { type: pubsub, payloadBytes: 1KiB, messages: 100, operations: 1, reference: true }
 warmup: { operations: 0 }
-`, { load: { provider: 'external' } });
+`, { load: { provider: 'external', env: sharedEndpoint() } });
   assert.equal(reference.result.cases[0]?.status, 'passed', reference.result.cases[0]?.error);
   assert.ok(reference.result.cases[0]!.summary!.toolCeiling, `the Go reference trusted the CA (${reference.result.cases[0]!.summary!.toolCeilingError})`);
 
@@ -340,7 +345,7 @@ name: pulsar-tls-untrusted
 targets: [{ name: pulsar, type: pulsar, settings: { client: binary, external: { ${external('')} } } }]
 workload: { type: pubsub, payloadBytes: 1KiB, messages: 10, operations: 1, timeout: 20s }
 warmup: { operations: 0 }
-`, { load: { provider: 'external' } });
+`, { load: { provider: 'external', env: sharedEndpoint() } });
   assert.equal(untrusted.result.cases[0]?.status, 'errored');
   assert.match(untrusted.result.cases[0]!.error!, /certificate/i);
 });

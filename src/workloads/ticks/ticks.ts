@@ -11,6 +11,7 @@ import { nowMs, sleep } from '../../util/clock.js';
 import { ENVELOPE_BYTES, ENVELOPE_WARMUP } from '../envelope.js';
 import { MessageFlow } from '../flow.js';
 import { PayloadSource } from '../payload.js';
+import { TICK_HISTOGRAMS } from './summary.js';
 import { seededRandom } from '../../util/random.js';
 import type { Workload, WorkloadContext } from '../workload.js';
 import type { TicksParams } from './params.js';
@@ -109,11 +110,11 @@ class TicksRun {
     if (!recorder) return;
     const lag = receivedMs - envelope.intendedMs;
     if ((flags & ENVELOPE_TICK) !== 0) {
-      recorder.recordNamed('tickLagUs', lag);
-      recorder.recordNamed(`tickLagUs.ch${channel}`, lag);
+      recorder.recordNamed(TICK_HISTOGRAMS.lag, lag);
+      recorder.recordNamed(TICK_HISTOGRAMS.lagOfChannel(channel), lag);
       // A Strong read issued during the tick interval before this tick waits for the tick to be due, then for it to
       // arrive: tickInterval × U + lag, with U uniform in [0, 1).
-      recorder.recordNamed('strongReadWaitUs', this.params.tickInterval * this.uniform() + lag);
+      recorder.recordNamed(TICK_HISTOGRAMS.strongReadWait, this.params.tickInterval * this.uniform() + lag);
     } else {
       recorder.recordDelivery(lag, payload.byteLength, receivedMs);
     }

@@ -4,6 +4,8 @@
  * `tickInterval`. A query node consumes every channel: rows go to the segments (in a worker thread), ticks advance
  * the channel's serviceable time. A read with guarantee g waits until every channel's serviceable time is ≥ g.
  */
+import { TICK_HISTOGRAMS } from '../ticks/summary.js';
+import { VECTOR_HISTOGRAMS } from './summary.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PhaseRecorder } from '../../metrics/recorder.js';
@@ -108,7 +110,7 @@ export class BrokerBackend implements VectorBackend {
     const message = decodeVectorMessage(delivered.body);
     const recorder = this.context.recorder();
     if (message.kind === 'tick') {
-      recorder?.recordNamed('tickLagUs', delivered.receivedMs - message.ts);
+      recorder?.recordNamed(TICK_HISTOGRAMS.lag, delivered.receivedMs - message.ts);
       this.serviceable[channel] = Math.max(this.serviceable[channel]!, message.ts);
       this.releaseWaiters();
       return;
@@ -116,7 +118,7 @@ export class BrokerBackend implements VectorBackend {
     const { kind: _kind, ...batch } = message;
     this.appending = this.segments.call({ type: 'append', ...batch }, [batch.pks.buffer as ArrayBuffer, batch.scalars.buffer as ArrayBuffer, batch.vectors.buffer as ArrayBuffer]).then(() => {
       const now = nowMs();
-      recorder?.recordNamed('visibilityUs', now - message.insertTs);
+      recorder?.recordNamed(VECTOR_HISTOGRAMS.visibility, now - message.insertTs);
       recorder?.recordDelivery(now - message.insertTs, payload.byteLength, now);
     });
   }

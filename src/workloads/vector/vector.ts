@@ -13,6 +13,7 @@ import { PayloadSource } from '../payload.js';
 import type { Workload, WorkloadContext } from '../workload.js';
 import { isVectorStore, type VectorBackend } from '../../targets/vector-store.js';
 import { BrokerBackend } from './broker-backend.js';
+import { VECTOR_HISTOGRAMS } from './summary.js';
 import { VectorGenerator } from './generator.js';
 import type { ConsistencyLevel, VectorParams } from './params.js';
 import { exactTopK, recallAtK } from './recall.js';
@@ -170,8 +171,8 @@ class VectorRun {
       ({ waitedMs } = await this.backend.query('pks', [index % known, (index * 7) % known, (index * 13) % known], level, guarantee));
     }
     const latency = nowMs() - intendedMs;
-    this.recorder?.recordNamed(`${kind}Us.${level}`, latency);
-    this.recorder?.recordNamed(`${kind}WaitUs.${level}`, waitedMs);
+    this.recorder?.recordNamed(VECTOR_HISTOGRAMS.latency(kind, level), latency);
+    this.recorder?.recordNamed(VECTOR_HISTOGRAMS.wait(kind, level), waitedMs);
     const key = `${kind}.${level}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
     this.waited.set(key, (this.waited.get(key) ?? 0) + waitedMs);
