@@ -5,7 +5,8 @@
  */
 import type { PhaseRecorder } from '../../metrics/recorder.js';
 import type { LogProducer } from '../../targets/driver.js';
-import { nowMs, sleep } from '../../util/clock.js';
+import { nowMs } from '../../util/clock.js';
+import { closedLoop, constantRate } from '../schedule.js';
 import { ENVELOPE_WARMUP } from '../envelope.js';
 import type { MessageFlow } from '../flow.js';
 
@@ -23,7 +24,7 @@ export interface SendLoopOptions {
   inFlight: number;
   /** Open-loop: messages per second over these producers. */
   rate?: number;
-  /** Open-loop: a send later than this (ms) after its intended time counts as late. */
+  /** Open-loop: a send later than this (ms) after its intended time counts as late (see schedule.ts). */
   lateAfterMs: number;
   signal: AbortSignal;
 }
@@ -39,40 +40,26 @@ export class SendLoop {
   async run(recorder: PhaseRecorder, warm: boolean, done: () => boolean): Promise<void> {
     const { flow, producers, signal } = this.options;
     const stop = () => done() || flow.failure !== undefined || signal.aborted || flow.stalled();
+    const failed = (error: Error) => {
+      flow.failure ??= error;
+    };
     if (this.options.mode === 'closed-loop') {
-      const lanes = Array.from({ length: producers.length * this.options.inFlight }, (_, lane) => lane % producers.length);
-      await Promise.all(
-        lanes.map(async (producer) => {
-          while (!stop()) await this.sendOne(producer, nowMs(), recorder, warm).catch((error: Error) => (flow.failure ??= error));
-        }),
+      // Lanes take the producers in turn, so each producer has `inFlight` sends outstanding.
+      await closedLoop({ concurrency: producers.length * this.options.inFlight, stop }, ({ lane }) =>
+        this.sendOne(lane % producers.length, nowMs(), recorder, warm).catch(failed),
       );
       return;
     }
-    const interval = 1000 / this.options.rate!;
-    const start = nowMs();
-    let index = 0;
-    while (!stop()) {
-      const intended = start + index * interval;
-      const wait = intended - nowMs();
-      if (wait > 1) {
-        await sleep(Math.min(wait, 50), signal);
-        continue;
-      }
-      if (flow.outstanding >= MAX_OUTSTANDING) {
-        await sleep(1, signal);
-        continue;
-      }
-      void this.sendOne(index % producers.length, intended, recorder, warm).catch((error: Error) => (flow.failure ??= error));
-      index += 1;
-      if (index % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
-    }
+    await constantRate(
+      { intervalMs: 1000 / this.options.rate!, stop, hold: () => flow.outstanding >= MAX_OUTSTANDING, lateAfterMs: this.options.lateAfterMs, signal },
+      (slot) => {
+        recorder.recordSendDelay(slot.delayMs, slot.late);
+        void this.sendOne(slot.index % producers.length, slot.clockFromMs, recorder, warm).catch(failed);
+      },
+    );
   }
 
   private sendOne(producer: number, intendedMs: number, recorder: PhaseRecorder, warm: boolean): Promise<void> {
-    if (this.options.mode === 'open-loop') {
-      const delay = nowMs() - intendedMs;
-      recorder.recordSendDelay(delay, delay > this.options.lateAfterMs);
-    }
     if (!warm) this.measuredSent += 1;
     const { flow, producers, producerIds } = this.options;
     return flow.send(producers[producer]!, producerIds[producer]!, intendedMs, warm ? ENVELOPE_WARMUP : 0, recorder);

@@ -7,7 +7,8 @@
  */
 import type { PhaseRecorder } from '../../metrics/recorder.js';
 import type { LogConsumer, LogProducer } from '../../targets/driver.js';
-import { nowMs, sleep } from '../../util/clock.js';
+import { nowMs } from '../../util/clock.js';
+import { constantRate } from '../schedule.js';
 import { ENVELOPE_BYTES, ENVELOPE_WARMUP } from '../envelope.js';
 import { MessageFlow } from '../flow.js';
 import { PayloadSource } from '../payload.js';
@@ -70,35 +71,25 @@ class TicksRun {
 
   /** Open-loop: ticks on every channel each tickInterval, data round-robin at dataRate, for `durationMs`. */
   private async schedule(durationMs: number, warm: boolean): Promise<void> {
-    const { params } = this;
+    const { params, flow } = this;
     const recorder = warm ? this.warmup : this.measured;
-    const start = nowMs();
-    const end = start + durationMs;
-    let tick = 0;
-    let data = 0;
-    const dataInterval = params.dataRate > 0 ? 1000 / params.dataRate : Number.POSITIVE_INFINITY;
-    while (!this.context.signal.aborted && !this.flow.failure && !this.flow.stalled()) {
-      const nextTick = start + tick * params.tickInterval;
-      const nextData = start + data * dataInterval;
-      const next = Math.min(nextTick, nextData);
-      if (next >= end) break;
-      const wait = next - nowMs();
-      if (wait > 1) {
-        await sleep(Math.min(wait, 50), this.context.signal);
-        continue;
-      }
-      const flags = warm ? ENVELOPE_WARMUP : 0;
-      if (nextTick <= nextData) {
-        recorder?.recordSendDelay(nowMs() - nextTick, nowMs() - nextTick > 1);
-        this.producers.forEach((producer, channel) => this.flow.fire(producer, channel * 2 + 2, nextTick, flags | ENVELOPE_TICK, recorder));
-        tick += 1;
-      } else {
-        const channel = data % params.channels;
-        this.flow.fire(this.producers[channel]!, channel * 2 + 1, nextData, flags, recorder);
-        data += 1;
-      }
-      if ((tick + data) % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
-    }
+    const startMs = nowMs();
+    const untilMs = startMs + durationMs;
+    const stop = () => flow.failure !== undefined || flow.stalled();
+    const { signal } = this.context;
+    const flags = warm ? ENVELOPE_WARMUP : 0;
+    const ticks = constantRate({ intervalMs: params.tickInterval, startMs, untilMs, stop, signal }, ({ clockFromMs, delayMs, late }) => {
+      recorder?.recordSendDelay(delayMs, late);
+      this.producers.forEach((producer, channel) => flow.fire(producer, channel * 2 + 2, clockFromMs, flags | ENVELOPE_TICK, recorder));
+    });
+    const data =
+      params.dataRate > 0
+        ? constantRate({ intervalMs: 1000 / params.dataRate, startMs, untilMs, stop, signal }, ({ index, clockFromMs }) => {
+            const channel = index % params.channels;
+            flow.fire(this.producers[channel]!, channel * 2 + 1, clockFromMs, flags, recorder);
+          })
+        : Promise.resolve(0);
+    await Promise.all([ticks, data]);
   }
 
   private onMessage(channel: number, payload: Uint8Array): void {

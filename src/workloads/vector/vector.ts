@@ -5,7 +5,8 @@
  * Reads continue `afterIngest` after the last insert. Recall@k is then checked against exact search.
  */
 import type { PhaseRecorder } from '../../metrics/recorder.js';
-import { nowMs, sleep } from '../../util/clock.js';
+import { nowMs } from '../../util/clock.js';
+import { closedLoop, constantRate } from '../schedule.js';
 import { Semaphore } from '../../util/semaphore.js';
 import { ENVELOPE_BYTES } from '../envelope.js';
 import { MessageFlow } from '../flow.js';
@@ -101,37 +102,41 @@ class VectorRun {
     if (failure) context.fail(failure);
   }
 
-  /** Inserts every row in batches, open-loop at insertRate (as fast as acknowledged when 0). */
+  /** Inserts every row in batches, open-loop at insertRate (as fast as acknowledged when 0: one batch per channel in flight). */
   private async ingest(): Promise<void> {
     const { params } = this;
     const started = nowMs();
     const batches = Math.ceil(params.vectors / params.insertBatch);
-    const interval = params.insertRate > 0 ? (params.insertBatch / params.insertRate) * 1000 : 0;
-    const inFlight: Array<Promise<void>> = [];
-    for (let batch = 0; batch < batches && !this.stopped(); batch++) {
-      const intended = started + batch * interval;
-      const wait = intended - nowMs();
-      if (wait > 1) await sleep(wait, this.context.signal);
-      const first = batch * params.insertBatch;
-      const rows = Math.min(params.insertBatch, params.vectors - first);
-      const pks = Float64Array.from({ length: rows }, (_, row) => first + row);
-      const scalars = Int32Array.from(pks, (pk) => this.generator.scalar(pk));
-      const vectors = new Float32Array(rows * params.dimension);
-      for (let row = 0; row < rows; row++) this.generator.fillRow(first + row, vectors, row * params.dimension);
-      const insertTs = nowMs();
-      this.recorder?.recordSendDelay(insertTs - intended, insertTs - intended > interval);
-      const sent = this.backend.insert({ insertTs, pks, scalars, vectors, dimension: params.dimension }).then(() => {
-        this.insertedRows += rows;
-        this.second.rows += rows;
-        this.lastAckedInsertTs = Math.max(this.lastAckedInsertTs, insertTs);
-        this.context.progress({ phase: 'measured', done: this.insertedRows, total: params.vectors, unit: 'messages', note: 'rows inserted' });
+    const stop = () => this.stopped();
+    if (params.insertRate > 0) {
+      const inFlight: Array<Promise<void>> = [];
+      await constantRate({ intervalMs: (params.insertBatch / params.insertRate) * 1000, count: batches, startMs: started, stop, signal: this.context.signal }, (slot) => {
+        this.recorder?.recordSendDelay(slot.delayMs, slot.late);
+        inFlight.push(this.insertBatch(slot.index));
       });
-      inFlight.push(sent);
-      // Unpaced ingest (insertRate 0) keeps one batch per channel in flight.
-      if (interval === 0 && inFlight.length >= params.channels) await inFlight.shift();
+      await Promise.all(inFlight);
+    } else {
+      await closedLoop({ concurrency: params.channels, count: batches, stop }, ({ index }) => this.insertBatch(index));
     }
-    await Promise.all(inFlight);
     this.ingestSeconds = (nowMs() - started) / 1000;
+  }
+
+  /** Generates batch `batch` and inserts it; resolves on its acknowledgement. */
+  private insertBatch(batch: number): Promise<void> {
+    const { params } = this;
+    const first = batch * params.insertBatch;
+    const rows = Math.min(params.insertBatch, params.vectors - first);
+    const pks = Float64Array.from({ length: rows }, (_, row) => first + row);
+    const scalars = Int32Array.from(pks, (pk) => this.generator.scalar(pk));
+    const vectors = new Float32Array(rows * params.dimension);
+    for (let row = 0; row < rows; row++) this.generator.fillRow(first + row, vectors, row * params.dimension);
+    const insertTs = nowMs();
+    return this.backend.insert({ insertTs, pks, scalars, vectors, dimension: params.dimension }).then(() => {
+      this.insertedRows += rows;
+      this.second.rows += rows;
+      this.lastAckedInsertTs = Math.max(this.lastAckedInsertTs, insertTs);
+      this.context.progress({ phase: 'measured', done: this.insertedRows, total: params.vectors, unit: 'messages', note: 'rows inserted' });
+    });
   }
 
   /** Searches and queries, open-loop, until `afterIngest` after ingest ended. */
@@ -145,17 +150,12 @@ class VectorRun {
   private async readLoop(kind: 'search' | 'query', load: VectorParams['search'], finished: () => boolean): Promise<void> {
     if (load.rate <= 0) return;
     const pool = new Semaphore(load.clients);
-    const started = nowMs();
-    const interval = 1000 / load.rate;
     const pending: Array<Promise<void>> = [];
-    for (let index = 0; !finished(); index++) {
-      const intended = started + index * interval;
-      // Sleep in short steps (to notice the end) until the request is due: never issue it early.
-      while (!finished() && intended - nowMs() > 1) await sleep(Math.min(intended - nowMs(), 50), this.context.signal);
-      if (finished()) break;
+    // Each request is timed from its intended time: a request queued for a free client counts its wait.
+    await constantRate({ intervalMs: 1000 / load.rate, stop: finished, signal: this.context.signal }, ({ index, clockFromMs }) => {
       const level = load.consistency[index % load.consistency.length]!;
-      pending.push(pool.run(() => (this.stopped() ? Promise.resolve() : this.read(kind, index, level, intended))).catch((error: Error) => (this.flow.failure ??= error) as never));
-    }
+      pending.push(pool.run(() => (this.stopped() ? Promise.resolve() : this.read(kind, index, level, clockFromMs))).catch((error: Error) => (this.flow.failure ??= error) as never));
+    });
     await Promise.all(pending);
   }
 
