@@ -1,21 +1,25 @@
 /** The delivery check's counts (published, acknowledged, delivered, lost …), as results and recorders keep them. */
+import { z } from 'zod';
 
 /** The delivery check of an operation, phase or case. Any `lost` or `corrupt` fails the case. */
-export interface DeliveryCounts {
-  published: number;
-  acknowledged: number;
-  delivered: number;
-  lost: number;
-  duplicated: number;
-  outOfOrder: number;
-  corrupt: number;
+export const deliveryCountsSchema = z.object({
+  published: z.number(),
+  acknowledged: z.number(),
+  delivered: z.number(),
+  lost: z.number(),
+  duplicated: z.number(),
+  outOfOrder: z.number(),
+  corrupt: z.number(),
   /**
    * Acknowledged but not delivered when the trial ended early (interrupted, or failed before the read-back
    * finished): whether they would have arrived cannot be told, so they are not counted as lost. Absent when the
    * trial waited for every message (then an undelivered message is `lost`).
    */
-  notDelivered?: number;
-}
+  notDelivered: z.number().optional(),
+});
+
+/** The delivery check of an operation, phase or case. */
+export type DeliveryCounts = z.infer<typeof deliveryCountsSchema>;
 
 /** Empty counts. */
 export function emptyDelivery(): DeliveryCounts {

@@ -1,19 +1,15 @@
 /** HDR latency histograms (microseconds, 3 significant digits): creation, encoding, merging and summaries. */
+import { z } from 'zod';
 import * as hdr from 'hdr-histogram-js';
 
 /** An HDR histogram. */
 export type Histogram = hdr.Histogram;
 
 /** Percentiles of a latency histogram, in milliseconds. Percentiles are read from merged histograms, never averaged. */
-export interface LatencySummary {
-  p50: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  max: number;
-  mean: number;
-  count: number;
-}
+export const latencySummarySchema = z.object({ p50: z.number(), p90: z.number(), p99: z.number(), p999: z.number(), max: z.number(), mean: z.number(), count: z.number() });
+
+/** Percentiles (ms), mean and count of a latency histogram. */
+export type LatencySummary = z.infer<typeof latencySummarySchema>;
 
 /** Creates an empty histogram for latencies in microseconds (1 µs to hours, auto-resizing, 3 significant digits). */
 export function createHistogram(): Histogram {

@@ -1,52 +1,56 @@
 /** The recorder workloads write into: one PhaseRecorder for warm-up (shown, not summarised) and one for the measurement. */
-import { addDelivery, emptyDelivery, type DeliveryCounts } from './delivery-counts.js';
+import { z } from 'zod';
+import { addDelivery, deliveryCountsSchema, emptyDelivery, type DeliveryCounts } from './delivery-counts.js';
 import { addEncoded, createHistogram, encodeHistogram, recordMs, type Histogram } from './histogram.js';
-import { IntervalSeries, type ThroughputSeries } from './series.js';
+import { IntervalSeries, throughputSeriesSchema } from './series.js';
 
 /** The serialisable record of one phase of a trial. */
-export interface PhaseRecord {
-  startedAt: string;
-  endedAt: string;
-  durationSeconds: number;
+export const phaseRecordSchema = z.object({
+  startedAt: z.string(),
+  endedAt: z.string(),
+  durationSeconds: z.number(),
   /**
    * From the phase start to its last acknowledgement: the time the writes took, without the wait for the consumer
    * to catch up. Absent when nothing was acknowledged (and in results written before it existed).
    */
-  writeSeconds?: number;
+  writeSeconds: z.number().optional(),
   /**
    * A backlog read back after the writes (a stream with `consumer: after`): every message it delivered (the warm-up's,
    * read first, included) and the seconds from opening the consumer to the last delivery. Timed from the open, not
    * from the first delivery, so a consumer that hands over messages in large batches is not timed from its first.
    */
-  readBack?: { seconds: number; messages: number; bytes: number };
+  readBack: z.object({ seconds: z.number(), messages: z.number(), bytes: z.number() }).optional(),
   /** Wall time of each completed operation (pub/sub), in seconds. */
-  opSeconds: number[];
+  opSeconds: z.array(z.number()),
   /**
    * HDR histograms (µs), compressed base64. sendDelayUs: actual − intended send time (open-loop); workloads may add
    * named ones (e.g. tickLagUs, strongReadWaitUs).
    */
-  histograms: { publishLatencyUs: string; e2eLatencyUs: string; sendDelayUs: string; [name: string]: string };
-  counters: {
-    messagesAcknowledged: number;
-    bytesAcknowledged: number;
-    messagesDelivered: number;
-    bytesDelivered: number;
+  histograms: z.object({ publishLatencyUs: z.string(), e2eLatencyUs: z.string(), sendDelayUs: z.string() }).catchall(z.string()),
+  counters: z.object({
+    messagesAcknowledged: z.number(),
+    bytesAcknowledged: z.number(),
+    messagesDelivered: z.number(),
+    bytesDelivered: z.number(),
     /** Open-loop sends later than the workload's `lateAfter`. */
-    lateSends: number;
-  };
-  delivery: DeliveryCounts;
+    lateSends: z.number(),
+  }),
+  delivery: deliveryCountsSchema,
   /**
    * The warm-up's delivery check where the warm-up's messages were verified in this phase (streams: one consumer reads
    * both, told apart by the envelope's warm-up flag); pub/sub keeps it in the warm-up phase's own `delivery`.
    */
-  warmupDelivery?: DeliveryCounts;
-  series: ThroughputSeries;
+  warmupDelivery: deliveryCountsSchema.optional(),
+  series: throughputSeriesSchema,
   /**
    * The longest time in the phase with nothing acknowledged and nothing delivered (between two such events, from the
    * phase start to the first): a paused or stalled broker shows here even when no timeout fired.
    */
-  longestPause?: { seconds: number; from: string };
-}
+  longestPause: z.object({ seconds: z.number(), from: z.string() }).optional(),
+});
+
+/** The serialisable record of one phase of a trial. */
+export type PhaseRecord = z.infer<typeof phaseRecordSchema>;
 
 /** Records latencies, counts, operations and delivery checks of one phase. */
 export class PhaseRecorder {

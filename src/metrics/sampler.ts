@@ -1,23 +1,30 @@
 /** Periodic sampling of broker and client resources over a trial: CPU seconds, mean/peak RSS and a time series. */
+import { z } from 'zod';
 import type { ResourceProbe, ResourceReading } from './resources.js';
 
 /** Resource figures of one side (broker or client) over a sampled window. */
-export interface SideUsage {
-  cpuSeconds: number;
-  peakRssBytes: number;
-  meanRssBytes: number;
+export const sideUsageSchema = z.object({
+  cpuSeconds: z.number(),
+  peakRssBytes: z.number(),
+  meanRssBytes: z.number(),
   /** How the peak was obtained: the kernel's high-water mark, or the highest periodic sample. */
-  peakSource: 'kernel' | 'sampled';
-}
+  peakSource: z.enum(['kernel', 'sampled']),
+});
+
+/** CPU and memory of one side (broker or client) over a sampled window. */
+export type SideUsage = z.infer<typeof sideUsageSchema>;
 
 /** The time series of a sampled window: seconds since its start, CPU in cores, RSS in bytes. */
-export interface ResourceSeries {
-  t: number[];
-  brokerCpuCores: number[];
-  clientCpuCores: number[];
-  brokerRssBytes: number[];
-  clientRssBytes: number[];
-}
+export const resourceSeriesSchema = z.object({
+  t: z.array(z.number()),
+  brokerCpuCores: z.array(z.number()),
+  clientCpuCores: z.array(z.number()),
+  brokerRssBytes: z.array(z.number()),
+  clientRssBytes: z.array(z.number()),
+});
+
+/** The time series of a sampled window. */
+export type ResourceSeries = z.infer<typeof resourceSeriesSchema>;
 
 /** What a sampler reports when stopped. `broker` is absent when the broker runs inside the client process. */
 export interface ResourceUsage {

@@ -1,15 +1,19 @@
 /** Per-interval series of throughput and latency: counts per interval, and latency percentiles per interval. */
+import { z } from 'zod';
 import { createHistogram, recordMs, type Histogram } from './histogram.js';
 
 /** Series of one phase; index i covers [i·interval, (i+1)·interval) after the phase start. */
-export interface ThroughputSeries {
-  intervalMs: number;
-  acknowledgedMessages: number[];
-  deliveredMessages: number[];
-  deliveredBytes: number[];
-  e2eP50Ms: number[];
-  e2eP99Ms: number[];
-}
+export const throughputSeriesSchema = z.object({
+  intervalMs: z.number(),
+  acknowledgedMessages: z.array(z.number()),
+  deliveredMessages: z.array(z.number()),
+  deliveredBytes: z.array(z.number()),
+  e2eP50Ms: z.array(z.number()),
+  e2eP99Ms: z.array(z.number()),
+});
+
+/** Per-interval counts and end-to-end percentiles of a phase. */
+export type ThroughputSeries = z.infer<typeof throughputSeriesSchema>;
 
 /** Accumulates a ThroughputSeries from timestamped events (events arrive roughly in time order). */
 export class IntervalSeries {

@@ -1,12 +1,13 @@
 /** Measuring what a broker holds on disk: per-file allocated and apparent sizes, and the growth between two snapshots. */
+import { z } from 'zod';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Bytes a broker holds: allocated on disk (what `du` shows) and apparent (sum of file sizes). */
-export interface StorageReading {
-  bytes: number;
-  apparentBytes: number;
-}
+export const storageReadingSchema = z.object({ bytes: z.number(), apparentBytes: z.number() });
+
+/** Allocated and apparent bytes of a directory tree. */
+export type StorageReading = z.infer<typeof storageReadingSchema>;
 
 /** Sizes of every file under `directory`, by path (empty when it does not exist). */
 export async function fileSizes(directory: string, into = new Map<string, StorageReading>()): Promise<Map<string, StorageReading>> {

@@ -1,7 +1,8 @@
 /** Reading and writing result files: atomic writes, validated reads with errors that name the file and field. */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { decodeHistogram } from '../metrics/histogram.js';
-import { InputError } from '../util/errors.js';
+import { InputError, type InputIssue } from '../util/errors.js';
+import { workloadDefinition } from '../workloads/registry.js';
 import { issuesFromZod } from '../util/zod-issues.js';
 import { resultFileSchema, RESULT_SCHEMA_VERSION, type ResultFile } from './result-file.js';
 
@@ -34,9 +35,23 @@ export async function readResultFile(path: string): Promise<ResultFile> {
   }
   const parsed = resultFileSchema.safeParse(data);
   if (!parsed.success) throw new InputError(issuesFromZod(parsed.error, path));
-  const corrupt = corruptHistograms(data, '');
-  if (corrupt.length > 0) throw new InputError(corrupt.map((at) => ({ source: path, path: at, message: 'not a valid encoded HDR histogram (the file was altered or cut)' })));
-  return data as ResultFile;
+  const problems = [...sectionIssues(parsed.data, path)];
+  for (const at of corruptHistograms(data, '')) problems.push({ source: path, path: at, message: 'not a valid encoded HDR histogram (the file was altered or cut)' });
+  if (problems.length > 0) throw new InputError(problems);
+  return parsed.data;
+}
+
+/** Every workload's own summary sections checked against their schemas (a section of another type is left alone). */
+function* sectionIssues(result: ResultFile, path: string): Generator<InputIssue> {
+  for (const [index, entry] of result.cases.entries()) {
+    if (!entry.summary) continue;
+    for (const section of workloadDefinition(entry.workload)?.sections ?? []) {
+      const value = (entry.summary as unknown as Record<string, unknown>)[section.key];
+      if (value === null || value === undefined) continue;
+      const checked = section.schema.safeParse(value);
+      if (!checked.success) yield* issuesFromZod(checked.error, path, ['cases', index, 'summary', section.key]);
+    }
+  }
 }
 
 /** Paths of every encoded histogram (a string under a `histograms` object) that does not decode. */

@@ -1,129 +1,96 @@
 /**
- * result.json: one file per run, versioned and self-describing. The zod schema below is the contract later tools
- * (report, compare, gates) read: fields may be added, never renamed. Trials are stored whole (encoded histograms,
- * series) so every figure can be recomputed.
+ * result.json: one file per run, versioned and self-describing. Its contract is the zod schema below (with the
+ * schemas of its parts, each beside the code that writes it), and its TypeScript types come from it: fields may be
+ * added, never renamed. Trials are stored whole (encoded histograms, series) so every figure can be recomputed.
  */
 import { z } from 'zod';
-import type { DriverDescription } from '../targets/driver.js';
-import type { ScenarioReference } from '../scenario/schema.js';
-import type { CaseSummary } from './summary.js';
-import type { Status, TrialRecord } from './trial.js';
+import { referenceSchema } from '../scenario/schema.js';
+import { driverDescriptionSchema } from '../targets/driver.js';
+import { caseSummarySchema } from './summary-schema.js';
+import { statusSchema, trialRecordSchema } from './trial.js';
 
 /** Version of the result format this code writes and reads. */
 export const RESULT_SCHEMA_VERSION = 1;
 
-const statusSchema = z.enum(['passed', 'failed', 'errored', 'incomplete']);
-const latencySchema = z.looseObject({
-  p50: z.number(),
-  p90: z.number(),
-  p99: z.number(),
-  p999: z.number(),
-  max: z.number(),
-  count: z.number(),
-});
-const nullableNumber = z.number().nullable();
-
-/** The contract of a case summary. */
-export const caseSummarySchema = z.looseObject({
-  opSeconds: z.looseObject({ mean: z.number(), p50: z.number(), p99: z.number() }).nullable(),
-  publishLatencyMs: latencySchema,
-  e2eLatencyMs: latencySchema,
-  throughput: z.looseObject({ messagesPerSec: z.number(), megabytesPerSec: z.number() }),
-  cpuSeconds: z.looseObject({ broker: nullableNumber, client: z.number() }),
-  peakRssBytes: z.looseObject({ broker: nullableNumber, client: z.number() }),
-  storageBytes: nullableNumber,
-  delivery: z.looseObject({
-    published: z.number(),
-    acknowledged: z.number(),
-    delivered: z.number(),
-    lost: z.number(),
-    duplicated: z.number(),
-    outOfOrder: z.number(),
-    corrupt: z.number(),
-  }),
-});
-
-/** The contract of a whole result file. */
-export const resultFileSchema = z.looseObject({
-  schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
-  status: statusSchema,
-  manifest: z.looseObject({
-    tool: z.looseObject({ name: z.string(), version: z.string(), gitSha: z.string() }),
-    scenario: z.looseObject({ name: z.string(), path: z.string(), sha256: z.string(), text: z.string() }),
-    machine: z.looseObject({ cpuModel: z.string(), cores: z.number(), memoryBytes: z.number(), os: z.string(), kernel: z.string() }),
-    node: z.string(),
-    provider: z.string(),
-    startedAt: z.string(),
-    endedAt: z.string().nullable(),
-    seed: z.number(),
-  }),
-  cases: z.array(
-    z.looseObject({
-      id: z.string(),
-      target: z.string(),
-      workload: z.string(),
-      params: z.record(z.string(), z.unknown()),
-      status: statusSchema,
-      summary: caseSummarySchema.nullable(),
-      trials: z.array(z.looseObject({ number: z.number(), status: statusSchema })),
-    }),
-  ),
+/** Facts about one target as it ran. */
+export const targetManifestSchema = z.object({
+  type: z.string(),
+  provider: z.string(),
+  settings: z.unknown(),
+  /** What the provisioner reported (binary version, data dir, image digest...). */
+  instance: z.record(z.string(), z.unknown()),
+  /** What the driver reported on its first connection. */
+  driver: driverDescriptionSchema.optional(),
+  /** Set when the target could not be provisioned. */
+  error: z.string().optional(),
 });
 
 /** Facts about one target as it ran. */
-export interface TargetManifest {
-  type: string;
-  provider: string;
-  settings: unknown;
-  /** What the provisioner reported (binary version, data dir, image digest...). */
-  instance: Record<string, unknown>;
-  /** What the driver reported on its first connection. */
-  driver?: DriverDescription;
-  /** Set when the target could not be provisioned. */
-  error?: string;
-}
+export type TargetManifest = z.infer<typeof targetManifestSchema>;
 
 /** The manifest: everything needed to know what ran and to run it again. */
-export interface Manifest {
-  tool: { name: string; version: string; gitSha: string; dirty: boolean };
+export const manifestSchema = z.object({
+  tool: z.object({ name: z.string(), version: z.string(), gitSha: z.string(), dirty: z.boolean() }),
   /** `reference`: the published figures the scenario reproduces (not part of the configuration hash). */
-  scenario: { name: string; path: string; sha256: string; text: string; resolved: unknown; overrides: string[]; reference?: ScenarioReference };
+  scenario: z.object({
+    name: z.string(),
+    path: z.string(),
+    sha256: z.string(),
+    text: z.string(),
+    resolved: z.unknown(),
+    overrides: z.array(z.string()),
+    reference: referenceSchema.optional(),
+  }),
   /** sha256 of the resolved configuration (scenario after overrides): equal hashes mean comparable runs. */
-  configHash: string;
-  machine: { cpuModel: string; cores: number; memoryBytes: number; os: string; kernel: string; hostname: string };
-  node: string;
-  provider: string;
-  startedAt: string;
-  endedAt: string | null;
-  seed: number;
+  configHash: z.string(),
+  machine: z.object({ cpuModel: z.string(), cores: z.number(), memoryBytes: z.number(), os: z.string(), kernel: z.string(), hostname: z.string() }),
+  node: z.string(),
+  provider: z.string(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  seed: z.number(),
   /** The command line that reproduces the run. */
-  command: string;
+  command: z.string(),
   /** Every MQBENCH_* variable of the table (docs/cli.md) that was set, credentials by name only; absent before 2026-11-30. */
-  environment?: Record<string, string>;
-  targets: Record<string, TargetManifest>;
-}
+  environment: z.record(z.string(), z.string()).optional(),
+  targets: z.record(z.string(), targetManifestSchema),
+});
 
-/** One case of the run. */
-export interface CaseResult {
-  id: string;
-  target: string;
-  workload: string;
-  params: Record<string, unknown>;
+/** The manifest of a run. */
+export type Manifest = z.infer<typeof manifestSchema>;
+
+const caseFields = {
+  id: z.string(),
+  target: z.string(),
+  workload: z.string(),
+  params: z.record(z.string(), z.unknown()),
   /** Human label of the parameter point, e.g. "1MiB × 500". */
-  label: string;
-  status: Status;
-  error?: string;
-  failures: string[];
-  summary: CaseSummary | null;
-  trials: TrialRecord[];
-}
+  label: z.string(),
+  failures: z.array(z.string()),
+  summary: caseSummarySchema.nullable(),
+  trials: z.array(trialRecordSchema),
+};
+
+/** One case of the run, by its outcome (as a trial's): an errored case says why. */
+export const caseResultSchema = z.discriminatedUnion('status', [
+  z.object({ ...caseFields, status: z.literal('passed'), error: z.string().optional() }),
+  z.object({ ...caseFields, status: z.literal('failed'), error: z.string().optional() }),
+  z.object({ ...caseFields, status: z.literal('errored'), error: z.string() }),
+  z.object({ ...caseFields, status: z.literal('incomplete'), error: z.string().optional() }),
+]);
+
+/** One case of the run (a union on `status`). */
+export type CaseResult = z.infer<typeof caseResultSchema>;
 
 /** A whole result file. */
-export interface ResultFile {
-  schemaVersion: typeof RESULT_SCHEMA_VERSION;
-  status: Status;
+export const resultFileSchema = z.object({
+  schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
+  status: statusSchema,
   /** Why the run is incomplete or errored, when it is. */
-  reason?: string;
-  manifest: Manifest;
-  cases: CaseResult[];
-}
+  reason: z.string().optional(),
+  manifest: manifestSchema,
+  cases: z.array(caseResultSchema),
+});
+
+/** A whole result file. */
+export type ResultFile = z.infer<typeof resultFileSchema>;

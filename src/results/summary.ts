@@ -1,99 +1,15 @@
 /** Case summaries: a pure function of a case's trial records (histograms merged, per-trial figures' medians). */
-import { mergeEncoded, summarizeLatency, type LatencySummary } from '../metrics/histogram.js';
+import { mergeEncoded, summarizeLatency } from '../metrics/histogram.js';
 import { workloadDefinition } from '../workloads/registry.js';
-import type { TicksSummary } from '../workloads/ticks/summary.js';
-import type { VectorSummary } from '../workloads/vector/summary.js';
-import { addDelivery, emptyDelivery, type DeliveryCounts } from '../metrics/delivery-counts.js';
-import { estimate, type Estimate } from '../util/statistics.js';
+import { addDelivery, emptyDelivery } from '../metrics/delivery-counts.js';
+import { estimate } from '../util/statistics.js';
 import { mean, median, quantile } from '../util/stats.js';
 import { METRICS } from './metrics.js';
 import type { ToolReading } from '../targets/driver.js';
 import type { ResourceScope, TrialRecord } from './trial.js';
+import type { CaseSummary, ToolSummary } from './summary-schema.js';
 
-/** The summary of a case. Field names are a contract read by gates and comparisons: extend, never rename. */
-export interface CaseSummary {
-  /** Trials that contributed (those with a measured phase). */
-  trials: number;
-  /** Wall time per operation over every measured operation of every trial (pub/sub); null for other workloads. */
-  opSeconds: { mean: number; p50: number; p99: number; count: number } | null;
-  publishLatencyMs: LatencySummary;
-  e2eLatencyMs: LatencySummary;
-  /**
-   * Delivered messages and payload MB (10^6 bytes) per second over the operations' time (or the measured phase); and,
-   * where the phase recorded its write window, acknowledged ones from the phase start to the last acknowledgement
-   * (null otherwise). Medians over trials.
-   */
-  throughput: {
-    messagesPerSec: number;
-    megabytesPerSec: number;
-    writeMessagesPerSec?: number | null;
-    writeMegabytesPerSec?: number | null;
-    /** Delivered per second of the read-back (consumer opened to last delivery), where a backlog was read after the writes. */
-    readMessagesPerSec?: number | null;
-    readMegabytesPerSec?: number | null;
-  };
-  /** CPU seconds over the measured phase; median over trials. broker is null when it shares the client process. */
-  cpuSeconds: { broker: number | null; client: number };
-  /** Average cores busy over the measured phase. */
-  cpuCores: { broker: number | null; client: number };
-  peakRssBytes: { broker: number | null; client: number };
-  meanRssBytes: { broker: number | null; client: number };
-  /** See ResourceScope: the broker figures are null unless `separate`; for `shared` the client figures are broker+client. */
-  resourceScope: ResourceScope;
-  /** Median over trials of the bytes a trial wrote (see TrialRecord.storage); null when no trial measured it. */
-  storageBytes: number | null;
-  storageBytesPerMessage: number | null;
-  /** The measured messages' delivery check, summed over trials. */
-  delivery: DeliveryCounts;
-  /** The warm-up's, apart (a loss there fails the case too). Absent in results written before 2026-11-30. */
-  warmupDelivery?: DeliveryCounts;
-  /** Harness event-loop delay (worst trial): a high p99 means the harness itself was a bottleneck. */
-  eventLoopDelayMs: { p99: number; max: number };
-  /** Open-loop: how late sends went out after their intended time, and how many were later than `lateAfter`. */
-  sendDelayMs: LatencySummary;
-  lateSends: number;
-  /** Raw backend throughput measured in the same run (median over trials), where the target supports it. */
-  ceiling: { megabytesPerSec: number; method: string } | null;
-  /**
-   * Each trial's write MB/s (delivered MB/s where no write window is known) over the ceiling measured in that same
-   * trial; the median over trials. Pairing within a trial cancels the drift of a shared disk between trials.
-   */
-  ratioToCeiling: number | null;
-  /**
-   * The broker's own perf tool run against the same broker after each trial (median msg/s and MB/s over trials), with
-   * the command line and settings of one of them; null where no trial ran it.
-   */
-  toolCeiling?: (ToolSummary & { readBack?: ToolSummary | null }) | null;
-  /**
-   * Each trial's write msg/s over the tool's msg/s in that same trial, median over trials: below ~0.8 mqbench's own
-   * client, not the broker, limits the figures.
-   */
-  clientEfficiency?: number | null;
-  /** The same for the read side: each trial's read-back msg/s over the tool's consumer's, median over trials. */
-  readEfficiency?: number | null;
-  /** Why the perf tool could not run, when no trial ran it. */
-  toolCeilingError?: string | null;
-  /** Why the tool's consumer could not read back, when no trial's did. */
-  toolReadBackError?: string | null;
-  /** Vector workload: reads per consistency level, recall, ingest and visibility (workloads/vector/summary.ts). */
-  vector: VectorSummary | null;
-  /** Ticks workload (and the vector workload's time ticks): tick lag overall and per channel, the wait of a Strong read. */
-  ticks: TicksSummary | null;
-  /**
-   * Per metric (catalogue key): each trial's own value, their median with a bootstrap 95% CI, and the coefficient of
-   * variation across trials. Gates and comparisons use these; the figures above summarise all trials together.
-   */
-  trialStats: Record<string, Estimate & { values: number[] }>;
-}
-
-/** A perf tool's median msg/s and MB/s over trials, with one trial's command line and settings. */
-export interface ToolSummary {
-  tool: string;
-  messagesPerSec: number;
-  megabytesPerSec: number;
-  command: string;
-  settings: ToolReading['settings'];
-}
+export type { CaseSummary, ToolSummary };
 
 /**
  * Summarises the trials that have a measured phase (null when none has), with per-trial statistics. `workload` (the

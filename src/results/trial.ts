@@ -1,65 +1,95 @@
 /** The serialisable record of one trial, as a worker returns it and result.json stores it. */
-import type { PhaseRecord } from '../metrics/recorder.js';
-import type { ResourceSeries, SideUsage } from '../metrics/sampler.js';
-import type { StorageReading } from '../metrics/storage.js';
-import type { CeilingReading, DriverDescription, ToolReading } from '../targets/driver.js';
-import type { PayloadInfo } from '../workloads/payload.js';
+import { z } from 'zod';
+import { phaseRecordSchema } from '../metrics/recorder.js';
+import { resourceSeriesSchema, sideUsageSchema } from '../metrics/sampler.js';
+import { storageReadingSchema } from '../metrics/storage.js';
+import { ceilingReadingSchema, driverDescriptionSchema, toolReadingSchema } from '../targets/driver.js';
+import { payloadInfoSchema } from '../workloads/payload.js';
 
 /** Outcome of a trial, a case or a run. */
-export type Status = 'passed' | 'failed' | 'errored' | 'incomplete';
+export const statusSchema = z.enum(['passed', 'failed', 'errored', 'incomplete']);
+
+/** Outcome of a trial, a case or a run. */
+export type Status = z.infer<typeof statusSchema>;
 
 /**
  * Resource use over the measured phase. `scope`: `separate`, the broker's process was measured apart from the client;
  * `shared`, the broker ran inside the client's process (embedded), so the client figures are broker+client;
  * `client-only`, no broker process was known (an external endpoint), so only the client was measured.
  */
-export type ResourceScope = 'shared' | 'separate' | 'client-only';
+export const resourceScopeSchema = z.enum(['shared', 'separate', 'client-only']);
+
+/** See resourceScopeSchema. */
+export type ResourceScope = z.infer<typeof resourceScopeSchema>;
 
 /** Resource use over the measured phase (see ResourceScope). */
-export interface TrialResources {
-  scope: ResourceScope;
-  broker?: SideUsage;
-  client: SideUsage;
+export const trialResourcesSchema = z.object({
+  scope: resourceScopeSchema,
+  broker: sideUsageSchema.optional(),
+  client: sideUsageSchema,
   /** RSS of the client process when the measured phase began (the harness's own baseline). */
-  clientBaselineRssBytes: number;
+  clientBaselineRssBytes: z.number(),
   /** Load-client processes (`clients: N`) whose CPU and memory the client figures include. */
-  loadClients?: number;
-  series: ResourceSeries;
-}
+  loadClients: z.number().optional(),
+  series: resourceSeriesSchema,
+});
+
+/** Resource use over the measured phase. */
+export type TrialResources = z.infer<typeof trialResourcesSchema>;
 
 /** Event-loop delay of the harness during the measured phase, in ms: high values mean the harness fell behind. */
-export interface EventLoopDelay {
-  mean: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
+export const eventLoopDelaySchema = z.object({ mean: z.number(), p50: z.number(), p99: z.number(), max: z.number() });
 
-/** One trial. */
-export interface TrialRecord {
-  number: number;
-  status: Status;
-  error?: string;
-  failures: string[];
-  startedAt: string;
-  endedAt: string;
-  warmup?: PhaseRecord;
-  measured?: PhaseRecord;
-  resources?: TrialResources;
+/** Event-loop delay of the harness during the measured phase, in ms. */
+export type EventLoopDelay = z.infer<typeof eventLoopDelaySchema>;
+
+const trialFields = {
+  number: z.number(),
+  failures: z.array(z.string()),
+  startedAt: z.string(),
+  endedAt: z.string(),
+  warmup: phaseRecordSchema.optional(),
+  measured: phaseRecordSchema.optional(),
+  resources: trialResourcesSchema.optional(),
   /**
    * Bytes the trial wrote: the growth of each file of the broker's data between the start and the end of the trial
    * (`before`/`after` are the totals). `reclaimed`: the broker freed earlier data meanwhile, so the total shrank.
    */
-  storage?: StorageReading & { before: StorageReading; after: StorageReading; reclaimed?: boolean };
-  eventLoopDelayMs?: EventLoopDelay;
-  payload?: PayloadInfo;
-  driver?: DriverDescription;
+  storage: storageReadingSchema.extend({ before: storageReadingSchema, after: storageReadingSchema, reclaimed: z.boolean().optional() }).optional(),
+  eventLoopDelayMs: eventLoopDelaySchema.optional(),
+  payload: payloadInfoSchema.optional(),
+  driver: driverDescriptionSchema.optional(),
   /** Raw throughput of the target's backend, measured after the workload (stream workload, targets that support it). */
-  ceiling?: CeilingReading;
+  ceiling: ceilingReadingSchema.optional(),
   /** The broker's own perf tool run against the same broker after the workload (stream workload, server targets). */
-  toolCeiling?: ToolReading;
+  toolCeiling: toolReadingSchema.optional(),
   /** Why the perf tool run failed (the trial itself still counts). */
-  toolCeilingError?: string;
+  toolCeilingError: z.string().optional(),
   /** Workload-specific results (e.g. the vector workload's recall, segment statistics and per-second series). */
-  extras?: Record<string, unknown>;
+  extras: z.record(z.string(), z.unknown()).optional(),
+};
+
+/**
+ * One trial, by its outcome: `passed` (every check held), `failed` (it ran, and `failures` say which checks did not
+ * hold), `errored` (it could not run to the end: `error` says why), `incomplete` (interrupted).
+ */
+export const trialRecordSchema = z.discriminatedUnion('status', [
+  z.object({ ...trialFields, status: z.literal('passed'), error: z.undefined().optional() }),
+  z.object({ ...trialFields, status: z.literal('failed'), error: z.undefined().optional() }),
+  z.object({ ...trialFields, status: z.literal('errored'), error: z.string() }),
+  z.object({ ...trialFields, status: z.literal('incomplete'), error: z.string().optional() }),
+]);
+
+/** One trial (a union on `status`). */
+export type TrialRecord = z.infer<typeof trialRecordSchema>;
+
+/** A trial while it is recorded: any status, an error where one happened. */
+export type TrialDraft = z.infer<z.ZodObject<typeof trialFields>> & { status: Status; error?: string };
+
+/** The record of a finished draft, its status and error made to agree: an errored trial always says why. */
+export function finishTrial(draft: TrialDraft): TrialRecord {
+  if (draft.status === 'errored') return { ...draft, status: 'errored', error: draft.error ?? 'unknown error' };
+  if (draft.status === 'incomplete') return { ...draft, status: 'incomplete' };
+  const { error: _error, ...rest } = draft;
+  return { ...rest, status: draft.status };
 }

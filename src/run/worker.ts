@@ -8,7 +8,7 @@ import { DockerContainerProbe, dockerStats } from '../metrics/docker-stats.js';
 import { ProcessTreeProbe, SelfAndLoadClientsProbe, type ResourceProbe } from '../metrics/resources.js';
 import { ResourceSampler } from '../metrics/sampler.js';
 import { grownBetween, totalOf, type StorageReading } from '../metrics/storage.js';
-import type { EventLoopDelay, TrialRecord, TrialResources } from '../results/trial.js';
+import { finishTrial, type EventLoopDelay, type TrialDraft, type TrialRecord, type TrialResources } from '../results/trial.js';
 import type { LogDriver } from '../targets/driver.js';
 import { isVectorStore, type VectorStore } from '../targets/vector-store.js';
 import { findTarget } from '../targets/registry.js';
@@ -54,7 +54,7 @@ const CLEANUP_TIMEOUT_MS = 30_000;
 /** Runs trials inside this process. */
 export class LocalWorker implements Worker {
   async runTrial(command: TrialCommand, onProgress: (progress: Progress) => void, signal: AbortSignal): Promise<TrialRecord> {
-    const record: TrialRecord = {
+    const record: TrialDraft = {
       number: command.trialNumber,
       status: 'passed',
       failures: [],
@@ -86,7 +86,6 @@ export class LocalWorker implements Worker {
       const [before, after] = [totalOf(storageBefore), totalOf(afterFiles)];
       record.storage = { ...grownBetween(storageBefore, afterFiles), before, after, ...(after.bytes < before.bytes ? { reclaimed: true } : {}) };
     }
-    // After the storage reading, so the tool's own topic is not counted as the trial's.
     const driver = connection && !isVectorStore(connection) ? connection : undefined;
     // After the storage reading, so a perf tool's own topic is not counted as the trial's.
     if (driver && record.status === 'passed' && workload.afterTrial) {
@@ -95,11 +94,11 @@ export class LocalWorker implements Worker {
     if (driver) await this.cleanup(driver, command.cleanup, createdTopics);
     else if (connection) await withTimeout(connection.close(), CLEANUP_TIMEOUT_MS, 'closing the connection').catch(() => undefined);
     record.endedAt = new Date().toISOString();
-    return record;
+    return finishTrial(record);
   }
 
   /** What a workload's steps after the workload get. */
-  private stepContext(command: TrialCommand, driver: LogDriver, record: TrialRecord, signal: AbortSignal): TrialStepContext<WorkloadParams> {
+  private stepContext(command: TrialCommand, driver: LogDriver, record: TrialDraft, signal: AbortSignal): TrialStepContext<WorkloadParams> {
     return { params: command.workload, driver, measured: record.measured, failures: record.failures, topicPrefix: command.topicPrefix, signal };
   }
 
@@ -107,7 +106,7 @@ export class LocalWorker implements Worker {
     command: TrialCommand,
     definition: TargetDefinition,
     connection: LogDriver | VectorStore,
-    record: TrialRecord,
+    record: TrialDraft,
     createdTopics: string[],
     onProgress: (progress: Progress) => void,
     signal: AbortSignal,

@@ -1,7 +1,9 @@
 /**
- * The LogDriver seam: what every log target implements (a vector store implements ./vector-store.ts instead). Drivers are small and dumb — they move bytes and report their
- * settings; they do no timing and no verification (the harness does both, through the envelope).
+ * The LogDriver seam: what every log target implements (a vector store implements ./vector-store.ts instead).
+ * Drivers are small and dumb — they move bytes and report their settings; they do no timing and no verification (the
+ * harness does both, through the envelope). What they report is part of the result file, so its shapes are zod schemas.
  */
+import { z } from 'zod';
 
 /** Sends messages to one topic. */
 export interface LogProducer {
@@ -43,23 +45,29 @@ export interface LogConsumer {
 }
 
 /** A setting value as recorded in the manifest. */
-export type SettingValue = string | number | boolean | null;
+export const settingValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** A setting's value as the manifest records it. */
+export type SettingValue = z.infer<typeof settingValueSchema>;
 
 /** What a connected driver says about itself, for the manifest: versions and the settings actually in force. */
-export interface DriverDescription {
-  broker: { name: string; version: string };
-  client: { name: string; version: string };
+export const driverDescriptionSchema = z.object({
+  broker: z.object({ name: z.string(), version: z.string() }),
+  client: z.object({ name: z.string(), version: z.string() }),
   /**
    * Durability in force: fsync policy, acks, replication. Every target also says `fsyncBeforeAck` (true: a send is
    * acknowledged only after its data was fsynced; false: from the OS page cache; null: unknown) and, where it has
    * one, `fsyncSetting`: the scenario setting that makes it true. Reports warn when compared targets differ.
    */
-  durability: Record<string, SettingValue> & { fsyncBeforeAck: boolean | null; fsyncSetting?: string };
+  durability: z.object({ fsyncBeforeAck: z.boolean().nullable(), fsyncSetting: z.string().optional() }).catchall(settingValueSchema),
   /** Other settings in force: batching, compression, limits. */
-  settings: Record<string, SettingValue>;
+  settings: z.record(z.string(), settingValueSchema),
   /** Caveats a reader of the results must know (e.g. "Pulsar via WebSocket, not the native protocol"). */
-  notes: string[];
-}
+  notes: z.array(z.string()),
+});
+
+/** What a connected driver says about itself. */
+export type DriverDescription = z.infer<typeof driverDescriptionSchema>;
 
 /** What every connected target is: it describes itself and closes. A log driver or a vector store (vector-store.ts). */
 export interface TargetConnection {
@@ -99,14 +107,17 @@ export interface LogDriver extends TargetConnection {
 }
 
 /** A measured raw backend throughput. */
-export interface CeilingReading {
-  method: string;
-  megabytesPerSec: number;
-  objectBytes: number;
-  parallelism: number;
-  seconds: number;
-  bytes: number;
-}
+export const ceilingReadingSchema = z.object({
+  method: z.string(),
+  megabytesPerSec: z.number(),
+  objectBytes: z.number(),
+  parallelism: z.number(),
+  seconds: z.number(),
+  bytes: z.number(),
+});
+
+/** A measured raw backend throughput. */
+export type CeilingReading = z.infer<typeof ceilingReadingSchema>;
 
 /** What the broker's own perf tool is asked to do: the trial's message size, count and concurrency. */
 export interface ToolProbeSpec {
@@ -159,21 +170,29 @@ export function calibrationGroup(topic: string): string {
 }
 
 /** A run of the broker's own perf tool against the broker mqbench measured. */
-export interface ToolReading {
+const toolReadingFields = {
   /** e.g. "Kafka ProducerPerformance 4.3.1". */
-  tool: string;
+  tool: z.string(),
   /** The command line, as run. */
-  command: string;
+  command: z.string(),
   /** The tool's settings in force that bear on the comparison (batching, linger, acks, outstanding sends). */
-  settings: Record<string, SettingValue>;
-  messages: number;
-  messageBytes: number;
-  seconds: number;
-  messagesPerSec: number;
+  settings: z.record(z.string(), settingValueSchema),
+  messages: z.number(),
+  messageBytes: z.number(),
+  seconds: z.number(),
+  messagesPerSec: z.number(),
   /** 10^6 bytes per second. */
-  megabytesPerSec: number;
+  megabytesPerSec: z.number(),
+};
+
+/** What the broker's own perf tool measured. */
+export const toolReadingSchema = z.object({
+  ...toolReadingFields,
   /** The tool's consumer reading back the trial's backlog (when the spec asked for `readBack`). */
-  readBack?: ToolReading;
+  readBack: z.object(toolReadingFields).optional(),
   /** Why the read-back could not run; the write reading still stands. */
-  readBackError?: string;
-}
+  readBackError: z.string().optional(),
+});
+
+/** What the broker's own perf tool measured (a reading of its consumer inside, where it read back). */
+export type ToolReading = z.infer<typeof toolReadingSchema>;

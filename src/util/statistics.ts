@@ -3,17 +3,21 @@
  * medians, the coefficient of variation, and the Mann-Whitney U test (exact without ties up to 50 × 50 values, else
  * the normal approximation with tie correction). Resampling uses a seeded generator, so the same inputs always give the same intervals.
  */
+import { z } from 'zod';
 import { seededRandom } from './random.js';
 import { mean, median, quantile, standardDeviation } from './stats.js';
 
 /** A median and its 95% bootstrap confidence interval. */
-export interface Estimate {
-  median: number;
-  ci95: [number, number];
+export const estimateSchema = z.object({
+  median: z.number(),
+  ci95: z.tuple([z.number(), z.number()]),
   /** Coefficient of variation (standard deviation / mean) of the values; 0 for fewer than two. */
-  cv: number;
-  n: number;
-}
+  cv: z.number(),
+  n: z.number(),
+});
+
+/** A median with its bootstrap 95% interval. */
+export type Estimate = z.infer<typeof estimateSchema>;
 
 const RESAMPLES = 2000;
 

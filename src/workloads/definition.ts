@@ -23,6 +23,8 @@ export interface SectionMetric<Section> extends MetricInfo {
 /** A summary section a workload adds to its cases' summaries (`summary[key]`), and the metrics read from it. */
 export interface SummarySection<Section> {
   key: string;
+  /** Its shape in result files (a reader checks it). */
+  schema: z.ZodType<Section>;
   /** The section from the trials' measured phases, or null when they hold none of it. */
   summarize(trials: readonly MeasuredTrial[]): Section | null;
   metrics: ReadonlyArray<SectionMetric<Section>>;

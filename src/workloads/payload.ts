@@ -8,17 +8,16 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import { bodyChecksum } from './envelope.js';
 import { seededRandom } from '../util/random.js';
+import { z } from 'zod';
 
 /** The payload generators. */
 export type PayloadGenerator = 'random' | 'window';
 
 /** What the result records about the bodies a trial sent. */
-export interface PayloadInfo {
-  generator: PayloadGenerator;
-  bodyBytes: number;
-  poolBytes: number;
-  distinctBodies: number;
-}
+export const payloadInfoSchema = z.object({ generator: z.enum(['random', 'window']), bodyBytes: z.number(), poolBytes: z.number(), distinctBodies: z.number() });
+
+/** What the result records about the bodies a trial sent. */
+export type PayloadInfo = z.infer<typeof payloadInfoSchema>;
 
 const RANDOM_POOL_LIMIT = 64 * 1024 * 1024;
 

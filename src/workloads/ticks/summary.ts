@@ -1,5 +1,6 @@
 /** The ticks section of a case summary: time-tick lag, overall and per channel, and the modelled wait of a Strong read. */
-import { mergedLatency, type LatencySummary } from '../../metrics/histogram.js';
+import { z } from 'zod';
+import { latencySummarySchema, mergedLatency } from '../../metrics/histogram.js';
 import type { MeasuredTrial, SummarySection } from '../definition.js';
 
 /** The histograms the ticks workload (and the vector workload's broker backend) record. */
@@ -13,11 +14,14 @@ export const TICK_HISTOGRAMS = {
 } as const;
 
 /** The ticks section. */
-export interface TicksSummary {
-  lagMs: LatencySummary;
-  strongReadWaitMs: LatencySummary;
-  lagByChannelMs: Record<string, LatencySummary>;
-}
+export const ticksSummarySchema = z.object({
+  lagMs: latencySummarySchema,
+  strongReadWaitMs: latencySummarySchema,
+  lagByChannelMs: z.record(z.string(), latencySummarySchema),
+});
+
+/** The ticks section. */
+export type TicksSummary = z.infer<typeof ticksSummarySchema>;
 
 function summarizeTicks(trials: readonly MeasuredTrial[]): TicksSummary | null {
   const phases = trials.map((trial) => trial.measured);
@@ -35,6 +39,7 @@ function summarizeTicks(trials: readonly MeasuredTrial[]): TicksSummary | null {
 /** `summary.ticks` and its metrics. */
 export const ticksSection: SummarySection<TicksSummary> = {
   key: 'ticks',
+  schema: ticksSummarySchema,
   summarize: summarizeTicks,
   metrics: [
     { key: 'ticks.lagMs.p50', label: 'tick lag p50', unit: 'ms', better: 'lower', read: (s) => s.lagMs.p50 },

@@ -1,5 +1,6 @@
 /** The vector section of a case summary: reads per consistency level, recall, ingest and visibility. */
-import { mergedLatency, type LatencySummary } from '../../metrics/histogram.js';
+import { z } from 'zod';
+import { latencySummarySchema, mergedLatency } from '../../metrics/histogram.js';
 import { median } from '../../util/stats.js';
 import { consistencyLevels, type ConsistencyLevel } from '../../targets/vector-store.js';
 import type { MeasuredTrial, SectionMetric, SummarySection } from '../definition.js';
@@ -24,28 +25,26 @@ export interface VectorExtras {
 }
 
 /** Latency, wait, rate and the waiting share of the reads of one kind at one level. */
-export interface ReadSummary {
-  latencyMs: LatencySummary;
-  waitMs: LatencySummary;
-  rps: number;
-  waitShare: number;
-}
+const readSummarySchema = z.object({ latencyMs: latencySummarySchema, waitMs: latencySummarySchema, rps: z.number(), waitShare: z.number() });
 
 /** The vector section. */
-export interface VectorSummary {
+export const vectorSummarySchema = z.object({
   /** Per consistency level: latency from the intended time (queueing included), the part spent waiting for the
    * serviceable time, requests per second completed, and the waiting share of the mean latency. */
-  search: Record<string, ReadSummary>;
-  query: Record<string, ReadSummary>;
-  recallAtK: number | null;
-  k: number | null;
+  search: z.record(z.string(), readSummarySchema),
+  query: z.record(z.string(), readSummarySchema),
+  recallAtK: z.number().nullable(),
+  k: z.number().nullable(),
   /** Rows per second over the ingest (first insert to last acknowledgement), not the whole measured phase. */
-  ingestRowsPerSec: number;
+  ingestRowsPerSec: z.number(),
   /** Insert → rows in the query node (searchable by Eventually reads). */
-  visibilityMs: LatencySummary;
-  sealedSegments: number | null;
-  indexBuildSeconds: number | null;
-}
+  visibilityMs: latencySummarySchema,
+  sealedSegments: z.number().nullable(),
+  indexBuildSeconds: z.number().nullable(),
+});
+
+/** The vector section. */
+export type VectorSummary = z.infer<typeof vectorSummarySchema>;
 
 function summarizeVector(trials: readonly MeasuredTrial[]): VectorSummary | null {
   const phases = trials.map((trial) => trial.measured);
@@ -93,6 +92,7 @@ const levelMetrics = (level: ConsistencyLevel): Array<SectionMetric<VectorSummar
 /** `summary.vector` and its metrics. */
 export const vectorSection: SummarySection<VectorSummary> = {
   key: 'vector',
+  schema: vectorSummarySchema,
   summarize: summarizeVector,
   metrics: [
     ...consistencyLevels.flatMap(levelMetrics),
