@@ -11,6 +11,10 @@ process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw error;
 });
+// Nor is a closed stderr (the reader of `mqbench … 2>&1 | tail` killed): what cannot be said is dropped, and the run
+// still stops its brokers and writes its result (an error thrown from here would reach the crash handler, which
+// writes to stderr again).
+process.stderr.on('error', () => undefined);
 const { main } = await import('../src/cli/main.ts');
 const code = await main(process.argv);
 // Exit now: a broker client library's stray timer or socket must not keep a finished command alive.

@@ -100,6 +100,30 @@ test('Ctrl-C stops a run: exit 130, result.json marked incomplete with what was 
   assert.match(outcome.stdout, /status: incomplete \(interrupted \(SIGINT\)\)/);
 });
 
+test('a run whose output nobody reads any more (`mqbench run … 2>&1 | tail`, tail killed) still stops on SIGTERM and writes its result', { timeout: 120_000 }, async (t) => {
+  const dir = await tempDir(t);
+  const scenario = join(dir, 'long.yaml');
+  await writeFile(scenario, 'name: long\ntargets: [rocksmq]\ntrials: 3\nworkload: { type: pubsub, operations: 30, messages: 300 }\n');
+  const out = join(dir, 'out');
+  let sent = false;
+  const outcome = await runCli(['run', scenario, '--out', out], {
+    onStderr: (text, child) => {
+      if (!sent && /trial 1 passed/.test(text)) {
+        sent = true;
+        // The reader goes away: every later write to stdout or stderr fails with EPIPE.
+        child.stdout!.destroy();
+        child.stderr!.destroy();
+        child.kill('SIGTERM');
+      }
+    },
+  });
+  assert.ok(sent, 'the first trial passed before the reader went away');
+  assert.ok(outcome.code === 130 || outcome.code === 0, `exit ${outcome.code} ${outcome.signal ?? ''}`);
+  const result = await readResultFile(join(out, 'result.json'));
+  assert.equal(result.status, 'incomplete');
+  assert.equal(existsSync(join(out, 'work')), false, 'its work directory is removed');
+});
+
 test('a crash inside a trial\'s worker process errors that trial, keeps what it measured, and the run goes on', async (t) => {
   const dir = await tempDir(t);
   const scenario = join(dir, 'crash.yaml');

@@ -53,7 +53,9 @@ export async function runCommand(scenarioPath: string, options: RunCommandOption
   // A crash inside the harness (an exception nothing caught) stops the run the same way: what was measured is written.
   let crash: Error | undefined;
   const onCrash = (error: unknown) => {
-    crash ??= error instanceof Error ? error : new Error(String(error));
+    // The first crash stops the run; a later one (e.g. stderr itself failing) must not start a loop of reports.
+    if (crash) return;
+    crash = error instanceof Error ? error : new Error(String(error));
     process.stderr.write(`\nmqbench: internal error: ${crash.message}; stopping and writing what was measured\n`);
     controller.abort(`crash: ${crash.message}`);
   };
