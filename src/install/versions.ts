@@ -12,6 +12,8 @@ export const VERSIONS = {
   pulsar: '4.0.8',
   /** MinIO, `go install github.com/minio/minio@<pseudo-version>` (its tags are not semver; the repository is archived). */
   minio: 'v0.0.0-20260212201848-7aac2a2c5b7c',
+  /** Woodpecker (github.com/zilliztech/woodpecker), linked into tools/woodpecker-helper (its go.mod pins the same). */
+  woodpecker: 'v0.1.29',
 } as const;
 
 /** Container images with the same broker versions, for the docker provider and docker-compose.yml. */

@@ -6,8 +6,9 @@ import { pulsarTarget } from './pulsar/target.js';
 import { rocksmqTarget } from './rocksmq/target.js';
 import type { TargetDefinition } from './target.js';
 import { walTarget } from './wal/target.js';
+import { woodpeckerTarget } from './woodpecker/target.js';
 
-const definitions: TargetDefinition<any>[] = [rocksmqTarget, natsTarget, kafkaTarget, pulsarTarget, walTarget, milvusTarget];
+const definitions: TargetDefinition<any>[] = [rocksmqTarget, natsTarget, kafkaTarget, pulsarTarget, walTarget, woodpeckerTarget, milvusTarget];
 
 /** The target types, in display order. */
 export function targetDefinitions(): readonly TargetDefinition<unknown>[] {

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { before, test } from 'node:test';
+import { VERSIONS } from '../../install/versions.js';
+import { assertVerifiedCase, brokerScenario, caseOf, processesMentioning, requireInstalled, runAndKillBroker } from '../../testing/brokers.js';
+import { tinyRun } from '../../testing/tiny-run.js';
+
+before(() => requireInstalled('woodpecker'));
+
+test("the helper links the Woodpecker version mqbench records (tools/woodpecker-helper/go.mod)", async () => {
+  const goMod = await readFile('tools/woodpecker-helper/go.mod', 'utf8');
+  assert.match(goMod, new RegExp(`github\\.com/zilliztech/woodpecker ${VERSIONS.woodpecker.replaceAll('.', '\\.')}\\b`));
+});
+
+test('woodpecker (the real one, local disk and MinIO): pub/sub at 1 KiB and 1 MiB with every message verified; settings in force recorded', { timeout: 600_000 }, async (t) => {
+  const scenario = brokerScenario(
+    '  - woodpecker\n  - { name: woodpecker-minio, type: woodpecker, settings: { storage: minio } }',
+    '    - { payloadBytes: 1KiB, messages: 100 }\n    - { payloadBytes: 1MiB, messages: 10 }',
+  );
+  const { result, outDir } = await tinyRun(t, scenario, { load: { provider: 'local' } });
+  for (const target of ['woodpecker', 'woodpecker-minio']) {
+    assertVerifiedCase(caseOf(result, target, '1KiB×100 random'), 300);
+    assertVerifiedCase(caseOf(result, target, '1MiB×10 random'), 30);
+  }
+  const local = result.manifest.targets.woodpecker!;
+  const minio = result.manifest.targets['woodpecker-minio']!;
+  assert.equal(local.driver?.broker.version, VERSIONS.woodpecker);
+  assert.match(local.driver!.broker.name, /local storage/);
+  assert.match(minio.driver!.broker.name, /minio storage/);
+  assert.equal(local.driver?.durability.fsyncBeforeAck, true);
+  // What Woodpecker reports it has in force (its configuration as the helper loaded it), not only what mqbench wrote.
+  assert.equal(local.driver?.settings.syncInterval, '200ms');
+  assert.equal(local.driver?.settings.localSyncInterval, '10ms');
+  assert.equal(local.driver?.settings.maxFlushSize, 2_000_000);
+  assert.deepEqual(await processesMentioning(outDir), [], 'the helpers (and MinIO) are stopped');
+});
+
+test('woodpecker: a closed-loop stream with 16 appends in flight, read back after, loses nothing', { timeout: 300_000 }, async (t) => {
+  const { result } = await tinyRun(
+    t,
+    `
+name: woodpecker-stream
+targets: [woodpecker]
+workload: { type: stream, mode: closed-loop, inFlight: 16, payloadBytes: 4KiB, messages: 2000, consumer: after, toolCeiling: false }
+warmup: { duration: 300ms }
+sampling: { interval: 100ms }
+`,
+    { load: { provider: 'local' } },
+  );
+  const [entry] = result.cases;
+  assert.equal(entry?.status, 'passed', entry?.error ?? entry?.failures.join('; '));
+  const { delivery } = entry!.summary!;
+  assert.deepEqual([delivery.acknowledged, delivery.delivered, delivery.lost, delivery.corrupt], [2000, 2000, 0, 0]);
+});
+
+test('woodpecker killed mid-run: errored with the cause, partial result kept, nothing left running', { timeout: 300_000 }, async (t) => {
+  const scenario = brokerScenario('  - woodpecker', '    - { payloadBytes: 64KiB, messages: 50 }').replace('operations: 2', 'operations: 20');
+  // Past the second operation's end (an operation ends after its producer closes, which Woodpecker's local storage holds for 5 s).
+  const { result, outDir } = await runAndKillBroker(t, scenario, 120);
+  const [entry] = result.cases;
+  assert.equal(entry?.status, 'errored');
+  assert.match(entry!.error!, /woodpecker-helper killed by SIGKILL during the run/);
+  assert.ok((entry?.summary?.opSeconds?.count ?? 0) >= 2);
+  assert.deepEqual(await processesMentioning(outDir), []);
+});
