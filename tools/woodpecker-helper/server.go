@@ -3,7 +3,8 @@ package main
 // The protocol, on a unix socket. Every frame: u32 length of what follows, u8 op, u32 request id, body (little-endian).
 // Requests: 1 create log (name) · 2 delete log (name) · 3 open writer (name) → u32 writer · 4 append (u32 writer,
 // payload) → u64 segment, u64 entry, once durable · 5 close writer (u32) · 6 open reader (u8 from: 0 earliest,
-// 1 latest; name) → u32 reader · 7 close reader (u32) · 8 describe → JSON.
+// 1 latest; name) → u32 reader · 7 close reader (u32) · 8 describe → JSON · 9 bench (u32 bytes, u32 messages,
+// u32 in flight; name): the helper writes that itself to a new log, with no socket in between → f64 seconds.
 // Replies: op 0x80, the request's id, u8 status (0 ok, 1 error), then the result or the error's text.
 // A reader pushes op 0x81 (its id as the request id, the payload) per message, and 0x82 (its id, error text) if it fails.
 
@@ -15,8 +16,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"sync"
+	"time"
 
 	"github.com/zilliztech/woodpecker/woodpecker"
 	"github.com/zilliztech/woodpecker/woodpecker/log"
@@ -31,6 +34,7 @@ const (
 	opOpenReader  = 6
 	opCloseReader = 7
 	opDescribe    = 8
+	opBench       = 9
 	opReply       = 0x80
 	opMessage     = 0x81
 	opReaderError = 0x82
@@ -181,6 +185,13 @@ func (s *server) handle(ctx context.Context, conn *connection, op byte, id uint3
 		conn.reply(id, nil, nil)
 	case opDescribe:
 		conn.reply(id, s.describe, nil)
+	case opBench:
+		go func() {
+			seconds, err := s.bench(ctx, body)
+			out := make([]byte, 8)
+			binary.LittleEndian.PutUint64(out, math.Float64bits(seconds))
+			conn.reply(id, out, err)
+		}()
 	default:
 		conn.reply(id, nil, fmt.Errorf("unknown op %d", op))
 	}
@@ -247,4 +258,57 @@ func (s *server) closeAll(ctx context.Context) {
 func describe(cfg any, storage string) []byte {
 	out, _ := json.Marshal(map[string]any{"storage": storage, "config": cfg})
 	return out
+}
+
+// bench writes `messages` entries of `size` bytes to a new log through Woodpecker's own writer, `inFlight` at a time,
+// each counted once acknowledged: what Woodpecker does with no socket and no mqbench in between, for the ratio.
+func (s *server) bench(ctx context.Context, body []byte) (float64, error) {
+	if len(body) < 12 {
+		return 0, errors.New("bench: want size, messages and in-flight")
+	}
+	size, messages, inFlight := binary.LittleEndian.Uint32(body), int(binary.LittleEndian.Uint32(body[4:])), int(binary.LittleEndian.Uint32(body[8:]))
+	name := string(body[12:])
+	if err := s.client.CreateLog(ctx, name); err != nil {
+		return 0, err
+	}
+	handle, err := s.client.OpenLog(ctx, name)
+	if err != nil {
+		return 0, err
+	}
+	writer, err := handle.OpenLogWriter(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer writer.Close(context.Background())
+	payload := make([]byte, size)
+	for i := range payload {
+		payload[i] = byte(i * 31)
+	}
+	slots := make(chan struct{}, inFlight)
+	failures := make(chan error, 1)
+	var wg sync.WaitGroup
+	started := time.Now()
+	for i := 0; i < messages; i++ {
+		slots <- struct{}{}
+		results := writer.WriteAsync(ctx, &log.WriteMessage{Payload: payload})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if result := <-results; result.Err != nil {
+				select {
+				case failures <- result.Err:
+				default:
+				}
+			}
+			<-slots
+		}()
+	}
+	wg.Wait()
+	seconds := time.Since(started).Seconds()
+	select {
+	case err := <-failures:
+		return 0, err
+	default:
+		return seconds, nil
+	}
 }

@@ -3,7 +3,8 @@ import { ownPackage } from '../../util/package-version.js';
 import { VERSIONS } from '../../install/versions.js';
 import { join } from 'node:path';
 import { S3ObjectStore } from '../../engines/wal/s3-store.js';
-import type { CeilingReading, ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer } from '../driver.js';
+import type { CeilingReading, ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, ToolProbeSpec, ToolReading } from '../driver.js';
+import { withTimeout } from '../../util/timeout.js';
 import { probeLocalDisk, probeObjectStore } from '../wal/ceiling.js';
 import { HelperConnection, OP, u32 } from './protocol.js';
 import type { WoodpeckerSettings } from './settings.js';
@@ -89,6 +90,29 @@ class WoodpeckerDriver implements LogDriver {
   async consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {
     const reader = await this.connection.openReader(topic, options.from === 'latest' ? 'latest' : 'earliest', { onMessage: options.onMessage, onError: options.onError });
     return { close: () => this.connection.closeReader(reader) };
+  }
+
+  /**
+   * Woodpecker's own writer in the helper, with no socket and no mqbench in between: the trial's message size, count
+   * and sends in flight written to a log of its own (clientEfficiency is mqbench's write rate over this).
+   */
+  async probeTool(spec: ToolProbeSpec): Promise<ToolReading> {
+    const request = Buffer.alloc(12);
+    request.writeUInt32LE(spec.messageBytes, 0);
+    request.writeUInt32LE(spec.messages, 4);
+    request.writeUInt32LE(spec.concurrency, 8);
+    const reply = await withTimeout(this.connection.request(OP.bench, request, Buffer.from(spec.topic)), spec.timeoutMs, "Woodpecker's in-process writer");
+    const seconds = reply.readDoubleLE(0);
+    return {
+      tool: `Woodpecker ${VERSIONS.woodpecker} writer in the helper process (WriteAsync, no socket)`,
+      command: `woodpecker-helper bench: ${spec.messages} × ${spec.messageBytes} bytes, ${spec.concurrency} in flight, log ${spec.topic}`,
+      settings: { inFlight: spec.concurrency, messageBytes: spec.messageBytes },
+      messages: spec.messages,
+      messageBytes: spec.messageBytes,
+      seconds,
+      messagesPerSec: spec.messages / seconds,
+      megabytesPerSec: (spec.messages * spec.messageBytes) / 1e6 / seconds,
+    };
   }
 
   /**

@@ -7,7 +7,7 @@
 import { connect, type Socket } from 'node:net';
 
 /** The requests. */
-export const OP = { create: 1, delete: 2, openWriter: 3, append: 4, closeWriter: 5, openReader: 6, closeReader: 7, describe: 8 } as const;
+export const OP = { create: 1, delete: 2, openWriter: 3, append: 4, closeWriter: 5, openReader: 6, closeReader: 7, describe: 8, bench: 9 } as const;
 const REPLY = 0x80;
 const MESSAGE = 0x81;
 const READER_ERROR = 0x82;

@@ -35,13 +35,13 @@ test('woodpecker (the real one, local disk and MinIO): pub/sub at 1 KiB and 1 Mi
   assert.deepEqual(await processesMentioning(outDir), [], 'the helpers (and MinIO) are stopped');
 });
 
-test('woodpecker: a closed-loop stream with 16 appends in flight, read back after, loses nothing', { timeout: 300_000 }, async (t) => {
+test("woodpecker: a closed-loop stream with 16 appends in flight, read back after, loses nothing; Woodpecker's own writer in the helper gives the client's ratio", { timeout: 300_000 }, async (t) => {
   const { result } = await tinyRun(
     t,
     `
 name: woodpecker-stream
 targets: [woodpecker]
-workload: { type: stream, mode: closed-loop, inFlight: 16, payloadBytes: 4KiB, messages: 2000, consumer: after, toolCeiling: false }
+workload: { type: stream, mode: closed-loop, inFlight: 16, payloadBytes: 4KiB, messages: 2000, consumer: after }
 warmup: { duration: 300ms }
 sampling: { interval: 100ms }
 `,
@@ -51,6 +51,11 @@ sampling: { interval: 100ms }
   assert.equal(entry?.status, 'passed', entry?.error ?? entry?.failures.join('; '));
   const { delivery } = entry!.summary!;
   assert.deepEqual([delivery.acknowledged, delivery.delivered, delivery.lost, delivery.corrupt], [2000, 2000, 0, 0]);
+  const tool = entry!.trials[0]!.toolCeiling;
+  assert.match(String(tool?.tool), /writer in the helper process/);
+  assert.equal(tool?.messages, 2000);
+  assert.ok((entry!.summary!.clientEfficiency ?? 0) > 0, 'mqbench\'s write rate is given as a ratio to it');
+  assert.ok((entry!.summary!.ceiling?.megabytesPerSec ?? 0) > 0, 'and the backend ceiling is probed as for the WAL');
 });
 
 test('woodpecker killed mid-run: errored with the cause, partial result kept, nothing left running', { timeout: 300_000 }, async (t) => {
