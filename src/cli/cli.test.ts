@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import type { ChildProcess } from 'node:child_process';
+import { test, type TestContext } from 'node:test';
 import { readResultFile } from '../results/io.js';
-import { runCli } from '../testing/cli.js';
+import { runCli, type CliOutcome } from '../testing/cli.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { TINY_SCENARIO } from '../testing/tiny-run.js';
 
@@ -76,20 +77,26 @@ test('schema prints a JSON Schema; targets lists rocksmq as available', async ()
   assert.match(targets.stdout, /rocksmq\s+embedded\s+yes/);
 });
 
-test('Ctrl-C stops a run: exit 130, result.json marked incomplete with what was measured, nothing left running', async (t) => {
+/** Runs a long scenario (3 trials of 30 operations) and calls `interrupt` once, when its first trial has passed. */
+async function interruptedRun(t: TestContext, interrupt: (child: ChildProcess) => void): Promise<{ outcome: CliOutcome; out: string; interrupted: boolean }> {
   const dir = await tempDir(t);
   const scenario = join(dir, 'long.yaml');
   await writeFile(scenario, 'name: long\ntargets: [rocksmq]\ntrials: 3\nworkload: { type: pubsub, operations: 30, messages: 300 }\n');
   const out = join(dir, 'out');
-  let sent = false;
+  let interrupted = false;
   const outcome = await runCli(['run', scenario, '--out', out], {
     onStderr: (text, child) => {
-      if (!sent && /trial 1 passed/.test(text)) {
-        sent = true;
-        child.kill('SIGINT');
+      if (!interrupted && /trial 1 passed/.test(text)) {
+        interrupted = true;
+        interrupt(child);
       }
     },
   });
+  return { outcome, out, interrupted };
+}
+
+test('Ctrl-C stops a run: exit 130, result.json marked incomplete with what was measured, nothing left running', async (t) => {
+  const { outcome, out } = await interruptedRun(t, (child) => child.kill('SIGINT'));
   assert.equal(outcome.code, 130, outcome.stderr);
   const result = await readResultFile(join(out, 'result.json'));
   assert.equal(result.status, 'incomplete');
@@ -101,21 +108,11 @@ test('Ctrl-C stops a run: exit 130, result.json marked incomplete with what was 
 });
 
 test('a run whose output nobody reads any more (`mqbench run … 2>&1 | tail`, tail killed) still stops on SIGTERM and writes its result', { timeout: 120_000 }, async (t) => {
-  const dir = await tempDir(t);
-  const scenario = join(dir, 'long.yaml');
-  await writeFile(scenario, 'name: long\ntargets: [rocksmq]\ntrials: 3\nworkload: { type: pubsub, operations: 30, messages: 300 }\n');
-  const out = join(dir, 'out');
-  let sent = false;
-  const outcome = await runCli(['run', scenario, '--out', out], {
-    onStderr: (text, child) => {
-      if (!sent && /trial 1 passed/.test(text)) {
-        sent = true;
-        // The reader goes away: every later write to stdout or stderr fails with EPIPE.
-        child.stdout!.destroy();
-        child.stderr!.destroy();
-        child.kill('SIGTERM');
-      }
-    },
+  const { outcome, out, interrupted: sent } = await interruptedRun(t, (child) => {
+    // The reader goes away: every later write to stdout or stderr fails with EPIPE.
+    child.stdout!.destroy();
+    child.stderr!.destroy();
+    child.kill('SIGTERM');
   });
   assert.ok(sent, 'the first trial passed before the reader went away');
   assert.ok(outcome.code === 130 || outcome.code === 0, `exit ${outcome.code} ${outcome.signal ?? ''}`);
