@@ -12,11 +12,12 @@ import {
   metaKey,
   MAX_MESSAGE_ID,
 } from './keys.js';
+import { ReadCursor } from './read-cursor.js';
 import { resolveOptions, type ResolvedRocksMQOptions, type RocksMQOptions } from './options.js';
 import { expiredPages, newlyAckedPages, type PageRecord } from './pages.js';
 
 
-/** The most bytes one step of a consume's iterator reads (classic-level's highWaterMarkBytes). */
+/** The most bytes one step (nextv) of a group's store iterator reads (classic-level's highWaterMarkBytes). */
 const READ_RUN_BYTES = 4 * 1024 * 1024;
 /** Where a new consumer group starts: the first message, after the last one, or at a given id. */
 export type SubscribePosition = 'earliest' | 'latest' | { id: number; inclusive: boolean };
@@ -29,6 +30,8 @@ export interface StoredMessage extends EngineMessage {
 
 interface GroupState {
   readNext: number;
+  /** Where the group reads a backlog from the store; made at its first read there. */
+  cursor?: ReadCursor;
   ackedNext: number;
   persistedNext: number;
 }
@@ -132,6 +135,7 @@ export class RocksMQ {
       await this.meta.clear({ gte: metaKey.groupPrefix(topic), lt: `${metaKey.groupPrefix(topic)}\uffff` });
       const state = this.topics.get(topic);
       if (state) this.dropTail(topic, state);
+      await closeCursors(state);
       this.topics.delete(topic);
       this.dirtyTopics.delete(topic);
       state?.waiters.forEach((wake) => wake());
@@ -234,6 +238,7 @@ export class RocksMQ {
   async destroyConsumerGroup(topic: string, group: string): Promise<void> {
     await this.locks.run(topic, async () => {
       const state = await this.state(topic);
+      await state.groups.get(group)?.cursor?.close();
       state.groups.delete(group);
       await this.write([{ type: 'del', sublevel: this.meta, key: metaKey.group(topic, group) }]);
     });
@@ -248,32 +253,22 @@ export class RocksMQ {
     const state = await this.state(topic);
     const position = this.group(state, topic, group);
     // Caught up: nothing to read, and no LevelDB iterator to open and close for it.
-    if (position.readNext >= state.nextId) return [];
+    if (position.readNext >= state.nextId) {
+      await position.cursor?.release();
+      return [];
+    }
     const fromTail = this.readTail(state, position.readNext, limit, maxBytes);
     if (fromTail) {
+      await position.cursor?.release();
       position.readNext = fromTail.at(-1)!.id + 1;
       return fromTail;
     }
-    const consumed: StoredMessage[] = [];
-    // Entries in runs (nextv), each run stopping past highWaterMarkBytes, rather than one native call per entry.
-    const highWaterMarkBytes = Math.min(maxBytes, READ_RUN_BYTES);
-    // A sublevel hands options it does not know on to classic-level.
-    const options: AbstractIteratorOptions<Buffer, Buffer> & { highWaterMarkBytes: number } = { ...messageRange(topic, position.readNext), limit, highWaterMarkBytes };
-    const iterator = this.messages.iterator(options);
-    try {
-      let bytes = 0;
-      while (bytes < maxBytes && consumed.length < limit) {
-        const entries = await iterator.nextv(limit - consumed.length);
-        if (entries.length === 0) break;
-        for (const [key, value] of entries) {
-          const decoded = decodeValue(value);
-          consumed.push({ id: idOfMessageKey(key), payload: decoded.payload as Buffer, properties: decoded.properties });
-          bytes += value.length;
-        }
-      }
-    } finally {
-      await iterator.close();
-    }
+    position.cursor ??= new ReadCursor((from) => this.messageIterator(topic, from));
+    const entries = await position.cursor.read(position.readNext, state.nextId, limit, maxBytes, idOfMessageKey);
+    const consumed = entries.map(([key, value]): StoredMessage => {
+      const decoded = decodeValue(value);
+      return { id: idOfMessageKey(key), payload: decoded.payload as Buffer, properties: decoded.properties };
+    });
     const last = consumed.at(-1);
     if (last) position.readNext = Math.max(position.readNext, last.id + 1);
     return consumed;
@@ -383,7 +378,10 @@ export class RocksMQ {
     await this.flushAcks();
     await this.locks.idle();
     this.closed = true;
-    for (const state of this.topics.values()) state.waiters.forEach((wake) => wake());
+    for (const state of this.topics.values()) {
+      state.waiters.forEach((wake) => wake());
+      await closeCursors(state);
+    }
     await this.db.close();
   }
 
@@ -466,6 +464,16 @@ export class RocksMQ {
     if (this.closed) throw new Error('the engine is closed');
   }
 
+  /** An iterator over `topic`'s messages from id `from` on, reading runs of entries (nextv) of READ_RUN_BYTES. */
+  private messageIterator(topic: string, from: number) {
+    // A sublevel hands options it does not know on to classic-level.
+    const options: AbstractIteratorOptions<Buffer, Buffer> & { highWaterMarkBytes: number } = {
+      ...messageRange(topic, from),
+      highWaterMarkBytes: READ_RUN_BYTES,
+    };
+    return this.messages.iterator(options);
+  }
+
   private group(state: TopicState, topic: string, group: string): GroupState {
     const position = state.groups.get(group);
     if (!position) throw new Error(`consumer group ${group} of topic ${topic} is not subscribed`);
@@ -519,4 +527,9 @@ export class RocksMQ {
     this.topics.set(topic, state);
     return state;
   }
+}
+
+/** Closes the store iterators of every group of a topic. */
+async function closeCursors(state: TopicState | undefined): Promise<void> {
+  if (state) await Promise.all([...state.groups.values()].map((group) => group.cursor?.close()));
 }
