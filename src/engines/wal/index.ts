@@ -6,5 +6,6 @@ export { type ObjectStore } from './object-store.js';
 export { defaultWalOptions, type ResolvedWalOptions, type WalOptions } from './options.js';
 export { LogReader, type ReadEntry } from './reader.js';
 export { S3ObjectStore, type S3Location } from './s3-store.js';
+export { SegmentFileStore } from './segment-file-store.js';
 export { Wal, type ReadFrom } from './wal.js';
 export { FencedError, LogWriter } from './writer.js';

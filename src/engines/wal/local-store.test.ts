@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DirectorySyncer } from './local-store.js';
+import { GroupedSync } from './local-store.js';
 
 test('directory syncs are group-committed, and every caller is answered by a sync that began after it asked', async () => {
   const started: number[] = [];
   let finishCurrent: (() => void) | undefined;
-  const syncer = new DirectorySyncer(
+  const syncer = new GroupedSync(
     () =>
       new Promise<void>((resolve) => {
         started.push(Date.now());
@@ -37,7 +37,7 @@ test('directory syncs are group-committed, and every caller is answered by a syn
 
 test('a failed sync fails its callers, and the next caller gets a fresh sync', async () => {
   let attempt = 0;
-  const syncer = new DirectorySyncer(async () => {
+  const syncer = new GroupedSync(async () => {
     attempt += 1;
     if (attempt === 1) throw new Error('EIO');
   });

@@ -8,11 +8,11 @@ import { dirname, join, relative, sep } from 'node:path';
 import type { ObjectStore } from './object-store.js';
 
 /**
- * Group-committed fsyncs of one directory: a caller is answered by an fsync that began after it asked, and callers
- * arriving while one runs share the next. Parallel block uploads into a segment's directory then cost about two
- * directory fsyncs per round instead of one each.
+ * Group-committed fsyncs of one directory or file: a caller is answered by an fsync that began after it asked, and
+ * callers arriving while one runs share the next. Parallel block uploads into a segment's directory then cost about
+ * two directory fsyncs per round instead of one each, and appends to a segment file share fdatasyncs the same way.
  */
-export class DirectorySyncer {
+export class GroupedSync {
   private running: Promise<void> | undefined;
   private next: Promise<void> | undefined;
 
@@ -41,7 +41,7 @@ export class DirectorySyncer {
 export class LocalObjectStore implements ObjectStore {
   readonly description: string;
   private readonly knownDirectories = new Set<string>();
-  private readonly syncers = new Map<string, DirectorySyncer>();
+  private readonly syncers = new Map<string, GroupedSync>();
 
   constructor(private readonly root: string) {
     this.description = `file://${root}`;
@@ -122,7 +122,7 @@ export class LocalObjectStore implements ObjectStore {
 
   private syncDirectory(directory: string): Promise<void> {
     let syncer = this.syncers.get(directory);
-    if (!syncer) this.syncers.set(directory, (syncer = new DirectorySyncer(() => syncDirectory(directory))));
+    if (!syncer) this.syncers.set(directory, (syncer = new GroupedSync(() => syncDirectory(directory))));
     return syncer.sync();
   }
 
@@ -134,7 +134,8 @@ export class LocalObjectStore implements ObjectStore {
   private async writeTemporary(path: string, body: Uint8Array | readonly Uint8Array[]): Promise<string> {
     const directory = dirname(path);
     if (!this.knownDirectories.has(directory)) {
-      await mkdir(directory, { recursive: true });
+      // A new directory's name is durable once its parent is synced (the file's own sync covers only the file).
+      if (await mkdir(directory, { recursive: true })) await this.syncDirectory(dirname(directory));
       this.knownDirectories.add(directory);
     }
     const temporary = `${path}.tmp-${randomBytes(6).toString('hex')}`;
@@ -157,7 +158,8 @@ export class LocalObjectStore implements ObjectStore {
   }
 }
 
-async function syncDirectory(directory: string): Promise<void> {
+/** fsyncs a directory, so the names created in it are durable. */
+export async function syncDirectory(directory: string): Promise<void> {
   const handle = await open(directory, 'r');
   try {
     await handle.sync();

@@ -9,22 +9,21 @@ import { requireInstalled } from '../../testing/brokers.js';
 import { startTestMinio } from '../../testing/minio.js';
 import { tempDir } from '../../testing/temp-dir.js';
 import { checkWalTestEntry, walTestEntry } from '../../testing/wal-entries.js';
-import type { WalEndpoint } from '../../targets/wal/driver.js';
+import { walStore, type LocalLayout, type WalEndpoint } from '../../targets/wal/driver.js';
 import { CorruptBlockError } from './block.js';
 import { formatEntryId, parseEntryId, type EntryId } from './entry-id.js';
-import { LocalObjectStore } from './local-store.js';
 import { S3ObjectStore } from './s3-store.js';
 import { Wal } from './wal.js';
 import { FencedError } from './writer.js';
 
-function open(endpoint: WalEndpoint): Wal {
-  const store = endpoint.backend === 'local' ? new LocalObjectStore(endpoint.root) : new S3ObjectStore(endpoint);
+function open(endpoint: WalEndpoint, layout: LocalLayout = 'file-per-segment'): Wal {
+  const store = walStore(endpoint, layout);
   return new Wal(store, endpoint.backend === 'local' ? 'local-fs' : 'object-storage', { flushIntervalMs: 5 });
 }
 
 /** Runs a writer in a child process until it has reported `acks` acknowledgements, then kills it with SIGKILL. */
-async function crashWriter(endpoint: WalEndpoint, log: string, acks: number): Promise<Map<number, EntryId>> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(TOOL_ROOT, 'src/testing/wal-child.ts'), JSON.stringify(endpoint), log, '4096', '8'], {
+async function crashWriter(endpoint: WalEndpoint, log: string, acks: number, layout: LocalLayout = 'file-per-segment'): Promise<Map<number, EntryId>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(TOOL_ROOT, 'src/testing/wal-child.ts'), JSON.stringify(endpoint), log, '4096', '8', layout], {
     cwd: TOOL_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -53,8 +52,8 @@ async function crashWriter(endpoint: WalEndpoint, log: string, acks: number): Pr
 }
 
 /** Reads the whole log (a new writer first fences and seals what the crashed one left) and checks every entry. */
-async function verifyAfterCrash(t: TestContext, endpoint: WalEndpoint, log: string, acknowledged: Map<number, EntryId>): Promise<void> {
-  const wal = open(endpoint);
+async function verifyAfterCrash(t: TestContext, endpoint: WalEndpoint, log: string, acknowledged: Map<number, EntryId>, layout?: LocalLayout): Promise<void> {
+  const wal = open(endpoint, layout);
   t.after(() => wal.close());
   const writer = await wal.openWriter(log);
   await writer.close();
@@ -78,11 +77,13 @@ async function verifyAfterCrash(t: TestContext, endpoint: WalEndpoint, log: stri
   }
 }
 
-test('local disk: a writer killed with SIGKILL loses no acknowledged entry; all read back in order, checksums valid', async (t) => {
-  const endpoint: WalEndpoint = { backend: 'local', root: await tempDir(t) };
-  const acknowledged = await crashWriter(endpoint, 'crash', 400);
-  await verifyAfterCrash(t, endpoint, 'crash', acknowledged);
-});
+for (const layout of ['file-per-segment', 'file-per-block'] as const) {
+  test(`local disk, ${layout}: a writer killed with SIGKILL loses no acknowledged entry; all read back in order, checksums valid`, async (t) => {
+    const endpoint: WalEndpoint = { backend: 'local', root: await tempDir(t) };
+    const acknowledged = await crashWriter(endpoint, 'crash', 400, layout);
+    await verifyAfterCrash(t, endpoint, 'crash', acknowledged, layout);
+  });
+}
 
 /**
  * Reads every data block of `log` straight from the bucket with a plain S3 client and decodes it from the layout the

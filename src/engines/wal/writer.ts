@@ -62,6 +62,8 @@ export class LogWriter {
   private readonly uploads: Semaphore;
   /** Appends waiting for buffer space, first come first served; woken one at a time (see `wakeNextWaiter`). */
   private readonly spaceWaiters: Array<() => void> = [];
+  /** Rolls and closes waiting for the pending blocks to change (see `until`). */
+  private readonly pendingWaiters: Array<{ condition: () => boolean; resolve: () => void }> = [];
   /** A waiter was woken and has not yet buffered its entry. */
   private admitting = false;
   private current: SegmentState;
@@ -104,7 +106,8 @@ export class LogWriter {
       if (
         this.bufferedBytes >= this.options.blockBytes ||
         this.buffer.length >= this.options.maxBufferedEntries ||
-        this.bufferedBytes + this.uploadingBytes >= this.options.maxBufferedBytes
+        this.bufferedBytes + this.uploadingBytes >= this.options.maxBufferedBytes ||
+        this.pending.length < this.options.eagerFlushBlocks
       ) {
         this.flush();
       } else {
@@ -240,6 +243,8 @@ export class LogWriter {
       else if (failed.some((block) => block.segment === this.current.segment)) this.roll('failure', head.block);
       break;
     }
+    if (this.buffer.length > 0 && this.pending.length < this.options.eagerFlushBlocks) this.flush();
+    this.checkPendingWaiters();
     this.wakeNextWaiter();
   }
 
@@ -259,9 +264,7 @@ export class LogWriter {
     this.sealing.set(old.segment, old);
     const sealed = (async () => {
       // Only blocks before a failed one belong to the segment: wait until they are acknowledged, then seal.
-      while (this.pending.some((block) => block.segment === old.segment && (failedBlock === undefined || block.block < failedBlock))) {
-        await sleep(2);
-      }
+      await this.until(() => !this.pending.some((block) => block.segment === old.segment && (failedBlock === undefined || block.block < failedBlock)));
       await this.seal(old, reason);
     })();
     sealed.catch((error: unknown) => this.setFatal(error instanceof Error ? error : new Error(String(error))));
@@ -300,6 +303,7 @@ export class LogWriter {
     for (const entry of this.buffer.splice(0)) entry.reject(error);
     this.bufferedBytes = 0;
     this.wakeAllWaiters();
+    this.checkPendingWaiters();
   }
 
   /**
@@ -318,7 +322,22 @@ export class LogWriter {
     for (const wake of this.spaceWaiters.splice(0)) wake();
   }
 
-  private async settled(): Promise<void> {
-    while (this.pending.length > 0 && !this.fatal) await sleep(2);
+  private settled(): Promise<void> {
+    return this.until(() => this.pending.length === 0 || this.fatal !== undefined);
+  }
+
+  /** Resolves once `condition` holds; checked whenever blocks are acknowledged or fail (no polling). */
+  private until(condition: () => boolean): Promise<void> {
+    if (condition()) return Promise.resolve();
+    return new Promise((resolve) => this.pendingWaiters.push({ condition, resolve }));
+  }
+
+  private checkPendingWaiters(): void {
+    if (this.pendingWaiters.length === 0) return;
+    const waiting = this.pendingWaiters.splice(0);
+    for (const waiter of waiting) {
+      if (waiter.condition()) waiter.resolve();
+      else this.pendingWaiters.push(waiter);
+    }
   }
 }

@@ -3,7 +3,7 @@
  * shared by every producer of the log (the WAL fences any other writer); consumers are readers whose positions are
  * saved in the bucket under their group name.
  */
-import { formatEntryId, LocalObjectStore, S3ObjectStore, Wal, type EntryId, type LogWriter, type ObjectStore, type S3Location } from '../../engines/wal/index.js';
+import { formatEntryId, LocalObjectStore, S3ObjectStore, SegmentFileStore, Wal, type EntryId, type LogWriter, type ObjectStore, type S3Location } from '../../engines/wal/index.js';
 import { crc32Implementation } from '../../util/crc32.js';
 import { mqbenchVersion, packageVersion } from '../../util/package-version.js';
 import type { CeilingReading, ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer } from '../driver.js';
@@ -15,11 +15,22 @@ export type WalEndpoint = { backend: 'local'; root: string } | ({ backend: 's3';
 
 const POSITION_SAVE_INTERVAL_MS = 100;
 
+/** How the local backend lays out its blocks. */
+export type LocalLayout = WalSettings['localLayout'];
+
+/** The store of an endpoint: the bucket, or the local directory in `layout`. */
+export function walStore(endpoint: WalEndpoint, layout: LocalLayout = 'file-per-segment'): ObjectStore {
+  if (endpoint.backend === 's3') return new S3ObjectStore(endpoint);
+  return layout === 'file-per-segment' ? new SegmentFileStore(endpoint.root) : new LocalObjectStore(endpoint.root);
+}
+
 /** Opens the WAL on the endpoint's store with the scenario's settings. */
 export async function connectWal(endpoint: WalEndpoint, settings: WalSettings): Promise<WalDriver> {
-  const store: ObjectStore = endpoint.backend === 'local' ? new LocalObjectStore(endpoint.root) : new S3ObjectStore(endpoint);
+  const store = walStore(endpoint, settings.localLayout);
   const wal = new Wal(store, endpoint.backend === 'local' ? 'local-fs' : 'object-storage', {
     flushIntervalMs: settings.flushInterval,
+    // A block per file costs an fdatasync each: flush early only when no block is being written.
+    eagerFlushBlocks: settings.eagerFlushBlocks ?? (endpoint.backend === 'local' && settings.localLayout === 'file-per-block' ? 1 : undefined),
     blockBytes: settings.blockBytes,
     maxBufferedBytes: settings.maxBufferedBytes,
     maxBufferedEntries: settings.maxBufferedEntries,
@@ -54,7 +65,9 @@ export class WalDriver implements LogDriver {
       durability: {
         acknowledgedWhen:
           this.endpoint.backend === 'local'
-            ? 'its block file is written, fdatasynced and linked into place (directory fsynced), and every earlier block is too'
+            ? this.settings.localLayout === 'file-per-segment'
+              ? "its block is appended to the segment's file and fdatasynced (blocks queued meanwhile share the next write and fdatasync), and every earlier block is too"
+              : 'its block file is written, fdatasynced and linked into place (directory fsynced), and every earlier block is too'
             : 'its block object is created (S3 PUT with If-None-Match: *), and every earlier block is too',
         store: this.wal.store.description,
         metadata: 'in the bucket (footers, reader positions, truncation point); no separate metadata service',
@@ -63,6 +76,7 @@ export class WalDriver implements LogDriver {
       },
       settings: {
         flushIntervalMs: options.flushIntervalMs,
+        eagerFlushBlocks: options.eagerFlushBlocks,
         blockBytes: options.blockBytes,
         maxBufferedBytes: options.maxBufferedBytes,
         maxBufferedEntries: options.maxBufferedEntries,
@@ -72,6 +86,7 @@ export class WalDriver implements LogDriver {
         segmentBlocks: options.segmentBlocks,
         segmentAgeMs: options.segmentAgeMs,
         blockChecksum: `CRC-32 by ${crc32Implementation}`,
+        ...(this.endpoint.backend === 'local' ? { localLayout: this.settings.localLayout } : {}),
       },
       notes: ['the WAL engine runs inside the trial\'s worker process; with the s3 backend the "broker" figures are the S3 server (MinIO)'],
     };

@@ -7,8 +7,18 @@ import { durabilityField } from '../common.js';
 export const walSettingsSchema = z
   .object({
     backend: z.enum(['s3', 'local']).default('s3').describe('s3: objects in an S3-compatible bucket (MinIO here); local: files on the local disk'),
+    localLayout: z
+      .enum(['file-per-segment', 'file-per-block'])
+      .default('file-per-segment')
+      .describe('local backend only: file-per-segment appends each segment\'s blocks to one file, as Woodpecker\'s local storage does; file-per-block writes each block as its own file, as objects on S3'),
     durability: durabilityField.describe('the WAL acknowledges only durable blocks (S3 PUT done; local file fsynced), whatever this says'),
     flushInterval: durationField.optional().describe('flush this long after the first buffered entry (default 200ms on S3, 10ms on local disk)'),
+    eagerFlushBlocks: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('also flush at once while fewer than this many blocks are being written (default 16 on local disk with file-per-segment, 1 with file-per-block, 0 (off) on S3)'),
     blockBytes: sizeField.optional().describe('ready bytes that trigger a flush, and the largest block (default 2MiB)'),
     maxBufferedBytes: sizeField.optional().describe('buffered bytes that trigger a flush and bound the buffer (default 256MiB)'),
     maxBufferedEntries: z.number().int().min(1).optional().describe('buffered entries that trigger a flush (default 10000)'),

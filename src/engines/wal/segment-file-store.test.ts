@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { appendFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { tempDir } from '../../testing/temp-dir.js';
+import { encodeBlock } from './block.js';
+import type { EntryId } from './entry-id.js';
+import { readFooter } from './footer.js';
+import { SegmentFileStore } from './segment-file-store.js';
+import { Wal } from './wal.js';
+import { FencedError } from './writer.js';
+
+const entry = (text: string) => Buffer.from(text);
+const segmentDirectory = (root: string, segment: number) => join(root, 'log', String(segment).padStart(8, '0'));
+
+/** A WAL on its own store instance over `root`, as another process would open it. */
+async function openWal(root: string): Promise<Wal> {
+  const wal = new Wal(new SegmentFileStore(root), 'local-fs', { flushIntervalMs: 2 });
+  await wal.createLog('log');
+  return wal;
+}
+
+async function readAll(wal: Wal, count: number): Promise<string[]> {
+  const reader = await wal.openReader('log', 'earliest');
+  const out: string[] = [];
+  const stop = AbortSignal.timeout(5000);
+  while (out.length < count && !stop.aborted) out.push(...(await reader.next(stop)).map((read) => read.payload.toString()));
+  return out;
+}
+
+test('a segment is one data file of appended blocks, and a footer; no file per block', async (t) => {
+  const root = await tempDir(t);
+  const wal = await openWal(root);
+  t.after(() => wal.close());
+  const writer = await wal.openWriter('log');
+  for (let i = 0; i < 5; i++) await writer.append(entry(`e${i}`));
+  await writer.close();
+  const files = await readdir(segmentDirectory(root, writer.segment));
+  assert.deepEqual(files.sort(), ['data.log', 'footer.json']);
+  const footer = await readFooter(wal.store, 'log', writer.segment);
+  const bytes = footer!.blocks.reduce((sum, block) => sum + 40 + block.bytes, 0);
+  assert.equal((await stat(join(segmentDirectory(root, writer.segment), 'data.log'))).size, bytes, 'the blocks, back to back');
+  assert.deepEqual(await readAll(wal, 5), ['e0', 'e1', 'e2', 'e3', 'e4']);
+});
+
+test('a writer in another process is fenced by the flag file: its next append fails, and its acknowledged entries stay', async (t) => {
+  const root = await tempDir(t);
+  const [stale, fresh] = [await openWal(root), await openWal(root)];
+  t.after(() => Promise.all([stale.close(), fresh.close()]));
+  const old = await stale.openWriter('log');
+  await old.append(entry('before'));
+  const next = await fresh.openWriter('log');
+  assert.equal(await readFile(join(segmentDirectory(root, old.segment), 'write.fence'), 'utf8'), '1', 'fenced after its one block');
+  await assert.rejects(old.append(entry('stale')), FencedError);
+  await next.append(entry('after'));
+  await next.close();
+  const reader = await openWal(root);
+  t.after(() => reader.close());
+  assert.deepEqual(await readAll(reader, 2), ['before', 'after']);
+});
+
+test('a fence racing a stale writer\'s appends: every entry it had acknowledged is in the log at its id', async (t) => {
+  const root = await tempDir(t);
+  const [stale, fresh] = [await openWal(root), await openWal(root)];
+  t.after(() => Promise.all([stale.close(), fresh.close()]));
+  const old = await stale.openWriter('log');
+  const acknowledged: Array<{ text: string; id: EntryId }> = [];
+  let sequence = 0;
+  let fenced = false;
+  const appenders = Array.from({ length: 8 }, async () => {
+    while (!fenced) {
+      const text = `old-${sequence++}`;
+      try {
+        acknowledged.push({ text, id: await old.append(entry(text)) });
+      } catch (error) {
+        if (!(error instanceof FencedError)) throw error;
+        fenced = true;
+      }
+    }
+  });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const next = await fresh.openWriter('log');
+  await Promise.all(appenders);
+  await next.close();
+  assert.ok(acknowledged.length > 0);
+  const reader = await openWal(root);
+  t.after(() => reader.close());
+  const log = new Map<string, string>();
+  const read = await reader.openReader('log', 'earliest');
+  const stop = AbortSignal.timeout(5000);
+  while (log.size < acknowledged.length && !stop.aborted) {
+    for (const { id, payload } of await read.next(stop)) log.set(`${id.segment}:${id.entry}`, payload.toString());
+  }
+  for (const { text, id } of acknowledged) assert.equal(log.get(`${id.segment}:${id.entry}`), text, `acknowledged ${text} is in the log at its id`);
+});
+
+test('after a crash a torn last block is cut off and never served; the blocks before it are', async (t) => {
+  const root = await tempDir(t);
+  const crashed = await openWal(root);
+  const writer = await crashed.openWriter('log');
+  for (let i = 0; i < 3; i++) await writer.append(entry(`durable-${i}`));
+  writer.abandon('simulated crash');
+  await crashed.close();
+  // Half of a fourth block, as a crash in the middle of its write leaves it.
+  const data = join(segmentDirectory(root, writer.segment), 'data.log');
+  const intact = (await stat(data)).size;
+  const torn = encodeBlock(writer.segment, 3, 3, [Buffer.alloc(1000, 7)]);
+  await appendFile(data, torn.subarray(0, torn.length / 2));
+  const wal = await openWal(root);
+  t.after(() => wal.close());
+  const next = await wal.openWriter('log');
+  const footer = await readFooter(wal.store, 'log', writer.segment);
+  assert.equal(footer?.reason, 'fenced');
+  assert.equal(footer?.lastEntry, 2);
+  assert.equal((await stat(data)).size, intact, 'the torn block is cut off');
+  await next.append(entry('after'));
+  await next.close();
+  assert.deepEqual(await readAll(wal, 4), ['durable-0', 'durable-1', 'durable-2', 'after']);
+});
+
+test('a damaged block in the middle of a segment file ends what a scan serves there', async (t) => {
+  const root = await tempDir(t);
+  const wal = await openWal(root);
+  const writer = await wal.openWriter('log');
+  for (let i = 0; i < 3; i++) await writer.append(entry(`e${i}`));
+  writer.abandon('simulated crash');
+  await wal.close();
+  const data = join(segmentDirectory(root, writer.segment), 'data.log');
+  const bytes = await readFile(data);
+  const secondBlock = 40 + 8 + 2; // after the first block: header, record header, "e0"
+  bytes[secondBlock + 40 + 8]! ^= 0xff;
+  await writeFile(data, bytes);
+  const store = new SegmentFileStore(root);
+  t.after(() => store.close());
+  const keys = (await store.list(`log/${String(writer.segment).padStart(8, '0')}/`)).filter((key) => key.endsWith('.blk'));
+  assert.equal(keys.length, 1, 'only the block before the damaged one');
+});
