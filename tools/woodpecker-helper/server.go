@@ -91,6 +91,10 @@ func (s *server) serve(ctx context.Context, raw net.Conn) {
 	conn := &connection{w: bufio.NewWriterSize(raw, 1<<20)}
 	reader := bufio.NewReaderSize(raw, 1<<20)
 	var header [9]byte
+	// Appends are read into one buffer, reused: WriteAsync has copied the payload (it marshals the message) before
+	// it returns, and frames are handled one at a time. Every other request gets a body of its own, since its
+	// handler may still use it after the next frame is read.
+	var appendBuffer []byte
 	for {
 		if _, err := io.ReadFull(reader, header[:]); err != nil {
 			return
@@ -100,7 +104,15 @@ func (s *server) serve(ctx context.Context, raw net.Conn) {
 			return
 		}
 		op, id := header[4], binary.LittleEndian.Uint32(header[5:])
-		body := make([]byte, size-5)
+		var body []byte
+		if op == opAppend {
+			if cap(appendBuffer) < int(size-5) {
+				appendBuffer = make([]byte, size-5)
+			}
+			body = appendBuffer[:size-5]
+		} else {
+			body = make([]byte, size-5)
+		}
 		if _, err := io.ReadFull(reader, body); err != nil {
 			return
 		}

@@ -71,6 +71,7 @@ export class HelperConnection {
   private readonly pending = new Map<number, { resolve(body: Buffer): void; reject(error: Error): void; onOk?(body: Buffer): void }>();
   private readonly readers = new Map<number, ReaderListener>();
   private closed: Error | undefined;
+  private corked = false;
 
   private constructor(private readonly socket: Socket) {
     const frames = new FrameReader((op, id, body) => this.onFrame(op, id, body));
@@ -118,6 +119,15 @@ export class HelperConnection {
     const id = this.nextId++;
     return new Promise<Buffer>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onOk });
+      // The frames of one event-loop turn leave in one vectored write (each write alone is a syscall of its own).
+      if (!this.corked) {
+        this.corked = true;
+        this.socket.cork();
+        process.nextTick(() => {
+          this.corked = false;
+          this.socket.uncork();
+        });
+      }
       for (const part of encodeFrame(op, id, ...parts)) this.socket.write(part);
     });
   }
