@@ -3,9 +3,10 @@ import { appendFile, readdir, readFile, stat, writeFile } from 'node:fs/promises
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from '../../testing/temp-dir.js';
-import { encodeBlock } from './block.js';
+import { encodeBlock, encodeFence } from './block.js';
 import type { EntryId } from './entry-id.js';
 import { readFooter } from './footer.js';
+import { walKey } from './keys.js';
 import { SegmentFileStore } from './segment-file-store.js';
 import { Wal } from './wal.js';
 import { FencedError } from './writer.js';
@@ -67,8 +68,9 @@ test('a fence racing a stale writer\'s appends: every entry it had acknowledged 
   const acknowledged: Array<{ text: string; id: EntryId }> = [];
   let sequence = 0;
   let fenced = false;
+  let giveUp = false;
   const appenders = Array.from({ length: 8 }, async () => {
-    while (!fenced) {
+    while (!fenced && !giveUp) {
       const text = `old-${sequence++}`;
       try {
         acknowledged.push({ text, id: await old.append(entry(text)) });
@@ -79,8 +81,10 @@ test('a fence racing a stale writer\'s appends: every entry it had acknowledged 
     }
   });
   await new Promise((resolve) => setTimeout(resolve, 50));
-  const next = await fresh.openWriter('log');
+  // The appenders stop once fenced, and in any case 10 s after the new writer opened (or failed to).
+  const next = await fresh.openWriter('log').finally(() => setTimeout(() => (giveUp = true), 10_000).unref());
   await Promise.all(appenders);
+  assert.ok(fenced, 'the stale writer was fenced');
   await next.close();
   assert.ok(acknowledged.length > 0);
   const reader = await openWal(root);
@@ -134,4 +138,18 @@ test('a damaged block in the middle of a segment file ends what a scan serves th
   t.after(() => store.close());
   const keys = (await store.list(`log/${String(writer.segment).padStart(8, '0')}/`)).filter((key) => key.endsWith('.blk'));
   assert.equal(keys.length, 1, 'only the block before the damaged one');
+});
+
+test('a fence asked for below blocks that landed first moves past them, and is granted there only to its fencer', async (t) => {
+  const root = await tempDir(t);
+  const [writer, fencer, other] = [new SegmentFileStore(root), new SegmentFileStore(root), new SegmentFileStore(root)];
+  t.after(() => Promise.all([writer.close(), fencer.close(), other.close()]));
+  for (const block of [0, 1]) assert.equal(await writer.putIfAbsent(walKey.block('log', 0, block), encodeBlock(0, block, block, [entry(`b${block}`)])), true);
+  // The fencer counted one block, then block 1 landed: its fence at 1 loses, as a create-only-if-absent put would.
+  assert.equal(await fencer.putIfAbsent(walKey.block('log', 0, 1), encodeFence(0, 1)), false);
+  assert.equal(await readFile(join(segmentDirectory(root, 0), 'write.fence'), 'utf8'), '2', 'moved past the block that landed');
+  assert.equal(await writer.putIfAbsent(walKey.block('log', 0, 2), encodeBlock(0, 2, 2, [entry('late')])), false, 'the writer is fenced meanwhile');
+  assert.equal(await other.putIfAbsent(walKey.block('log', 0, 2), encodeFence(0, 2)), false, 'another fencer does not get it');
+  assert.equal(await fencer.putIfAbsent(walKey.block('log', 0, 2), encodeFence(0, 2)), true, 'its fencer does, asking again there');
+  assert.deepEqual(await fencer.list('log/00000000/'), ['log/00000000/00000000.blk', 'log/00000000/00000001.blk', 'log/00000000/00000002.blk']);
 });

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, mkdir, open, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Semaphore } from '../../util/semaphore.js';
 import { GroupedSync } from './local-store.js';
@@ -43,6 +43,8 @@ export class SegmentFile {
   private written = { blocks: 0, end: 0 };
   /** The acknowledgement of the last batch written (batches are acknowledged in order). */
   private acknowledging: Promise<void> = Promise.resolve();
+  /** A fence this instance moved past blocks that landed first, to be granted when asked for there. */
+  private movedFence: number | undefined;
   /** An fdatasync failed: the file takes no more appends. */
   private failed: Error | undefined;
   private reader: Promise<FileHandle> | undefined;
@@ -80,12 +82,43 @@ export class SegmentFile {
 
   /**
    * Fences the segment at block `block`: creates the flag file (false if there is one already), then counts the
-   * valid blocks in the file. A data block `block` that landed first wins (the flag is removed again and the answer
-   * is false), as a create-only-if-absent object put of the fence would lose to it. On success the torn tail after
-   * the last valid block is cut off.
+   * valid blocks in the file. Blocks that landed before the flag count, as they would against a create-only-if-absent
+   * put of the fence: if there are more than `block`, the flag is moved past them and the answer is false, so the
+   * caller recovers the index again and asks for the fence there, which this instance then grants (a flag removed
+   * instead would let a writer that keeps appending win every round). On success the torn tail after the last valid
+   * block is cut off.
    */
   async fence(block: number): Promise<boolean> {
     await this.makeDirectory();
+    const temporary = await this.writeFenceFile(block);
+    try {
+      await link(temporary, this.fencePath);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (this.movedFence !== block) return false;
+    } finally {
+      await unlink(temporary).catch(() => undefined);
+    }
+    if (this.movedFence === block) {
+      this.movedFence = undefined;
+    } else {
+      await this.syncDirectory(this.directory);
+      await this.turn.run(() => this.scan());
+      if (this.index.length > block) {
+        // No block can be acknowledged once the flag exists, so every acknowledged one is among those counted.
+        const moved = this.index.length;
+        await rename(await this.writeFenceFile(moved), this.fencePath);
+        await this.syncDirectory(this.directory);
+        this.movedFence = moved;
+        return false;
+      }
+    }
+    await this.turn.run(() => this.cutTornTail());
+    return true;
+  }
+
+  /** Writes a fence flag naming `block` to a temporary file, synced, and returns its path. */
+  private async writeFenceFile(block: number): Promise<string> {
     const temporary = `${this.fencePath}.tmp-${randomBytes(6).toString('hex')}`;
     const handle = await open(temporary, 'wx');
     try {
@@ -94,23 +127,7 @@ export class SegmentFile {
     } finally {
       await handle.close();
     }
-    try {
-      await link(temporary, this.fencePath);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw error;
-    } finally {
-      await unlink(temporary).catch(() => undefined);
-    }
-    await this.syncDirectory(this.directory);
-    await this.turn.run(() => this.scan());
-    if (this.index.length > block) {
-      await unlink(this.fencePath);
-      await this.syncDirectory(this.directory);
-      return false;
-    }
-    await this.turn.run(() => this.cutTornTail());
-    return true;
+    return temporary;
   }
 
   /** The block at or after which the segment is fenced, if it is. */
