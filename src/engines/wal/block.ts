@@ -139,6 +139,16 @@ export function decodeBlockHeader(bytes: Uint8Array): BlockHeader {
   };
 }
 
+/** The header of a block, or undefined when it is damaged or foreign (what a recovery scan stops at). */
+export function readableBlockHeader(bytes: Uint8Array): BlockHeader | undefined {
+  try {
+    return decodeBlockHeader(bytes);
+  } catch (error) {
+    if (error instanceof CorruptBlockError) return undefined;
+    throw error;
+  }
+}
+
 /** Decodes a whole block: header, body checksum, and every record's checksum. Records are views into `bytes`. */
 export function decodeBlock(bytes: Uint8Array): { header: BlockHeader; records: Buffer[] } {
   const header = decodeBlockHeader(bytes);

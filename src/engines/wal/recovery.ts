@@ -6,7 +6,7 @@
  * S before writing S+1), and the new writer starts at S+2; if block 0 of S+1 already exists, S+1 is the old
  * writer's live segment — repeat with S = S+1.
  */
-import { BLOCK_HEADER_BYTES, CorruptBlockError, decodeBlockHeader, encodeFence } from './block.js';
+import { BLOCK_HEADER_BYTES, encodeFence, readableBlockHeader } from './block.js';
 import { makeFooter, readFooter, sealSegment, type BlockIndexEntry, type SegmentFooter } from './footer.js';
 import { parseBlockKey, parseSegmentDirectory, walKey } from './keys.js';
 import type { ObjectStore } from './object-store.js';
@@ -32,15 +32,8 @@ export async function recoverIndex(store: ObjectStore, log: string, segment: num
   const blocks: BlockIndexEntry[] = [];
   for (let block = 0; present.has(block); block++) {
     const head = await store.getRange(walKey.block(log, segment, block), 0, BLOCK_HEADER_BYTES);
-    if (!head) break;
-    let header;
-    try {
-      header = decodeBlockHeader(head);
-    } catch (error) {
-      if (error instanceof CorruptBlockError) break;
-      throw error;
-    }
-    if (header.kind === 'fence') break;
+    const header = head && readableBlockHeader(head);
+    if (!header || header.kind === 'fence') break;
     blocks.push({ block, firstEntry: header.firstEntry, lastEntry: header.lastEntry, bytes: header.bodyBytes });
   }
   return { blocks, next: blocks.length };

@@ -10,7 +10,7 @@ import { link, mkdir, open, readFile, rename, stat, unlink, type FileHandle } fr
 import { dirname, join } from 'node:path';
 import { Semaphore } from '../../util/semaphore.js';
 import { GroupedSync } from './local-store.js';
-import { BLOCK_HEADER_BYTES, CorruptBlockError, decodeBlock, decodeBlockHeader, encodeFence } from './block.js';
+import { BLOCK_HEADER_BYTES, CorruptBlockError, decodeBlock, encodeFence, readableBlockHeader } from './block.js';
 
 /** The data file of a segment directory. */
 export const SEGMENT_DATA_FILE = 'data.log';
@@ -313,13 +313,8 @@ export class SegmentFile {
         if (this.end + BLOCK_HEADER_BYTES > size) break;
         const head = Buffer.allocUnsafe(BLOCK_HEADER_BYTES);
         await handle.read(head, 0, BLOCK_HEADER_BYTES, this.end);
-        let header;
-        try {
-          header = decodeBlockHeader(head);
-        } catch (error) {
-          if (error instanceof CorruptBlockError) break;
-          throw error;
-        }
+        const header = readableBlockHeader(head);
+        if (!header) break;
         const length = BLOCK_HEADER_BYTES + header.bodyBytes;
         if (header.kind !== 'data' || header.block !== this.index.length || this.end + length > size) break;
         const bytes = Buffer.allocUnsafe(length);

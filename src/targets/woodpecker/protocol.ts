@@ -5,6 +5,7 @@
  * reader id in the id field, the payload as the body) and 0x82 if it fails. Payloads pass through as raw bytes.
  */
 import { connect, type Socket } from 'node:net';
+import { TurnBatchedWriter } from '../../util/turn-writer.js';
 
 /** The requests. */
 export const OP = { create: 1, delete: 2, openWriter: 3, append: 4, closeWriter: 5, openReader: 6, closeReader: 7, describe: 8, bench: 9 } as const;
@@ -71,9 +72,10 @@ export class HelperConnection {
   private readonly pending = new Map<number, { resolve(body: Buffer): void; reject(error: Error): void; onOk?(body: Buffer): void }>();
   private readonly readers = new Map<number, ReaderListener>();
   private closed: Error | undefined;
-  private corked = false;
+  private readonly writer: TurnBatchedWriter;
 
   private constructor(private readonly socket: Socket) {
+    this.writer = new TurnBatchedWriter(socket);
     const frames = new FrameReader((op, id, body) => this.onFrame(op, id, body));
     socket.on('data', (chunk: Buffer) => frames.push(chunk));
     socket.on('close', () => this.fail(new Error('the woodpecker helper closed the connection')));
@@ -120,15 +122,7 @@ export class HelperConnection {
     return new Promise<Buffer>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onOk });
       // The frames of one event-loop turn leave in one vectored write (each write alone is a syscall of its own).
-      if (!this.corked) {
-        this.corked = true;
-        this.socket.cork();
-        process.nextTick(() => {
-          this.corked = false;
-          this.socket.uncork();
-        });
-      }
-      for (const part of encodeFrame(op, id, ...parts)) this.socket.write(part);
+      this.writer.write(encodeFrame(op, id, ...parts));
     });
   }
 

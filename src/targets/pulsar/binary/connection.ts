@@ -8,6 +8,7 @@ import { connect as connectTls } from 'node:tls';
 import { mqbenchVersion } from '../../../util/package-version.js';
 import { FrameReader, simpleFrame, type Frame } from './frames.js';
 import { CommandType, PROTOCOL_VERSION, type Command } from './proto.js';
+import { TurnBatchedWriter } from '../../../util/turn-writer.js';
 
 /** What a producer or consumer registered on a connection is told. */
 export interface ConnectionListener {
@@ -39,8 +40,8 @@ export class PulsarConnection {
   readonly consumers = new Map<number, ConnectionListener>();
   private nextRequestId = 1;
   private failure: Error | undefined;
-  private corked = false;
   serverVersion = 'unknown';
+  private readonly writer: TurnBatchedWriter;
 
   private constructor(
     private readonly socket: Socket,
@@ -48,6 +49,7 @@ export class PulsarConnection {
     private readonly requestTimeoutMs: number,
     private readonly token?: string,
   ) {
+    this.writer = new TurnBatchedWriter(socket);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (error) => this.fail(new Error(`Pulsar connection to ${url}: ${error.message}`)));
@@ -102,15 +104,7 @@ export class PulsarConnection {
   /** Writes frame parts; parts written in the same tick leave in one socket write. */
   write(parts: Buffer[]): void {
     if (this.failure) throw this.failure;
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
-    }
-    for (const part of parts) this.socket.write(part);
+    this.writer.write(parts);
   }
 
   /** Why the connection is unusable, if it is. */
