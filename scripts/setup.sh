@@ -2,7 +2,8 @@
 # mqbench's install command: everything the tests and benchmarks need, idempotently.
 #  - Debian packages (root + apt-get only; otherwise it says what is missing): a C/C++ toolchain, libssl and zlib
 #    headers (to build @confluentinc/kafka-javascript's bundled librdkafka offline), Chromium (report test), openssl
-#    (the TLS tests make their certificates with it)
+#    (the TLS tests make their certificates with it), pkg-config and librocksdb-dev (Milvus's own RocksMQ, the
+#    rocksmq target's pub/sub reference, is built against them)
 #  - npm packages from package-lock.json, with CKJS_LINKING=dynamic so librdkafka is built here, not downloaded
 #  - the brokers the local provider runs (nats-server, Kafka jars), into ~/.cache/mqbench: `mqbench install`
 #  - test fixtures: Maven Surefire's JUnit XML schema, into ~/.cache/mqbench/schemas
@@ -17,6 +18,8 @@ command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 [ -f /usr/include/openssl/ssl.h ] || missing+=(libssl-dev)
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+[ -f /usr/include/rocksdb/c.h ] || missing+=(librocksdb-dev)
 echo "== Debian packages"
 if [ ${#missing[@]} -eq 0 ]; then
   echo "all present"

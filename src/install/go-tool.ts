@@ -4,15 +4,16 @@
  */
 import { createHash } from 'node:crypto';
 import { access, constants, mkdir, readdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { TOOL_ROOT } from '../util/tool-root.js';
 import { cacheDir } from './cache.js';
 import { execute } from './exec.js';
 
+/** The files a build reads: Go sources, the module files, and C/C++ sources and headers for cgo. */
+const SOURCE_FILE = /(\.go|\.c|\.cpp|\.h|^go\.mod|^go\.sum)$/;
+
 /** One Go program of tools/. */
 export class GoTool {
-  private readonly sourceDir: string;
-
   constructor(
     /** Its folder under tools/, and the binary's name. */
     readonly name: string,
@@ -20,14 +21,18 @@ export class GoTool {
     private readonly title: string,
     /** Extra environment for `go build` (e.g. CGO_ENABLED=1). */
     private readonly buildEnv: Record<string, string> = {},
-  ) {
-    this.sourceDir = join(TOOL_ROOT, 'tools', name);
-  }
+    /** Its source folder. */
+    private readonly sourceDir = join(TOOL_ROOT, 'tools', name),
+  ) {}
 
   /** Where the binary of the current source lives in the cache. */
   async path(env: NodeJS.ProcessEnv = process.env): Promise<string> {
     const hash = createHash('sha256');
-    const sources = (await readdir(this.sourceDir)).filter((file) => file.endsWith('.go') || file === 'go.mod' || file === 'go.sum').sort();
+    const entries = await readdir(this.sourceDir, { recursive: true, withFileTypes: true });
+    const sources = entries
+      .filter((entry) => entry.isFile() && SOURCE_FILE.test(entry.name))
+      .map((entry) => relative(this.sourceDir, join(entry.parentPath, entry.name)))
+      .sort();
     for (const file of sources) hash.update(file).update(await readFile(join(this.sourceDir, file)));
     return join(cacheDir(env), this.name, hash.digest('hex').slice(0, 16), this.name);
   }

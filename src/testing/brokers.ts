@@ -14,8 +14,8 @@ export async function requireInstalled(type: string): Promise<void> {
   assert.ok(status.installed, `${type} is not installed (${status.detail}): run "${status.fix}" — npm run setup installs every broker`);
 }
 
-/** Asserts a case passed with every message delivered intact and, unless `scope` is client-only, broker figures. */
-export function assertVerifiedCase(entry: CaseResult | undefined, messages: number, scope: 'separate' | 'client-only' = 'separate'): void {
+/** Asserts a case passed with every message delivered intact and, where the broker is `separate`, broker figures. */
+export function assertVerifiedCase(entry: CaseResult | undefined, messages: number, scope: 'separate' | 'client-only' | 'shared' = 'separate'): void {
   assert.ok(entry, 'case present');
   assert.equal(entry.status, 'passed', `${entry.id}: ${entry.error ?? entry.failures.join('; ')}`);
   const summary = entry.summary!;
@@ -23,7 +23,7 @@ export function assertVerifiedCase(entry: CaseResult | undefined, messages: numb
   const everything = addDelivery(summary.delivery, summary.warmupDelivery ?? emptyDelivery());
   assert.deepEqual(everything, { published: messages, acknowledged: messages, delivered: messages, lost: 0, duplicated: 0, outOfOrder: 0, corrupt: 0 });
   assert.equal(summary.resourceScope, scope);
-  if (scope === 'client-only') return;
+  if (scope !== 'separate') return;
   assert.ok((summary.cpuSeconds.broker ?? 0) > 0, 'broker CPU measured');
   assert.ok((summary.peakRssBytes.broker ?? 0) > 0, 'broker RSS measured');
   assert.ok((summary.storageBytes ?? 0) > 0, "broker storage measured");

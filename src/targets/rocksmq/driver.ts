@@ -2,7 +2,8 @@
 import { rm } from 'node:fs/promises';
 import { RocksMQ } from '../../engines/rocksmq/index.js';
 import { mqbenchVersion, packageVersion } from '../../util/package-version.js';
-import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, ToolProbeSpec, ToolReading } from '../driver.js';
+import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, ReferenceProbeSpec, ToolProbeSpec, ToolReading } from '../driver.js';
+import { runRocksmqReference } from '../pubsub-reference.js';
 import { probeRawLevel } from './raw-level.js';
 import type { RocksmqSettings } from './settings.js';
 
@@ -90,6 +91,11 @@ class RocksmqDriver implements LogDriver {
   /** The engine against raw LevelDB writes of the same shape, beside the trial's store. */
   probeTool(spec: ToolProbeSpec): Promise<ToolReading> {
     return probeRawLevel(spec, `${this.directory}-raw-level`, this.engine.options);
+  }
+
+  /** The pub/sub operation through Milvus's own RocksMQ, with fresh stores beside the trial's (same disk). */
+  probeReference(spec: ReferenceProbeSpec): Promise<ToolReading> {
+    return runRocksmqReference(spec, `${this.directory}-milvus-rocksmq`);
   }
 
   async consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {

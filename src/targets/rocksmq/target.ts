@@ -2,6 +2,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TargetDefinition } from '../target.js';
+import { rocksmqInstaller } from './install.js';
 import { rocksmqSettingsSchema, type RocksmqSettings } from './settings.js';
 
 /** Definition of the rocksmq target type. */
@@ -10,6 +11,7 @@ export const rocksmqTarget: TargetDefinition<RocksmqSettings> = {
   title: 'RocksMQ-style embedded broker (LevelDB via classic-level)',
   kind: 'embedded',
   settingsSchema: rocksmqSettingsSchema,
+  installer: rocksmqInstaller,
 
   async availability() {
     return [{ provider: 'embedded', available: true, detail: "runs inside the trial's worker process; nothing to install" }];

@@ -17,7 +17,7 @@ export const pubsubParamsSchema = z
       .boolean()
       .default(false)
       .describe(
-        "on targets with one (nats): after the trial, run the same operations through the Go client Milvus uses (nats.go, tools/pubsub-ref) against the same broker, and report mqbench's round trip as a ratio to it (clientEfficiency: the reference's seconds per operation over mqbench's)",
+        "on targets with one: after the trial, run the same operations through what Milvus uses — for nats, pulsar and kafka its Go client against the same broker (tools/pubsub-ref), for rocksmq Milvus's own RocksMQ on the same disk (tools/rocksmq-ref) — and report mqbench's round trip as a ratio to it (clientEfficiency: the reference's seconds per operation over mqbench's)",
       ),
     timeout: positiveDurationField
       .default(60_000)
