@@ -6,6 +6,8 @@ import { evaluateGate } from '../gate/evaluate.js';
 import { parseGateRules } from '../gate/rules.js';
 import { buildReportModel } from './model.js';
 import { renderSummaryTable } from './table.js';
+import { clientEfficiencyWarnings } from './client-efficiency.js';
+import type { CaseResult } from '../results/result-file.js';
 
 let unregister: () => void;
 before(() => (unregister = useFakeTarget()));
@@ -26,14 +28,15 @@ workload: { type: stream, mode: closed-loop, inFlight: 4, payloadBytes: 1KiB, me
 `,
   );
   const table = renderSummaryTable(result);
-  assert.match(table, /^! slow-client .*: mqbench wrote at 0% of fake-perf against the same broker: mqbench's client, not the broker, limits this figure$/m);
+  // The fake target is embedded, so its tool is named as on the same disk (a broker's wording: the test below).
+  assert.match(table, /^! slow-client .*: mqbench wrote at 0% of fake-perf on the same disk: the embedded engine, not the storage underneath, limits this figure$/m);
   assert.doesNotMatch(table, /^! fast-client/m);
   assert.match(table, /^! no-tool .*: the broker's perf tool did not run: nats: command not found$/m);
-  assert.match(table, /^! slow-reader .*: mqbench read back at 0% of fake-perf's consumer: mqbench's consumer, not the broker, limits the read figure$/m);
+  assert.match(table, /^! slow-reader .*: mqbench read back at 0% of fake-perf on the same disk: the embedded engine, not the storage underneath, limits the read figure$/m);
   assert.match(table, /^! no-read-tool .*: the broker's perf tool could not read back: consumer not found$/m);
   assert.match(table, /tool msg\/s.*vs tool.*read vs tool/);
   const rows = buildReportModel([result]).rows;
-  assert.match(rows.find((row) => row.series === 'slow-client')!.note, /mqbench's client, not the broker, limits this figure/);
+  assert.match(rows.find((row) => row.series === 'slow-client')!.note, /the embedded engine, not the storage underneath, limits this figure/);
   assert.equal(rows.find((row) => row.series === 'fast-client')!.note, '');
   // A gate can require the client to keep up with the broker's own tool.
   const rules = parseGateRules('clientEfficiency: ["value > 0.8"]\n', 'gates.yaml');
@@ -60,6 +63,24 @@ workload: { type: pubsub, payloadBytes: 1KiB, messages: 50, operations: 2, refer
   );
   assert.equal(result.cases[0]!.trials[0]!.toolCeiling?.command, 'fake-ref --messages 50 --operations 2', 'the reference ran as many operations as the trial');
   const table = renderSummaryTable(result);
-  assert.match(table, /^! slow-round-trip .*: mqbench's operation took [\d.]+× as long as fake-ref's against the same broker: mqbench's client, not the broker, sets part of this figure$/m);
+  assert.match(table, /^! slow-round-trip .*: mqbench's operation took [\d.]+× as long as fake-ref's on the same disk: the embedded engine's round trip, not the disk, sets part of this figure$/m);
   assert.doesNotMatch(table, /^! quick-round-trip/m);
+});
+
+test("a broker's warning names mqbench's client against the same broker; an embedded engine's names the disk", async (t) => {
+  const { result } = await tinyRun(
+    t,
+    `
+name: reference-limited-broker
+targets: [{ name: slow-round-trip, type: fake, settings: { referenceMessagesPerSec: 100000000 } }]
+workload: { type: pubsub, payloadBytes: 1KiB, messages: 50, operations: 2, reference: true }
+`,
+  );
+  const entry = result.cases[0]!;
+  assert.equal(entry.summary!.resourceScope, 'shared', 'the fake target is embedded');
+  const broker = { ...entry, summary: { ...entry.summary!, resourceScope: 'separate' as const } };
+  assert.match(clientEfficiencyWarnings(broker)[0]!, /took [\d.]+× as long as fake-ref's against the same broker: mqbench's client, not the broker, sets part of this figure$/);
+  const stream = { ...broker, params: { ...broker.params, type: 'stream' } } as CaseResult;
+  assert.match(clientEfficiencyWarnings(stream)[0]!, /^mqbench wrote at \d+% of fake-ref against the same broker: mqbench's client, not the broker, limits this figure$/);
+  assert.match(clientEfficiencyWarnings(entry)[0]!, /on the same disk: the embedded engine's round trip, not the disk, sets part of this figure$/);
 });
