@@ -14,7 +14,9 @@ export const rocksmqTarget: TargetDefinition<RocksmqSettings> = {
   installer: rocksmqInstaller,
 
   async availability() {
-    return [{ provider: 'embedded', available: true, detail: "runs inside the trial's worker process; nothing to install" }];
+    const reference = await rocksmqInstaller.status();
+    const detail = reference.installed ? 'built' : `not built (${reference.fix})`;
+    return [{ provider: 'embedded', available: true, detail: `runs inside the trial's worker process; Milvus's RocksMQ for reference: true ${detail}` }];
   },
 
   async provision(_provider, context) {
