@@ -13,9 +13,9 @@ before(() => {
 });
 
 /** A fresh lazyfs mount, unmounted after the test. */
-async function lazyMount(t: TestContext): Promise<LazyMount> {
+async function lazyMount(t: TestContext, names: 'posix' | 'journal' = 'posix'): Promise<LazyMount> {
   const dir = await mkdtemp(join(tmpdir(), 'mqbench-lazyfs-'));
-  const mount = await mountLazyFs({ backing: join(dir, 'disk'), mountPoint: join(dir, 'mnt'), logFile: join(dir, 'lazyfs.log') });
+  const mount = await mountLazyFs({ backing: join(dir, 'disk'), mountPoint: join(dir, 'mnt'), logFile: join(dir, 'lazyfs.log'), names });
   // Unmounted before the directory is removed (tempDir's cleanup would run first).
   t.after(async () => {
     await mount.unmount();
@@ -117,6 +117,18 @@ test('lazyfs: a directory never made durable vanishes with everything in it, syn
   assert.deepEqual(await stats(), { dirtyBytes: 0, pendingChanges: 1 });
   await drop();
   assert.deepEqual(readdirSync(mountPoint), []);
+});
+
+test('lazyfs with names as a metadata journal keeps them (ext4, XFS): any fsync makes every earlier change of names durable, not later ones', async (t) => {
+  const { mountPoint, drop } = await lazyMount(t, 'journal');
+  mkdirSync(join(mountPoint, 'dir'));
+  write(join(mountPoint, 'dir', 'unsynced'), 'lost');
+  write(join(mountPoint, 'synced'), 'kept', { fsync: true });
+  write(join(mountPoint, 'after'), 'lost');
+  assert.deepEqual(await drop(), { lostBytes: 8192, undone: 1 });
+  assert.deepEqual(readdirSync(mountPoint).sort(), ['dir', 'synced']);
+  assert.equal(readFileSync(join(mountPoint, 'dir', 'unsynced'), 'utf8'), '', 'its name was committed by the later fsync, its data was not');
+  assert.equal(readFileSync(join(mountPoint, 'synced'), 'utf8'), 'kept');
 });
 
 test('lazyfs: sync makes everything durable; pages written through a shared mmap and msynced survive', async (t) => {

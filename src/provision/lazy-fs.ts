@@ -41,6 +41,21 @@ export interface LazyMount {
   unmount(): Promise<void>;
 }
 
+/** Where and how to mount. */
+export interface LazyFsOptions {
+  backing: string;
+  mountPoint: string;
+  /** lazyfs's stderr is appended here. */
+  logFile: string;
+  /** Unsynced bytes held at most before a file's pages are written back (unsynced); lazyfs's default is 4 GiB. */
+  maxDirtyBytes?: number;
+  /**
+   * When a change of names (create, unlink, link, rename, mkdir, rmdir) becomes durable: `posix` (the default) once
+   * its directories are fsynced; `journal` at any later fsync, as ext4 and XFS commit their metadata journal.
+   */
+  names?: 'posix' | 'journal';
+}
+
 /** Why lazyfs cannot run here, or undefined when it can. */
 export function lazyFsUnavailable(): string | undefined {
   if (!existsSync('/dev/fuse')) return 'no /dev/fuse on this machine (FUSE is not available)';
@@ -48,13 +63,16 @@ export function lazyFsUnavailable(): string | undefined {
   return undefined;
 }
 
-/** Mounts `backing` at `mountPoint` through lazyfs (both created if missing); lazyfs's stderr goes to `logFile`. */
-export async function mountLazyFs(options: { backing: string; mountPoint: string; logFile: string; maxDirtyBytes?: number }): Promise<LazyMount> {
+/** Mounts `backing` at `mountPoint` through lazyfs (both created if missing). */
+export async function mountLazyFs(options: LazyFsOptions): Promise<LazyMount> {
   const unavailable = lazyFsUnavailable();
   if (unavailable) throw new Error(`lazyfs cannot run: ${unavailable}`);
   await mkdir(options.backing, { recursive: true });
   await mkdir(options.mountPoint, { recursive: true });
-  const args = ['--backing', options.backing, '--mount', options.mountPoint, ...(options.maxDirtyBytes ? ['--max-dirty', String(options.maxDirtyBytes)] : [])];
+  const args = [
+    ...['--backing', options.backing, '--mount', options.mountPoint, '--names', options.names ?? 'posix'],
+    ...(options.maxDirtyBytes ? ['--max-dirty', String(options.maxDirtyBytes)] : []),
+  ];
   // Built into the cache on first use (a no-op once built for this source; Go modules from the module proxy).
   await buildLazyFs(() => undefined);
   const child = spawn(await lazyFsPath(), args, { stdio: ['pipe', 'pipe', 'pipe'] });

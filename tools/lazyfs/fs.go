@@ -14,6 +14,9 @@ import (
 type lazy struct {
 	cache   *cache
 	journal *journal
+	// journaled: names as a file system with a metadata journal keeps them (ext4, XFS): any fsync commits every
+	// earlier change of names. Otherwise POSIX's rule: a change is durable once its directories are fsynced.
+	journaled bool
 }
 
 // node is a loopback node whose file data goes through the cache and whose namespace changes go into the journal.

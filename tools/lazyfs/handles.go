@@ -50,7 +50,7 @@ func (f *file) Write(ctx context.Context, data []byte, off int64) (uint32, sysca
 		return 0, fs.ToErrno(err)
 	}
 	if f.syncWrites {
-		if err := f.lazy.cache.sync(f.ino, f.file); err != nil {
+		if err := f.lazy.fsync(f.ino, f.file); err != nil {
 			return 0, fs.ToErrno(err)
 		}
 	}
@@ -58,7 +58,19 @@ func (f *file) Write(ctx context.Context, data []byte, off int64) (uint32, sysca
 }
 
 func (f *file) Fsync(ctx context.Context, flags uint32) syscall.Errno {
-	return fs.ToErrno(f.lazy.cache.sync(f.ino, f.file))
+	return fs.ToErrno(f.lazy.fsync(f.ino, f.file))
+}
+
+// fsync makes a file's data durable and, with a metadata journal, every change of names made before it.
+func (l *lazy) fsync(ino uint64, backing *os.File) error {
+	before := l.journal.last()
+	if err := l.cache.sync(ino, backing); err != nil {
+		return err
+	}
+	if l.journaled {
+		l.journal.commitUpTo(before)
+	}
+	return nil
 }
 
 func (f *file) Flush(ctx context.Context) syscall.Errno { return 0 }
@@ -150,6 +162,10 @@ func (d *dirHandle) Fsyncdir(ctx context.Context, flags uint32) syscall.Errno {
 		if errno := syncer.Fsyncdir(ctx, flags); errno != 0 {
 			return errno
 		}
+	}
+	if d.lazy.journaled {
+		d.lazy.journal.commitUpTo(d.lazy.journal.last())
+		return 0
 	}
 	ino, err := inodeOf(d.path)
 	if err != nil {

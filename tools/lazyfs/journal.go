@@ -11,6 +11,7 @@ import (
 // entry is one change of the namespace (a name created, removed or moved) that is not durable yet: as POSIX has it,
 // it becomes durable when every directory it changed has been fsynced since. Until then a power loss undoes it.
 type entry struct {
+	seq  uint64
 	what string
 	// dirs are the backing inode numbers of the directories still to be fsynced.
 	dirs map[uint64]bool
@@ -25,6 +26,7 @@ type journal struct {
 	entries   []*entry
 	graveyard string
 	buried    int
+	seq       uint64
 }
 
 func newJournal(graveyard string) (*journal, error) {
@@ -44,6 +46,8 @@ func (j *journal) record(what string, dirs []uint64, undo func() error, committe
 		e.dirs[dir] = true
 	}
 	j.mu.Lock()
+	j.seq++
+	e.seq = j.seq
 	j.entries = append(j.entries, e)
 	j.mu.Unlock()
 }
@@ -83,13 +87,34 @@ func (j *journal) dirSynced(dir uint64) {
 	}
 }
 
+// last is the sequence number of the newest change so far.
+func (j *journal) last() uint64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.seq
+}
+
 // commitAll makes every change durable (sync(2)).
 func (j *journal) commitAll() {
+	j.commitUpTo(^uint64(0))
+}
+
+// commitUpTo makes every change up to sequence number `seq` durable: with a metadata journal (ext4, XFS), one fsync
+// commits every change of names made before it, in whatever directory.
+func (j *journal) commitUpTo(seq uint64) {
 	j.mu.Lock()
-	entries := j.entries
-	j.entries = nil
+	var durable []*entry
+	kept := j.entries[:0]
+	for _, e := range j.entries {
+		if e.seq <= seq {
+			durable = append(durable, e)
+		} else {
+			kept = append(kept, e)
+		}
+	}
+	j.entries = kept
 	j.mu.Unlock()
-	for _, e := range entries {
+	for _, e := range durable {
 		if e.committed != nil {
 			e.committed()
 		}

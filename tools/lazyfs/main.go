@@ -2,7 +2,7 @@
 // (and namespace changes until their directory is fsynced), so that a power loss can be simulated: on `drop`,
 // everything never synced vanishes, as after a power cut (in the spirit of LazyFS, Jepsen's tool for this).
 //
-//	lazyfs --backing DIR --mount DIR [--max-dirty BYTES]
+//	lazyfs --backing DIR --mount DIR [--max-dirty BYTES] [--names posix|journal]
 //
 // It prints "ready" once mounted, then reads commands on stdin, one per line, answering each with one line:
 //
@@ -31,14 +31,19 @@ func main() {
 	backing := flag.String("backing", "", "the directory whose contents are shown (the disk)")
 	mount := flag.String("mount", "", "where to mount it")
 	maxDirty := flag.Int64("max-dirty", 4<<30, "unsynced bytes kept at most; past this a file's pages are written back (unsynced), as the kernel does under memory pressure")
+	names := flag.String("names", "posix", "when a change of names is durable: posix (once its directories are fsynced) or journal (at any later fsync, as ext4 and XFS commit their metadata journal)")
 	flag.Parse()
-	if err := run(*backing, *mount, *maxDirty); err != nil {
+	if *names != "posix" && *names != "journal" {
+		fmt.Fprintf(os.Stderr, "lazyfs: --names is posix or journal, not %q\n", *names)
+		os.Exit(2)
+	}
+	if err := run(*backing, *mount, *maxDirty, *names == "journal"); err != nil {
 		fmt.Fprintln(os.Stderr, "lazyfs:", err)
 		os.Exit(1)
 	}
 }
 
-func run(backing, mount string, maxDirty int64) error {
+func run(backing, mount string, maxDirty int64, journaled bool) error {
 	if backing == "" || mount == "" {
 		return fmt.Errorf("--backing and --mount are required")
 	}
@@ -51,7 +56,7 @@ func run(backing, mount string, maxDirty int64) error {
 	if err != nil {
 		return err
 	}
-	state := &lazy{cache: newCache(maxDirty), journal: changes}
+	state := &lazy{cache: newCache(maxDirty), journal: changes, journaled: journaled}
 	root, err := newRoot(backing, state)
 	if err != nil {
 		return err
