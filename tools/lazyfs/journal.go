@@ -67,24 +67,10 @@ func (j *journal) bury(path string) (string, error) {
 
 // dirSynced marks directory `dir` fsynced: every change whose directories are now all synced is durable.
 func (j *journal) dirSynced(dir uint64) {
-	j.mu.Lock()
-	var durable []*entry
-	kept := j.entries[:0]
-	for _, e := range j.entries {
+	j.commitWhere(func(e *entry) bool {
 		delete(e.dirs, dir)
-		if len(e.dirs) == 0 {
-			durable = append(durable, e)
-		} else {
-			kept = append(kept, e)
-		}
-	}
-	j.entries = kept
-	j.mu.Unlock()
-	for _, e := range durable {
-		if e.committed != nil {
-			e.committed()
-		}
-	}
+		return len(e.dirs) == 0
+	})
 }
 
 // last is the sequence number of the newest change so far.
@@ -102,19 +88,24 @@ func (j *journal) commitAll() {
 // commitUpTo makes every change up to sequence number `seq` durable: with a metadata journal (ext4, XFS), one fsync
 // commits every change of names made before it, in whatever directory.
 func (j *journal) commitUpTo(seq uint64) {
+	j.commitWhere(func(e *entry) bool { return e.seq <= seq })
+}
+
+// commitWhere makes the changes `durable` picks durable: it forgets them and runs what each does once committed.
+func (j *journal) commitWhere(durable func(*entry) bool) {
 	j.mu.Lock()
-	var durable []*entry
+	var committed []*entry
 	kept := j.entries[:0]
 	for _, e := range j.entries {
-		if e.seq <= seq {
-			durable = append(durable, e)
+		if durable(e) {
+			committed = append(committed, e)
 		} else {
 			kept = append(kept, e)
 		}
 	}
 	j.entries = kept
 	j.mu.Unlock()
-	for _, e := range durable {
+	for _, e := range committed {
 		if e.committed != nil {
 			e.committed()
 		}
