@@ -22,6 +22,7 @@ const READ_RUN_BYTES = 4 * 1024 * 1024;
 
 /** The write option of a synced put (without sync, no options object: abstract-level merges one into its defaults per call). */
 const SYNC = { sync: true };
+
 /** Where a new consumer group starts: the first message, after the last one, or at a given id. */
 export type SubscribePosition = 'earliest' | 'latest' | { id: number; inclusive: boolean };
 

@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test, type TestContext } from 'node:test';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { lazyFsUnavailable, mountLazyFs } from '../../provision/lazy-fs.js';
-import { startLocalProcess } from '../../provision/local-process.js';
-import { freePorts } from '../../provision/ports.js';
-import { httpOk } from '../../provision/readiness.js';
 import { requireInstalled } from '../../testing/brokers.js';
-import { natsConfig } from './config.js';
-import { natsServerPath } from './install.js';
+import { natsSettingsSchema } from './settings.js';
+import { natsTarget } from './target.js';
 
 before(async () => {
   await requireInstalled('nats');
@@ -19,41 +16,35 @@ before(async () => {
 });
 
 /**
- * nats-server with its store on lazyfs: `messages` publishes, each PubAck awaited, then SIGKILL and a power loss,
- * then the server restarted on what survived. Returns how many messages the stream still holds (0 if it is gone).
+ * nats-server as mqbench's local provider starts it, with its data directory on lazyfs: `messages` publishes, each
+ * PubAck awaited, then SIGKILL and a power loss, then the server started again on what survived. Returns how many
+ * messages the stream still holds (0 if it is gone).
  */
 async function survivorsOfPowerLoss(t: TestContext, syncInterval: string, names: 'posix' | 'journal', messages: number): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'mqbench-nats-power-'));
-  const mount = await mountLazyFs({ backing: join(dir, 'disk'), mountPoint: join(dir, 'store'), logFile: join(dir, 'lazyfs.log'), names });
-  const [port, monitorPort] = await freePorts(2);
-  const config = join(dir, 'nats.conf');
-  await writeFile(config, natsConfig({ host: '127.0.0.1', port: port!, monitorPort: monitorPort!, storeDir: mount.mountPoint, maxPayload: 1 << 20, syncInterval }));
-  const start = () =>
-    startLocalProcess({
-      name: 'nats-server',
-      command: natsServerPath(),
-      args: ['-c', config],
-      logFile: join(dir, 'nats.log'),
-      ready: () => httpOk(`http://127.0.0.1:${monitorPort}/healthz?js-enabled-only=true`),
-      readyTimeoutMs: 30_000,
-    });
-  let server = await start();
+  // The provisioner keeps its data in <dir>/data, which is the lazyfs mount.
+  const mount = await mountLazyFs({ backing: join(dir, 'disk'), mountPoint: join(dir, 'data'), logFile: join(dir, 'lazyfs.log'), names });
+  const provision = () =>
+    natsTarget.provision('local', { name: 'nats', dir, logDir: dir, settings: natsSettingsSchema.parse({ syncInterval }), signal: new AbortController().signal });
+  let server = await provision();
   t.after(async () => {
-    await server.stop(0);
+    await server.stop();
     await mount.unmount();
     await rm(dir, { recursive: true, force: true });
   });
-  let connection = await connect({ servers: `nats://127.0.0.1:${port}` });
+  const servers = String(server.endpoint.servers);
+  let connection = await connect({ servers });
   await (await jetstreamManager(connection)).streams.add({ name: 'S', subjects: ['s'] });
   const js = jetstream(connection);
   for (let index = 0; index < messages; index++) await js.publish('s', new TextEncoder().encode(`message ${index}`));
   await connection.close();
   // SIGKILL (no SIGTERM first, which would let nats-server sync on its way out), then the power loss.
-  process.kill(-server.pid, 'SIGKILL');
-  await server.exited;
+  const pid = Number(server.info.pid);
+  process.kill(-pid, 'SIGKILL');
+  await server.stop();
   await mount.drop();
-  server = await start();
-  connection = await connect({ servers: `nats://127.0.0.1:${port}` });
+  server = await provision();
+  connection = await connect({ servers: String(server.endpoint.servers) });
   try {
     const info = await (await jetstreamManager(connection)).streams.info('S');
     return info.state.messages;
