@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { appendFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { withTimeout } from '../../util/timeout.js';
 import { tempDir } from '../../testing/temp-dir.js';
 import { encodeBlock, encodeFence } from './block.js';
 import type { EntryId } from './entry-id.js';
@@ -60,7 +61,7 @@ test('a writer in another process is fenced by the flag file: its next append fa
   assert.deepEqual(await readAll(reader, 2), ['before', 'after']);
 });
 
-test('a fence racing a stale writer\'s appends: every entry it had acknowledged is in the log at its id', async (t) => {
+test('a fence racing a stale writer\'s appends: every entry it had acknowledged is in the log at its id', { timeout: 120_000 }, async (t) => {
   const root = await tempDir(t);
   const [stale, fresh] = [await openWal(root), await openWal(root)];
   t.after(() => Promise.all([stale.close(), fresh.close()]));
@@ -81,8 +82,11 @@ test('a fence racing a stale writer\'s appends: every entry it had acknowledged 
     }
   });
   await new Promise((resolve) => setTimeout(resolve, 50));
-  // The appenders stop once fenced, and in any case 10 s after the new writer opened (or failed to).
-  const next = await fresh.openWriter('log').finally(() => setTimeout(() => (giveUp = true), 10_000).unref());
+  // The appenders stop once fenced, and in any case 10 s from here: a new writer that cannot fence a writer which
+  // keeps appending then fails the assertions below instead of leaving the test spinning (one fresh-clone run on a
+  // loaded machine spun here for 16 minutes on 2026-11-30; not reproduced since).
+  setTimeout(() => (giveUp = true), 10_000).unref();
+  const next = await withTimeout(fresh.openWriter('log'), 60_000, 'opening the new writer while the stale one appends');
   await Promise.all(appenders);
   assert.ok(fenced, 'the stale writer was fenced');
   await next.close();
