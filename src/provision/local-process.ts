@@ -143,7 +143,8 @@ export async function startLocalProcess(spec: ProcessSpec): Promise<LocalProcess
   throw new Error(`${spec.name} ${why}; log ${spec.logFile}:\n${await logTail(spec)}`);
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
+/** Sends `signal` to the process group led by `pid` (or to `pid` alone if it leads none); a gone process is fine. */
+export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
   } catch {

@@ -11,11 +11,13 @@ import { tail } from '../install/exec.js';
 import type { Progress } from '../workloads/workload.js';
 import { trackChild } from '../util/child-processes.js';
 import type { FromWorker, ToWorker } from './worker-process.js';
+import type { FaultHandler } from '../faults/fault.js';
+import { errorMessage } from '../util/errors.js';
 import type { TrialCommand, Worker } from './worker.js';
 
 /** A worker that runs each trial in its own Node.js process. */
 export class ProcessWorker implements Worker {
-  runTrial(command: TrialCommand, onProgress: (progress: Progress) => void, signal: AbortSignal): Promise<TrialRecord> {
+  runTrial(command: TrialCommand, onProgress: (progress: Progress) => void, signal: AbortSignal, faults?: FaultHandler): Promise<TrialRecord> {
     const child = fork(join(TOOL_ROOT, 'src', 'run', 'worker-process.ts'), [], {
       execArgv: ['--import', import.meta.resolve('tsx'), ...(process.env.MQBENCH_WORKER_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.MQBENCH_WORKER_PROF] : [])],
       serialization: 'advanced',
@@ -34,7 +36,12 @@ export class ProcessWorker implements Worker {
       signal.addEventListener('abort', abort, { once: true });
       child.on('message', (message: FromWorker) => {
         if (message.type === 'progress') onProgress(message.progress);
-        else record = message.record;
+        else if (message.type === 'fault') {
+          const reply = (answer: Omit<Extract<ToWorker, { type: 'fault-done' }>, 'type' | 'id'>) =>
+            child.connected && child.send({ type: 'fault-done', id: message.id, ...answer } satisfies ToWorker);
+          if (!faults) reply({ error: 'this worker applies no faults' });
+          else faults(message.request).then((outcome) => reply({ outcome }), (error: unknown) => reply({ error: errorMessage(error) }));
+        } else record = message.record;
       });
       child.on('exit', (code, exitSignal) => {
         signal.removeEventListener('abort', abort);

@@ -15,6 +15,9 @@ import { summarizeTrials } from '../results/summary.js';
 import { renderHtmlReport } from '../report/html.js';
 import type { LoadedScenario, PlannedCase } from '../scenario/load.js';
 import { errorMessage } from '../util/errors.js';
+import { applyFault } from '../faults/apply.js';
+import type { TargetInstance } from '../targets/target.js';
+import { workloadDefinition } from '../workloads/registry.js';
 import { redactDeep, redactScenarioText, redactSecrets } from '../util/redact.js';
 import type { RunListener } from './events.js';
 import { caseStatus, runStatus } from './status.js';
@@ -60,7 +63,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     let pending = provisioned.get(planned.target.name);
     if (!pending) {
       const dirs = { dir: join(workDir, planned.target.name), logDir: join(outDir, 'logs') };
-      pending = provisionTarget(planned.target, dirs, signal, emit);
+      const lazyFs = loaded.cases.some((other) => other.target.name === planned.target.name && workloadDefinition(other.params).needsLazyFs?.(other.params));
+      pending = provisionTarget(planned.target, dirs, signal, emit, { lazyFs });
       provisioned.set(planned.target.name, pending);
     }
     return pending;
@@ -99,7 +103,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
               sequence,
               target: planned.target,
               endpoint: target.instance.endpoint,
-              broker: target.instance.broker,
+              broker: currentBroker(target.instance),
               storage: target.instance.storage,
               workload: planned.params,
               warmup: loaded.file.warmup,
@@ -111,6 +115,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
             },
             (progress) => emit({ type: 'trial-progress', caseId: planned.id, trial, progress }),
             signal,
+            (request) => applyFault({ target: planned.target.name, provider: target.provider, faults: target.instance.faults }, request, signal),
           );
           manifestTarget.driver ??= redactDeep(record.driver);
           if (record.error) record.error = redactSecrets(record.error);
@@ -218,6 +223,14 @@ async function brokerFailureAfter(instance: { failure?(): string | undefined }, 
     if (failure || performance.now() >= until) return failure;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The broker's process spec with the pid running now (a fault may have restarted it). */
+function currentBroker(instance: TargetInstance): TargetInstance['broker'] {
+  const spec = instance.broker;
+  const restartable = instance.faults?.broker ?? instance.faults?.backend;
+  if (spec?.kind !== 'process-tree' || !restartable || restartable.pid() === spec.pid) return spec;
+  return { ...spec, pid: restartable.pid(), label: spec.label.replace(/pid \d+/, `pid ${restartable.pid()}`) };
 }
 
 function markErrored(entry: CaseResult, error: string): void {

@@ -6,13 +6,20 @@
 import { loadPlugins } from './plugins.js';
 import type { TrialRecord } from '../results/trial.js';
 import { errorMessage } from '../util/errors.js';
+import type { FaultHandler, FaultOutcome, FaultRequest } from '../faults/fault.js';
 import { withTimeout } from '../util/timeout.js';
 import { LocalWorker, type TrialCommand } from './worker.js';
 
 /** Messages between the coordinator and a worker process. */
-export type ToWorker = { type: 'run'; command: TrialCommand } | { type: 'abort'; reason: string };
+export type ToWorker =
+  | { type: 'run'; command: TrialCommand }
+  | { type: 'abort'; reason: string }
+  | { type: 'fault-done'; id: number; outcome?: FaultOutcome; error?: string };
 /** Messages from a worker process. */
-export type FromWorker = { type: 'progress'; progress: import('../workloads/workload.js').Progress } | { type: 'result'; record: TrialRecord };
+export type FromWorker =
+  | { type: 'progress'; progress: import('../workloads/workload.js').Progress }
+  | { type: 'result'; record: TrialRecord }
+  | { type: 'fault'; id: number; request: FaultRequest };
 
 const controller = new AbortController();
 let crash: Error | undefined;
@@ -37,9 +44,28 @@ process.on('disconnect', () => {
 
 const send = (message: FromWorker) => new Promise<void>((resolve) => process.send!(message, () => resolve()));
 
+/** Faults asked of the coordinator and not answered yet. */
+const pendingFaults = new Map<number, { resolve(outcome: FaultOutcome): void; reject(error: Error): void }>();
+let faultIds = 0;
+
+/** Asks the coordinator to apply a fault to the trial's target; resolves once it is ready again. */
+const requestFault: FaultHandler = (request) =>
+  new Promise<FaultOutcome>((resolve, reject) => {
+    const id = ++faultIds;
+    pendingFaults.set(id, { resolve, reject });
+    void send({ type: 'fault', id, request });
+  });
+
 process.on('message', (message: ToWorker) => {
   if (message.type === 'abort') {
     controller.abort(message.reason);
+    return;
+  }
+  if (message.type === 'fault-done') {
+    const pending = pendingFaults.get(message.id);
+    pendingFaults.delete(message.id);
+    if (message.outcome) pending?.resolve(message.outcome);
+    else pending?.reject(new Error(message.error ?? 'the fault failed'));
     return;
   }
   void run(message.command);
@@ -49,7 +75,7 @@ async function run(command: TrialCommand): Promise<void> {
   let record: TrialRecord;
   try {
     await loadPlugins();
-    const trial = new LocalWorker().runTrial(command, (progress) => void send({ type: 'progress', progress }), controller.signal);
+    const trial = new LocalWorker().runTrial(command, (progress) => void send({ type: 'progress', progress }), controller.signal, requestFault);
     // After a crash the trial is given a moment to wind down with what it measured.
     record = await Promise.race([trial, new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => setTimeout(() => reject(new Error('the trial did not stop after the abort')), 30_000).unref()))]);
   } catch (error) {

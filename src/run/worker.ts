@@ -16,6 +16,7 @@ import { kindOf, type BrokerProcessSpec, type StorageSpec, type TargetDefinition
 import { nowMs } from '../util/clock.js';
 import { errorMessage } from '../util/errors.js';
 import { withTimeout } from '../util/timeout.js';
+import type { FaultHandler } from '../faults/fault.js';
 import type { WorkloadParams } from '../workloads/params.js';
 import { workloadDefinition, workloadFor } from '../workloads/registry.js';
 import type { TrialStepContext } from '../workloads/definition.js';
@@ -44,16 +45,19 @@ export interface TrialCommand {
   scratchDir: string;
 }
 
-/** Runs trials. */
+/**
+ * Runs trials. `faults` applies a fault to the trial's target on the coordinator's side (which owns the broker's
+ * processes and its disk), for the durability workload.
+ */
 export interface Worker {
-  runTrial(command: TrialCommand, onProgress: (progress: Progress) => void, signal: AbortSignal): Promise<TrialRecord>;
+  runTrial(command: TrialCommand, onProgress: (progress: Progress) => void, signal: AbortSignal, faults?: FaultHandler): Promise<TrialRecord>;
 }
 
 const CLEANUP_TIMEOUT_MS = 30_000;
 
 /** Runs trials inside this process. */
 export class LocalWorker implements Worker {
-  async runTrial(command: TrialCommand, onProgress: (progress: Progress) => void, signal: AbortSignal): Promise<TrialRecord> {
+  async runTrial(command: TrialCommand, onProgress: (progress: Progress) => void, signal: AbortSignal, faults?: FaultHandler): Promise<TrialRecord> {
     const record: TrialDraft = {
       number: command.trialNumber,
       status: 'passed',
@@ -71,7 +75,7 @@ export class LocalWorker implements Worker {
       storageBefore = await snapshotStorage(command.storage);
       connection = await definition.connect(command.endpoint, command.target.settings, { trialIndex: command.sequence });
       record.driver = await connection.describe();
-      await this.runWorkload(command, definition, connection, record, createdTopics, onProgress, signal);
+      await this.runWorkload(command, definition, connection, record, createdTopics, onProgress, signal, faults);
       if (!isVectorStore(connection)) Object.assign(record, await workload.afterWorkload?.(this.stepContext(command, connection, record, signal)));
     } catch (error) {
       record.status = 'errored';
@@ -110,6 +114,7 @@ export class LocalWorker implements Worker {
     createdTopics: string[],
     onProgress: (progress: Progress) => void,
     signal: AbortSignal,
+    faults: FaultHandler | undefined,
   ): Promise<void> {
     const clientProbe = new SelfAndLoadClientsProbe();
     const sampler = new ResourceSampler({ client: clientProbe, broker: brokerProbe(command.broker) }, command.samplingIntervalMs);
@@ -155,6 +160,12 @@ export class LocalWorker implements Worker {
       fail: (reason) => record.failures.push(reason),
       setExtra: (key, value) => ((record.extras ??= {})[key] = value),
       scratchDir: command.scratchDir,
+      async reconnect() {
+        const fresh = await definition.connect(command.endpoint, command.target.settings, { trialIndex: command.sequence });
+        if (isVectorStore(fresh)) throw new Error(`target ${command.target.name} is a vector store`);
+        return fresh;
+      },
+      ...(faults ? { fault: faults } : {}),
       ...(definition.multiProcessClients
         ? {
             loadClients: async (count: number) =>

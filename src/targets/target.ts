@@ -1,5 +1,6 @@
 /** The target seam: a target type's settings, how each provider runs it, and how a worker connects to it. */
 import type { z } from 'zod';
+import type { TargetFaults } from '../faults/control.js';
 import type { ContainerSpec } from '../provision/container-spec.js';
 import type { Installer } from '../install/installer.js';
 import type { LogDriver } from './driver.js';
@@ -41,6 +42,8 @@ export interface TargetInstance {
   stop(): Promise<void>;
   /** Why the broker is no longer usable (e.g. its process exited), or undefined while it is. */
   failure?(): string | undefined;
+  /** What faults can act on (the durability workload): absent where nothing can be killed, paused or cut off. */
+  faults?: TargetFaults;
 }
 
 /** What a provisioner gets. */

@@ -42,6 +42,8 @@ const faultsSchema = z
     deathNoticedAfterMs: z.number().min(0).default(0),
     /** A Go reference of the pub/sub operation at this many messages per second (0: the fake has none). */
     referenceMessagesPerSec: z.number().min(0).default(0),
+    /** What the fake says of its durability (its driver's fsyncBeforeAck). */
+    fsyncBeforeAck: z.boolean().nullable().default(null),
   })
   .strict();
 
@@ -56,20 +58,33 @@ async function sleepAtLeast(ms: number): Promise<void> {
   for (let left = ms; left > 0; left = until - performance.now()) await new Promise((resolve) => setTimeout(resolve, Math.ceil(left)));
 }
 
-class FakeDriver implements LogDriver {
-  private readonly topics = new Map<string, Set<(payload: Uint8Array) => void>>();
-  private sent = 0;
-  private readonly held = new Map<string, Uint8Array>();
+/** One fake broker's topics: shared by every connection to the same provisioned instance. */
+class FakeStore {
+  readonly topics = new Map<string, Set<(payload: Uint8Array) => void>>();
+  readonly held = new Map<string, Uint8Array>();
   /** Everything delivered per topic, replayed to a consumer that subscribes later (reading from the earliest). */
-  private readonly logs = new Map<string, Uint8Array[]>();
+  readonly logs = new Map<string, Uint8Array[]>();
+}
+
+/** The stores of provisioned fakes, by the id in their endpoint. */
+const stores = new Map<string, FakeStore>();
+
+class FakeDriver implements LogDriver {
+  private sent = 0;
+  private readonly topics: FakeStore['topics'];
+  private readonly held: FakeStore['held'];
+  private readonly logs: FakeStore['logs'];
 
   constructor(
     private readonly faults: Faults,
     private readonly earlierData?: string,
-  ) {}
+    store = new FakeStore(),
+  ) {
+    ({ topics: this.topics, held: this.held, logs: this.logs } = store);
+  }
 
   async describe() {
-    return { broker: { name: 'fake', version: '0' }, client: { name: 'fake', version: '0' }, durability: { fsyncBeforeAck: null }, settings: {}, notes: ['test fake'] };
+    return { broker: { name: 'fake', version: '0' }, client: { name: 'fake', version: '0' }, durability: { fsyncBeforeAck: this.faults.fsyncBeforeAck }, settings: {}, notes: ['test fake'] };
   }
   async createTopic(topic: string) {
     if (this.earlierData) await rm(this.earlierData, { force: true });
@@ -182,17 +197,22 @@ export const fakeTarget: TargetDefinition<Faults> = {
       firstAsked ??= Date.now();
       return Date.now() - firstAsked >= faults.deathNoticedAfterMs ? 'fake broker killed by SIGKILL during the run' : undefined;
     };
+    const store = randomBytes(6).toString('hex');
+    stores.set(store, new FakeStore());
     return {
       provider: 'embedded',
-      endpoint: {},
+      endpoint: { store },
       storage: { kind: 'none', reason: 'in memory' },
       info: {},
-      stop: async () => undefined,
+      stop: async () => void stores.delete(store),
       ...(faults.deathNoticedAfterMs > 0 ? { failure } : {}),
     };
   },
   async connect(endpoint, settings) {
-    return new FakeDriver(settings, (endpoint as { earlierData?: string }).earlierData);
+    const { earlierData, store } = endpoint as { earlierData?: string; store?: string };
+    // Trials run in worker processes: each process keeps its own copy of the store, shared by its connections.
+    if (store !== undefined && !stores.has(store)) stores.set(store, new FakeStore());
+    return new FakeDriver(settings, earlierData, store === undefined ? undefined : stores.get(store));
   },
 };
 

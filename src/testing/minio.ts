@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { freePort } from '../provision/ports.js';
-import type { LocalProcess } from '../provision/local-process.js';
+import type { RestartableProcess } from '../provision/restartable-process.js';
 import type { WalEndpoint } from '../targets/wal/driver.js';
 import { MINIO_BUCKET, MINIO_CREDENTIALS, startMinioProcess } from '../targets/wal/minio.js';
 import { tempDir } from './temp-dir.js';
@@ -23,7 +23,7 @@ export async function startTestMinio(t: TestContext, prefix = ''): Promise<TestM
   const dir = await tempDir(t, 'mqbench-minio-');
   const dataDir = join(dir, 'data');
   const port = await freePort();
-  let current: LocalProcess | undefined;
+  let current: RestartableProcess | undefined;
   const start = async () => {
     current = (await startMinioProcess({ dataDir, port, logFile: join(dir, 'minio.log') })).process;
   };
@@ -36,7 +36,7 @@ export async function startTestMinio(t: TestContext, prefix = ''): Promise<TestM
     endpoint: { backend: 's3', server, endpoint: server, bucket: MINIO_BUCKET, prefix, forcePathStyle: true, credentials: { ...MINIO_CREDENTIALS } },
     async stop(kill = false) {
       if (!current) return;
-      if (kill) process.kill(current.pid, 'SIGKILL');
+      if (kill) process.kill(current.pid(), 'SIGKILL');
       await current.stop();
       current = undefined;
     },

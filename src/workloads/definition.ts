@@ -60,6 +60,8 @@ export interface WorkloadDefinition<Params extends { type: string } = { type: st
   label(params: Params): string;
   /** The key of the metric its points are ranked on: what its published experiment reports. */
   keyMetric(params: Params): string;
+  /** Whether a point cuts its target's power, so the target's directory must be on lazyfs (default no). */
+  needsLazyFs?(params: Params): boolean;
   /** How many load-client processes a point needs (default none). */
   loadClients?(params: Params): number;
   /**

@@ -1,5 +1,6 @@
 /** Every workload type, by name: adding one is a folder with its definition and a line here. */
 import type { WorkloadDefinition } from './definition.js';
+import { durabilityDefinition } from './durability/index.js';
 import { pubsubDefinition } from './pubsub/index.js';
 import { streamDefinition } from './stream/index.js';
 import { ticksDefinition } from './ticks/index.js';
@@ -7,7 +8,7 @@ import { vectorDefinition } from './vector/index.js';
 import type { LoadClientRole, Workload } from './workload.js';
 
 /** The workload types, in display order (the order of their metrics in tables). */
-export const WORKLOADS = [pubsubDefinition, streamDefinition, ticksDefinition, vectorDefinition] as const;
+export const WORKLOADS = [pubsubDefinition, streamDefinition, ticksDefinition, vectorDefinition, durabilityDefinition] as const;
 
 /** Resolved parameters of any workload. */
 export type WorkloadParams = Parameters<(typeof WORKLOADS)[number]['label']>[0];

@@ -4,6 +4,7 @@ import type { LogDriver } from '../targets/driver.js';
 import type { VectorStore } from '../targets/vector-store.js';
 import type { LoadClientChannel } from './load-client.js';
 import type { PayloadInfo } from './payload.js';
+import type { FaultHandler } from '../faults/fault.js';
 
 /** Progress of a trial, for progress bars. */
 export interface Progress {
@@ -48,6 +49,13 @@ export interface WorkloadContext<Params> {
    * trial's client resources. Absent where the target's engine runs inside the trial's process (multiProcessClients).
    */
   loadClients?(count: number): Promise<LoadClientChannel[]>;
+  /** A fresh connection to the same target (the workload closes it), e.g. after the broker was restarted. */
+  reconnect(): Promise<LogDriver>;
+  /**
+   * Applies a fault to the target (kill, pause, power loss) on the coordinator's side and resolves once the target is
+   * ready again. Absent where nothing can apply one (a worker with no coordinator behind it).
+   */
+  fault?: FaultHandler;
 }
 
 /** A part of a workload that runs in a load client: its spec from the trial, a driver connected there, the channel back. */

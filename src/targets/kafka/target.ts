@@ -5,7 +5,7 @@ import type { Admin } from 'kafkajs';
 import { join } from 'node:path';
 import { execute } from '../../install/exec.js';
 import { IMAGES, VERSIONS } from '../../install/versions.js';
-import { startLocalProcess, stoppedUnexpectedly } from '../../provision/local-process.js';
+import { RestartableProcess } from '../../provision/restartable-process.js';
 import { freePorts } from '../../provision/ports.js';
 import { checkedOrStopped, tcpOpen, waitUntil } from '../../provision/readiness.js';
 import { dockerAvailability, externalAvailability, javaLocalAvailability } from '../availability.js';
@@ -163,7 +163,7 @@ export const kafkaTarget: TargetDefinition<KafkaSettings> = {
     const clusterId = newClusterId();
     await execute('java', [...logging, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesPath]);
     const jvm = jvmOptions(settings.heap);
-    const started = await startLocalProcess({
+    const started = await RestartableProcess.start({
       name: 'kafka',
       command: 'java',
       args: [...jvm, ...logging, '-cp', classpath, 'kafka.Kafka', propertiesPath],
@@ -172,17 +172,18 @@ export const kafkaTarget: TargetDefinition<KafkaSettings> = {
       ready: async () => (await tcpOpen(port!)) && (await brokerAnswers(brokers)),
       readyTimeoutMs: READY_TIMEOUT_MS,
       signal: context.signal,
-    });
+    }, 20_000);
     // The durability the result states must be the one in force: read it back from the broker.
     const flushInForce = await checkedOrStopped(started, () => checkFlushInForce(brokers, fsyncEveryMessage), 20_000);
     return {
       provider,
       endpoint: { brokers, version: VERSIONS.kafka, fsyncEveryMessage } satisfies KafkaEndpoint,
-      broker: { kind: 'process-tree', pid: started.pid, label: `kafka (pid ${started.pid})` },
+      broker: { kind: 'process-tree', pid: started.pid(), label: `kafka (pid ${started.pid()})` },
       storage: { kind: 'directories', paths: [dataDir] },
-      info: { pid: started.pid, kafkaHome: home, version: VERSIONS.kafka, jvm, properties: propertiesPath, logFile: started.logFile, serverLog, port, controllerPort, flushInForce },
-      stop: () => started.stop(20_000),
-      failure: () => stoppedUnexpectedly(started, 'kafka'),
+      info: { pid: started.pid(), kafkaHome: home, version: VERSIONS.kafka, jvm, properties: propertiesPath, logFile: started.logFile, serverLog, port, controllerPort, flushInForce },
+      stop: () => started.stop(),
+      failure: () => started.failure(),
+      faults: { broker: started },
     };
   },
 

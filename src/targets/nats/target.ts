@@ -4,7 +4,7 @@ import type { NatsEndpoint } from './driver.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IMAGES } from '../../install/versions.js';
-import { startLocalProcess, stoppedUnexpectedly } from '../../provision/local-process.js';
+import { RestartableProcess } from '../../provision/restartable-process.js';
 import { freePorts } from '../../provision/ports.js';
 import { checkedOrStopped, httpOk } from '../../provision/readiness.js';
 import { dockerAvailability, externalAvailability } from '../availability.js';
@@ -92,7 +92,7 @@ export const natsTarget: TargetDefinition<NatsSettings> = {
     const configFile = join(context.dir, 'nats.conf');
     await writeFile(configFile, natsConfig({ host: '127.0.0.1', port: port!, monitorPort: monitorPort!, storeDir: dataDir, maxPayload: settings.maxPayload, syncInterval, ingestQueue: settings.ingestQueue }));
     const binary = natsServerPath();
-    const started = await startLocalProcess({
+    const started = await RestartableProcess.start({
       name: 'nats-server',
       command: binary,
       args: ['--config', configFile],
@@ -110,11 +110,12 @@ export const natsTarget: TargetDefinition<NatsSettings> = {
     return {
       provider,
       endpoint: { servers: `nats://127.0.0.1:${port}`, syncInterval },
-      broker: { kind: 'process-tree', pid: started.pid, label: `nats-server (pid ${started.pid})` },
+      broker: { kind: 'process-tree', pid: started.pid(), label: `nats-server (pid ${started.pid()})` },
       storage: { kind: 'directories', paths: [dataDir] },
-      info: { pid: started.pid, binary, configFile, logFile: started.logFile, port, monitorPort, syncInterval, syncInForce: `/varz: ${sync.inForce}`, maxPayload: settings.maxPayload, ingestQueue: settings.ingestQueue ?? 'server default' },
+      info: { pid: started.pid(), binary, configFile, logFile: started.logFile, port, monitorPort, syncInterval, syncInForce: `/varz: ${sync.inForce}`, maxPayload: settings.maxPayload, ingestQueue: settings.ingestQueue ?? 'server default' },
       stop: () => started.stop(),
-      failure: () => stoppedUnexpectedly(started, 'nats-server'),
+      failure: () => started.failure(),
+      faults: { broker: started },
     };
   },
 

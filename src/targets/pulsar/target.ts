@@ -7,7 +7,7 @@ import { resolvePulsarToken } from './auth.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IMAGES, VERSIONS } from '../../install/versions.js';
-import { startLocalProcess, stoppedUnexpectedly } from '../../provision/local-process.js';
+import { RestartableProcess } from '../../provision/restartable-process.js';
 import { freePorts } from '../../provision/ports.js';
 import { checkedOrStopped, httpOk, waitUntil } from '../../provision/readiness.js';
 import { dockerAvailability, externalAvailability, javaLocalAvailability } from '../availability.js';
@@ -142,7 +142,7 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
     });
     await writeFile(confFile, applyConf(template, overrides));
     const jvm = pulsarJvm(settings.heap, settings.directMemory);
-    const started = await startLocalProcess({
+    const started = await RestartableProcess.start({
       name: 'pulsar',
       command: join(home, 'bin', 'pulsar'),
       // The bookie picks its own port (with RocksDB metadata the standalone ignores --bookkeeper-port): read from its log.
@@ -153,7 +153,7 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
       ready: () => namespaceReady(webServiceUrl),
       readyTimeoutMs: READY_TIMEOUT_MS,
       signal: context.signal,
-    });
+    }, 30_000);
     // The durability the result states must be the one in force: the standalone logs the configuration it loaded.
     const asked = String(settings.durability === 'fsync');
     const { journalSyncInForce, bookiePort } = await checkedOrStopped(
@@ -169,10 +169,10 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
     return {
       provider,
       endpoint,
-      broker: { kind: 'process-tree', pid: started.pid, label: `pulsar standalone (pid ${started.pid})` },
+      broker: { kind: 'process-tree', pid: started.pid(), label: `pulsar standalone (pid ${started.pid()})` },
       storage: { kind: 'directories', paths: [dataDir] },
       info: {
-        pid: started.pid,
+        pid: started.pid(),
         home,
         version: VERSIONS.pulsar,
         confFile,
@@ -182,8 +182,9 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
         logFile: started.logFile,
         journalSyncDataInForce: journalSyncInForce === undefined ? 'not in the startup log' : `${journalSyncInForce} (startup log)`,
       },
-      stop: () => started.stop(30_000),
-      failure: () => stoppedUnexpectedly(started, 'pulsar'),
+      stop: () => started.stop(),
+      failure: () => started.failure(),
+      faults: { broker: started },
     };
   },
 

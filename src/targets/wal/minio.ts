@@ -2,7 +2,7 @@
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { IMAGES } from '../../install/versions.js';
 import type { ContainerSpec } from '../../provision/container-spec.js';
-import { startLocalProcess, type LocalProcess } from '../../provision/local-process.js';
+import { RestartableProcess } from '../../provision/restartable-process.js';
 import { httpOk } from '../../provision/readiness.js';
 import { minioPath } from './install.js';
 
@@ -52,9 +52,9 @@ export async function ensureBucket(endpoint: string, bucket = MINIO_BUCKET): Pro
 }
 
 /** Starts MinIO on 127.0.0.1:`port` over `dataDir`, waits until it is live, and makes sure the bucket exists. */
-export async function startMinioProcess(options: { dataDir: string; port: number; logFile: string; signal?: AbortSignal; readyTimeoutMs?: number }): Promise<{ process: LocalProcess; server: string }> {
+export async function startMinioProcess(options: { dataDir: string; port: number; logFile: string; signal?: AbortSignal; readyTimeoutMs?: number }): Promise<{ process: RestartableProcess; server: string }> {
   const server = `http://127.0.0.1:${options.port}`;
-  const process = await startLocalProcess({
+  const process = await RestartableProcess.start({
     name: 'minio',
     command: minioPath(),
     args: ['server', options.dataDir, '--address', `127.0.0.1:${options.port}`, '--quiet'],

@@ -4,7 +4,6 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stoppedUnexpectedly } from '../../provision/local-process.js';
 import { freePorts } from '../../provision/ports.js';
 import { dockerAvailability, externalAvailability } from '../availability.js';
 import type { Availability, TargetDefinition, TargetInstance } from '../target.js';
@@ -93,11 +92,12 @@ export const walTarget: TargetDefinition<WalSettings> = {
     return {
       provider,
       endpoint: { backend: 's3', server, endpoint: server, bucket: MINIO_BUCKET, forcePathStyle: true, credentials: { ...MINIO_CREDENTIALS } } satisfies WalEndpoint,
-      broker: { kind: 'process-tree', pid: started.pid, label: `minio (pid ${started.pid})` },
+      broker: { kind: 'process-tree', pid: started.pid(), label: `minio (pid ${started.pid()})` },
       storage: { kind: 'directories', paths: [dataDir] },
-      info: { pid: started.pid, binary, server, bucket: MINIO_BUCKET, logFile },
+      info: { pid: started.pid(), binary, server, bucket: MINIO_BUCKET, logFile },
       stop: () => started.stop(),
-      failure: () => stoppedUnexpectedly(started, 'minio'),
+      failure: () => started.failure(),
+      faults: { backend: started },
     };
   },
 

@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startLocalProcess, stoppedUnexpectedly } from '../../provision/local-process.js';
+import { RestartableProcess } from '../../provision/restartable-process.js';
 import { freePorts } from '../../provision/ports.js';
 import type { Availability, TargetDefinition, TargetInstance } from '../target.js';
 import { minioPath } from '../wal/install.js';
@@ -47,7 +47,7 @@ export const woodpeckerTarget: TargetDefinition<WoodpeckerSettings> = {
     const binary = await woodpeckerHelper.path();
     const [minioPort] = await freePorts(1);
     const minio = settings.storage === 'minio' ? ['--minio-binary', minioPath(), '--minio-port', String(minioPort), '--bucket', MINIO_BUCKET] : [];
-    const started = await startLocalProcess({
+    const started = await RestartableProcess.start({
       name: 'woodpecker-helper',
       command: binary,
       args: ['--socket', socket, '--data', dataDir, '--config', configFile, '--storage', settings.storage, ...minio],
@@ -65,11 +65,12 @@ export const woodpeckerTarget: TargetDefinition<WoodpeckerSettings> = {
         dataDir,
         ...(settings.storage === 'minio' ? { minio: { endpoint: `http://127.0.0.1:${minioPort}`, bucket: MINIO_BUCKET, credentials: { ...MINIO_CREDENTIALS } } } : {}),
       } satisfies WoodpeckerEndpoint,
-      broker: { kind: 'process-tree', pid: started.pid, label: `woodpecker-helper (pid ${started.pid})${settings.storage === 'minio' ? ' and its MinIO' : ''}` },
+      broker: { kind: 'process-tree', pid: started.pid(), label: `woodpecker-helper (pid ${started.pid()})${settings.storage === 'minio' ? ' and its MinIO' : ''}` },
       storage: { kind: 'directories', paths: [dataDir] },
-      info: { pid: started.pid, binary, configFile, socket, logFile: started.logFile, storage: settings.storage, ...(settings.storage === 'minio' ? { minioPort } : {}) },
+      info: { pid: started.pid(), binary, configFile, socket, logFile: started.logFile, storage: settings.storage, ...(settings.storage === 'minio' ? { minioPort } : {}) },
       stop: () => started.stop(),
-      failure: () => stoppedUnexpectedly(started, 'woodpecker-helper'),
+      failure: () => started.failure(),
+      faults: { broker: started },
     };
   },
 

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { FaultHandler } from '../../faults/fault.js';
+import { LocalWorker, type Worker } from '../../run/worker.js';
+import { useFakeTarget } from '../../testing/fake-target.js';
+import { tinyRun } from '../../testing/tiny-run.js';
+import { nowMs, sleep } from '../../util/clock.js';
+import type { DurabilityExtras } from './durability.js';
+import { DurabilityLedger } from './ledger.js';
+import { durabilityParamsSchema } from './params.js';
+import { faultWindows } from './windows.js';
+
+let unregister: () => void;
+before(() => (unregister = useFakeTarget()));
+after(() => unregister());
+
+test('the ledger classifies every sequence: acknowledged but lost, unacknowledged but present, duplicates, order, corruption', () => {
+  const ledger = new DurabilityLedger();
+  for (let sequence = 0; sequence < 10; sequence++) ledger.sent(sequence);
+  for (const sequence of [0, 1, 2, 3, 4, 5]) ledger.acknowledged(sequence, 1000 + sequence);
+  ledger.failed(6, 'connection refused');
+  ledger.timedOut(7);
+  ledger.timedOut(8);
+  ledger.acknowledged(8, 2000); // a late acknowledgement still counts
+  // 9 stays pending. Read back: 0, 2, 1 (out of order), 2 again, 6 (failed yet present), 9, a damaged one, one never sent.
+  for (const sequence of [0, 2, 1, 2, 6, 9]) ledger.read(sequence);
+  ledger.corrupt();
+  ledger.read(12);
+  assert.deepEqual(ledger.classify(), {
+    sent: 10,
+    acknowledged: 7,
+    failed: 1,
+    timedOut: 1,
+    lateAcknowledged: 1,
+    readBack: 5,
+    acknowledgedLost: 4, // 3, 4, 5, 8
+    unacknowledgedPresent: 2, // 6, 9
+    duplicated: 1,
+    outOfOrder: 1,
+    corrupt: 1,
+    unknown: 1,
+  });
+  assert.deepEqual([...ledger.failureReasons], [['connection refused', 1]]);
+  assert.equal(ledger.allRead(), false);
+  assert.deepEqual([...ledger.acknowledgementTimes()], [1000, 1001, 1002, 1003, 1004, 1005, 2000]);
+});
+
+test('fault windows: the longest gap without an acknowledgement over the fault, and the rates before, during and after it', () => {
+  // Acknowledgements every 10 ms from 0 to 1000, none from 1000 to 1600 (the fault: 1000 → ready at 1500), then every 10 ms again.
+  const times = Float64Array.from([...Array.from({ length: 101 }, (_, i) => i * 10), ...Array.from({ length: 40 }, (_, i) => 1600 + i * 10)]);
+  const [window] = faultWindows(times, [{ startedMs: 1005, readyMs: 1500 }], 0, 2000);
+  assert.equal(window!.unavailableMs, 600);
+  assert.equal(window!.firstAckAfterReadyMs, 100);
+  assert.ok(Math.abs(window!.throughput.before - 100) < 1, `before ${window!.throughput.before}`);
+  assert.equal(window!.throughput.during, 0);
+  assert.ok(Math.abs(window!.throughput.after - 80) < 1, `after ${window!.throughput.after}`);
+  // Nothing acknowledged after the fault: the gap runs to the end of the writes.
+  const [dead] = faultWindows(Float64Array.from([0, 10, 20]), [{ startedMs: 25, readyMs: 100 }], 0, 1000);
+  assert.equal(dead!.unavailableMs, 980);
+  assert.equal(dead!.firstAckAfterReadyMs, null);
+});
+
+test('durability parameters: faults must fall within the writes, in order, without overlapping', () => {
+  const parse = (faults: unknown[]) => durabilityParamsSchema.safeParse({ type: 'durability', duration: '20s', faults });
+  assert.equal(parse([{ at: '5s', kind: 'kill' }, { at: '10s', kind: 'pause', for: '2s' }]).success, true);
+  const late = parse([{ at: '25s', kind: 'kill' }]);
+  assert.equal(late.success, false);
+  assert.match(JSON.stringify(late.error?.issues), /not within the writes/);
+  const overlapping = parse([{ at: '5s', kind: 'pause', for: '5s' }, { at: '8s', kind: 'kill' }]);
+  assert.match(JSON.stringify(overlapping.error?.issues), /in time order and not overlap/);
+  assert.equal(parse([{ at: '5s', kind: 'unplug' }]).success, false);
+});
+
+const scenario = (settings: string, faults = '[]') => `
+name: durability
+targets: [{ name: fake, type: fake, settings: ${settings} }]
+workload: { type: durability, payloadBytes: 256, rate: 400, duration: 1s, readIdle: 1s, sendTimeout: 2s, faults: ${faults} }
+warmup: { duration: 0 }
+`;
+
+const extrasOf = (result: Awaited<ReturnType<typeof tinyRun>>['result']) => result.cases[0]!.trials[0]!.extras?.durability as DurabilityExtras;
+
+test('a target that drops every 10th acknowledged message: exactly those are counted lost; a failure only where it promised fsync', async (t) => {
+  const { result: unsynced } = await tinyRun(t, scenario('{ dropEvery: 10 }'));
+  const extras = extrasOf(unsynced);
+  assert.equal(extras.sent, 400);
+  assert.equal(extras.acknowledged, 400);
+  assert.equal(extras.acknowledgedLost, 40);
+  assert.equal(extras.readBack, 360);
+  assert.equal(extras.readBackEndedIdle, true, 'the lost ones never come, so the read-back ends when nothing more arrives');
+  assert.equal(unsynced.cases[0]!.status, 'passed', 'under default durability the loss is a measured property');
+  assert.equal(unsynced.cases[0]!.summary!.delivery.lost, 40);
+  assert.equal((unsynced.cases[0]!.summary as unknown as { durability: { acknowledgedLost: number } }).durability.acknowledgedLost, 40);
+
+  const { result: promised } = await tinyRun(t, scenario('{ dropEvery: 10, fsyncBeforeAck: true }'));
+  assert.equal(promised.cases[0]!.status, 'failed');
+  assert.match(promised.cases[0]!.failures.join(), /40 of 400 acknowledged messages lost, though the target fsyncs before acknowledging/);
+
+  const { result: clean } = await tinyRun(t, scenario('{ fsyncBeforeAck: true }'));
+  assert.equal(extrasOf(clean).acknowledgedLost, 0);
+  assert.equal(extrasOf(clean).readBackEndedIdle, false, 'everything read: no idle wait');
+  assert.equal(clean.cases[0]!.status, 'passed');
+});
+
+test('a fault the target cannot take errors the case with the reason', async (t) => {
+  const { result } = await tinyRun(t, scenario('{}', '[{ at: 200ms, kind: kill }]'));
+  assert.equal(result.cases[0]!.status, 'errored');
+  assert.match(result.cases[0]!.error ?? '', /runs inside the trial's own process, so there is no broker process to kill/);
+});
+
+test('a fault is applied through the coordinator, timed, and the writer reconnects after it', async (t) => {
+  const asked: string[] = [];
+  const handler: FaultHandler = async (request) => {
+    asked.push(`${request.kind} ${request.forMs}`);
+    const startedMs = nowMs();
+    await sleep(150);
+    return { kind: request.kind, subject: 'fake (pid 1)', startedMs, readyMs: nowMs(), restartMs: 150 };
+  };
+  const local = new LocalWorker();
+  const worker: Worker = { runTrial: (command, progress, signal) => local.runTrial(command, progress, signal, handler) };
+  const { result } = await tinyRun(t, scenario('{}', '[{ at: 300ms, kind: kill, for: 0 }]'), { worker });
+  assert.deepEqual(asked, ['kill 0']);
+  const extras = extrasOf(result);
+  const [fault] = extras.faults;
+  assert.ok(fault && 'outcome' in fault && 'window' in fault, JSON.stringify(fault));
+  assert.equal(fault.outcome.restartMs, 150);
+  assert.ok(fault.window.throughput.before > 0 && fault.window.throughput.after > 0, JSON.stringify(fault.window));
+  assert.equal(extras.acknowledgedLost, 0);
+  assert.equal(extras.sent, 400);
+  // The sends due while the writer reconnected failed fast and were counted, never dropped silently.
+  assert.equal(extras.acknowledged + extras.failed + extras.timedOut, 400);
+  const summary = (result.cases[0]!.summary as unknown as { durability: { faults: Array<{ kind: string; restartMs: number }> } }).durability;
+  assert.equal(summary.faults[0]!.restartMs, 150);
+});

@@ -1,0 +1,272 @@
+/**
+ * The durability workload: acknowledged writes to one topic at a constant rate while faults are applied to the target
+ * (kill, pause, power loss, the backend's kill), then a fresh consumer reads the topic back from the start and every
+ * sequence number is classified (ledger.ts). The writer keeps writing through each fault: sends fail or time out
+ * while the target is down, and each is counted. After a fault that restarted the target, the writer reconnects.
+ */
+import type { PhaseRecorder } from '../../metrics/recorder.js';
+import type { LogConsumer, LogDriver, LogProducer } from '../../targets/driver.js';
+import type { FaultOutcome } from '../../faults/fault.js';
+import { nowMs, sleep } from '../../util/clock.js';
+import { errorMessage } from '../../util/errors.js';
+import { withTimeout } from '../../util/timeout.js';
+import { ENVELOPE_BYTES, readEnvelope, writeEnvelope } from '../envelope.js';
+import { PayloadSource } from '../payload.js';
+import { constantRate } from '../schedule.js';
+import type { Workload, WorkloadContext } from '../workload.js';
+import { DurabilityLedger, type DurabilityCounts } from './ledger.js';
+import { faultFor, type DurabilityParams } from './params.js';
+import { faultWindows, type FaultWindow } from './windows.js';
+
+/** What the trial keeps in `extras.durability`. */
+export interface DurabilityExtras extends DurabilityCounts {
+  /** Whether the target said it fsyncs before acknowledging (its driver's description). */
+  fsyncBeforeAck: boolean | null;
+  faults: Array<{ kind: string; atMs: number; forMs: number } & ({ outcome: FaultOutcome; window: FaultWindow } | { error: string })>;
+  /** Why sends failed, with how many failed so. */
+  sendErrors: Record<string, number>;
+  /** The read-back: how long it took, and whether it ended because nothing more arrived. */
+  readBackSeconds: number;
+  readBackEndedIdle: boolean;
+  /**
+   * Why the topic could not be read at all (e.g. the stream itself did not survive a power loss): then nothing was
+   * read back, and every acknowledged message counts as lost.
+   */
+  readBackError?: string;
+}
+
+const CLOSE_TIMEOUT_MS = 10_000;
+const RECONNECT_RETRY_MS = 500;
+
+class DurabilityRun {
+  private readonly ledger = new DurabilityLedger();
+  private readonly payloads: PayloadSource;
+  private producer: LogProducer | undefined;
+  private inFlight = 0;
+  /** Connections replaced after a restart, closed at the end (closing one to a dead broker may take its timeout). */
+  private readonly retired: LogDriver[] = [];
+  private driver: LogDriver;
+
+  constructor(
+    private readonly context: WorkloadContext<DurabilityParams>,
+    private readonly params: DurabilityParams,
+  ) {
+    this.payloads = new PayloadSource(params.payload, params.payloadBytes - ENVELOPE_BYTES, Math.ceil((params.rate * params.duration) / 1000), context.seed);
+    context.setPayloadInfo(this.payloads.info());
+    this.driver = context.driver;
+  }
+
+  async run(): Promise<void> {
+    const { context, params } = this;
+    const topic = `${context.topicPrefix}-durability`;
+    const group = `${topic}-reader`;
+    context.createdTopics.push(topic);
+    await context.driver.createTopic(topic);
+    // Where the broker deletes what no subscription needs (Pulsar), the read-back's subscription must exist first.
+    await context.driver.registerGroup?.(topic, group);
+    const { durability } = await context.driver.describe();
+    this.producer = await context.driver.producer(topic);
+    const recorder = await context.beginPhase('measured');
+    const startMs = nowMs();
+    const endMs = startMs + params.duration;
+    const faults: DurabilityExtras['faults'] = [];
+    let faultError: Error | undefined;
+    const faulting = this.applyFaults(topic, startMs, faults).catch((error: Error) => (faultError = error));
+    const progress = setInterval(() => context.progress({ phase: 'measured', done: Math.round((nowMs() - startMs) / 1000), total: Math.round(params.duration / 1000), unit: 'seconds', note: `${this.ledger.sentTotal} sent` }), 1000);
+    try {
+      await constantRate(
+        { intervalMs: 1000 / params.rate, startMs, untilMs: endMs, stop: () => faultError !== undefined, hold: () => this.inFlight >= params.maxInFlight, lateAfterMs: params.lateAfter, signal: context.signal },
+        (slot) => {
+          recorder.recordSendDelay(slot.delayMs, slot.late);
+          this.send(slot.index, slot.clockFromMs, recorder);
+        },
+      );
+      await faulting;
+      if (faultError) throw faultError;
+      // Every send resolves or times out within sendTimeout.
+      await this.settled(params.sendTimeout + 1000);
+      const windowEnd = nowMs();
+      const readStarted = performance.now();
+      const read = context.signal.aborted ? { endedIdle: false } : await this.readBack(topic, group);
+      const counts = this.ledger.classify();
+      const spans = faults.flatMap((fault) => ('outcome' in fault ? [{ startedMs: fault.outcome.startedMs, readyMs: fault.outcome.readyMs }] : []));
+      const windows = faultWindows(this.ledger.acknowledgementTimes(), spans, startMs, Math.min(endMs, windowEnd));
+      let windowIndex = 0;
+      for (const fault of faults) if ('outcome' in fault) Object.assign(fault, { window: windows[windowIndex++]! });
+      const extras: DurabilityExtras = {
+        ...counts,
+        fsyncBeforeAck: durability.fsyncBeforeAck,
+        faults,
+        sendErrors: Object.fromEntries(this.ledger.failureReasons),
+        readBackSeconds: (performance.now() - readStarted) / 1000,
+        readBackEndedIdle: read.endedIdle,
+        ...(read.error ? { readBackError: read.error } : {}),
+      };
+      context.setExtra('durability', extras);
+      recorder.addDelivery({
+        published: counts.sent,
+        acknowledged: counts.acknowledged,
+        delivered: counts.readBack,
+        lost: counts.acknowledgedLost,
+        duplicated: counts.duplicated,
+        outOfOrder: counts.outOfOrder,
+        corrupt: counts.corrupt,
+      });
+      await context.endPhase();
+      this.verdict(extras);
+    } finally {
+      clearInterval(progress);
+      await this.closeAll();
+    }
+  }
+
+  /** Sends sequence `sequence` without waiting; its fate goes into the ledger. */
+  private send(sequence: number, clockFromMs: number, recorder: PhaseRecorder): void {
+    const { ledger, params } = this;
+    ledger.sent(sequence);
+    const producer = this.producer;
+    if (!producer) {
+      ledger.failed(sequence, 'no connection: the writer was reconnecting after a fault');
+      return;
+    }
+    const body = this.payloads.body(sequence);
+    const message = Buffer.allocUnsafe(params.payloadBytes);
+    message.set(body.bytes, ENVELOPE_BYTES);
+    const sentMs = nowMs();
+    writeEnvelope(message, { producerId: 0, sequence, intendedMs: clockFromMs, sentMs, bodyCrc: body.crc });
+    this.inFlight += 1;
+    let settled = false;
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      this.inFlight -= 1;
+      ledger.timedOut(sequence);
+    }, params.sendTimeout);
+    const settle = () => {
+      clearTimeout(timer);
+      if (settled) return;
+      settled = true;
+      this.inFlight -= 1;
+    };
+    producer.send(message).then(
+      () => {
+        const ackedMs = nowMs();
+        settle();
+        ledger.acknowledged(sequence, ackedMs);
+        recorder.recordPublish(ackedMs - clockFromMs, message.length, ackedMs);
+      },
+      (error: unknown) => {
+        settle();
+        ledger.failed(sequence, errorMessage(error));
+      },
+    );
+  }
+
+  /** Applies the scheduled faults in order; after one that restarted the target, the writer reconnects. */
+  private async applyFaults(topic: string, startMs: number, faults: DurabilityExtras['faults']): Promise<void> {
+    const { context, params } = this;
+    for (const spec of params.faults) {
+      await sleep(startMs + spec.at - nowMs(), context.signal);
+      if (context.signal.aborted) return;
+      const base = { kind: spec.kind, atMs: spec.at, forMs: faultFor(spec) };
+      if (!context.fault) throw new Error('this worker cannot apply faults (no coordinator behind it)');
+      const outcome = await context.fault({ kind: spec.kind, forMs: base.forMs });
+      faults.push({ ...base, outcome, window: { unavailableMs: 0, firstAckAfterReadyMs: null, throughput: { before: 0, during: 0, after: 0 } } });
+      if (spec.kind !== 'pause') await this.reconnect(topic, startMs + params.duration);
+    }
+  }
+
+  /** A fresh connection and producer (the old ones are closed at the end); retried until `untilMs`. */
+  private async reconnect(topic: string, untilMs: number): Promise<void> {
+    this.producer = undefined;
+    this.retired.push(this.driver);
+    while (!this.context.signal.aborted && nowMs() < untilMs) {
+      try {
+        const driver = await withTimeout(this.context.reconnect(), this.params.sendTimeout, 'reconnecting');
+        this.driver = driver;
+        try {
+          this.producer = await withTimeout(driver.producer(topic), this.params.sendTimeout, 'opening a producer');
+          return;
+        } catch (error) {
+          this.retired.push(driver);
+          throw error;
+        }
+      } catch {
+        await sleep(RECONNECT_RETRY_MS, this.context.signal);
+      }
+    }
+  }
+
+  /** Waits until no send is outstanding (each ends by its timeout at the latest), at most `boundMs`. */
+  private async settled(boundMs: number): Promise<void> {
+    const until = performance.now() + boundMs;
+    while (this.inFlight > 0 && performance.now() < until && !this.context.signal.aborted) await sleep(10);
+  }
+
+  /**
+   * Reads the topic from the start with a fresh connection: `endedIdle` when it ended because nothing more arrived;
+   * `error` when no consumer could be opened on the topic within `readIdle` (the topic did not survive).
+   */
+  private async readBack(topic: string, group: string): Promise<{ endedIdle: boolean; error?: string }> {
+    const { context, ledger, params } = this;
+    const reader = await context.reconnect();
+    let lastArrival = performance.now();
+    let failure: Error | undefined;
+    const options = {
+      group,
+      from: 'earliest' as const,
+      messageBytes: params.payloadBytes,
+      onMessage: (payload: Uint8Array) => {
+        lastArrival = performance.now();
+        const check = readEnvelope(payload);
+        if (check.ok) ledger.read(check.envelope.sequence);
+        else ledger.corrupt();
+      },
+      onError: (error: Error) => (failure ??= error),
+    };
+    let consumer: LogConsumer | undefined;
+    try {
+      for (const giveUpAt = performance.now() + params.readIdle; !consumer; ) {
+        try {
+          consumer = await withTimeout(reader.consumer(topic, options), params.readIdle, 'opening the read-back consumer');
+        } catch (error) {
+          if (performance.now() >= giveUpAt || context.signal.aborted) return { endedIdle: false, error: errorMessage(error) };
+          await sleep(RECONNECT_RETRY_MS, context.signal);
+        }
+      }
+      lastArrival = performance.now();
+      for (;;) {
+        if (failure) throw new Error(`the read-back failed: ${failure.message}`);
+        if (ledger.allRead()) return { endedIdle: false };
+        if (performance.now() - lastArrival > params.readIdle || context.signal.aborted) return { endedIdle: true };
+        await sleep(50);
+      }
+    } finally {
+      if (consumer) await withTimeout(consumer.close(), CLOSE_TIMEOUT_MS, 'closing the read-back consumer').catch(() => undefined);
+      await withTimeout(reader.close(), CLOSE_TIMEOUT_MS, 'closing the read-back connection').catch(() => undefined);
+    }
+  }
+
+  /** A target that fsyncs before acknowledging must lose nothing; a corrupt message fails any target. */
+  private verdict(extras: DurabilityExtras): void {
+    if (extras.corrupt > 0) this.context.fail(`${extras.corrupt} messages read back corrupt`);
+    if (extras.acknowledgedLost > 0 && extras.fsyncBeforeAck === true) {
+      this.context.fail(`${extras.acknowledgedLost} of ${extras.acknowledged} acknowledged messages lost, though the target fsyncs before acknowledging`);
+    }
+  }
+
+  private async closeAll(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    if (producer) await withTimeout(producer.close(), CLOSE_TIMEOUT_MS, 'closing the producer').catch(() => undefined);
+    // The trial's own connection (context.driver) is closed by the harness; the others here.
+    const drivers = [...this.retired, this.driver].filter((driver) => driver !== this.context.driver);
+    await Promise.allSettled(drivers.map((driver) => withTimeout(driver.close(), CLOSE_TIMEOUT_MS, 'closing a connection')));
+  }
+}
+
+/** The durability workload. */
+export const durabilityWorkload: Workload<DurabilityParams> = {
+  type: 'durability',
+  run: (context) => new DurabilityRun(context, context.params).run(),
+};
