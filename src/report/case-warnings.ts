@@ -13,6 +13,8 @@ export function caseWarnings(entry: CaseResult): string[] {
 
 /** One warning per trial whose measurement stood still for PAUSE_WARNING_SECONDS or more. */
 export function pauseWarnings(entry: CaseResult): string[] {
+  // The durability workload pauses and kills its target on purpose: its faults' windows are its result.
+  if (entry.workload === 'durability') return [];
   return entry.trials.flatMap((trial) => {
     const pause = (trial as { measured?: PhaseRecord }).measured?.longestPause;
     if (!pause || pause.seconds < PAUSE_WARNING_SECONDS) return [];

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { formatMetric, METRICS } from '../results/metrics.js';
 import type { ResultFile } from '../results/result-file.js';
 import type { GateRules } from '../gate/rules.js';
+import { durabilityHtml, durabilityRows } from './durability-faults.js';
 import { buildReportModel, ERROR_BAR_MIN_TRIALS, measuredMetrics, type ReportModel, type ReportRow } from './model.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -64,6 +65,7 @@ ${summaryTable(model)}
 </details>
 <p class="legend">★ best value per metric among the targets of the same parameter point. Every figure is the median over trials of each trial's own value (a trial's latency percentiles come from its HDR histogram); the comparison gives the 95% bootstrap CI. The spectra merge the trials' histograms. Every trial runs in its own worker process; for embedded targets (broker inside that process) the client's CPU and memory are broker+client; where no broker process was known (external endpoints) the broker's are not measured. Payloads: ${escapeHtml(model.runs.flatMap((run) => run.payloads).join('; ') || '–')}.</p>
 </section>
+${durabilityRows(results).length > 0 ? durabilityHtml(durabilityRows(results), escapeHtml) : ''}
 ${model.comparison ? comparisonSection(model.comparison) : ''}
 <section id="bars"><h2>Comparison by metric</h2><p class="legend">Bars are medians over trials; with ${ERROR_BAR_MIN_TRIALS} or more trials, the whiskers are their 95% bootstrap CI.</p><div class="grid" id="bar-charts"></div></section>
 <section id="spectrum"><h2>Latency percentile spectrum</h2><div class="grid" id="spectrum-charts"></div></section>

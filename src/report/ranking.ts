@@ -50,6 +50,8 @@ export function rankPoints(result: ResultFile): PointRanking[] {
     if (measured.length < 2) continue;
     measured.sort((a, b) => (metric.better === 'lower' ? a.value - b.value : b.value - a.value));
     const best = measured[0]!;
+    // A best of 0 (no acknowledged message lost) leaves no ratio to form: such a point is read from its own table.
+    if (best.value === 0) continue;
     rankings.push({
       point,
       metric,

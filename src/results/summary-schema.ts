@@ -5,6 +5,7 @@ import { latencySummarySchema } from '../metrics/histogram.js';
 import { settingValueSchema } from '../targets/driver.js';
 import { estimateSchema } from '../util/statistics.js';
 import { ticksSummarySchema } from '../workloads/ticks/summary.js';
+import { durabilitySummarySchema } from '../workloads/durability/summary.js';
 import { vectorSummarySchema } from '../workloads/vector/summary.js';
 import { resourceScopeSchema } from './trial.js';
 
@@ -89,10 +90,12 @@ export const caseSummarySchema = z.object({
   toolReadBackError: z.string().nullable().optional(),
   /**
    * The workloads' own sections (workloads/<type>/summary.ts), null for other workloads: the vector workload's reads,
-   * recall, ingest and visibility; the ticks workload's (and the vector workload's) time-tick lag.
+   * recall, ingest and visibility; the ticks workload's (and the vector workload's) time-tick lag; the durability
+   * workload's classification and faults.
    */
   vector: vectorSummarySchema.nullable().default(null),
   ticks: ticksSummarySchema.nullable().default(null),
+  durability: durabilitySummarySchema.nullable().default(null),
   /**
    * Per metric (catalogue key): each trial's own value, their median with a bootstrap 95% CI, and the coefficient of
    * variation across trials. Gates and comparisons use these; the figures above summarise all trials together.

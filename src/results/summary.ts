@@ -102,6 +102,7 @@ function summarizeTogether(trials: readonly TrialRecord[], workload: string | un
     ratioToCeiling: null,
     ...summarizeTool(measured, perTrial),
     ticks: null,
+    durability: null,
     vector: null,
     trialStats: {},
   };

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { FaultHandler } from '../../faults/fault.js';
+import { join } from 'node:path';
+import { renderHtmlReport } from '../../report/html.js';
+import { readResultFile } from '../../results/io.js';
 import { LocalWorker, type Worker } from '../../run/worker.js';
 import { useFakeTarget } from '../../testing/fake-target.js';
 import { tinyRun } from '../../testing/tiny-run.js';
@@ -81,7 +84,7 @@ warmup: { duration: 0 }
 const extrasOf = (result: Awaited<ReturnType<typeof tinyRun>>['result']) => result.cases[0]!.trials[0]!.extras?.durability as DurabilityExtras;
 
 test('a target that drops every 10th acknowledged message: exactly those are counted lost; a failure only where it promised fsync', async (t) => {
-  const { result: unsynced } = await tinyRun(t, scenario('{ dropEvery: 10 }'));
+  const { result: unsynced, outDir } = await tinyRun(t, scenario('{ dropEvery: 10 }'));
   const extras = extrasOf(unsynced);
   assert.equal(extras.sent, 400);
   assert.equal(extras.acknowledged, 400);
@@ -90,7 +93,13 @@ test('a target that drops every 10th acknowledged message: exactly those are cou
   assert.equal(extras.readBackEndedIdle, true, 'the lost ones never come, so the read-back ends when nothing more arrives');
   assert.equal(unsynced.cases[0]!.status, 'passed', 'under default durability the loss is a measured property');
   assert.equal(unsynced.cases[0]!.summary!.delivery.lost, 40);
-  assert.equal((unsynced.cases[0]!.summary as unknown as { durability: { acknowledgedLost: number } }).durability.acknowledgedLost, 40);
+
+  // The section survives the result file's schema, and the report shows it.
+  const reread = await readResultFile(join(outDir, 'result.json'));
+  assert.equal(reread.cases[0]!.summary!.durability?.acknowledgedLost, 40);
+  const html = renderHtmlReport([reread]);
+  assert.match(html, /<section id="durability">/);
+  assert.match(html, /<td>400<\/td><td>400<\/td><td>0<\/td><td><strong>40<\/strong><\/td>/);
 
   const { result: promised } = await tinyRun(t, scenario('{ dropEvery: 10, fsyncBeforeAck: true }'));
   assert.equal(promised.cases[0]!.status, 'failed');
@@ -129,6 +138,5 @@ test('a fault is applied through the coordinator, timed, and the writer reconnec
   assert.equal(extras.sent, 400);
   // The sends due while the writer reconnected failed fast and were counted, never dropped silently.
   assert.equal(extras.acknowledged + extras.failed + extras.timedOut, 400);
-  const summary = (result.cases[0]!.summary as unknown as { durability: { faults: Array<{ kind: string; restartMs: number }> } }).durability;
-  assert.equal(summary.faults[0]!.restartMs, 150);
+  assert.equal(result.cases[0]!.summary!.durability!.faults[0]!.restartMs, 150);
 });

@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import type { ResultFile } from '../../results/result-file.js';
+import { lazyFsUnavailable, isMounted } from '../../provision/lazy-fs.js';
+import { processesMentioning, requireInstalled } from '../../testing/brokers.js';
+import { tinyRun } from '../../testing/tiny-run.js';
+import type { DurabilityExtras } from './durability.js';
+
+before(async () => {
+  for (const type of ['nats', 'kafka', 'pulsar', 'woodpecker', 'wal']) await requireInstalled(type);
+  assert.equal(lazyFsUnavailable(), undefined);
+});
+
+/** A durability scenario on `targets` (YAML list items) with the local provider. */
+const scenario = (targets: string, workload: string) => `
+name: durability-integration
+targets:
+${targets}
+workload: { type: durability, payloadBytes: 1KiB, rate: 300, sendTimeout: 3s, readIdle: 3s, ${workload} }
+warmup: { duration: 0 }
+sampling: { interval: 200ms }
+`;
+
+function extrasOf(result: ResultFile, target: string): DurabilityExtras {
+  const entry = result.cases.find((candidate) => candidate.target === target);
+  assert.ok(entry, `case of ${target}`);
+  const extras = entry.trials[0]?.extras?.durability as DurabilityExtras | undefined;
+  assert.ok(extras, `${target}: ${entry.status} ${entry.error ?? ''}`);
+  return extras;
+}
+
+/** Every fault ran (none errored), the target was ready again, and (`recovers`) acknowledged writes after the last one. */
+function assertFaultsRan(extras: DurabilityExtras, kinds: string[], recovers = true): void {
+  assert.deepEqual(extras.faults.map((fault) => fault.kind), kinds);
+  for (const fault of extras.faults) {
+    assert.ok('outcome' in fault, `${fault.kind}: ${'error' in fault ? fault.error : ''}`);
+    assert.ok(fault.outcome.readyMs >= fault.outcome.startedMs);
+    if (fault.kind !== 'pause') assert.ok(fault.outcome.restartMs > 0, `${fault.kind}: restart timed`);
+  }
+  const last = extras.faults.at(-1)!;
+  if (!recovers) return;
+  assert.ok('window' in last && last.window.firstAckAfterReadyMs !== null, `acknowledged again after the last fault: ${JSON.stringify(last)}`);
+}
+
+/** Nothing the run started outlives it: no broker or lazyfs process, no mount. */
+async function assertNothingLeft(outDir: string, target: string): Promise<void> {
+  assert.deepEqual(await processesMentioning(outDir), []);
+  assert.equal(await isMounted(`${outDir}/work/${target}`), false);
+}
+
+test('nats under kill, pause and power loss: sync "always" keeps every acknowledged message; the 2-minute default loses them to the power loss', async (t) => {
+  const { result, outDir } = await tinyRun(
+    t,
+    scenario(
+      '  - { name: nats, type: nats }\n  - { name: nats-fsync, type: nats, settings: { durability: fsync } }',
+      'duration: 16s, faults: [{ at: 3s, kind: kill }, { at: 7s, kind: pause, for: 1s }, { at: 11s, kind: power-loss }]',
+    ),
+    { load: { provider: 'local' } },
+  );
+  const synced = extrasOf(result, 'nats-fsync');
+  assertFaultsRan(synced, ['kill', 'pause', 'power-loss']);
+  assert.equal(synced.fsyncBeforeAck, true);
+  assert.ok(synced.acknowledged > 1000, `${synced.acknowledged} acknowledged`);
+  assert.equal(synced.acknowledgedLost, 0);
+  assert.equal(synced.corrupt, 0);
+  assert.equal(result.cases.find((entry) => entry.target === 'nats-fsync')!.status, 'passed');
+  // The kill took the connection down: sends failed or timed out while the server restarted, and each was counted.
+  assert.ok(synced.failed + synced.timedOut > 0, JSON.stringify(synced));
+  assert.equal(synced.acknowledged + synced.failed + synced.timedOut, synced.sent);
+
+  const unsynced = extrasOf(result, 'nats');
+  // The power loss may take the stream itself (its files never synced): then no write is acknowledged after it.
+  assertFaultsRan(unsynced, ['kill', 'pause', 'power-loss'], false);
+  assert.equal(unsynced.fsyncBeforeAck, false);
+  const powerLoss = unsynced.faults[2]!;
+  assert.ok('outcome' in powerLoss && (powerLoss.outcome.dropped?.lostBytes ?? 0) > 0, 'the power loss dropped unsynced data');
+  assert.ok(unsynced.acknowledgedLost > 0, `acknowledged messages lost on the power loss: ${JSON.stringify(unsynced)}`);
+  assert.equal(result.cases.find((entry) => entry.target === 'nats')!.status, 'passed', 'under the default the loss is measured, not a failure');
+  await assertNothingLeft(outDir, 'nats');
+});
+
+test('kafka with fsync: every acknowledged message survives a SIGKILL and restart', async (t) => {
+  // Kafka takes ~13 s to restart here and fences its own partitions for ~10 s more.
+  const { result, outDir } = await tinyRun(t, scenario('  - { name: kafka, type: kafka, settings: { durability: fsync } }', 'duration: 35s, faults: [{ at: 3s, kind: kill }]'), {
+    load: { provider: 'local' },
+  });
+  const extras = extrasOf(result, 'kafka');
+  assertFaultsRan(extras, ['kill']);
+  assert.equal(extras.acknowledgedLost, 0);
+  assert.equal(result.cases[0]!.status, 'passed', result.cases[0]!.error);
+  await assertNothingLeft(outDir, 'kafka');
+});
+
+test('pulsar with fsync: every acknowledged message survives a SIGKILL and restart', async (t) => {
+  const { result, outDir } = await tinyRun(t, scenario('  - { name: pulsar, type: pulsar, settings: { durability: fsync } }', 'duration: 28s, faults: [{ at: 3s, kind: kill }]'), {
+    load: { provider: 'local' },
+  });
+  const extras = extrasOf(result, 'pulsar');
+  assertFaultsRan(extras, ['kill']);
+  assert.equal(extras.acknowledgedLost, 0);
+  assert.equal(result.cases[0]!.status, 'passed', result.cases[0]!.error);
+  await assertNothingLeft(outDir, 'pulsar');
+});
+
+test('woodpecker: every acknowledged entry survives a SIGKILL of the helper and its restart', async (t) => {
+  const { result, outDir } = await tinyRun(t, scenario('  - { name: woodpecker, type: woodpecker }', 'duration: 16s, faults: [{ at: 3s, kind: kill }]'), {
+    load: { provider: 'local' },
+  });
+  const extras = extrasOf(result, 'woodpecker');
+  assertFaultsRan(extras, ['kill']);
+  assert.equal(extras.acknowledgedLost, 0);
+  assert.equal(result.cases[0]!.status, 'passed', result.cases[0]!.error);
+  await assertNothingLeft(outDir, 'woodpecker');
+});
+
+test('the WAL on MinIO: MinIO killed under the writer and restarted, a new writer fences the old one, nothing acknowledged is lost', async (t) => {
+  const { result, outDir } = await tinyRun(t, scenario('  - { name: wal, type: wal, settings: { backend: s3 } }', 'duration: 10s, faults: [{ at: 3s, kind: backend-kill, for: 1s }]'), {
+    load: { provider: 'local' },
+  });
+  const extras = extrasOf(result, 'wal');
+  assertFaultsRan(extras, ['backend-kill']);
+  assert.equal(extras.acknowledgedLost, 0);
+  assert.equal(result.cases[0]!.status, 'passed', result.cases[0]!.error);
+  await assertNothingLeft(outDir, 'wal');
+});
+
+test('a fault the target cannot take errors the case with the reason: the embedded rocksmq has no process of its own to kill', async (t) => {
+  const { result } = await tinyRun(t, scenario('  - rocksmq', 'duration: 3s, faults: [{ at: 1s, kind: kill }]'), { load: { provider: 'local' } });
+  assert.equal(result.cases[0]!.status, 'errored');
+  assert.match(result.cases[0]!.error ?? '', /rocksmq's engine runs inside the trial's own process/);
+});
