@@ -55,7 +55,9 @@ function need(process: ProcessFaults | undefined, subject: FaultSubject, request
   if (process) return process;
   if (request.kind === 'backend-kill') throw new Error(`${subject.target} has no storage service of its own to kill (backend-kill is for the WAL on S3 with the local provider)`);
   if (subject.provider === 'embedded') {
-    throw new Error(`${subject.target}'s engine runs inside the trial's own process, so there is no broker process to ${request.kind === 'pause' ? 'pause' : 'kill'}; running the embedded engines in a process of their own is not built yet`);
+    throw new Error(
+      `${subject.target}'s engine runs inside the trial's own process, so there is no broker process to ${request.kind === 'pause' ? 'pause' : 'kill'}: set its settings.process to own (with the local provider) to run the engine in a process of its own`,
+    );
   }
   throw new Error(`${subject.target} with the ${subject.provider} provider offers no process to ${request.kind === 'pause' ? 'pause' : 'kill'} (faults need the local provider)`);
 }

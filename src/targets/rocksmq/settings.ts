@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { defaultRocksMQOptions as engine } from '../../engines/rocksmq/options.js';
 import { durationField, sizeField } from '../../util/fields.js';
+import { engineProcessField } from '../../engines/host/process-field.js';
 
 /** Schema of `settings:` for targets of type rocksmq. */
 export const rocksmqSettingsSchema = z
@@ -20,6 +21,7 @@ export const rocksmqSettingsSchema = z
     maxFileSize: sizeField.default(engine.maxFileSize).describe('LevelDB table file size'),
     cacheSize: sizeField.default(engine.cacheSize).describe('LevelDB block cache size'),
     consumeBatch: z.number().int().min(1).default(256).describe('messages the consumer reads per call'),
+    process: engineProcessField,
   })
   .strict();
 

@@ -9,19 +9,26 @@ import { rocksmqSettingsSchema, type RocksmqSettings } from './settings.js';
 export const rocksmqTarget: TargetDefinition<RocksmqSettings> = {
   type: 'rocksmq',
   title: 'RocksMQ-style embedded broker (LevelDB via classic-level)',
-  kind: 'embedded',
+  kind: (settings) => (settings.process === 'own' ? 'server' : 'embedded'),
   settingsSchema: rocksmqSettingsSchema,
   installer: rocksmqInstaller,
 
   async availability() {
     const reference = await rocksmqInstaller.status();
     const detail = reference.installed ? 'built' : `not built (${reference.fix})`;
-    return [{ provider: 'embedded', available: true, detail: `runs inside the trial's worker process; Milvus's RocksMQ for reference: true ${detail}` }];
+    return [
+      { provider: 'embedded', available: true, detail: `runs inside the trial's worker process; Milvus's RocksMQ for reference: true ${detail}` },
+      { provider: 'local', available: true, detail: 'process: own — the engine in a host process of its own' },
+    ];
   },
 
-  async provision(_provider, context) {
+  async provision(provider, context) {
     const dataDir = join(context.dir, 'data');
     await mkdir(dataDir, { recursive: true });
+    if (provider === 'local') {
+      const { startEngineHost } = await import('../../engines/host/provision.js');
+      return startEngineHost('rocksmq', context, { dataDir }, dataDir);
+    }
     return {
       provider: 'embedded',
       endpoint: { dataDir },
@@ -32,6 +39,7 @@ export const rocksmqTarget: TargetDefinition<RocksmqSettings> = {
   },
 
   async connect(endpoint, settings, context) {
+    if (typeof endpoint.socket === 'string') return (await import('../../engines/host/client.js')).connectEngineHost(endpoint.socket, 'rocksmq');
     const { connectRocksmq } = await import('./driver.js');
     const directory = join(String(endpoint.dataDir), `trial-${context.trialIndex}`);
     return connectRocksmq(directory, settings);

@@ -2,11 +2,13 @@
 import { z } from 'zod';
 import { durationField, sizeField } from '../../util/fields.js';
 import { durabilityField } from '../common.js';
+import { engineProcessField } from '../../engines/host/process-field.js';
 
 /** Schema of `settings:` for targets of type wal. Unset engine settings take the engine's per-backend defaults. */
 export const walSettingsSchema = z
   .object({
     backend: z.enum(['s3', 'local']).default('s3').describe('s3: objects in an S3-compatible bucket (MinIO here); local: files on the local disk'),
+    process: engineProcessField.describe('backend local only: ' + engineProcessField.description),
     localLayout: z
       .enum(['file-per-segment', 'file-per-block'])
       .default('file-per-segment')

@@ -21,7 +21,7 @@ export const walTarget: TargetDefinition<WalSettings> = {
     { name: 'MQBENCH_S3_ENDPOINT', kind: 'setting', setting: 's3.endpoint', description: 'its endpoint, for S3-compatible stores other than AWS' },
     { name: 'MQBENCH_MINIO', kind: 'install', description: 'a minio binary to use instead of the installed one' },
   ],
-  kind: (settings) => (settings.backend === 'local' ? 'embedded' : 'server'),
+  kind: (settings) => (settings.backend === 'local' && settings.process !== 'own' ? 'embedded' : 'server'),
   settingsSchema: walSettingsSchema,
   installer: minioInstaller,
 
@@ -29,7 +29,9 @@ export const walTarget: TargetDefinition<WalSettings> = {
     const local = await minioInstaller.status();
     return [
       { provider: 'embedded', available: true, detail: "backend local: the WAL on a local directory, inside the trial's worker process" },
-      { provider: 'local', available: local.installed, detail: `backend s3 on a local MinIO: ${local.detail}`, fix: local.installed ? undefined : local.fix },
+      settings?.backend === 'local'
+        ? { provider: 'local', available: true, detail: 'backend local, process: own — the WAL in a host process of its own' }
+        : { provider: 'local', available: local.installed, detail: `backend s3 on a local MinIO: ${local.detail}`, fix: local.installed ? undefined : local.fix },
       await dockerAvailability(minioContainer().image),
       externalAvailability({
         configured: settings?.s3?.bucket,
@@ -46,6 +48,11 @@ export const walTarget: TargetDefinition<WalSettings> = {
   async provision(provider, context): Promise<TargetInstance> {
     const settings = context.settings as WalSettings;
     const dataDir = join(context.dir, 'data');
+    if (settings.backend === 'local' && provider === 'local') {
+      await mkdir(dataDir, { recursive: true });
+      const { startEngineHost } = await import('../../engines/host/provision.js');
+      return startEngineHost('wal', context, { backend: 'local', root: dataDir } satisfies WalEndpoint, dataDir);
+    }
     if (provider === 'embedded') {
       await mkdir(dataDir, { recursive: true });
       return {
@@ -102,6 +109,7 @@ export const walTarget: TargetDefinition<WalSettings> = {
   },
 
   async connect(endpoint, settings) {
+    if (typeof endpoint.socket === 'string') return (await import('../../engines/host/client.js')).connectEngineHost(endpoint.socket, 'wal');
     const { connectWal } = await import('./driver.js');
     return connectWal(endpoint as unknown as WalEndpoint, settings);
   },

@@ -47,12 +47,12 @@ test("requests are matched to their replies in any order; errors reject with the
   const helper = await fakeHelper(socketPath);
   t.after(() => helper.close());
   const connection = await HelperConnection.open(socketPath);
-  await assert.rejects(connection.request(OP.create, Buffer.from('log')), /woodpecker: log exists/);
+  await assert.rejects(connection.request(OP.create, Buffer.from('log')), /the woodpecker helper: log exists/);
   const appends = ['entry-00', 'entry-01', 'entry-02'].map((text) => connection.request(OP.append, u32(1), Buffer.from(text)));
   assert.deepEqual((await Promise.all(appends)).map((reply) => reply.subarray(8).toString()), ['entry-00', 'entry-01', 'entry-02']);
   const messages: string[] = [];
   const failed = new Promise<Error>((resolve) => void connection.openReader('log', 'earliest', { onMessage: (payload) => messages.push(Buffer.from(payload).toString()), onError: resolve }));
-  assert.match((await failed).message, /woodpecker reader: segment gone/);
+  assert.match((await failed).message, /the woodpecker helper's reader: segment gone/);
   assert.deepEqual(messages, ['one', 'two']);
   // The helper going away fails what is pending, with a message that says so.
   const pending = connection.request(OP.append, u32(1), Buffer.from('lost-one'));

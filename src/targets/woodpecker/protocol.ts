@@ -1,5 +1,6 @@
 /**
- * The woodpecker helper's protocol (tools/woodpecker-helper/server.go), on a unix socket. Every frame: u32 length of
+ * The woodpecker helper's protocol (tools/woodpecker-helper/server.go), on a unix socket; mqbench's engine host
+ * (src/engines/host) speaks it too. Every frame: u32 length of
  * what follows, u8 op, u32 request id, body (little-endian). Requests carry an id; the reply (op 0x80) carries it back
  * with a status byte (0 ok, 1 error) and the result or the error's text. A reader pushes op 0x81 per message (its
  * reader id in the id field, the payload as the body) and 0x82 if it fails. Payloads pass through as raw bytes.
@@ -74,30 +75,34 @@ export class HelperConnection {
   private closed: Error | undefined;
   private readonly writer: TurnBatchedWriter;
 
-  private constructor(private readonly socket: Socket) {
+  private constructor(
+    private readonly socket: Socket,
+    /** Who answers, in messages: "the woodpecker helper", "the rocksmq engine host". */
+    private readonly peer: string,
+  ) {
     this.writer = new TurnBatchedWriter(socket);
     const frames = new FrameReader((op, id, body) => this.onFrame(op, id, body));
     socket.on('data', (chunk: Buffer) => frames.push(chunk));
-    socket.on('close', () => this.fail(new Error('the woodpecker helper closed the connection')));
-    socket.on('error', (error) => this.fail(new Error(`the woodpecker helper's socket: ${error.message}`)));
+    socket.on('close', () => this.fail(new Error(`${this.peer} closed the connection`)));
+    socket.on('error', (error) => this.fail(new Error(`${this.peer}'s socket: ${error.message}`)));
   }
 
-  /** Connects to the helper's socket. */
-  static open(socketPath: string, timeoutMs = 10_000): Promise<HelperConnection> {
+  /** Connects to the helper's (or another peer's) socket. */
+  static open(socketPath: string, timeoutMs = 10_000, peer = 'the woodpecker helper'): Promise<HelperConnection> {
     return new Promise((resolve, reject) => {
       const socket = connect(socketPath);
       const timer = setTimeout(() => {
         socket.destroy();
-        reject(new Error(`no answer from the woodpecker helper at ${socketPath} within ${timeoutMs} ms`));
+        reject(new Error(`no answer from ${peer} at ${socketPath} within ${timeoutMs} ms`));
       }, timeoutMs);
       socket.once('connect', () => {
         clearTimeout(timer);
         socket.setNoDelay?.(true);
-        resolve(new HelperConnection(socket));
+        resolve(new HelperConnection(socket, peer));
       });
       socket.once('error', (error) => {
         clearTimeout(timer);
-        reject(new Error(`cannot reach the woodpecker helper at ${socketPath}: ${error.message}`));
+        reject(new Error(`cannot reach ${peer} at ${socketPath}: ${error.message}`));
       });
     });
   }
@@ -135,7 +140,7 @@ export class HelperConnection {
   /** Closes the connection; what is still pending is rejected, readers are not told (they were closed on purpose). */
   close(): void {
     this.readers.clear();
-    this.fail(new Error('the connection to the woodpecker helper was closed'));
+    this.fail(new Error(`the connection to ${this.peer} was closed`));
     this.socket.destroy();
   }
 
@@ -147,11 +152,11 @@ export class HelperConnection {
       if (body.readUInt8(0) === 0) {
         waiter.onOk?.(body.subarray(1));
         waiter.resolve(body.subarray(1));
-      } else waiter.reject(new Error(`woodpecker: ${body.subarray(1).toString('utf8')}`));
+      } else waiter.reject(new Error(`${this.peer}: ${body.subarray(1).toString('utf8')}`));
     } else if (op === MESSAGE) {
       this.readers.get(id)?.onMessage(body);
     } else if (op === READER_ERROR) {
-      this.readers.get(id)?.onError(new Error(`woodpecker reader: ${body.toString('utf8')}`));
+      this.readers.get(id)?.onError(new Error(`${this.peer}'s reader: ${body.toString('utf8')}`));
     }
   }
 
@@ -170,4 +175,19 @@ export function u32(value: number): Buffer {
   const out = Buffer.alloc(4);
   out.writeUInt32LE(value, 0);
   return out;
+}
+
+/** Whether a peer answers a describe request on `socket` (the woodpecker helper listens only once it is up). */
+export async function answersOnSocket(socket: string, peer?: string): Promise<boolean> {
+  try {
+    const connection = await HelperConnection.open(socket, 2000, peer);
+    try {
+      await connection.request(OP.describe);
+      return true;
+    } finally {
+      connection.close();
+    }
+  } catch {
+    return false;
+  }
 }

@@ -13,7 +13,7 @@ import { minioPath } from '../wal/install.js';
 import { MINIO_BUCKET, MINIO_CREDENTIALS } from '../wal/minio.js';
 import { connectWoodpecker, type WoodpeckerEndpoint } from './driver.js';
 import { woodpeckerHelper, woodpeckerInstaller } from './install.js';
-import { HelperConnection, OP } from './protocol.js';
+import { answersOnSocket } from './protocol.js';
 import { woodpeckerConfig, woodpeckerSettingsSchema, type WoodpeckerSettings } from './settings.js';
 
 const READY_TIMEOUT_MS = 120_000;
@@ -53,7 +53,7 @@ export const woodpeckerTarget: TargetDefinition<WoodpeckerSettings> = {
       args: ['--socket', socket, '--data', dataDir, '--config', configFile, '--storage', settings.storage, ...minio],
       env: { WOODPECKER_MINIO_ACCESS_KEY: MINIO_CREDENTIALS.accessKeyId, WOODPECKER_MINIO_SECRET_KEY: MINIO_CREDENTIALS.secretAccessKey },
       logFile: join(context.logDir, `${context.name}.log`),
-      ready: () => answers(socket),
+      ready: () => answersOnSocket(socket),
       readyTimeoutMs: READY_TIMEOUT_MS,
       signal: context.signal,
     });
@@ -78,18 +78,3 @@ export const woodpeckerTarget: TargetDefinition<WoodpeckerSettings> = {
     return connectWoodpecker(endpoint as unknown as WoodpeckerEndpoint, settings);
   },
 };
-
-/** Whether the helper answers on its socket (it listens only once etcd, the log store and storage are up). */
-async function answers(socket: string): Promise<boolean> {
-  try {
-    const connection = await HelperConnection.open(socket, 2000);
-    try {
-      await connection.request(OP.describe);
-      return true;
-    } finally {
-      connection.close();
-    }
-  } catch {
-    return false;
-  }
-}

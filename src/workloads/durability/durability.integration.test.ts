@@ -124,8 +124,30 @@ test('the WAL on MinIO: MinIO killed under the writer and restarted, a new write
   await assertNothingLeft(outDir, 'wal');
 });
 
-test('a fault the target cannot take errors the case with the reason: the embedded rocksmq has no process of its own to kill', async (t) => {
+test('embedded engines in a process of their own: rocksmq with sync and the WAL on local disk keep every acknowledged message through a kill and a power loss; unsynced rocksmq loses them', async (t) => {
+  const { result, outDir } = await tinyRun(
+    t,
+    scenario(
+      '  - { name: rocksmq, type: rocksmq, settings: { process: own } }\n  - { name: rocksmq-sync, type: rocksmq, settings: { process: own, sync: true } }\n  - { name: wal, type: wal, settings: { backend: local, process: own } }',
+      'duration: 12s, faults: [{ at: 3s, kind: kill }, { at: 7s, kind: power-loss }]',
+    ),
+    { load: { provider: 'local' } },
+  );
+  for (const target of ['rocksmq-sync', 'wal']) {
+    const extras = extrasOf(result, target);
+    assertFaultsRan(extras, ['kill', 'power-loss']);
+    assert.equal(extras.fsyncBeforeAck, true);
+    assert.equal(extras.acknowledgedLost, 0, target);
+    assert.equal(result.cases.find((entry) => entry.target === target)!.status, 'passed');
+  }
+  const unsynced = extrasOf(result, 'rocksmq');
+  assertFaultsRan(unsynced, ['kill', 'power-loss'], false);
+  assert.ok(unsynced.acknowledgedLost > 0, `LevelDB's unsynced log is lost with the power: ${JSON.stringify(unsynced)}`);
+  await assertNothingLeft(outDir, 'rocksmq');
+});
+
+test("a fault the target cannot take errors the case with the reason: rocksmq inside the trial's process has nothing of its own to kill", async (t) => {
   const { result } = await tinyRun(t, scenario('  - rocksmq', 'duration: 3s, faults: [{ at: 1s, kind: kill }]'), { load: { provider: 'local' } });
   assert.equal(result.cases[0]!.status, 'errored');
-  assert.match(result.cases[0]!.error ?? '', /rocksmq's engine runs inside the trial's own process/);
+  assert.match(result.cases[0]!.error ?? '', /rocksmq's engine runs inside the trial's own process.*set its settings\.process to own/);
 });

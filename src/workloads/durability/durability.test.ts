@@ -114,7 +114,7 @@ test('a target that drops every 10th acknowledged message: exactly those are cou
 test('a fault the target cannot take errors the case with the reason', async (t) => {
   const { result } = await tinyRun(t, scenario('{}', '[{ at: 200ms, kind: kill }]'));
   assert.equal(result.cases[0]!.status, 'errored');
-  assert.match(result.cases[0]!.error ?? '', /runs inside the trial's own process, so there is no broker process to kill/);
+  assert.match(result.cases[0]!.error ?? '', /runs inside the trial's own process, so there is no broker process to kill: set its settings.process to own/);
 });
 
 test('a fault is applied through the coordinator, timed, and the writer reconnects after it', async (t) => {
