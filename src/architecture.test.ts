@@ -10,6 +10,7 @@ const LAYERS: string[][] = [
   ['util'],
   ['metrics', 'engines', 'install'],
   ['provision'],
+  ['faults'],
   ['targets'],
   ['workloads'],
   ['scenario'],

@@ -3,11 +3,10 @@
  * runs the same command on the same data directory, config and ports, and waits for the same readiness. `stop()` and
  * `failure()` always concern the process running now.
  */
-import type { ProcessFaults } from '../faults/control.js';
 import { signalGroup, startLocalProcess, stoppedUnexpectedly, type LocalProcess, type ProcessSpec } from './local-process.js';
 
-/** A local broker process with fault handles. */
-export class RestartableProcess implements ProcessFaults {
+/** A local broker process with fault handles (it is a faults/control.ts ProcessFaults). */
+export class RestartableProcess {
   /** Set between a deliberate kill and the restart, so the exit is not reported as the broker's failure. */
   private killed = false;
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { defaultRocksMQOptions as engine } from '../../engines/rocksmq/options.js';
 import { durationField, sizeField } from '../../util/fields.js';
-import { engineProcessField } from '../../engines/host/process-field.js';
+import { engineProcessField } from '../engine-host/process-field.js';
 
 /** Schema of `settings:` for targets of type rocksmq. */
 export const rocksmqSettingsSchema = z

@@ -26,7 +26,7 @@ export const rocksmqTarget: TargetDefinition<RocksmqSettings> = {
     const dataDir = join(context.dir, 'data');
     await mkdir(dataDir, { recursive: true });
     if (provider === 'local') {
-      const { startEngineHost } = await import('../../engines/host/provision.js');
+      const { startEngineHost } = await import('../engine-host/provision.js');
       return startEngineHost('rocksmq', context, { dataDir }, dataDir);
     }
     return {
@@ -39,7 +39,7 @@ export const rocksmqTarget: TargetDefinition<RocksmqSettings> = {
   },
 
   async connect(endpoint, settings, context) {
-    if (typeof endpoint.socket === 'string') return (await import('../../engines/host/client.js')).connectEngineHost(endpoint.socket, 'rocksmq');
+    if (typeof endpoint.socket === 'string') return (await import('../engine-host/client.js')).connectEngineHost(endpoint.socket, 'rocksmq');
     const { connectRocksmq } = await import('./driver.js');
     const directory = join(String(endpoint.dataDir), `trial-${context.trialIndex}`);
     return connectRocksmq(directory, settings);

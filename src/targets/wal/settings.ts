@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { durationField, sizeField } from '../../util/fields.js';
 import { durabilityField } from '../common.js';
-import { engineProcessField } from '../../engines/host/process-field.js';
+import { engineProcessField } from '../engine-host/process-field.js';
 
 /** Schema of `settings:` for targets of type wal. Unset engine settings take the engine's per-backend defaults. */
 export const walSettingsSchema = z

@@ -50,7 +50,7 @@ export const walTarget: TargetDefinition<WalSettings> = {
     const dataDir = join(context.dir, 'data');
     if (settings.backend === 'local' && provider === 'local') {
       await mkdir(dataDir, { recursive: true });
-      const { startEngineHost } = await import('../../engines/host/provision.js');
+      const { startEngineHost } = await import('../engine-host/provision.js');
       return startEngineHost('wal', context, { backend: 'local', root: dataDir } satisfies WalEndpoint, dataDir);
     }
     if (provider === 'embedded') {
@@ -109,7 +109,7 @@ export const walTarget: TargetDefinition<WalSettings> = {
   },
 
   async connect(endpoint, settings) {
-    if (typeof endpoint.socket === 'string') return (await import('../../engines/host/client.js')).connectEngineHost(endpoint.socket, 'wal');
+    if (typeof endpoint.socket === 'string') return (await import('../engine-host/client.js')).connectEngineHost(endpoint.socket, 'wal');
     const { connectWal } = await import('./driver.js');
     return connectWal(endpoint as unknown as WalEndpoint, settings);
   },

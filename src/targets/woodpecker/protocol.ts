@@ -1,6 +1,6 @@
 /**
  * The woodpecker helper's protocol (tools/woodpecker-helper/server.go), on a unix socket; mqbench's engine host
- * (src/engines/host) speaks it too. Every frame: u32 length of
+ * (src/targets/engine-host) speaks it too. Every frame: u32 length of
  * what follows, u8 op, u32 request id, body (little-endian). Requests carry an id; the reply (op 0x80) carries it back
  * with a status byte (0 ok, 1 error) and the result or the error's text. A reader pushes op 0x81 per message (its
  * reader id in the id field, the payload as the body) and 0x82 if it fails. Payloads pass through as raw bytes.

@@ -5,9 +5,9 @@
  * survives. A reader is opened with `topic NUL group`; payloads pass through as bytes.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import type { LogConsumer, LogDriver, LogProducer } from '../../targets/driver.js';
+import type { LogConsumer, LogDriver, LogProducer } from '../driver.js';
 import { errorMessage } from '../../util/errors.js';
-import { encodeFrame, FrameReader, OP } from '../../targets/woodpecker/protocol.js';
+import { encodeFrame, FrameReader, OP } from '../woodpecker/protocol.js';
 
 const REPLY = 0x80;
 const MESSAGE = 0x81;

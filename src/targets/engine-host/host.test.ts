@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { connectRocksmq } from '../../targets/rocksmq/driver.js';
-import { rocksmqSettingsSchema } from '../../targets/rocksmq/settings.js';
+import { connectRocksmq } from '../rocksmq/driver.js';
+import { rocksmqSettingsSchema } from '../rocksmq/settings.js';
 import { tempDir } from '../../testing/temp-dir.js';
 import { connectEngineHost } from './client.js';
 import { serveEngine } from './server.js';

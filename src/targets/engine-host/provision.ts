@@ -4,9 +4,9 @@
  */
 import { join } from 'node:path';
 import { RestartableProcess } from '../../provision/restartable-process.js';
-import type { ProvisionContext, TargetInstance } from '../../targets/target.js';
+import type { ProvisionContext, TargetInstance } from '../target.js';
 import { TOOL_ROOT } from '../../util/tool-root.js';
-import { answersOnSocket } from '../../targets/woodpecker/protocol.js';
+import { answersOnSocket } from '../woodpecker/protocol.js';
 import type { EngineHostSpec } from './main.js';
 
 const READY_TIMEOUT_MS = 60_000;
@@ -18,7 +18,7 @@ export async function startEngineHost(type: string, context: ProvisionContext, e
   const host = await RestartableProcess.start({
     name: `${type}-engine-host`,
     command: process.execPath,
-    args: ['--import', import.meta.resolve('tsx'), join(TOOL_ROOT, 'src', 'engines', 'host', 'main.ts'), JSON.stringify(spec)],
+    args: ['--import', import.meta.resolve('tsx'), join(TOOL_ROOT, 'src', 'targets', 'engine-host', 'main.ts'), JSON.stringify(spec)],
     cwd: TOOL_ROOT,
     logFile: join(context.logDir, `${context.name}-engine-host.log`),
     ready: () => answersOnSocket(socket, 'the engine host'),

@@ -1,6 +1,6 @@
 /** The LogDriver of an engine that runs in a host process of its own (server.ts): every call is a request on its socket. */
-import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer } from '../../targets/driver.js';
-import { HelperConnection, OP, u32 } from '../../targets/woodpecker/protocol.js';
+import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer } from '../driver.js';
+import { HelperConnection, OP, u32 } from '../woodpecker/protocol.js';
 
 /** Connects to the engine host of `type` at `socket`. */
 export async function connectEngineHost(socket: string, type: string): Promise<LogDriver> {

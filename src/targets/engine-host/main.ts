@@ -1,12 +1,12 @@
 /**
- * The engine host process: `node --import tsx src/engines/host/main.ts <json>` opens one embedded target's engine on
+ * The engine host process: `node --import tsx src/targets/engine-host/main.ts <json>` opens one embedded target's engine on
  * its data directory and serves it on a unix socket (server.ts). The JSON names the target type, its settings, the
  * endpoint the engine opens (its data directory) and the socket. mqbench starts it as a supervised local process,
  * so it dies with mqbench however mqbench ends.
  */
 import { rm } from 'node:fs/promises';
-import { findTarget } from '../../targets/registry.js';
-import { isVectorStore } from '../../targets/vector-store.js';
+import { findTarget } from '../registry.js';
+import { isVectorStore } from '../vector-store.js';
 import { serveEngine } from './server.js';
 
 /** What the host is told to serve. */
