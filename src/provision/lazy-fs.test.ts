@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test, type TestContext } from 'node:test';
+import { processesMentioning } from '../testing/brokers.js';
 import { isMounted, lazyFsUnavailable, mountLazyFs, type LazyMount } from './lazy-fs.js';
 
 before(() => {
@@ -158,4 +159,17 @@ test('lazyfs unmounts and exits when mqbench closes its pipe, even with a file s
   } catch {
     // the detached mount's daemon is gone
   }
+});
+
+test("lazyfs ignores a terminal's Ctrl-C (SIGINT reaches mqbench's whole process group) and unmounts on SIGTERM", async (t) => {
+  const mount = await lazyMount(t);
+  const [pid] = await processesMentioning(mount.mountPoint);
+  assert.ok(pid, 'the lazyfs process');
+  process.kill(pid, 'SIGINT');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.ok(await isMounted(mount.mountPoint), 'still mounted after SIGINT');
+  assert.deepEqual(await mount.stats(), { dirtyBytes: 0, pendingChanges: 0 });
+  process.kill(pid, 'SIGTERM');
+  for (let waited = 0; (await isMounted(mount.mountPoint)) && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(await isMounted(mount.mountPoint), false, 'no mount left behind after SIGTERM');
 });

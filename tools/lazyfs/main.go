@@ -10,7 +10,9 @@
 //	sync    make everything durable (sync(2)): "ok"
 //	stats   "ok dirty-bytes=N pending-changes=M"
 //
-// When stdin closes (mqbench ended, even killed), it unmounts and exits.
+// When stdin closes (mqbench ended, even killed), it unmounts and exits. SIGINT is ignored (a terminal's Ctrl-C
+// reaches the whole process group; mqbench owns it and closes the pipe), SIGPIPE too (an answer mqbench can no longer
+// read must not kill it before it unmounts), and SIGTERM or SIGHUP unmount it as stdin's end does.
 package main
 
 import (
@@ -18,6 +20,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -77,10 +80,21 @@ func run(backing, mount string, maxDirty int64, journaled bool) error {
 	if err != nil {
 		return fmt.Errorf("mounting %s: %w", mount, err)
 	}
-	fmt.Println("ready")
-	commands := bufio.NewScanner(os.Stdin)
-	for commands.Scan() {
-		fmt.Println(answer(strings.TrimSpace(commands.Text()), state))
+	signal.Ignore(syscall.SIGINT, syscall.SIGPIPE)
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM, syscall.SIGHUP)
+	ended := make(chan struct{})
+	go func() {
+		defer close(ended)
+		commands := bufio.NewScanner(os.Stdin)
+		fmt.Println("ready")
+		for commands.Scan() {
+			fmt.Println(answer(strings.TrimSpace(commands.Text()), state))
+		}
+	}()
+	select {
+	case <-ended:
+	case <-stop:
 	}
 	if err := server.Unmount(); err != nil {
 		// Still in use (a broker that is being killed): detach it, so no mount outlives this process.
