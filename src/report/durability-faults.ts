@@ -34,10 +34,7 @@ export function durabilityHtml(rows: readonly DurabilityRow[], escape: (text: st
   });
   const faults = rows.flatMap(({ target, summary }) =>
     summary.faults.map((fault) => {
-      const cells =
-        fault.throughput === null
-          ? `<td class="text" colspan="6">${escape(fault.error ?? 'not applied')}</td>`
-          : `<td>${ms(fault.restartMs)}</td><td>${ms(fault.unavailableMs)}</td><td>${ms(fault.firstAckAfterReadyMs)}</td><td>${rate(fault.throughput.before)} / ${rate(fault.throughput.during)} / ${rate(fault.throughput.after)}</td><td>${fault.droppedBytes === null ? '–' : count(fault.droppedBytes)}</td><td>${fault.errors > 0 ? `${fault.errors}: ${escape(fault.error ?? '')}` : ''}</td>`;
+      const cells = `<td>${ms(fault.restartMs)}</td><td>${ms(fault.unavailableMs)}</td><td>${ms(fault.firstAckAfterReadyMs)}</td><td>${rate(fault.throughput.before)} / ${rate(fault.throughput.during)} / ${rate(fault.throughput.after)}</td><td>${fault.droppedBytes === null ? '–' : count(fault.droppedBytes)}</td>`;
       return `<tr><td class="text">${escape(target)}</td><td class="text">${escape(fault.kind)} at ${ms(fault.atMs)}</td>${cells}</tr>`;
     }),
   );
@@ -49,7 +46,7 @@ ${cases.join('\n')}
 </tbody></table>
 <h3>Each fault</h3>
 <p class="legend">Restart: until the target answered its readiness check. First ack: from then to the next acknowledgement. Rates are acknowledgements per second before the fault, during it and after it, until the next one. Dropped: unsynced bytes a power loss took (lazyfs).</p>
-<table><thead><tr><th class="text">target</th><th class="text">fault</th><th>restart</th><th>unavailable</th><th>first ack</th><th>ack/s before / during / after</th><th>dropped bytes</th><th>not applied</th></tr></thead><tbody>
+<table><thead><tr><th class="text">target</th><th class="text">fault</th><th>restart</th><th>unavailable</th><th>first ack</th><th>ack/s before / during / after</th><th>dropped bytes</th></tr></thead><tbody>
 ${faults.join('\n')}
 </tbody></table>
 </section>`;

@@ -102,6 +102,11 @@ export interface LogDriver extends TargetConnection {
    * Its msg/s is messages per operation over its median seconds per operation, so the ratio compares round trips.
    */
   probeReference?(spec: ReferenceProbeSpec): Promise<ToolReading>;
+  /**
+   * Optional: how many messages the broker says `topic` holds, asked through its admin interface rather than read by
+   * a consumer — an independent check of a read-back (Kafka's offsets, a JetStream stream's state).
+   */
+  countMessages?(topic: string): Promise<{ messages: number; method: string }>;
   /** Optional: the raw throughput of the storage underneath (e.g. the WAL's bucket or disk), for ratios. */
   probeCeiling?(): Promise<CeilingReading>;
 }

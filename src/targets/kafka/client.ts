@@ -10,6 +10,8 @@ export interface KafkaClient {
   settings: Record<string, SettingValue>;
   createTopic(topic: string, partitions: number): Promise<void>;
   deleteTopic(topic: string): Promise<void>;
+  /** The messages the topic holds: the sum over partitions of the high watermark minus the log start offset. */
+  countMessages(topic: string): Promise<number>;
   producer(topic: string): Promise<LogProducer>;
   consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer>;
   close(): Promise<void>;
@@ -31,4 +33,9 @@ export interface KafkaClientOptions {
 /** A Node Buffer view of `payload` without copying. */
 export function asBuffer(payload: Uint8Array): Buffer {
   return Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+}
+
+/** What an admin's fetchTopicOffsets answers: the messages between each partition's log start and high watermark. */
+export function messagesBetweenOffsets(offsets: ReadonlyArray<{ high: string; low: string }>): number {
+  return offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
 }

@@ -11,7 +11,7 @@ import { withTimeout } from '../../util/timeout.js';
 import { createRequire } from 'node:module';
 import { packageVersion } from '../../util/package-version.js';
 import type { LogConsumer } from '../driver.js';
-import { asBuffer, type KafkaClient, type KafkaClientOptions } from './client.js';
+import { asBuffer, messagesBetweenOffsets, type KafkaClient, type KafkaClientOptions } from './client.js';
 
 type ConfluentModule = typeof import('@confluentinc/kafka-javascript');
 
@@ -49,6 +49,9 @@ export async function confluentClient(options: KafkaClientOptions): Promise<Kafk
     },
     async deleteTopic(topic) {
       await admin.deleteTopics({ topics: [topic] });
+    },
+    async countMessages(topic) {
+      return messagesBetweenOffsets(await admin.fetchTopicOffsets(topic));
     },
     async producer(topic) {
       const producer = kafka.producer({

@@ -85,6 +85,10 @@ class KafkaDriver implements LogDriver {
     return this.client.producer(topic);
   }
 
+  async countMessages(topic: string): Promise<{ messages: number; method: string }> {
+    return { messages: await this.client.countMessages(topic), method: 'admin fetchTopicOffsets: high watermark − log start offset, summed over partitions' };
+  }
+
   probeTool(spec: ToolProbeSpec): Promise<ToolReading> {
     const { brokers, auth } = this.endpoint;
     return inScratchTopic(this, spec.topic, () =>

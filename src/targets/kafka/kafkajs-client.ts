@@ -7,7 +7,7 @@ import { kafkaJsAuthOptions } from './auth.js';
 import { Kafka, logLevel, Partitioners, type Admin, type KafkaConfig } from 'kafkajs';
 import { packageVersion } from '../../util/package-version.js';
 import type { LogConsumer } from '../driver.js';
-import { asBuffer, type KafkaClient, type KafkaClientOptions } from './client.js';
+import { asBuffer, messagesBetweenOffsets, type KafkaClient, type KafkaClientOptions } from './client.js';
 import { SendBatcher } from '../send-batcher.js';
 
 /**
@@ -41,6 +41,9 @@ export async function kafkajsClient(options: KafkaClientOptions): Promise<KafkaC
     },
     async deleteTopic(topic) {
       await admin.deleteTopics({ topics: [topic] });
+    },
+    async countMessages(topic) {
+      return messagesBetweenOffsets(await admin.fetchTopicOffsets(topic));
     },
     async producer(topic) {
       const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });

@@ -107,6 +107,10 @@ class NatsDriver implements LogDriver {
     await this.manager.streams.delete(topic);
   }
 
+  async countMessages(topic: string): Promise<{ messages: number; method: string }> {
+    return { messages: (await this.manager.streams.info(topic)).state.messages, method: 'JetStream stream info: state.messages' };
+  }
+
   async producer(topic: string): Promise<LogProducer> {
     const timeout = this.settings.publishTimeout;
     const publish = this.publishFunction();

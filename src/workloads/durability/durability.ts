@@ -22,7 +22,8 @@ import { faultWindows, type FaultWindow } from './windows.js';
 export interface DurabilityExtras extends DurabilityCounts {
   /** Whether the target said it fsyncs before acknowledging (its driver's description). */
   fsyncBeforeAck: boolean | null;
-  faults: Array<{ kind: string; atMs: number; forMs: number } & ({ outcome: FaultOutcome; window: FaultWindow } | { error: string })>;
+  /** Each fault as planned (`atMs` after the writes began, `forMs`), what applying it took, and what the writer saw. A fault that cannot be applied errors the trial. */
+  faults: Array<{ kind: string; atMs: number; forMs: number; outcome: FaultOutcome; window: FaultWindow }>;
   /** Why sends failed, with how many failed so. */
   sendErrors: Record<string, number>;
   /** The read-back: how long it took, and whether it ended because nothing more arrived. */
@@ -33,6 +34,14 @@ export interface DurabilityExtras extends DurabilityCounts {
    * read back, and every acknowledged message counts as lost.
    */
   readBackError?: string;
+  /**
+   * What the broker itself says the topic holds, through its admin interface (where the target offers one): an
+   * independent count that the read-back must agree with (every stored message read once: read back + duplicated +
+   * corrupt + unknown), or why it could not be asked.
+   */
+  brokerCount?: { messages: number; method: string; agrees: boolean } | { error: string };
+  /** The first runs of acknowledged-but-lost sequences, with when (ms after the writes began) they were acknowledged. */
+  lostRuns: Array<{ from: number; to: number; firstAckAtMs: number; lastAckAtMs: number }>;
 }
 
 const CLOSE_TIMEOUT_MS = 10_000;
@@ -88,11 +97,11 @@ class DurabilityRun {
       const windowEnd = nowMs();
       const readStarted = performance.now();
       const read = context.signal.aborted ? { endedIdle: false } : await this.readBack(topic, group);
+      const brokerCount = read.error || context.signal.aborted ? undefined : await this.brokerCount(topic);
       const counts = this.ledger.classify();
-      const spans = faults.flatMap((fault) => ('outcome' in fault ? [{ startedMs: fault.outcome.startedMs, readyMs: fault.outcome.readyMs }] : []));
+      const spans = faults.map(({ outcome }) => ({ startedMs: outcome.startedMs, readyMs: outcome.readyMs }));
       const windows = faultWindows(this.ledger.acknowledgementTimes(), spans, startMs, Math.min(endMs, windowEnd));
-      let windowIndex = 0;
-      for (const fault of faults) if ('outcome' in fault) Object.assign(fault, { window: windows[windowIndex++]! });
+      faults.forEach((fault, index) => (fault.window = windows[index]!));
       const extras: DurabilityExtras = {
         ...counts,
         fsyncBeforeAck: durability.fsyncBeforeAck,
@@ -100,7 +109,9 @@ class DurabilityRun {
         sendErrors: Object.fromEntries(this.ledger.failureReasons),
         readBackSeconds: (performance.now() - readStarted) / 1000,
         readBackEndedIdle: read.endedIdle,
+        lostRuns: this.ledger.lostRuns().map(({ from, to, firstAckMs, lastAckMs }) => ({ from, to, firstAckAtMs: Math.round(firstAckMs - startMs), lastAckAtMs: Math.round(lastAckMs - startMs) })),
         ...(read.error ? { readBackError: read.error } : {}),
+        ...(brokerCount ? { brokerCount: { ...brokerCount, ...('messages' in brokerCount ? { agrees: brokerCount.messages === counts.readBack + counts.duplicated + counts.corrupt + counts.unknown } : {}) } as DurabilityExtras['brokerCount'] } : {}),
       };
       context.setExtra('durability', extras);
       recorder.addDelivery({
@@ -247,8 +258,26 @@ class DurabilityRun {
     }
   }
 
+  /** The broker's own count of the topic's messages, through a fresh connection (undefined where it has none). */
+  private async brokerCount(topic: string): Promise<{ messages: number; method: string } | { error: string } | undefined> {
+    const connection = await this.context.reconnect();
+    try {
+      if (!connection.countMessages) return undefined;
+      return await withTimeout(connection.countMessages(topic), CLOSE_TIMEOUT_MS, "asking the broker for the topic's message count");
+    } catch (error) {
+      return { error: errorMessage(error) };
+    } finally {
+      await withTimeout(connection.close(), CLOSE_TIMEOUT_MS, 'closing the connection').catch(() => undefined);
+    }
+  }
+
   /** A target that fsyncs before acknowledging must lose nothing; a corrupt message fails any target. */
   private verdict(extras: DurabilityExtras): void {
+    const count = extras.brokerCount;
+    if (count && 'messages' in count && !count.agrees) {
+      const read = extras.readBack + extras.duplicated + extras.corrupt + extras.unknown;
+      this.context.fail(`the read-back saw ${read} messages where the broker says the topic holds ${count.messages} (${count.method}): the classification cannot be trusted`);
+    }
     if (extras.corrupt > 0) this.context.fail(`${extras.corrupt} messages read back corrupt`);
     if (extras.acknowledgedLost > 0 && extras.fsyncBeforeAck === true) {
       this.context.fail(`${extras.acknowledgedLost} of ${extras.acknowledged} acknowledged messages lost, though the target fsyncs before acknowledging`);

@@ -111,6 +111,28 @@ export class DurabilityLedger {
     return this.distinctReads >= this.sentCount;
   }
 
+  /**
+   * The runs of consecutive acknowledged-but-lost sequences (the first `limit`), each with the acknowledgement times of
+   * its first and last message (epoch ms): which fault lost them can be read from when they were acknowledged.
+   */
+  lostRuns(limit = 20): Array<{ from: number; to: number; firstAckMs: number; lastAckMs: number }> {
+    const runs: Array<{ from: number; to: number; firstAckMs: number; lastAckMs: number }> = [];
+    let current: (typeof runs)[number] | undefined;
+    for (let sequence = 0; sequence < this.sentCount && runs.length <= limit; sequence++) {
+      const lost = this.status[sequence] === SEND.acknowledged && this.reads[sequence] === 0;
+      if (!lost) continue;
+      const ackMs = this.ackTimes[sequence]!;
+      if (current && current.to === sequence - 1) {
+        current.to = sequence;
+        current.lastAckMs = ackMs;
+      } else {
+        current = { from: sequence, to: sequence, firstAckMs: ackMs, lastAckMs: ackMs };
+        runs.push(current);
+      }
+    }
+    return runs.slice(0, limit);
+  }
+
   /** The acknowledgement times, sorted (epoch ms). */
   acknowledgementTimes(): Float64Array {
     const times: number[] = [];

@@ -11,12 +11,9 @@ const faultSummarySchema = z.object({
   restartMs: z.number().nullable(),
   unavailableMs: z.number().nullable(),
   firstAckAfterReadyMs: z.number().nullable(),
-  throughput: z.object({ before: z.number(), during: z.number(), after: z.number() }).nullable(),
+  throughput: z.object({ before: z.number(), during: z.number(), after: z.number() }),
   /** power-loss: the unsynced bytes lazyfs forgot (median). */
   droppedBytes: z.number().nullable(),
-  /** Trials where it could not be applied, and why (the first reason). */
-  errors: z.number(),
-  error: z.string().optional(),
 });
 
 /** The durability section. */
@@ -51,11 +48,9 @@ function summarizeDurability(trials: readonly MeasuredTrial[]): DurabilitySummar
   if (extras.length === 0) return null;
   const sum = (key: (typeof COUNTS)[number]) => extras.reduce((total, entry) => total + entry[key], 0);
   const medianOf = (values: number[]) => (values.length > 0 ? median(values) : null);
-  const longest = extras.map((entry) => Math.max(0, ...entry.faults.map((fault) => ('window' in fault ? fault.window.unavailableMs : 0))));
+  const longest = extras.map((entry) => Math.max(0, ...entry.faults.map((fault) => fault.window.unavailableMs)));
   const faults = (extras[0]?.faults ?? []).map((first, index) => {
-    const runs = extras.map((entry) => entry.faults[index]).filter((fault) => fault !== undefined);
-    const applied = runs.flatMap((fault) => ('outcome' in fault ? [fault] : []));
-    const failed = runs.flatMap((fault) => ('error' in fault ? [fault.error] : []));
+    const applied = extras.map((entry) => entry.faults[index]).filter((fault) => fault !== undefined);
     const pick = (read: (fault: (typeof applied)[number]) => number | null | undefined) => medianOf(applied.map(read).filter((value): value is number => typeof value === 'number'));
     return {
       kind: first.kind,
@@ -63,13 +58,8 @@ function summarizeDurability(trials: readonly MeasuredTrial[]): DurabilitySummar
       restartMs: pick((fault) => fault.outcome.restartMs),
       unavailableMs: pick((fault) => fault.window.unavailableMs),
       firstAckAfterReadyMs: pick((fault) => fault.window.firstAckAfterReadyMs),
-      throughput:
-        applied.length > 0
-          ? { before: pick((f) => f.window.throughput.before)!, during: pick((f) => f.window.throughput.during)!, after: pick((f) => f.window.throughput.after)! }
-          : null,
+      throughput: { before: pick((f) => f.window.throughput.before)!, during: pick((f) => f.window.throughput.during)!, after: pick((f) => f.window.throughput.after)! },
       droppedBytes: pick((fault) => fault.outcome.dropped?.lostBytes),
-      errors: failed.length,
-      ...(failed[0] ? { error: failed[0] } : {}),
     };
   });
   return {
