@@ -147,3 +147,16 @@ test('a fault is applied through the coordinator, timed, and the writer reconnec
   assert.equal(extras.acknowledged + extras.failed + extras.timedOut, 400);
   assert.equal(result.cases[0]!.summary!.durability!.faults[0]!.restartMs, 150);
 });
+
+test('an interrupted durability trial keeps what it measured and calls nothing lost: what was not read back is unverified', async (t) => {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort('test interrupt'), 400);
+  const { result } = await tinyRun(t, scenario('{ dropEvery: 10 }').replace('duration: 1s', 'duration: 5s'), { signal: controller.signal });
+  const entry = result.cases[0]!;
+  assert.equal(entry.status, 'incomplete');
+  const extras = extrasOf(result);
+  assert.ok(extras.sent > 0 && extras.sent < 2000, `${extras.sent} sent before the interrupt`);
+  assert.equal(extras.acknowledgedLost, 0);
+  assert.ok((extras.notVerified ?? 0) > 0, JSON.stringify(extras));
+  assert.equal(entry.trials[0]!.measured?.delivery.lost, 0);
+});

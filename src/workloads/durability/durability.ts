@@ -40,6 +40,11 @@ export interface DurabilityExtras extends DurabilityCounts {
    * corrupt + unknown), or why it could not be asked.
    */
   brokerCount?: { messages: number; method: string; agrees: boolean } | { error: string };
+  /**
+   * Set when the trial was interrupted before the read-back finished: the acknowledged messages not read back are
+   * counted here, not as lost (whether they would have arrived cannot be told).
+   */
+  notVerified?: number;
   /** The first runs of acknowledged-but-lost sequences, with when (ms after the writes began) they were acknowledged. */
   lostRuns: Array<{ from: number; to: number; firstAckAtMs: number; lastAckAtMs: number }>;
 }
@@ -98,7 +103,10 @@ class DurabilityRun {
       const readStarted = performance.now();
       const read = context.signal.aborted ? { endedIdle: false } : await this.readBack(topic, group);
       const brokerCount = read.error || context.signal.aborted ? undefined : await this.brokerCount(topic);
-      const counts = this.ledger.classify();
+      const classified = this.ledger.classify();
+      // Interrupted before the read-back finished: what was not read is unverified, not lost.
+      const interrupted = context.signal.aborted;
+      const counts = interrupted ? { ...classified, acknowledgedLost: 0 } : classified;
       const spans = faults.map(({ outcome }) => ({ startedMs: outcome.startedMs, readyMs: outcome.readyMs }));
       const windows = faultWindows(this.ledger.acknowledgementTimes(), spans, startMs, Math.min(endMs, windowEnd));
       faults.forEach((fault, index) => (fault.window = windows[index]!));
@@ -109,9 +117,10 @@ class DurabilityRun {
         sendErrors: Object.fromEntries(this.ledger.failureReasons),
         readBackSeconds: (performance.now() - readStarted) / 1000,
         readBackEndedIdle: read.endedIdle,
-        lostRuns: this.ledger.lostRuns().map(({ from, to, firstAckMs, lastAckMs }) => ({ from, to, firstAckAtMs: Math.round(firstAckMs - startMs), lastAckAtMs: Math.round(lastAckMs - startMs) })),
+        ...(interrupted ? { notVerified: classified.acknowledgedLost } : {}),
+        lostRuns: interrupted ? [] : this.ledger.lostRuns().map(({ from, to, firstAckMs, lastAckMs }) => ({ from, to, firstAckAtMs: Math.round(firstAckMs - startMs), lastAckAtMs: Math.round(lastAckMs - startMs) })),
         ...(read.error ? { readBackError: read.error } : {}),
-        ...(brokerCount ? { brokerCount: { ...brokerCount, ...('messages' in brokerCount ? { agrees: brokerCount.messages === counts.readBack + counts.duplicated + counts.corrupt + counts.unknown } : {}) } as DurabilityExtras['brokerCount'] } : {}),
+        ...(brokerCount ? { brokerCount: checkedCount(brokerCount, counts) } : {}),
       };
       context.setExtra('durability', extras);
       recorder.addDelivery({
@@ -119,6 +128,7 @@ class DurabilityRun {
         acknowledged: counts.acknowledged,
         delivered: counts.readBack,
         lost: counts.acknowledgedLost,
+        ...(interrupted ? { notDelivered: classified.acknowledgedLost } : {}),
         duplicated: counts.duplicated,
         outOfOrder: counts.outOfOrder,
         corrupt: counts.corrupt,
@@ -292,6 +302,12 @@ class DurabilityRun {
     const drivers = [...this.retired, this.driver].filter((driver) => driver !== this.context.driver);
     await Promise.allSettled(drivers.map((driver) => withTimeout(driver.close(), CLOSE_TIMEOUT_MS, 'closing a connection')));
   }
+}
+
+/** The broker's count, and whether it agrees with the read-back: every stored message read once. */
+function checkedCount(count: { messages: number; method: string } | { error: string }, read: DurabilityCounts): NonNullable<DurabilityExtras['brokerCount']> {
+  if ('error' in count) return count;
+  return { ...count, agrees: count.messages === read.readBack + read.duplicated + read.corrupt + read.unknown };
 }
 
 /** The durability workload. */
