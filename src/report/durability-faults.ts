@@ -40,12 +40,12 @@ export function durabilityHtml(rows: readonly DurabilityRow[], escape: (text: st
   );
   return `<section id="durability">
 <h2>Durability under faults</h2>
-<p class="legend">Every sequence number sent, classified after a full read-back from the start. <strong>Acknowledged, lost</strong> is the durability failure (a target that fsyncs before acknowledging fails its case on it; under a default that acknowledges from the page cache it is a measured property). "Not acknowledged" are sends that failed or timed out while the target was down. Unavailable: the longest time without an acknowledgement over a fault (median over trials).</p>
+<p class="legend">Every sequence number sent, classified after a full read-back from the start; counts are summed over the case's trials. <strong>Acknowledged, lost</strong> is the durability failure (a target that fsyncs before acknowledging fails its case on it; under a default that acknowledges from the page cache it is a measured property). "Not acknowledged" are sends that failed or timed out while the target was down. Unavailable: the longest time without an acknowledgement over a fault (median over trials).</p>
 <table><thead><tr><th class="text">target</th><th class="text">durability</th><th class="text">verdict</th><th>sent</th><th>acknowledged</th><th>not acknowledged</th><th>acknowledged, lost</th><th>unacknowledged, present</th><th>duplicated</th><th>out of order</th><th>corrupt</th><th>unavailable</th></tr></thead><tbody>
 ${cases.join('\n')}
 </tbody></table>
 <h3>Each fault</h3>
-<p class="legend">Restart: until the target answered its readiness check. First ack: from then to the next acknowledgement. Rates are acknowledgements per second before the fault, during it and after it, until the next one. Dropped: unsynced bytes a power loss took (lazyfs).</p>
+<p class="legend">Restart: until the target answered its readiness check. First ack: from then to the next acknowledgement. Rates are acknowledgements per second before the fault, during it and after it, until the next one. Dropped: unsynced bytes a power loss took (lazyfs). Each figure is the median over trials.</p>
 <table><thead><tr><th class="text">target</th><th class="text">fault</th><th>restart</th><th>unavailable</th><th>first ack</th><th>ack/s before / during / after</th><th>dropped bytes</th></tr></thead><tbody>
 ${faults.join('\n')}
 </tbody></table>
