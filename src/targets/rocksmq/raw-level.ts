@@ -38,6 +38,9 @@ export async function probeRawLevel(spec: ToolProbeSpec, directory: string, opti
 
 const tool = () => `raw classic-level ${packageVersion('classic-level')}`;
 
+/** The write option of a synced batch. */
+const SYNC = { sync: true };
+
 async function rawWrites(db: ClassicLevel<Buffer, Buffer>, spec: ToolProbeSpec, options: ResolvedRocksMQOptions): Promise<ToolReading> {
   const value = randomBytes(spec.messageBytes);
   const warmup = Math.floor(spec.messages / 5);
@@ -45,7 +48,9 @@ async function rawWrites(db: ClassicLevel<Buffer, Buffer>, spec: ToolProbeSpec, 
   let startedAt = 0;
   const writers = Array.from({ length: spec.concurrency }, async () => {
     for (let id = next++; id < spec.messages && !spec.signal.aborted; id = next++) {
-      await db.batch([{ type: 'put', key: messageKey(id), value }], { sync: options.sync });
+      const ops = [{ type: 'put' as const, key: messageKey(id), value }];
+      // As the engine writes: no options object unless it syncs (one per call made the batch path 2–3× slower here).
+      await (options.sync ? db.batch(ops, SYNC) : db.batch(ops));
       if (id === warmup) startedAt = performance.now();
     }
   });
