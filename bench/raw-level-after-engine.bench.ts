@@ -1,5 +1,6 @@
 /**
- * Why rocksmq's raw classic-level calibration reads ~2.5× higher inside a trial than alone (docs/calibration.md):
+ * Whether rocksmq's raw classic-level calibration depends on what ran before it in the process (it did, 2–3×, while
+ * it passed an options object per batch: docs/calibration.md).
  * `npm run bench:raw-level-after -- <mode>` runs the calibration's raw probe (100,000 puts of 1 KiB from 256 writers)
  * in a fresh process, after `mode`: none; level (the same puts into another store first); engine-write (100,000
  * produces through the rocksmq engine, its store left open); engine (those produces and their read-back, the store
