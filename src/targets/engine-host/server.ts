@@ -4,14 +4,12 @@
  * its own — one a fault can kill and restart on the same files — while the trial's worker, which keeps the ledger,
  * survives. A reader is opened with `topic NUL group`; payloads pass through as bytes.
  */
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import type { LogConsumer, LogDriver, LogProducer } from '../driver.js';
 import { errorMessage } from '../../util/errors.js';
-import { encodeFrame, FrameReader, OP } from '../woodpecker/protocol.js';
+import { encodeFrame, FrameReader, OP, PUSH, u32 } from '../woodpecker/protocol.js';
 
-const REPLY = 0x80;
-const MESSAGE = 0x81;
-const READER_ERROR = 0x82;
+const { reply: REPLY, message: MESSAGE, readerError: READER_ERROR } = PUSH;
 
 /** Serves `driver` on `socketPath`; resolves once it listens. */
 export async function serveEngine(driver: LogDriver, socketPath: string): Promise<Server> {
@@ -27,11 +25,6 @@ export async function serveEngine(driver: LogDriver, socketPath: string): Promis
         (body) => send(REPLY, id, Buffer.from([0]), body),
         (error: unknown) => send(REPLY, id, Buffer.from([1]), Buffer.from(errorMessage(error))),
       );
-    const u32 = (value: number) => {
-      const out = Buffer.alloc(4);
-      out.writeUInt32LE(value, 0);
-      return out;
-    };
     const frames = new FrameReader((op, id, body) => {
       // Copied: a frame is a view into the socket's buffers, and engines keep payloads.
       const bytes = Buffer.from(body);
@@ -89,7 +82,7 @@ export async function serveEngine(driver: LogDriver, socketPath: string): Promis
     socket.on('data', (chunk: Buffer) => frames.push(chunk));
     socket.on('error', () => undefined);
     // A client gone: its writers and readers close with it.
-    socket.on('close', () => void closeAll(socket, producers, readers));
+    socket.on('close', () => void closeAll(producers, readers));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -98,7 +91,7 @@ export async function serveEngine(driver: LogDriver, socketPath: string): Promis
   return server;
 }
 
-async function closeAll(_socket: Socket, producers: Map<number, LogProducer>, readers: Map<number, LogConsumer>): Promise<void> {
+async function closeAll(producers: Map<number, LogProducer>, readers: Map<number, LogConsumer>): Promise<void> {
   await Promise.allSettled([...producers.values()].map((producer) => producer.close()));
   await Promise.allSettled([...readers.values()].map((reader) => reader.close()));
   producers.clear();

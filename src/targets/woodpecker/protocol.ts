@@ -10,9 +10,11 @@ import { TurnBatchedWriter } from '../../util/turn-writer.js';
 
 /** The requests. */
 export const OP = { create: 1, delete: 2, openWriter: 3, append: 4, closeWriter: 5, openReader: 6, closeReader: 7, describe: 8, bench: 9 } as const;
-const REPLY = 0x80;
-const MESSAGE = 0x81;
-const READER_ERROR = 0x82;
+/** The frames a server sends: a reply to a request, a reader's message, a reader's failure. */
+export const PUSH = { reply: 0x80, message: 0x81, readerError: 0x82 } as const;
+const REPLY = PUSH.reply;
+const MESSAGE = PUSH.message;
+const READER_ERROR = PUSH.readerError;
 const HEADER_BYTES = 9;
 
 /** Encodes one frame. */
