@@ -1,4 +1,5 @@
 /** CPU and memory of a container from the Docker stats API (the same arithmetic as `docker stats`). */
+import { testcontainers } from '../util/testcontainers.js';
 import type { ResourceProbe, ResourceReading } from './resources.js';
 
 /** The parts of a Docker stats response mqbench reads. */
@@ -50,7 +51,7 @@ export class DockerContainerProbe implements ResourceProbe {
 
 /** Fetches one stats sample of a container through testcontainers' Docker client. */
 export async function dockerStats(containerId: string): Promise<DockerStats> {
-  const { getContainerRuntimeClient } = await import('testcontainers');
+  const { getContainerRuntimeClient } = await testcontainers();
   const client = await getContainerRuntimeClient();
   const container = client.container.getById(containerId);
   return (await container.stats({ stream: false })) as DockerStats;

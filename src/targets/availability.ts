@@ -1,16 +1,19 @@
 /** Availability entries every server target reports the same way: its Docker image, and an external endpoint. */
 import { execute } from '../install/exec.js';
 import type { Installer } from '../install/installer.js';
-import { dockerEngine } from '../provision/docker-engine.js';
+import { dockerEngine, localImage } from '../provision/docker-engine.js';
 import { redactSecrets } from '../util/redact.js';
 import type { Availability } from './target.js';
 
 /** Whether the docker provider can run `image` here. */
 export async function dockerAvailability(image: string): Promise<Availability> {
   const docker = await dockerEngine();
-  return docker.available
-    ? { provider: 'docker', available: true, detail: `image ${image}` }
-    : { provider: 'docker', available: false, detail: docker.detail, fix: 'start a Docker engine, or use --provider local' };
+  if (!docker.available) return { provider: 'docker', available: false, detail: docker.detail, fix: 'start a Docker engine, or use --provider local' };
+  const local = await localImage(image).catch(() => undefined);
+  const what = !local
+    ? `image ${image} not present (pulled on first use)`
+    : `image ${image} present (${local.standIn ? "mqbench's stand-in, built here" : local.digest ?? local.id.slice(0, 19)})`;
+  return { provider: 'docker', available: true, detail: `${docker.detail}; ${what}` };
 }
 
 /** Where an external endpoint may be configured: the scenario's setting (read first) and an environment variable. */
