@@ -2,7 +2,7 @@
 import { SASL_MECHANISMS } from './auth.js';
 import { z } from 'zod';
 import { durationField, sizeField } from '../../util/fields.js';
-import { durabilityField } from '../common.js';
+import { dockerField, durabilityField } from '../common.js';
 
 /** Schema of `settings:` for targets of type kafka. */
 export const kafkaSettingsSchema = z
@@ -32,6 +32,7 @@ export const kafkaSettingsSchema = z
     heap: z.string().regex(/^\d+[mg]$/).default('768m').describe('JVM heap of the local broker (-Xms/-Xmx)'),
     messageMaxBytes: sizeField.default(10 * 1024 * 1024).describe('broker message.max.bytes and replica.fetch.max.bytes'),
     fetchMaxBytes: sizeField.default(16 * 1024 * 1024).describe('consumer fetch size per partition'),
+    docker: dockerField,
     external: z
       .object({
         brokers: z.string().min(1).describe('bootstrap servers, e.g. host:9092'),

@@ -7,6 +7,8 @@ import { execute } from '../../install/exec.js';
 import { IMAGES, VERSIONS } from '../../install/versions.js';
 import { RestartableProcess } from '../../provision/restartable-process.js';
 import { freePorts } from '../../provision/ports.js';
+import { planContainerNetwork, type ContainerNetwork } from '../../provision/container-spec.js';
+import { containerInfo } from '../../provision/docker-info.js';
 import { checkedOrStopped, tcpOpen, waitUntil } from '../../provision/readiness.js';
 import { dockerAvailability, externalAvailability, javaLocalAvailability } from '../availability.js';
 import type { Availability, TargetDefinition, TargetInstance } from '../target.js';
@@ -65,8 +67,8 @@ function checkFlushInForce(brokers: string, fsyncEveryMessage: boolean): Promise
 
 /** Definition of the kafka target type. */
 /** The broker's container for `settings`, advertising `port`. */
-function kafkaContainerFor(settings: KafkaSettings, port: number) {
-  return kafkaContainer({ advertisedPort: port, heap: settings.heap, messageMaxBytes: settings.messageMaxBytes, fsyncEveryMessage: settings.durability === 'fsync' });
+function kafkaContainerFor(settings: KafkaSettings, port: number, network?: ContainerNetwork) {
+  return kafkaContainer({ advertisedPort: port, heap: settings.heap, messageMaxBytes: settings.messageMaxBytes, fsyncEveryMessage: settings.durability === 'fsync' }, network);
 }
 
 export const kafkaTarget: TargetDefinition<KafkaSettings> = {
@@ -123,7 +125,8 @@ export const kafkaTarget: TargetDefinition<KafkaSettings> = {
     const brokers = `127.0.0.1:${port}`;
     if (provider === 'docker') {
       const { startContainer } = await import('../../provision/docker.js');
-      const spec = kafkaContainerFor(settings, port!);
+      const network = await planContainerNetwork(settings.docker.network, [KAFKA_PORTS.broker, KAFKA_PORTS.controller], { [KAFKA_PORTS.broker]: port!, [KAFKA_PORTS.controller]: controllerPort! });
+      const spec = kafkaContainerFor(settings, port!, network);
       const started = await startContainer(spec, {
         hostDataDir: dataDir,
         logFile: join(context.logDir, `${context.name}.log`),
@@ -134,13 +137,16 @@ export const kafkaTarget: TargetDefinition<KafkaSettings> = {
           throw new Error(`kafka container did not coordinate consumer groups within ${READY_TIMEOUT_MS / 1000} s`);
         }
       });
+      // The durability the result states must be the one in force, in a container as in a local process.
+      const flushInForce = await checkedOrStopped(started, () => checkFlushInForce(brokers, fsyncEveryMessage));
       return {
         provider,
         endpoint: { brokers, version: VERSIONS.kafka, fsyncEveryMessage } satisfies KafkaEndpoint,
         broker: { kind: 'docker-container', id: started.id, label: `${spec.image} ${started.id.slice(0, 12)}` },
         storage: { kind: 'directories', paths: [dataDir] },
-        info: { image: spec.image, imageDigest: started.imageDigest, containerId: started.id, heap: settings.heap, fsyncEveryMessage },
+        info: { ...containerInfo(spec, started), heap: settings.heap, fsyncEveryMessage, flushInForce },
         stop: () => started.stop(),
+        failure: () => started.failure(),
       };
     }
     const home = kafkaHome();

@@ -1,7 +1,7 @@
 /** Scenario settings of the nats target (NATS server with JetStream). */
 import { z } from 'zod';
 import { countField, positiveDurationField, sizeField } from '../../util/fields.js';
-import { durabilityField } from '../common.js';
+import { dockerField, durabilityField } from '../common.js';
 
 /** Schema of `settings:` for targets of type nats. */
 export const natsSettingsSchema = z
@@ -42,6 +42,7 @@ export const natsSettingsSchema = z
         "durable-pull: a durable pull consumer, explicit ack per message (mqbench's default); ephemeral-push: the shape of Milvus's natsmq — an ephemeral push consumer, explicit acks sent without waiting (flow control on)",
       ),
     consumeMaxBytes: sizeField.default(32 * 1024 * 1024).describe('most bytes a pull request of the consumer asks for: it pulls up to 1,000 messages, fewer where they would pass this (by bytes where the message size is not known)'),
+    docker: dockerField,
     external: z
       .object({
         servers: z.string().min(1).describe('e.g. nats://host:4222; user info (nats://user:password@host, nats://token@host) is taken as credentials'),

@@ -4,8 +4,10 @@ import type { NatsEndpoint } from './driver.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IMAGES } from '../../install/versions.js';
+import { containerInfo } from '../../provision/docker-info.js';
 import { RestartableProcess } from '../../provision/restartable-process.js';
 import { freePorts } from '../../provision/ports.js';
+import { planContainerNetwork, type ContainerNetwork } from '../../provision/container-spec.js';
 import { checkedOrStopped, httpOk } from '../../provision/readiness.js';
 import { dockerAvailability, externalAvailability } from '../availability.js';
 import type { Availability, TargetDefinition, TargetInstance } from '../target.js';
@@ -17,9 +19,9 @@ import { natsSettingsSchema, syncIntervalOf, type NatsSettings } from './setting
 const READY_TIMEOUT_MS = 30_000;
 
 /** Definition of the nats target type. */
-/** The server's container for `settings`. */
-function natsContainerFor(settings: NatsSettings) {
-  return natsContainer({ maxPayload: settings.maxPayload, syncInterval: syncIntervalOf(settings), ingestQueue: settings.ingestQueue });
+/** The server's container for `settings`, on `network` (docker-compose.yml: its own, with the usual ports). */
+function natsContainerFor(settings: NatsSettings, network?: ContainerNetwork) {
+  return natsContainer({ maxPayload: settings.maxPayload, syncInterval: syncIntervalOf(settings), ingestQueue: settings.ingestQueue }, network);
 }
 
 export const natsTarget: TargetDefinition<NatsSettings> = {
@@ -54,7 +56,7 @@ export const natsTarget: TargetDefinition<NatsSettings> = {
     ];
   },
 
-  container: natsContainerFor,
+  container: (settings) => natsContainerFor(settings),
 
   async provision(provider, context): Promise<TargetInstance> {
     const settings = context.settings as NatsSettings;
@@ -76,15 +78,29 @@ export const natsTarget: TargetDefinition<NatsSettings> = {
     await mkdir(dataDir, { recursive: true });
     if (provider === 'docker') {
       const { startContainer } = await import('../../provision/docker.js');
-      const spec = natsContainerFor(settings);
+      const network = await planContainerNetwork(settings.docker.network, [NATS_PORTS.client, NATS_PORTS.monitor]);
+      const spec = natsContainerFor(settings, network);
       const started = await startContainer(spec, { hostDataDir: dataDir, logFile: join(context.logDir, `${context.name}.log`) });
+      const monitor = `http://127.0.0.1:${started.ports[network.port(NATS_PORTS.monitor)]}`;
+      const sync = await checkedOrStopped(started, async () => {
+        const inForce = checkSyncInForce(await (await fetch(`${monitor}/varz`, { signal: AbortSignal.timeout(5000) })).json(), syncInterval);
+        if (inForce.mismatch) throw new Error(inForce.mismatch);
+        return inForce;
+      });
       return {
         provider,
-        endpoint: { servers: `nats://127.0.0.1:${started.ports[NATS_PORTS.client]}`, syncInterval },
+        endpoint: { servers: `nats://127.0.0.1:${started.ports[network.port(NATS_PORTS.client)]}`, syncInterval },
         broker: { kind: 'docker-container', id: started.id, label: `${spec.image} ${started.id.slice(0, 12)}` },
         storage: { kind: 'directories', paths: [dataDir] },
-        info: { image: spec.image, imageDigest: started.imageDigest, containerId: started.id, syncInterval, maxPayload: settings.maxPayload, ingestQueue: settings.ingestQueue ?? 'server default' },
+        info: {
+          ...containerInfo(spec, started),
+          syncInterval,
+          syncInForce: `/varz: ${sync.inForce}`,
+          maxPayload: settings.maxPayload,
+          ingestQueue: settings.ingestQueue ?? 'server default',
+        },
         stop: () => started.stop(),
+        failure: () => started.failure(),
       };
     }
     const [freePort, monitorPort] = await freePorts(2);

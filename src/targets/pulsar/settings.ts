@@ -1,7 +1,7 @@
 /** Scenario settings of the pulsar target (Apache Pulsar standalone). */
 import { z } from 'zod';
 import { sizeField } from '../../util/fields.js';
-import { durabilityField } from '../common.js';
+import { dockerField, durabilityField } from '../common.js';
 
 /** What a local standalone does about fsync under each `durability`: the one statement the description and manifest use. */
 export const PULSAR_FSYNC = {
@@ -28,6 +28,7 @@ export const pulsarSettingsSchema = z
     maxMessageSize: sizeField.default(10 * 1024 * 1024).describe('broker maxMessageSize, bookie frame size and WebSocket frame size'),
     receiverQueueSize: z.number().int().min(1).max(1000).default(1000).describe('consumer receiver queue (the WebSocket API caps it at 1000)'),
     port: z.number().int().min(1).max(65535).optional().describe('broker service port of the local standalone (default: free)'),
+    docker: dockerField,
     external: z
       .object({
         webServiceUrl: z.string().url(),

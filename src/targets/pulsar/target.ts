@@ -14,6 +14,8 @@ import { dockerAvailability, externalAvailability, javaLocalAvailability } from 
 import type { Availability, TargetDefinition, TargetInstance } from '../target.js';
 import { applyConf, pulsarJvm, pulsarOverrides } from './config.js';
 import { pulsarContainer, PULSAR_PORTS } from './container.js';
+import { planContainerNetwork, type ContainerNetwork } from '../../provision/container-spec.js';
+import { containerInfo } from '../../provision/docker-info.js';
 import type { PulsarEndpoint } from './driver.js';
 import { pulsarHome, pulsarInstaller } from './install.js';
 import { PULSAR_FSYNC, pulsarSettingsSchema, type PulsarSettings } from './settings.js';
@@ -48,8 +50,11 @@ function durabilityOf(settings: PulsarSettings): PulsarEndpoint['durability'] {
 
 /** Definition of the pulsar target type. */
 /** The standalone's container for `settings` on `brokerPort` and `webPort`. */
-function pulsarContainerFor(settings: PulsarSettings, brokerPort: number, webPort: number) {
-  return pulsarContainer({ brokerPort, webPort, heap: settings.heap, directMemory: settings.directMemory, maxMessageSize: settings.maxMessageSize, journalSyncData: settings.durability === 'fsync' });
+function pulsarContainerFor(settings: PulsarSettings, brokerPort: number, webPort: number, network?: Pick<ContainerNetwork, 'mode' | 'bindHost'>) {
+  return pulsarContainer(
+    { brokerPort, webPort, heap: settings.heap, directMemory: settings.directMemory, maxMessageSize: settings.maxMessageSize, journalSyncData: settings.durability === 'fsync' },
+    network,
+  );
 }
 
 export const pulsarTarget: TargetDefinition<PulsarSettings> = {
@@ -107,7 +112,9 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
     const endpoint: PulsarEndpoint = { webServiceUrl, serviceUrl: `pulsar://127.0.0.1:${port}`, durability: durabilityOf(settings) };
     if (provider === 'docker') {
       const { startContainer } = await import('../../provision/docker.js');
-      const spec = pulsarContainerFor(settings, port, webPort!);
+      // The broker listens on the ports chosen here in either mode (published to the same numbers in its own network).
+      const network = await planContainerNetwork(settings.docker.network, []);
+      const spec = pulsarContainerFor(settings, port, webPort!, network);
       const started = await startContainer(spec, {
         hostDataDir: dataDir,
         logFile: join(context.logDir, `${context.name}.log`),
@@ -125,8 +132,9 @@ export const pulsarTarget: TargetDefinition<PulsarSettings> = {
         endpoint,
         broker: { kind: 'docker-container', id: started.id, label: `${spec.image} ${started.id.slice(0, 12)}` },
         storage: { kind: 'directories', paths: [dataDir] },
-        info: { image: spec.image, imageDigest: started.imageDigest, containerId: started.id, ...endpoint },
+        info: { ...containerInfo(spec, started), ...endpoint },
         stop: () => started.stop(),
+        failure: () => started.failure(),
       };
     }
     const home = pulsarHome();

@@ -1,7 +1,7 @@
 /** MinIO as the wal target's S3 server: the local process, the container, and creating the bucket. */
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { IMAGES } from '../../install/versions.js';
-import type { ContainerSpec } from '../../provision/container-spec.js';
+import { BRIDGE_NETWORK, type ContainerNetwork, type ContainerSpec } from '../../provision/container-spec.js';
 import { RestartableProcess } from '../../provision/restartable-process.js';
 import { httpOk } from '../../provision/readiness.js';
 import { minioPath } from './install.js';
@@ -25,17 +25,20 @@ export function minioEnvironment(): Record<string, string> {
   };
 }
 
-/** The MinIO container (docker provider and docker-compose.yml). */
-export function minioContainer(): ContainerSpec {
+/** The MinIO container (docker provider and docker-compose.yml) on `network`. */
+export function minioContainer(network: ContainerNetwork = BRIDGE_NETWORK): ContainerSpec {
+  const port = network.port(MINIO_PORT);
+  const address = network.mode === 'host' ? `${network.bindHost}:${port}` : `:${port}`;
   return {
     service: 'minio',
     image: IMAGES.minio,
-    command: ['server', '/data', '--address', `:${MINIO_PORT}`],
+    command: ['server', '/data', '--address', address],
     environment: minioEnvironment(),
-    ports: [MINIO_PORT],
+    network: network.mode,
+    ports: [port],
     files: [],
     dataPath: '/data',
-    wait: { kind: 'http', port: MINIO_PORT, path: '/minio/health/live' },
+    wait: { kind: 'http', port, path: '/minio/health/live' },
   };
 }
 

@@ -1,7 +1,7 @@
 /** Scenario settings of the wal target: backend, every flush/block/segment setting of the engine, S3 location. */
 import { z } from 'zod';
 import { durationField, sizeField } from '../../util/fields.js';
-import { durabilityField } from '../common.js';
+import { dockerField, durabilityField } from '../common.js';
 import { engineProcessField } from '../engine-host/process-field.js';
 
 /** Schema of `settings:` for targets of type wal. Unset engine settings take the engine's per-backend defaults. */
@@ -41,6 +41,7 @@ export const walSettingsSchema = z
       .strict()
       .optional()
       .describe('an existing bucket, for the external provider; credentials come from the AWS SDK chain'),
+    docker: dockerField,
     external: z.object({ dataDir: z.string().optional() }).strict().optional(),
   })
   .strict();

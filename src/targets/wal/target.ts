@@ -2,6 +2,8 @@
  * The wal target: mqbench's Woodpecker-style WAL, running inside the worker, on a local directory (embedded) or on
  * S3 — a MinIO started as a local process or a container, or an external bucket.
  */
+import { planContainerNetwork } from '../../provision/container-spec.js';
+import { containerInfo } from '../../provision/docker-info.js';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePorts } from '../../provision/ports.js';
@@ -80,17 +82,19 @@ export const walTarget: TargetDefinition<WalSettings> = {
     const logFile = join(context.logDir, `${context.name}-minio.log`);
     if (provider === 'docker') {
       const { startContainer } = await import('../../provision/docker.js');
-      const spec = minioContainer();
+      const network = await planContainerNetwork(settings.docker.network, [MINIO_PORT]);
+      const spec = minioContainer(network);
       const started = await startContainer(spec, { hostDataDir: dataDir, logFile });
-      const server = `http://127.0.0.1:${started.ports[MINIO_PORT]}`;
+      const server = `http://127.0.0.1:${started.ports[network.port(MINIO_PORT)]}`;
       await ensureBucket(server);
       return {
         provider,
         endpoint: { backend: 's3', server, endpoint: server, bucket: MINIO_BUCKET, forcePathStyle: true, credentials: { ...MINIO_CREDENTIALS } } satisfies WalEndpoint,
         broker: { kind: 'docker-container', id: started.id, label: `${spec.image} ${started.id.slice(0, 12)}` },
         storage: { kind: 'directories', paths: [dataDir] },
-        info: { image: spec.image, imageDigest: started.imageDigest, containerId: started.id, bucket: MINIO_BUCKET },
+        info: { ...containerInfo(spec, started), bucket: MINIO_BUCKET },
         stop: () => started.stop(),
+        failure: () => started.failure(),
       };
     }
     const [port] = await freePorts(1);
