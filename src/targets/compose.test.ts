@@ -48,3 +48,24 @@ test('the Kafka container cluster id is a valid Kafka Uuid (16 bytes, base64url,
   assert.match(KAFKA_CONTAINER_CLUSTER_ID, /^[A-Za-z0-9_-]{22}$/);
   assert.equal(Buffer.from(KAFKA_CONTAINER_CLUSTER_ID, 'base64url').length, 16);
 });
+
+test('Docker Compose itself accepts docker-compose.yml and docker-compose.milvus.yml (docker compose config)', async () => {
+  const { execute } = await import('../install/exec.js');
+  // The compose plugin where it is installed, else Debian's docker-compose (npm run setup installs it).
+  const plugin = await execute('docker', ['compose', 'version']).then(() => true, () => false);
+  const [command, prefix] = plugin ? ['docker', ['compose']] : ['docker-compose', []];
+  for (const file of ['docker-compose.yml', 'docker-compose.milvus.yml']) {
+    await execute(command, [...prefix, '-f', file, 'config', '-q'], { label: `${command} ${prefix.join(' ')} -f ${file} config` });
+  }
+  // And it fails on what it should refuse: a YAML 1.1 boolean where a string belongs (as MINIO_BROWSER: off once was).
+  const { writeFile, mkdtemp, rm } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = await mkdtemp(join(tmpdir(), 'mqbench-compose-'));
+  try {
+    await writeFile(join(dir, 'bad.yml'), 'services:\n  minio:\n    image: minio/minio\n    environment:\n      MINIO_BROWSER: off\n');
+    await assert.rejects(execute(command, [...prefix, '-f', join(dir, 'bad.yml'), 'config', '-q']), /MINIO_BROWSER/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

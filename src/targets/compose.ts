@@ -46,5 +46,5 @@ export function renderCompose(): { compose: string; files: Array<{ path: string;
 #   (MinIO: create the bucket "mqbench", then MQBENCH_S3_ENDPOINT=http://127.0.0.1:9000 MQBENCH_S3_BUCKET=mqbench with
 #    AWS_ACCESS_KEY_ID=mqbench AWS_SECRET_ACCESS_KEY=mqbench-secret-key for the wal target's s3 backend)
 `;
-  return { compose: `${header}${stringify({ services, volumes })}`, files };
+  return { compose: `${header}${stringify({ services, volumes }, { version: '1.1' })}`, files };
 }
