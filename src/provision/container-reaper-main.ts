@@ -2,10 +2,12 @@
  * The container reaper's process (see container-reaper.ts). It waits for its standard input to end, which happens
  * when the process that started it ends or lets it go, whatever the way (SIGKILL included). Then it removes every
  * container it watches and, for an engine mqbench started, stops that engine. Arguments: `--host <DOCKER_HOST>`,
- * then `--label <key=value>` (containers with that label) or `--all`, and optionally `--engine-pid <pid>`.
+ * then `--label <key=value>` (containers with that label) or `--all`, and optionally `--engine-pid <pid>` and
+ * `--engine-dir <folder>` (what the engine left mounted there is detached after it stopped).
  */
 import { listContainers, removeContainer } from '../util/docker-api.js';
 import { signalGroup } from './local-process.js';
+import { unmountUnder } from './mounts.js';
 
 const ENGINE_STOP_MS = 20_000;
 
@@ -17,6 +19,7 @@ function argument(name: string): string | undefined {
 const host = argument('--host');
 const label = argument('--label');
 const enginePid = Number(argument('--engine-pid') ?? 0);
+const engineDirectory = argument('--engine-dir');
 if (!host || (!label && !process.argv.includes('--all'))) {
   process.stderr.write('usage: container-reaper-main --host <DOCKER_HOST> (--label <key=value> | --all) [--engine-pid <pid>]\n');
   process.exit(2);
@@ -40,6 +43,7 @@ function reap(): Promise<void> {
       process.stderr.write(`reaper: ${(error as Error).message}\n`);
     }
     if (enginePid > 0) await stopEngine(enginePid);
+    if (engineDirectory) await unmountUnder(engineDirectory);
   })();
   return reaping;
 }

@@ -17,6 +17,8 @@ export interface ReaperOptions {
   label?: string;
   /** An engine mqbench started: its process group is stopped once its containers are gone. */
   enginePid?: number;
+  /** That engine's folder: what it left mounted there is detached after it stopped. */
+  engineDirectory?: string;
   /** Where the reaper writes what went wrong. */
   logFile?: string;
 }
@@ -34,6 +36,7 @@ export function startReaper(options: ReaperOptions): Reaper {
   const args = ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('./container-reaper-main.ts', import.meta.url)), '--host', options.host];
   args.push(...(options.label ? ['--label', options.label] : ['--all']));
   if (options.enginePid) args.push('--engine-pid', String(options.enginePid));
+  if (options.engineDirectory) args.push('--engine-dir', options.engineDirectory);
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'ignore', log], detached: true });
   if (typeof log === 'number') closeSync(log);
   child.unref();

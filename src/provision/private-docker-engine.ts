@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
+import { unmountUnder } from './mounts.js';
 import { join } from 'node:path';
 import { listContainers, removeContainer, dockerRequest } from '../util/docker-api.js';
 import { startReaper, type Reaper } from './container-reaper.js';
@@ -72,7 +73,7 @@ export async function startPrivateDockerEngine(directory: string): Promise<Priva
   closeSync(log);
   child.unref();
   const pid = child.pid!;
-  const reaper: Reaper = startReaper({ host, enginePid: pid, logFile: join(directory, 'reaper.log') });
+  const reaper: Reaper = startReaper({ host, enginePid: pid, engineDirectory: directory, logFile: join(directory, 'reaper.log') });
   let exited = false;
   child.once('exit', () => (exited = true));
   const stop = async () => {
@@ -80,6 +81,8 @@ export async function startPrivateDockerEngine(directory: string): Promise<Priva
     signalGroup(pid, 'SIGTERM');
     if (!(await waitUntil(async () => exited, STOP_TIMEOUT_MS, 100))) signalGroup(pid, 'SIGKILL');
     await reaper.release();
+    // dockerd leaves its network namespace's bind mount (exec/netns/default) behind, which makes the folder unremovable.
+    await unmountUnder(directory);
   };
   const ready = await waitUntil(
     async () => !exited && (await dockerRequest(host, 'GET', '/_ping', 1000).then((answer) => answer.status === 200, () => false)),
@@ -93,3 +96,4 @@ export async function startPrivateDockerEngine(directory: string): Promise<Priva
   }
   return { host, pid, logFile, stop };
 }
+
