@@ -35,7 +35,6 @@ export const SESSION_LABEL_KEY = 'org.mqbench.session';
 const session = `${process.pid}-${randomBytes(4).toString('hex')}`;
 let reaper: Reaper | undefined;
 
-
 /** Starts `spec`; `fixedPorts` maps (bridge) container ports to host ports chosen in advance (for advertised listeners). */
 export async function startContainer(
   spec: ContainerSpec,
