@@ -36,3 +36,37 @@ test('the sampler reports CPU over the window, mean and peak RSS, and a series',
   assert.equal(usage.series.t.length, usage.series.brokerRssBytes.length);
   assert.ok(usage.series.clientCpuCores.every((cores) => cores > 0));
 });
+
+test('a probe slower than the interval is not queued up: reads never overlap, and stop() waits for one read at most', async () => {
+  let reading = 0;
+  let concurrent = 0;
+  let overlapped = false;
+  let reads = 0;
+  // Each read takes 10 intervals, as Docker's stats API (1-2 s) against a 100-250 ms sampling interval.
+  const slow: ResourceProbe = {
+    label: 'slow',
+    async read() {
+      concurrent += 1;
+      overlapped ||= concurrent > 1;
+      reads += 1;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      concurrent -= 1;
+      return { cpuSeconds: (reading += 1) * 0.01, rssBytes: 1 };
+    },
+    async resetPeak() {
+      return false;
+    },
+    async peak() {
+      return undefined;
+    },
+  };
+  const sampler = new ResourceSampler({ client: new ScriptedProbe([1]), broker: slow }, 5);
+  await sampler.start();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const readsBeforeStop = reads;
+  await sampler.stop();
+  assert.equal(overlapped, false, 'reads overlapped');
+  // Queued ticks would be ~60 reads (300 ms / 5 ms); skipped ones leave about 300 / 50 of them, plus stop's own.
+  assert.ok(readsBeforeStop <= 10, `${readsBeforeStop} reads in 300 ms of 50 ms reads`);
+  assert.ok(reads - readsBeforeStop <= 3, `stop() took ${reads - readsBeforeStop} more reads`);
+});

@@ -86,6 +86,8 @@ export class ResourceSampler {
   private startedAt = 0;
   private lastSampleAt = 0;
   private sampling: Promise<void> = Promise.resolve();
+  /** A periodic sample is being taken. */
+  private busy = false;
 
   constructor(
     probes: { client: ResourceProbe; broker?: ResourceProbe },
@@ -100,8 +102,14 @@ export class ResourceSampler {
     await Promise.all([this.client.start(), this.broker?.start()]);
     this.startedAt = performance.now();
     this.lastSampleAt = this.startedAt;
+    // A tick that finds the previous sample still being taken is skipped, not queued: a probe slower than the interval
+    // (Docker's stats API took 1-2 s a read) would otherwise pile up reads that stop() then waits for, minutes of them.
     this.timer = setInterval(() => {
-      this.sampling = this.sampling.then(() => this.sampleOnce()).catch(() => undefined);
+      if (this.busy) return;
+      this.busy = true;
+      this.sampling = this.sampleOnce()
+        .catch(() => undefined)
+        .finally(() => (this.busy = false));
     }, this.intervalMs);
     this.timer.unref();
   }
