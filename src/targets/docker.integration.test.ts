@@ -31,7 +31,7 @@ before(async () => {
   engine = await startPrivateDockerEngine(engineDir);
   process.env.DOCKER_HOST = engine.host;
   // The JVM stand-ins need mqbench's Debian base first: debootstrap from Debian's mirror, about a minute and a half.
-  await buildStandIns(['nats', 'minio', 'kafka', 'pulsar'], engine.host);
+  await buildStandIns(['nats', 'minio', 'kafka', 'pulsar']);
 });
 
 after(async () => {

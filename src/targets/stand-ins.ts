@@ -16,9 +16,8 @@ import { minioPath } from './wal/install.js';
 import { kafkaHome } from './kafka/install.js';
 import { pulsarHome } from './pulsar/install.js';
 import { execute } from '../install/exec.js';
-import { importImage } from '../util/docker-api.js';
+import { dockerHost, importImage } from '../util/docker-api.js';
 import { localImage } from '../provision/docker-engine.js';
-import { dockerHost } from '../util/docker-api.js';
 import { testcontainers } from '../util/testcontainers.js';
 
 /** One stand-in image. */
@@ -49,10 +48,11 @@ const BASE_TIMEOUT_MS = 15 * 60_000;
 const STAND_INS_DIR = fileURLToPath(new URL('../../docker/stand-ins/', import.meta.url));
 
 /**
- * Builds the stand-ins named (all by default) in the engine at `host`, unless the engine has an image of that name
- * already (the official one, or a stand-in built before). Returns what it did for each.
+ * Builds the stand-ins named (all by default) in the engine at DOCKER_HOST (the one testcontainers uses), unless the
+ * engine has an image of that name already (the official one, or a stand-in built before). Returns what it did.
  */
-export async function buildStandIns(names: readonly string[] = STAND_INS.map((standIn) => standIn.name), host = dockerHost()): Promise<Array<{ image: string; outcome: 'built' | 'present' }>> {
+export async function buildStandIns(names: readonly string[] = STAND_INS.map((standIn) => standIn.name)): Promise<Array<{ image: string; outcome: 'built' | 'present' }>> {
+  const host = dockerHost();
   const { GenericContainer } = await testcontainers();
   const results: Array<{ image: string; outcome: 'built' | 'present' }> = [];
   for (const name of names) {
