@@ -6,7 +6,7 @@
  * `--engine-dir <folder>` (what the engine left mounted there is detached after it stopped).
  */
 import { listContainers, removeContainer } from '../util/docker-api.js';
-import { signalGroup } from './local-process.js';
+import { processAlive, signalGroup } from './local-process.js';
 import { unmountUnder } from './mounts.js';
 
 const ENGINE_STOP_MS = 20_000;
@@ -51,15 +51,6 @@ function reap(): Promise<void> {
 async function stopEngine(pid: number): Promise<void> {
   signalGroup(pid, 'SIGTERM');
   const deadline = Date.now() + ENGINE_STOP_MS;
-  while (Date.now() < deadline && alive(pid)) await new Promise((resolve) => setTimeout(resolve, 100));
-  if (alive(pid)) signalGroup(pid, 'SIGKILL');
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  while (Date.now() < deadline && processAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (processAlive(pid)) signalGroup(pid, 'SIGKILL');
 }

@@ -5,16 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { TOOL_ROOT } from '../util/tool-root.js';
 import { tempDir } from '../testing/temp-dir.js';
-import { startLocalProcess } from './local-process.js';
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { processAlive as alive, startLocalProcess } from './local-process.js';
 
 /** Live processes of process group `pgid` (field 5 of /proc/<pid>/stat), zombies excluded. */
 async function groupMembers(pgid: number): Promise<number[]> {

@@ -156,6 +156,16 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** Whether a process with `pid` exists (signal 0). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Why a broker process is unusable: it exited while mqbench still needed it (undefined while it runs). */
 export function stoppedUnexpectedly(process: LocalProcess, name: string): string | undefined {
   const exit = process.exitDescription();

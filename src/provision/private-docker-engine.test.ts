@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { dockerRequest } from '../util/docker-api.js';
 import { waitUntil } from './readiness.js';
 import { dockerdPath } from './private-docker-engine.js';
+import { processAlive as alive } from './local-process.js';
 
 /** A process that starts a private engine, prints its pid and host, and waits to be killed. */
 const STARTER = `
@@ -15,15 +16,6 @@ const engine = await startPrivateDockerEngine(process.argv[1]);
 console.log(JSON.stringify({ pid: engine.pid, host: engine.host }));
 setInterval(() => undefined, 1000);
 `;
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 test('a private Docker engine stops, with nothing left mounted, when the process that started it is killed with SIGKILL', async (t) => {
   assert.ok(dockerdPath(), "dockerd is not installed: npm run setup installs Debian's docker.io");
