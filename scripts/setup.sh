@@ -3,7 +3,8 @@
 #  - Debian packages (root + apt-get only; otherwise it says what is missing): a C/C++ toolchain, libssl and zlib
 #    headers (to build @confluentinc/kafka-javascript's bundled librdkafka offline), Chromium (report test), openssl
 #    (the TLS tests make their certificates with it), pkg-config and librocksdb-dev (Milvus's own RocksMQ, the
-#    rocksmq target's pub/sub reference, is built against them), docker.io (dockerd, for the docker provider's tests) and docker-compose (to check the compose files)
+#    rocksmq target's pub/sub reference, is built against them), docker.io (dockerd, for the docker provider's
+#    tests), debootstrap (their stand-in images' Debian base) and docker-compose (to check the compose files)
 #  - npm packages from package-lock.json, with CKJS_LINKING=dynamic so librdkafka is built here, not downloaded
 #  - the brokers the local provider runs (nats-server, Kafka jars), into ~/.cache/mqbench: `mqbench install`
 #  - test fixtures: Maven Surefire's JUnit XML schema, into ~/.cache/mqbench/schemas
@@ -23,6 +24,8 @@ command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 # dockerd, for the docker provider's tests: they start an engine of their own on a private socket (never the default
 # one, which the package does not start where there is no init system, as in CI containers).
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+# debootstrap, for the Debian base of the Kafka and Pulsar stand-in images those tests build.
+command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 # docker-compose, to check the generated compose files with Compose itself (unless the compose plugin is there).
 docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 echo "== Debian packages"
