@@ -7,7 +7,15 @@ test('CPU seconds come from the cumulative total_usage in nanoseconds', () => {
   assert.equal(cpuSecondsFromStats({}), 0);
 });
 
-test('memory is usage minus reclaimable page cache, for cgroup v2 and v1', () => {
+test('memory is what RSS counts: anonymous memory plus mapped files (cgroup v2 and v1), not the active page cache', () => {
+  // A broker that has written 2 GiB to its log: the page cache of it is active, its RSS is not that.
+  const written = { usage: 2_600, stats: { anon: 700, file_mapped: 100, active_file: 1_700, inactive_file: 100 } };
+  assert.equal(memoryBytesFromStats({ memory_stats: written }), 800);
+  assert.equal(memoryBytesFromStats({ memory_stats: { usage: 2_600, stats: { rss: 700, mapped_file: 100, cache: 1_800 } } }), 800);
+  assert.equal(memoryBytesFromStats({ memory_stats: { usage: 2_600, stats: { total_rss: 650, total_mapped_file: 50, rss: 1 } } }), 700);
+});
+
+test('without those counters, memory is usage minus reclaimable page cache (the docker stats arithmetic)', () => {
   assert.equal(memoryBytesFromStats({ memory_stats: { usage: 1000, stats: { inactive_file: 300 } } }), 700);
   assert.equal(memoryBytesFromStats({ memory_stats: { usage: 1000, stats: { total_inactive_file: 100 } } }), 900);
   assert.equal(memoryBytesFromStats({ memory_stats: { usage: 1000, stats: { cache: 50 } } }), 950);
