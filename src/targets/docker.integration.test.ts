@@ -14,7 +14,7 @@ import { runCli } from '../testing/cli.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { tinyRun } from '../testing/tiny-run.js';
 import { waitUntil } from '../provision/readiness.js';
-import { listContainers, removeContainer } from '../util/docker-api.js';
+import { dockerRequest, listContainers, removeContainer } from '../util/docker-api.js';
 import { dockerdPath, startPrivateDockerEngine, type PrivateDockerEngine } from '../provision/private-docker-engine.js';
 
 let engine: PrivateDockerEngine;
@@ -43,6 +43,12 @@ after(async () => {
 
 /** Containers the private engine has, running or not. */
 const containers = () => listContainers(engine.host);
+
+/** Volumes the private engine has. */
+async function volumes(): Promise<string[]> {
+  const answer = await dockerRequest(engine.host, 'GET', '/volumes');
+  return ((answer.body as { Volumes?: Array<{ Name: string }> | null }).Volumes ?? []).map((volume) => volume.Name);
+}
 
 test('docker: mqbench targets reports the engine and the stand-in images', async () => {
   const { code, stdout } = await runCli(['targets'], { env: { DOCKER_HOST: engine.host } });
@@ -77,6 +83,7 @@ test('docker: nats, kafka, pulsar and the WAL on MinIO pass pub/sub in container
   // What the server has in force, read back from the container as from a local process.
   assert.equal((result.manifest.targets.nats!.instance as Record<string, unknown>).syncInForce, '/varz: 120000000000 ns');
   assert.deepEqual(await containers(), [], 'every container removed');
+  assert.deepEqual(await volumes(), [], 'no volume left');
 });
 
 test('docker: a container killed mid-run errors its case with the cause, and is removed', async (t) => {
@@ -99,7 +106,7 @@ test('docker: a container killed mid-run errors its case with the cause, and is 
 });
 
 for (const signal of ['SIGINT', 'SIGKILL'] as const) {
-  test(`docker: ${signal} mid-run leaves no container behind`, async (t) => {
+  test(`docker: ${signal} mid-run leaves no container and no volume behind`, async (t) => {
     const dir = await tempDir(t, 'mqbench-docker-signal-');
     const scenarioFile = join(dir, 'scenario.yaml');
     await writeFile(scenarioFile, brokerScenario('  - nats', '    - { payloadBytes: 64KiB, messages: 400 }').replace('operations: 2', 'operations: 200'));
@@ -118,5 +125,6 @@ for (const signal of ['SIGINT', 'SIGKILL'] as const) {
     // After SIGKILL mqbench could do nothing itself: its reaper removes the container once mqbench's pipe ends.
     const gone = await waitUntil(async () => (await containers()).length === 0, 30_000, 200);
     assert.ok(gone, `containers left: ${(await containers()).join(', ')}`);
+    assert.deepEqual(await volumes(), [], 'no volume left');
   });
 }
