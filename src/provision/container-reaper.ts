@@ -47,8 +47,12 @@ export function startReaper(options: ReaperOptions): Reaper {
   return {
     pid: child.pid!,
     async release() {
+      // Waiting must keep mqbench alive: the child and its pipe are unreferenced, so that an idle mqbench can exit.
+      child.ref();
       child.stdin!.end();
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 60_000).unref())]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 60_000)))]);
+      clearTimeout(timer);
     },
   };
 }

@@ -40,3 +40,15 @@ test('a private Docker engine stops, with nothing left mounted, when the process
   );
   await rm(directory, { recursive: true });
 });
+
+test('stop() returns once the engine and its reaper are done: nothing left running or mounted, the folder removable', async (t) => {
+  const { startPrivateDockerEngine } = await import('./private-docker-engine.js');
+  const directory = await mkdtemp(join(tmpdir(), 'mqd-'));
+  t.after(() => rm(directory, { recursive: true, force: true }));
+  const engine = await startPrivateDockerEngine(directory);
+  await engine.stop();
+  assert.equal(alive(engine.pid), false, 'dockerd still runs');
+  assert.equal((await readFile('/proc/self/mountinfo', 'utf8')).includes(directory), false, 'something is still mounted');
+  // The reaper was let go and has finished: its log is complete, and nothing writes into the folder any more.
+  await rm(directory, { recursive: true });
+});
