@@ -5,7 +5,7 @@
  * then `--label <key=value>` (containers with that label) or `--all`, and optionally `--engine-pid <pid>` and
  * `--engine-dir <folder>` (what the engine left mounted there is detached after it stopped).
  */
-import { listContainers, removeContainer } from '../util/docker-api.js';
+import { removeContainers } from '../util/docker-api.js';
 import { processAlive, signalGroup } from './local-process.js';
 import { unmountUnder } from './mounts.js';
 
@@ -36,12 +36,7 @@ let reaping: Promise<void> | undefined;
 
 function reap(): Promise<void> {
   reaping ??= (async () => {
-    try {
-      const ids = await listContainers(host!, label);
-      await Promise.all(ids.map((id) => removeContainer(host!, id).catch((error: Error) => process.stderr.write(`${error.message}\n`))));
-    } catch (error) {
-      process.stderr.write(`reaper: ${(error as Error).message}\n`);
-    }
+    for (const error of await removeContainers(host!, label)) process.stderr.write(`reaper: ${error.message}\n`);
     if (enginePid > 0) await stopEngine(enginePid);
     if (engineDirectory) await unmountUnder(engineDirectory);
   })();

@@ -7,11 +7,11 @@
  * whatever the way.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { unmountUnder } from './mounts.js';
 import { join } from 'node:path';
-import { listContainers, removeContainer, dockerRequest } from '../util/docker-api.js';
+import { dockerRequest, removeContainers } from '../util/docker-api.js';
 import { startReaper, type Reaper } from './container-reaper.js';
 import { signalGroup } from './local-process.js';
 import { waitUntil } from './readiness.js';
@@ -32,15 +32,7 @@ export interface PrivateDockerEngine {
 
 /** Where dockerd is, or undefined when it is not installed (Debian's docker.io provides it). */
 export function dockerdPath(): string | undefined {
-  for (const path of ['/usr/sbin/dockerd', '/usr/bin/dockerd', '/usr/local/bin/dockerd']) {
-    try {
-      closeSync(openSync(path, 'r'));
-      return path;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
+  return ['/usr/sbin/dockerd', '/usr/bin/dockerd', '/usr/local/bin/dockerd'].find((path) => existsSync(path));
 }
 
 /**
@@ -77,7 +69,7 @@ export async function startPrivateDockerEngine(directory: string): Promise<Priva
   let exited = false;
   child.once('exit', () => (exited = true));
   const stop = async () => {
-    for (const id of await listContainers(host).catch(() => [])) await removeContainer(host, id).catch(() => undefined);
+    await removeContainers(host);
     signalGroup(pid, 'SIGTERM');
     if (!(await waitUntil(async () => exited, STOP_TIMEOUT_MS, 100))) signalGroup(pid, 'SIGKILL');
     await reaper.release();

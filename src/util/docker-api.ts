@@ -83,6 +83,21 @@ export async function listContainers(host: string, label?: string): Promise<stri
   return (answer.body as Array<{ Id: string }>).map((container) => container.Id);
 }
 
+/**
+ * Removes every container carrying `label` (every container when it is undefined), in parallel; returns the errors
+ * of those that could not be removed (a listing that fails is one error).
+ */
+export async function removeContainers(host: string, label?: string): Promise<Error[]> {
+  let ids: string[];
+  try {
+    ids = await listContainers(host, label);
+  } catch (error) {
+    return [error as Error];
+  }
+  const outcomes = await Promise.allSettled(ids.map((id) => removeContainer(host, id)));
+  return outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as Error] : []));
+}
+
 /** Removes a container, killing it first if it runs, with its anonymous volumes; a container already gone is fine. */
 export async function removeContainer(host: string, id: string): Promise<void> {
   const answer = await dockerRequest(host, 'DELETE', `/containers/${encodeURIComponent(id)}?force=1&v=1`, 30_000);
