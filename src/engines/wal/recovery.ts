@@ -3,8 +3,8 @@
  * its block headers. Protocol: take the highest segment S; if it has no footer, write a fence marker at its first
  * missing block number (create-only-if-absent, so the old writer's upload of that block fails) and seal S with the
  * blocks before the fence. Then fence S+1 at block 0: if that succeeds, no old writer can ever use S+1 (writers seal
- * S before writing S+1), and the new writer starts at S+2; if block 0 of S+1 already exists, S+1 is the old
- * writer's live segment — repeat with S = S+1.
+ * S before writing S+1), and the new writer starts at S+2; if block 0 of S+1 already exists, the old writer rolled
+ * on meanwhile — repeat with the newest segment as S. The fence goes in before the headers are read.
  */
 import { BLOCK_HEADER_BYTES, encodeFence, readableBlockHeader } from './block.js';
 import { makeFooter, readFooter, sealSegment, type BlockIndexEntry, type SegmentFooter } from './footer.js';
@@ -21,6 +21,16 @@ export async function listSegments(store: ObjectStore, log: string): Promise<num
 export async function listBlocks(store: ObjectStore, log: string, segment: number): Promise<number[]> {
   const keys = await store.list(walKey.segmentPrefix(log, segment));
   return keys.map(parseBlockKey).filter((block): block is number => block !== undefined).sort((a, b) => a - b);
+}
+
+/** The first block number missing from an ascending list. */
+function firstGap(blocks: readonly number[]): number {
+  let next = 0;
+  for (const block of blocks) {
+    if (block !== next) break;
+    next++;
+  }
+  return next;
 }
 
 /**
@@ -44,8 +54,12 @@ export async function fenceSegment(store: ObjectStore, log: string, segment: num
   for (let attempt = 0; attempt < 100; attempt++) {
     const existing = await readFooter(store, log, segment);
     if (existing) return existing;
-    const { blocks, next } = await recoverIndex(store, log, segment);
+    // The fence goes in first, at the first gap of one listing, and the headers are read after it: reading them
+    // first took longer than the old writer took to fill a segment and roll, and a new writer chased it for ever.
+    const next = firstGap(await listBlocks(store, log, segment));
     if (await store.putIfAbsent(walKey.block(log, segment, next), encodeFence(segment, next))) {
+      // Every block the old writer had acknowledged is before the fence: the index stops at it or at an earlier one.
+      const { blocks } = await recoverIndex(store, log, segment);
       return (await sealSegment(store, log, makeFooter(segment, blocks, 'fenced'))).footer;
     }
     // The old writer's block `next` landed first (or another fence did): look again.
@@ -55,17 +69,18 @@ export async function fenceSegment(store: ObjectStore, log: string, segment: num
 
 /** Fences every earlier writer of `log` and returns the segment the new writer must start at. */
 export async function claimLog(store: ObjectStore, log: string): Promise<number> {
-  const segments = await listSegments(store, log);
-  // An empty log starts from -1, so segment 0 is fenced against a concurrent first writer the same way.
-  let segment: number = segments.at(-1) ?? -1;
-  if (segment >= 0) await fenceSegment(store, log, segment);
   for (;;) {
-    const next: number = segment + 1;
+    // The newest segment, listed again each round: an old writer that rolled on meanwhile is met where it writes
+    // now, not chased one segment at a time. Every segment below the newest is sealed: a writer seals S before it
+    // writes S+1, and a new writer fences S+1 only after sealing S.
+    const segment: number = (await listSegments(store, log)).at(-1) ?? -1;
+    // An empty log starts from -1, so segment 0 is fenced against a concurrent first writer the same way.
+    if (segment >= 0) await fenceSegment(store, log, segment);
+    const next = segment + 1;
     if (await store.putIfAbsent(walKey.block(log, next, 0), encodeFence(next, 0))) {
       await sealSegment(store, log, makeFooter(next, [], 'fenced'));
       return next + 1;
     }
-    await fenceSegment(store, log, next);
-    segment = next;
+    // An old writer rolled into `next`, or another new writer fenced it: look again.
   }
 }

@@ -84,22 +84,24 @@ export class SegmentFile {
    * Fences the segment at block `block`: creates the flag file (false if there is one already), then counts the
    * valid blocks in the file. Blocks that landed before the flag count, as they would against a create-only-if-absent
    * put of the fence: if there are more than `block`, the flag is moved past them and the answer is false, so the
-   * caller recovers the index again and asks for the fence there, which this instance then grants (a flag removed
+   * caller looks again and asks for the fence there or past it, which this instance then grants (a flag removed
    * instead would let a writer that keeps appending win every round). On success the torn tail after the last valid
    * block is cut off.
    */
   async fence(block: number): Promise<boolean> {
     await this.makeDirectory();
     const temporary = await this.writeFenceFile(block);
+    let created = true;
     try {
       await link(temporary, this.fencePath);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (this.movedFence !== block) return false;
+      if (!this.grantsMovedFence(block)) return false;
+      created = false;
     } finally {
       await unlink(temporary).catch(() => undefined);
     }
-    if (this.movedFence === block) {
+    if (!created) {
       this.movedFence = undefined;
     } else {
       await this.syncDirectory(this.directory);
@@ -115,6 +117,14 @@ export class SegmentFile {
     }
     await this.turn.run(() => this.cutTornTail());
     return true;
+  }
+
+  /**
+   * Whether a fence asked for at `block` is the one this instance moved, asked for again: at the moved flag, or past
+   * it where a listing of the segment (its blocks, then the flag) shows the first gap.
+   */
+  private grantsMovedFence(block: number): boolean {
+    return this.movedFence !== undefined && block >= this.movedFence;
   }
 
   /** Writes a fence flag naming `block` to a temporary file, synced, and returns its path. */
