@@ -76,7 +76,11 @@ func main() {
 	if err != nil {
 		fail("listen %s: %v", *socket, err)
 	}
-	server := newServer(client, describe(cfg, *storage))
+	removeLog, err := newLogDataRemover(ctx, cfg, *storage)
+	if err != nil {
+		fail("object storage client: %v", err)
+	}
+	server := newServer(client, describe(cfg, *storage), removeLog)
 	go func() {
 		<-ctx.Done()
 		listener.Close()

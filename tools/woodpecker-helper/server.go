@@ -1,7 +1,7 @@
 package main
 
 // The protocol, on a unix socket. Every frame: u32 length of what follows, u8 op, u32 request id, body (little-endian).
-// Requests: 1 create log (name) · 2 delete log (name) · 3 open writer (name) → u32 writer · 4 append (u32 writer,
+// Requests: 1 create log (name) · 2 delete log (name: its data, see logdata.go) · 3 open writer (name) → u32 writer · 4 append (u32 writer,
 // payload) → u64 segment, u64 entry, once durable · 5 close writer (u32) · 6 open reader (u8 from: 0 earliest,
 // 1 latest; name) → u32 reader · 7 close reader (u32) · 8 describe → JSON · 9 bench (u32 bytes, u32 messages,
 // u32 in flight; name): the helper writes that itself to a new log, with no socket in between → f64 seconds.
@@ -42,16 +42,17 @@ const (
 )
 
 type server struct {
-	client   woodpecker.Client
-	describe []byte
-	mu       sync.Mutex
-	writers  map[uint32]log.LogWriter
-	readers  map[uint32]context.CancelFunc
-	next     uint32
+	client    woodpecker.Client
+	describe  []byte
+	removeLog logDataRemover
+	mu        sync.Mutex
+	writers   map[uint32]log.LogWriter
+	readers   map[uint32]context.CancelFunc
+	next      uint32
 }
 
-func newServer(client woodpecker.Client, describe []byte) *server {
-	return &server{client: client, describe: describe, writers: map[uint32]log.LogWriter{}, readers: map[uint32]context.CancelFunc{}}
+func newServer(client woodpecker.Client, describe []byte, removeLog logDataRemover) *server {
+	return &server{client: client, describe: describe, removeLog: removeLog, writers: map[uint32]log.LogWriter{}, readers: map[uint32]context.CancelFunc{}}
 }
 
 // connection serialises the frames written to one client.
@@ -131,8 +132,14 @@ func (s *server) handle(ctx context.Context, conn *connection, op byte, id uint3
 	case opCreate:
 		go func() { conn.reply(id, nil, s.client.CreateLog(ctx, string(body))) }()
 	case opDelete:
-		// Woodpecker v0.1.29 does not delete logs ("not supported currently"): the run's data directory goes instead.
-		conn.reply(id, nil, nil)
+		// Woodpecker v0.1.29 does not delete logs ("not supported currently"): the helper removes the log's data.
+		go func() {
+			handle, err := s.client.OpenLog(ctx, string(body))
+			if err == nil {
+				err = s.removeLog(ctx, handle.GetId())
+			}
+			conn.reply(id, nil, err)
+		}()
 	case opOpenWriter:
 		go func() {
 			handle, err := s.client.OpenLog(ctx, string(body))

@@ -60,7 +60,7 @@ class WoodpeckerDriver implements LogDriver {
       },
       notes: [
         'the real Woodpecker (github.com/zilliztech/woodpecker) in embedded mode, not mqbench\'s Woodpecker-style `wal` engine',
-        'Woodpecker does not delete logs (v0.1.29): a trial\'s logs stay until the run\'s data directory is removed',
+        'Woodpecker does not delete logs (v0.1.29): after a trial mqbench\'s helper removes the log\'s segment files (local) or objects (MinIO), and its metadata stays in etcd; on local disk the space comes back once Woodpecker closes the idle segment\'s files (its processorCleanupPolicy: idle 5 min, checked every minute)',
       ],
     };
   }
@@ -101,7 +101,10 @@ class WoodpeckerDriver implements LogDriver {
     request.writeUInt32LE(spec.messageBytes, 0);
     request.writeUInt32LE(spec.messages, 4);
     request.writeUInt32LE(spec.concurrency, 8);
-    const reply = await withTimeout(this.connection.request(OP.bench, request, Buffer.from(spec.topic)), spec.timeoutMs, "Woodpecker's in-process writer");
+    // The helper creates the log itself; its data goes after, as a scratch topic's does for the other tools.
+    const reply = await withTimeout(this.connection.request(OP.bench, request, Buffer.from(spec.topic)), spec.timeoutMs, "Woodpecker's in-process writer").finally(() =>
+      this.deleteTopic(spec.topic).catch(() => undefined),
+    );
     const seconds = reply.readDoubleLE(0);
     return {
       tool: `Woodpecker ${VERSIONS.woodpecker} writer in the helper process (WriteAsync, no socket)`,
