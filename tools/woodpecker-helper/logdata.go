@@ -9,8 +9,9 @@ import (
 	"path"
 	"path/filepath"
 
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
 	"github.com/zilliztech/woodpecker/common/config"
-	"github.com/zilliztech/woodpecker/common/objectstorage"
 )
 
 // logDataRemover removes the data of one log, by its id. Woodpecker v0.1.29 cannot delete a log ("not supported
@@ -26,23 +27,22 @@ func newLogDataRemover(ctx context.Context, cfg *config.Configuration, storage s
 			return removeFolderNow(filepath.Join(cfg.Woodpecker.Storage.RootPath, cfg.Minio.RootPath, fmt.Sprint(logID)))
 		}, nil
 	}
-	store, err := objectstorage.NewObjectStorage(ctx, cfg)
+	// minio-go directly, for MinIO's force-delete (x-minio-force-delete): a plain delete moves an object to MinIO's
+	// trash (.minio.sys/tmp/.trash), emptied later, so the space would not come back at the end of the trial.
+	store, err := minio.New(fmt.Sprintf("%s:%d", cfg.Minio.Address, cfg.Minio.Port), &minio.Options{
+		Creds: credentials.NewStaticV4(cfg.Minio.AccessKeyID, cfg.Minio.SecretAccessKey, ""),
+	})
 	if err != nil {
 		return nil, err
 	}
 	return func(ctx context.Context, logID int64) error {
 		prefix := path.Join(cfg.Minio.RootPath, fmt.Sprint(logID)) + "/"
-		var keys []string
-		walk := func(object *objectstorage.ChunkObjectInfo) bool {
-			keys = append(keys, object.FilePath)
-			return true
-		}
-		if err := store.WalkWithObjects(ctx, cfg.Minio.BucketName, prefix, true, walk, "mqbench", fmt.Sprint(logID)); err != nil {
-			return fmt.Errorf("listing %s: %w", prefix, err)
-		}
-		for _, key := range keys {
-			if err := store.RemoveObject(ctx, cfg.Minio.BucketName, key, "mqbench", fmt.Sprint(logID)); err != nil && !store.IsObjectNotExistsError(err) {
-				return fmt.Errorf("removing %s: %w", key, err)
+		for object := range store.ListObjects(ctx, cfg.Minio.BucketName, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+			if object.Err != nil {
+				return fmt.Errorf("listing %s: %w", prefix, object.Err)
+			}
+			if err := store.RemoveObject(ctx, cfg.Minio.BucketName, object.Key, minio.RemoveObjectOptions{ForceDelete: true}); err != nil {
+				return fmt.Errorf("removing %s: %w", object.Key, err)
 			}
 		}
 		return nil

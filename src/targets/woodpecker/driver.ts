@@ -60,7 +60,7 @@ class WoodpeckerDriver implements LogDriver {
       },
       notes: [
         'the real Woodpecker (github.com/zilliztech/woodpecker) in embedded mode, not mqbench\'s Woodpecker-style `wal` engine',
-        'Woodpecker does not delete logs (v0.1.29): after a trial mqbench\'s helper removes the log\'s segment files (local) or objects (MinIO), and its metadata stays in etcd; on local disk the space comes back once Woodpecker closes the idle segment\'s files (its processorCleanupPolicy: idle 5 min, checked every minute)',
+        'Woodpecker does not delete logs (v0.1.29): after a trial mqbench\'s helper removes the log\'s segment files (local: emptied, then removed) or objects (MinIO: force-deleted, not to its trash); its metadata stays in etcd',
       ],
     };
   }
