@@ -21,7 +21,7 @@ type logDataRemover func(ctx context.Context, logID int64) error
 
 // newLogDataRemover removes a log's folder (local storage: <storage root>/<minio root>/<log id>, as Woodpecker's
 // segment processors lay it out) or its objects (MinIO: <minio root>/<log id>/ in the bucket).
-func newLogDataRemover(ctx context.Context, cfg *config.Configuration, storage string) (logDataRemover, error) {
+func newLogDataRemover(cfg *config.Configuration, storage string) (logDataRemover, error) {
 	if storage != "minio" {
 		return func(_ context.Context, logID int64) error {
 			return removeFolderNow(filepath.Join(cfg.Woodpecker.Storage.RootPath, cfg.Minio.RootPath, fmt.Sprint(logID)))

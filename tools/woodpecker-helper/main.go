@@ -76,9 +76,9 @@ func main() {
 	if err != nil {
 		fail("listen %s: %v", *socket, err)
 	}
-	removeLog, err := newLogDataRemover(ctx, cfg, *storage)
+	removeLog, err := newLogDataRemover(cfg, *storage)
 	if err != nil {
-		fail("object storage client: %v", err)
+		fail("MinIO client: %v", err)
 	}
 	server := newServer(client, describe(cfg, *storage), removeLog)
 	go func() {
