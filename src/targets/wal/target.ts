@@ -89,7 +89,7 @@ export const walTarget: TargetDefinition<WalSettings> = {
       await ensureBucket(server);
       return {
         provider,
-        endpoint: { backend: 's3', server, endpoint: server, bucket: MINIO_BUCKET, forcePathStyle: true, credentials: { ...MINIO_CREDENTIALS } } satisfies WalEndpoint,
+        endpoint: { backend: 's3', server, endpoint: server, bucket: MINIO_BUCKET, forcePathStyle: true, credentials: { ...MINIO_CREDENTIALS }, minioForceDelete: true } satisfies WalEndpoint,
         broker: { kind: 'docker-container', id: started.id, label: `${spec.image} ${started.id.slice(0, 12)}` },
         storage: { kind: 'directories', paths: [dataDir] },
         info: { ...containerInfo(spec, started), bucket: MINIO_BUCKET },
@@ -102,7 +102,7 @@ export const walTarget: TargetDefinition<WalSettings> = {
     const binary = minioPath();
     return {
       provider,
-      endpoint: { backend: 's3', server, endpoint: server, bucket: MINIO_BUCKET, forcePathStyle: true, credentials: { ...MINIO_CREDENTIALS } } satisfies WalEndpoint,
+      endpoint: { backend: 's3', server, endpoint: server, bucket: MINIO_BUCKET, forcePathStyle: true, credentials: { ...MINIO_CREDENTIALS }, minioForceDelete: true } satisfies WalEndpoint,
       broker: { kind: 'process-tree', pid: started.pid(), label: `minio (pid ${started.pid()})` },
       storage: { kind: 'directories', paths: [dataDir] },
       info: { pid: started.pid(), binary, server, bucket: MINIO_BUCKET, logFile },

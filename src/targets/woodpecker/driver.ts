@@ -127,7 +127,7 @@ class WoodpeckerDriver implements LogDriver {
     if (this.endpoint.storage === 'local' || !this.endpoint.minio) {
       return probeLocalDisk(join(this.endpoint.dataDir, 'ceiling-probe'), blockBytes, CEILING_SECONDS, CEILING_PARALLELISM);
     }
-    const store = new S3ObjectStore({ ...this.endpoint.minio, prefix: 'mqbench-ceiling-probe', forcePathStyle: true });
+    const store = new S3ObjectStore({ ...this.endpoint.minio, prefix: 'mqbench-ceiling-probe', forcePathStyle: true, minioForceDelete: true });
     try {
       return await probeObjectStore(store, blockBytes, CEILING_PARALLELISM, CEILING_SECONDS);
     } finally {
