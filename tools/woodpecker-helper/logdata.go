@@ -36,14 +36,10 @@ func newLogDataRemover(cfg *config.Configuration, storage string) (logDataRemove
 		return nil, err
 	}
 	return func(ctx context.Context, logID int64) error {
+		// With force-delete MinIO removes everything under the key as a prefix, in one request (as the WAL's store does).
 		prefix := path.Join(cfg.Minio.RootPath, fmt.Sprint(logID)) + "/"
-		for object := range store.ListObjects(ctx, cfg.Minio.BucketName, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
-			if object.Err != nil {
-				return fmt.Errorf("listing %s: %w", prefix, object.Err)
-			}
-			if err := store.RemoveObject(ctx, cfg.Minio.BucketName, object.Key, minio.RemoveObjectOptions{ForceDelete: true}); err != nil {
-				return fmt.Errorf("removing %s: %w", object.Key, err)
-			}
+		if err := store.RemoveObject(ctx, cfg.Minio.BucketName, prefix, minio.RemoveObjectOptions{ForceDelete: true}); err != nil {
+			return fmt.Errorf("removing %s: %w", prefix, err)
 		}
 		return nil
 	}, nil
