@@ -3,6 +3,7 @@ import { appendFile, readdir, readFile, stat, writeFile } from 'node:fs/promises
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from '../../testing/temp-dir.js';
+import { withTimeout } from '../../util/timeout.js';
 import { decodeBlockHeader, encodeBlock, encodeFence } from './block.js';
 import { readFooter } from './footer.js';
 import { walKey } from './keys.js';
@@ -127,4 +128,17 @@ test('a fencer whose fence was moved is granted it past the flag too, where a li
   assert.equal(await readFile(join(segmentDirectory(root, 0), 'write.fence'), 'utf8'), '2', 'the flag did not move again');
   assert.equal(decodeBlockHeader((await fencer.get(walKey.block('log', 0, 2)))!).kind, 'fence', 'block 2 reads as the fence');
   assert.equal(await fencer.putIfAbsent(walKey.block('log', 0, 4), encodeFence(0, 4)), false, 'granted once');
+});
+
+test('blocks queued together past the bytes of one write go out in the writes that follow, in order, all acknowledged', async (t) => {
+  const root = await tempDir(t);
+  // 100 bytes a write: every block (a 40-byte header and a record) goes alone, so nearly all wait in the queue.
+  const store = new SegmentFileStore(root, 100);
+  t.after(() => store.close());
+  const blocks = Array.from({ length: 40 }, (_, block) => encodeBlock(0, block, block, [entry(`b${block}-${'x'.repeat(30)}`)]));
+  const appends = Promise.all(blocks.map((body, block) => store.putIfAbsent(walKey.block('log', 0, block), body)));
+  const appended = await withTimeout(appends, 10_000, 'writing the queued blocks');
+  assert.deepEqual(appended, blocks.map(() => true));
+  const data = await readFile(join(segmentDirectory(root, 0), 'data.log'));
+  assert.ok(data.equals(Buffer.concat(blocks)), 'the file is the blocks back to back, in order');
 });

@@ -9,7 +9,7 @@ import { decodeBlockHeader } from './block.js';
 import { parseBlockKey, walKey } from './keys.js';
 import { LocalObjectStore, syncDirectory } from './local-store.js';
 import type { ObjectStore } from './object-store.js';
-import { SEGMENT_DATA_FILE, SEGMENT_FENCE_FILE, SegmentFile } from './segment-file.js';
+import { MAX_BYTES_PER_WRITE, SEGMENT_DATA_FILE, SEGMENT_FENCE_FILE, SegmentFile } from './segment-file.js';
 
 /** `<log>/<segment>/<block>.blk` split into the segment's directory key and the numbers. */
 function parseBlockPath(key: string): { segmentKey: string; segment: number; block: number } | undefined {
@@ -26,7 +26,11 @@ export class SegmentFileStore implements ObjectStore {
   private readonly objects: LocalObjectStore;
   private readonly segments = new Map<string, SegmentFile>();
 
-  constructor(private readonly root: string) {
+  constructor(
+    private readonly root: string,
+    /** The most bytes of blocks one write to a segment file carries before its fdatasync is asked for. */
+    private readonly maxBytesPerWrite = MAX_BYTES_PER_WRITE,
+  ) {
     this.objects = new LocalObjectStore(root);
     this.description = `file://${root} (one file per segment)`;
   }
@@ -98,7 +102,7 @@ export class SegmentFileStore implements ObjectStore {
   private segmentFile(segmentKey: string, segment: number): SegmentFile {
     let file = this.segments.get(segmentKey);
     if (!file) {
-      file = new SegmentFile(join(this.root, ...segmentKey.split('/')), segment, syncDirectory);
+      file = new SegmentFile(join(this.root, ...segmentKey.split('/')), segment, syncDirectory, this.maxBytesPerWrite);
       this.segments.set(segmentKey, file);
     }
     return file;
