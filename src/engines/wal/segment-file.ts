@@ -65,7 +65,8 @@ export class SegmentFile {
     private readonly directory: string,
     private readonly segment: number,
     private readonly syncDirectory: (directory: string) => Promise<void>,
-    private readonly maxBytesPerWrite = MAX_BYTES_PER_WRITE,
+    /** The most bytes of blocks one write carries (MAX_BYTES_PER_WRITE unless a store was given another bound). */
+    private readonly maxBytesPerWrite: number,
   ) {}
 
   private get dataPath(): string {
