@@ -148,6 +148,29 @@ test('a fault is applied through the coordinator, timed, and the writer reconnec
   assert.equal(result.cases[0]!.summary!.durability!.faults[0]!.restartMs, 150);
 });
 
+test('a restart that ends after `duration`: the writes go on until the target acknowledges again (bounded by recoveryWait)', async (t) => {
+  // The fault begins at 300 ms and the target is ready again at ~1.5 s, after the 1 s of writes.
+  const handler: FaultHandler = async (request) => {
+    const startedMs = nowMs();
+    await sleep(1200);
+    return { kind: request.kind, subject: 'fake (pid 1)', startedMs, readyMs: nowMs(), restartMs: 1200 };
+  };
+  const local = new LocalWorker();
+  const worker: Worker = { runTrial: (command, progress, signal) => local.runTrial(command, progress, signal, handler) };
+  const { result } = await tinyRun(t, scenario('{}', '[{ at: 300ms, kind: kill, for: 0 }]'), { worker });
+  const extended = extrasOf(result);
+  assert.ok(extended.faults[0]!.window.firstAckAfterReadyMs !== null, JSON.stringify(extended.faults[0]));
+  assert.ok(extended.extendedMs >= 1400, `${extended.extendedMs} ms past the duration: the restart (~500 ms) and one second after it`);
+  assert.ok(extended.sent > 400, `${extended.sent} sent`);
+  assert.ok(extended.faults[0]!.window.throughput.after > 0);
+
+  const { result: fixed } = await tinyRun(t, scenario('{}', '[{ at: 300ms, kind: kill, for: 0 }]').replace('duration: 1s', 'duration: 1s, recoveryWait: 0'), { worker });
+  const ended = extrasOf(fixed);
+  assert.equal(ended.extendedMs, 0);
+  assert.equal(ended.sent, 400);
+  assert.equal(ended.faults[0]!.window.firstAckAfterReadyMs, null, 'the writes ended before the target was ready again');
+});
+
 test('an interrupted durability trial keeps what it measured and calls nothing lost: what was not read back is unverified', async (t) => {
   const controller = new AbortController();
   setTimeout(() => controller.abort('test interrupt'), 400);

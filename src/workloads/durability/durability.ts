@@ -45,18 +45,29 @@ export interface DurabilityExtras extends DurabilityCounts {
    * counted here, not as lost (whether they would have arrived cannot be told).
    */
   notVerified?: number;
+  /**
+   * How long the writes went on past `duration` (ms) because the target had not yet acknowledged a write since it was
+   * ready again after the last fault (bounded by `recoveryWait`).
+   */
+  extendedMs: number;
   /** The first runs of acknowledged-but-lost sequences, with when (ms after the writes began) they were acknowledged. */
   lostRuns: Array<{ from: number; to: number; firstAckAtMs: number; lastAckAtMs: number }>;
 }
 
 const CLOSE_TIMEOUT_MS = 10_000;
 const RECONNECT_RETRY_MS = 500;
+/** Once the target acknowledges again after the last fault, the writes go on this much longer (ms) when extended. */
+const AFTER_RECOVERY_MS = 1000;
 
 class DurabilityRun {
   private readonly ledger = new DurabilityLedger();
   private readonly payloads: PayloadSource;
   private producer: LogProducer | undefined;
   private inFlight = 0;
+  /** When the target was ready again after the latest fault that has ended (ms, the shared clock). */
+  private readyAgainMs: number | undefined;
+  /** The first acknowledgement since `readyAgainMs`. */
+  private recoveredAtMs: number | undefined;
   /** Connections replaced after a restart, closed at the end (closing one to a dead broker may take its timeout). */
   private readonly retired: LogDriver[] = [];
   private driver: LogDriver;
@@ -65,7 +76,7 @@ class DurabilityRun {
     private readonly context: WorkloadContext<DurabilityParams>,
     private readonly params: DurabilityParams,
   ) {
-    this.payloads = new PayloadSource(params.payload, params.payloadBytes - ENVELOPE_BYTES, Math.ceil((params.rate * params.duration) / 1000), context.seed);
+    this.payloads = new PayloadSource(params.payload, params.payloadBytes - ENVELOPE_BYTES, Math.ceil((params.rate * (params.duration + params.recoveryWait)) / 1000), context.seed);
     context.setPayloadInfo(this.payloads.info());
     this.driver = context.driver;
   }
@@ -85,21 +96,28 @@ class DurabilityRun {
     const endMs = startMs + params.duration;
     const faults: DurabilityExtras['faults'] = [];
     let faultError: Error | undefined;
-    const faulting = this.applyFaults(topic, startMs, faults).catch((error: Error) => (faultError = error));
+    let faultsDone = false;
+    const faulting = this.applyFaults(topic, startMs, faults)
+      .catch((error: Error) => (faultError = error))
+      .finally(() => (faultsDone = true));
+    const recovered = this.recoveryWatch(faults, () => faultsDone, endMs);
+    // The intended time of the next send: the writes end at the first one due at `endMs` or later, once recovered.
+    let nextSlotMs = startMs;
     const progress = setInterval(() => context.progress({ phase: 'measured', done: Math.round((nowMs() - startMs) / 1000), total: Math.round(params.duration / 1000), unit: 'seconds', note: `${this.ledger.sentTotal} sent` }), 1000);
     try {
       await constantRate(
-        { intervalMs: 1000 / params.rate, startMs, untilMs: endMs, stop: () => faultError !== undefined, hold: () => this.inFlight >= params.maxInFlight, lateAfterMs: params.lateAfter, signal: context.signal },
+        { intervalMs: 1000 / params.rate, startMs, untilMs: endMs + params.recoveryWait, stop: () => faultError !== undefined || (nextSlotMs >= endMs && recovered()), hold: () => this.inFlight >= params.maxInFlight, lateAfterMs: params.lateAfter, signal: context.signal },
         (slot) => {
+          nextSlotMs = startMs + (slot.index + 1) * (1000 / params.rate);
           recorder.recordSendDelay(slot.delayMs, slot.late);
           this.send(slot.index, slot.clockFromMs, recorder);
         },
       );
+      const writesEnd = nowMs();
       await faulting;
       if (faultError) throw faultError;
       // Every send resolves or times out within sendTimeout.
       await this.settled(params.sendTimeout + 1000);
-      const windowEnd = nowMs();
       const readStarted = performance.now();
       const read = context.signal.aborted ? { endedIdle: false } : await this.readBack(topic, group);
       const brokerCount = read.error || context.signal.aborted ? undefined : await this.brokerCount(topic);
@@ -108,7 +126,7 @@ class DurabilityRun {
       const interrupted = context.signal.aborted;
       const counts = interrupted ? { ...classified, acknowledgedLost: 0 } : classified;
       const spans = faults.map(({ outcome }) => ({ startedMs: outcome.startedMs, readyMs: outcome.readyMs }));
-      const windows = faultWindows(this.ledger.acknowledgementTimes(), spans, startMs, Math.min(endMs, windowEnd));
+      const windows = faultWindows(this.ledger.acknowledgementTimes(), spans, startMs, writesEnd);
       faults.forEach((fault, index) => (fault.window = windows[index]!));
       const extras: DurabilityExtras = {
         ...counts,
@@ -117,6 +135,7 @@ class DurabilityRun {
         sendErrors: Object.fromEntries(this.ledger.failureReasons),
         readBackSeconds: (performance.now() - readStarted) / 1000,
         readBackEndedIdle: read.endedIdle,
+        extendedMs: Math.max(0, Math.round(nextSlotMs - endMs)),
         ...(interrupted ? { notVerified: classified.acknowledgedLost } : {}),
         lostRuns: interrupted ? [] : this.ledger.lostRuns().map(({ from, to, firstAckMs, lastAckMs }) => ({ from, to, firstAckAtMs: Math.round(firstAckMs - startMs), lastAckAtMs: Math.round(lastAckMs - startMs) })),
         ...(read.error ? { readBackError: read.error } : {}),
@@ -174,6 +193,7 @@ class DurabilityRun {
         const ackedMs = nowMs();
         settle();
         ledger.acknowledged(sequence, ackedMs);
+        if (this.recoveredAtMs === undefined && this.readyAgainMs !== undefined && ackedMs >= this.readyAgainMs) this.recoveredAtMs = ackedMs;
         recorder.recordPublish(ackedMs - clockFromMs, message.length, ackedMs);
       },
       (error: unknown) => {
@@ -181,6 +201,19 @@ class DurabilityRun {
         ledger.failed(sequence, errorMessage(error));
       },
     );
+  }
+
+  /**
+   * Whether the writes may end at `endMs` or later: every fault applied, and the target acknowledged a write since it
+   * was ready again after the last one (when that came only past `endMs`, AFTER_RECOVERY_MS ago).
+   */
+  private recoveryWatch(faults: DurabilityExtras['faults'], faultsDone: () => boolean, endMs: number): () => boolean {
+    return () => {
+      if (!faultsDone()) return false;
+      if (faults.length === 0) return true;
+      const recoveredAtMs = this.recoveredAtMs;
+      return recoveredAtMs !== undefined && (recoveredAtMs <= endMs || nowMs() - recoveredAtMs >= AFTER_RECOVERY_MS);
+    };
   }
 
   /** Applies the scheduled faults in order; after one that restarted the target, the writer reconnects. */
@@ -193,7 +226,9 @@ class DurabilityRun {
       if (!context.fault) throw new Error('this worker cannot apply faults (no coordinator behind it)');
       const outcome = await context.fault({ kind: spec.kind, forMs: base.forMs });
       faults.push({ ...base, outcome, window: { unavailableMs: 0, firstAckAfterReadyMs: null, throughput: { before: 0, during: 0, after: 0 } } });
-      if (spec.kind !== 'pause') await this.reconnect(topic, startMs + params.duration);
+      this.readyAgainMs = outcome.readyMs;
+      this.recoveredAtMs = undefined;
+      if (spec.kind !== 'pause') await this.reconnect(topic, startMs + params.duration + params.recoveryWait);
     }
   }
 

@@ -19,6 +19,11 @@ export const durabilityParamsObject = z
       .default(10_000)
       .describe('a send neither acknowledged nor failed after this long counts as timed out (an acknowledgement that still comes later counts as late)'),
     maxInFlight: countField.default(20_000).describe('sends outstanding at most; a due send waits beyond that (it goes out late)'),
+    recoveryWait: durationField
+      .default(30_000)
+      .describe(
+        'when the target has not acknowledged a write since it was ready again after the last fault by the end of duration, the writes go on until it has (and one second more), at most this much longer; 0 ends them at duration',
+      ),
     readIdle: positiveDurationField.default(15_000).describe('the read-back ends when every message sent was read, or nothing arrived for this long'),
     payload: payloadGeneratorField.default('random'),
     lateAfter: durationField.default(1).describe('a send later than this after its intended time counts as late'),
