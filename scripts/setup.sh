@@ -7,7 +7,8 @@
 #    tests), debootstrap (their stand-in images' Debian base) and docker-compose (to check the compose files)
 #  - npm packages from package-lock.json, with CKJS_LINKING=dynamic so librdkafka is built here, not downloaded
 #  - the brokers the local provider runs (nats-server, Kafka jars), into ~/.cache/mqbench: `mqbench install`
-#  - test fixtures: Maven Surefire's JUnit XML schema, into ~/.cache/mqbench/schemas
+#  - test fixtures: Maven Surefire's JUnit XML schema, into ~/.cache/mqbench/schemas; MongoDB's E-Divisive
+#    (signal-processing-algorithms, PyPI) in a virtual environment under ~/.cache/mqbench/python
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,7 @@ command -v chromium >/dev/null 2>&1 || [ -x "${MQBENCH_CHROMIUM:-/nonexistent}" 
 command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v make >/dev/null 2>&1 || missing+=(make)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 [ -f /usr/include/openssl/ssl.h ] || missing+=(libssl-dev)
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
@@ -65,5 +67,15 @@ else
   cp "$work/surefire-3.5.2/maven-surefire-plugin/src/site/resources/xsd/surefire-test-report.xsd" "$surefire_xsd"
   rm -rf "$work"
   echo "surefire-test-report.xsd: at $surefire_xsd"
+fi
+# MongoDB's E-Divisive means (signal-processing-algorithms on PyPI), the independent implementation the history's
+# change-point search is checked against, in a virtual environment of its own.
+e_divisive_venv="${MQBENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mqbench}/python/e-divisive"
+if "$e_divisive_venv/bin/python" -c 'import signal_processing_algorithms' >/dev/null 2>&1; then
+  echo "signal-processing-algorithms: already in $e_divisive_venv"
+else
+  python3 -m venv "$e_divisive_venv"
+  "$e_divisive_venv/bin/pip" install -q --disable-pip-version-check signal-processing-algorithms==2.1.6
+  echo "signal-processing-algorithms: installed in $e_divisive_venv"
 fi
 echo "== setup done"

@@ -17,6 +17,7 @@ const LAYERS: string[][] = [
   ['results'],
   ['gate'],
   ['report'],
+  ['history'],
   ['run'],
   ['cli'],
   ['(root)'],

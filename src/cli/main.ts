@@ -5,6 +5,7 @@ import { loadPlugins } from '../run/plugins.js';
 import { ExitCode, formatIssues, InputError } from '../util/errors.js';
 import { toolInfo } from '../results/manifest.js';
 import { compareCommand, exportCommand, noiseCommand, reproduceCommand } from './gate-commands.js';
+import { historyAddCommand, historyChangesCommand, historyReportCommand } from './history-commands.js';
 import { installCommand, reportCommand, runCommand, schemaCommand, targetsCommand, validateCommand } from './commands.js';
 
 const PROVIDERS = ['auto', 'docker', 'local', 'external'];
@@ -18,6 +19,12 @@ function positiveInt(value: string): number {
 function probability(value: string): number {
   const parsed = /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(value) ? Number(value) : Number.NaN;
   if (!(parsed > 0 && parsed < 1)) throw new InvalidArgumentError('must be a number between 0 and 1, e.g. 0.05');
+  return parsed;
+}
+
+function fraction(value: string): number {
+  const parsed = /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!(parsed >= 0 && parsed < 1)) throw new InvalidArgumentError('must be a fraction from 0 to below 1, e.g. 0.02');
   return parsed;
 }
 
@@ -115,6 +122,41 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--alpha <alpha>', 'significance level of the gate (default 0.05)', probability)
     .description('run-to-run variation per metric, and the smallest regression a gate can detect reliably here')
     .action(async (result: string, options) => exit(await noiseCommand(result, options)));
+
+  const history = program.command('history').description('a store of results across commits: add results, find change points, draw trends');
+  const storeOption = '--store <dir>';
+  const storeHelp = 'the history store, a directory of one JSON file per result (default: ./mqbench-history)';
+  history
+    .command('add')
+    .argument('<results...>', 'result.json files')
+    .option(storeOption, storeHelp)
+    .option('--ref <ref>', 'the git ref the results were made on (e.g. main)')
+    .option('--sha <sha>', "the commit measured (default: mqbench's own commit from the result's manifest)")
+    .option('--at <time>', 'when the result was made (default: its start time), ISO 8601')
+    .option('--machine <name>', "the testbed's name (default: from the machine's CPU, cores and memory)")
+    .description('append results to the history store (a result already there is skipped)')
+    .action(async (files: string[], options) => exit(await historyAddCommand(files, options)));
+  const withQueryOptions = (command: Command) =>
+    command
+      .option(storeOption, storeHelp)
+      .option('--metric <key>', 'key (each case\'s key metric, the default), all, or a metric key (repeatable)', collect)
+      .option('--targets <names>', 'only these targets (comma-separated)', list)
+      .option('--scenario <name>', 'only this scenario')
+      .option('--machine <name>', 'only this testbed')
+      .option('--since <time>', 'only results made since this time (ISO 8601)')
+      .option('--alpha <alpha>', 'significance level of the permutation test (default 0.05)', probability)
+      .option('--permutations <n>', 'shuffles per test (default 199)', positiveInt)
+      .option('--min-size <n>', 'fewest results on either side of a change point (default 3)', positiveInt)
+      .option('--min-change <fraction>', 'ignore changes of level smaller than this (e.g. 0.02; default 0)', fraction);
+  withQueryOptions(history.command('changes'))
+    .option('--recent <n>', 'a change for the worse among the last n results fails (exit 3; default 5)', positiveInt)
+    .option('--json <file>', 'also write the change points as JSON')
+    .description('find the change points of each series (E-Divisive means); exit 3 on a recent one for the worse')
+    .action(async (options) => exit(await historyChangesCommand(options)));
+  withQueryOptions(history.command('report'))
+    .option('-o, --output <file>', 'where to write the page (default: ./trends.html)')
+    .description('draw every series across commits, with its change points, into one self-contained HTML page')
+    .action(async (options) => exit(await historyReportCommand(options)));
 
   program
     .command('install')

@@ -1,39 +1,20 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { writeFile } from 'node:fs/promises';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, openOffline } from '../testing/browser.js';
 import { parseGateRules } from '../gate/rules.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { TINY_SCENARIO, tinyRun } from '../testing/tiny-run.js';
 import { renderHtmlReport } from './html.js';
 
-const executablePath = process.env.MQBENCH_CHROMIUM ?? '/usr/bin/chromium';
-
-async function launch(): Promise<Browser> {
-  assert.ok(existsSync(executablePath), `Chromium not found at ${executablePath}: run "npm run setup" (installs Debian's chromium) or set MQBENCH_CHROMIUM`);
-  return chromium.launch({
-    executablePath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-}
-
 /** Opens `file` offline and returns what was drawn, failing on console errors or network requests. */
 async function openReport(browser: Browser, file: string, screenshot: string) {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const problems: string[] = [];
-  const requests: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('request', (request) => requests.push(request.url()));
-  await page.goto(pathToFileURL(file).href);
+  const { page, problems, requests } = await openOffline(browser, file);
   await page.waitForFunction(() => typeof (window as unknown as { mqbenchCharts?: number }).mqbenchCharts === 'number');
 
   const drawn = await page.evaluate(() => {
@@ -69,7 +50,7 @@ async function openReport(browser: Browser, file: string, screenshot: string) {
 
 test('report.html opens offline in headless Chromium, draws every chart, and logs no errors', async (t) => {
   const { outDir } = await tinyRun(t);
-  const browser = await launch();
+  const browser = await launchChromium();
   t.after(() => browser.close());
   const drawn = await openReport(browser, join(outDir, 'report.html'), 'report.png');
   assert.equal(drawn.rows, 4, 'the compact table: one row per case');
@@ -86,7 +67,7 @@ test('a comparison report of two runs shows the gate and each case\'s changes wi
   const rules = parseGateRules('delivery: ["lost == 0"]\nthroughput: ["messagesPerSec regress < 50%"]\n', 'gates.yaml');
   const file = join(await tempDir(t), 'comparison.html');
   await writeFile(file, renderHtmlReport([baseline, candidate], rules));
-  const browser = await launch();
+  const browser = await launchChromium();
   t.after(() => browser.close());
   const drawn = await openReport(browser, file, 'comparison.png');
   assert.equal(drawn.comparisonCharts, 4, 'one change chart per matched case');

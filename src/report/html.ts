@@ -15,7 +15,8 @@ import { buildReportModel, ERROR_BAR_MIN_TRIALS, measuredMetrics, type ReportMod
 const here = dirname(fileURLToPath(import.meta.url));
 let assets: { chart: string; client: string; style: string } | undefined;
 
-function loadAssets(): { chart: string; client: string; style: string } {
+/** The report's inlined assets: Chart.js, the drawing script and the styles (read once). */
+export function loadAssets(): { chart: string; client: string; style: string } {
   if (!assets) {
     const chartDir = dirname(createRequire(import.meta.url).resolve('chart.js'));
     assets = {

@@ -106,6 +106,9 @@ class FakeDriver implements LogDriver {
           });
         }
         if (this.faults.sendDelayMs) await sleepAtLeast(this.faults.sendDelayMs);
+        // A slowdown outside the configuration (as a code change would be), for the history's tests.
+        const slowdown = Number(process.env.MQBENCH_FAKE_SLOWDOWN_MS ?? 0);
+        if (slowdown > 0) await sleepAtLeast(slowdown);
         const copy = Uint8Array.from(payload);
         const every = (k: number) => k > 0 && n % k === 0;
         if (every(this.faults.corruptEvery)) copy[copy.length - 1] = (copy[copy.length - 1]! + 1) % 256;

@@ -1,0 +1,76 @@
+/** Change points of the history's series: where each changed level, by how much, how sure, and in which direction. */
+import { median } from '../util/stats.js';
+import { eDivisive, type EDivisiveOptions } from './e-divisive.js';
+import type { Series, SeriesPoint } from './series.js';
+
+/** How changes are searched for and judged. */
+export interface ChangeOptions extends EDivisiveOptions {
+  /** A worse change point among the last this many results fails the gate (default 5). */
+  recent?: number;
+  /** Changes of level smaller than this fraction are not reported (default 0: every significant one). */
+  minChange?: number;
+}
+
+/** One change point of one series. */
+export interface SeriesChange {
+  series: Series;
+  /** The first point at the new level. */
+  index: number;
+  /** The last result before the change and the first after it: the commit range to look in. */
+  lastBefore: SeriesPoint;
+  firstAfter: SeriesPoint;
+  /** Medians of the segments either side (to the neighbouring change points). */
+  levelBefore: number;
+  levelAfter: number;
+  /** levelAfter / levelBefore − 1. */
+  change: number;
+  pValue: number;
+  direction: 'better' | 'worse';
+  /** Among the last `recent` results. */
+  recent: boolean;
+}
+
+/** What a search over many series found. */
+export interface ChangeReport {
+  changes: SeriesChange[];
+  /** Series with too few results to split (fewer than two segments of the minimum size). */
+  tooShort: Series[];
+  searched: number;
+}
+
+/** The change points of every series. */
+export function findChanges(seriesList: readonly Series[], options: ChangeOptions = {}): ChangeReport {
+  const recent = options.recent ?? 5;
+  const minSize = options.minSize ?? 3;
+  const changes: SeriesChange[] = [];
+  const tooShort: Series[] = [];
+  for (const series of seriesList) {
+    const values = series.points.map((point) => point.value);
+    if (values.length < 2 * minSize) {
+      tooShort.push(series);
+      continue;
+    }
+    const points = eDivisive(values, { ...options, minSize });
+    const bounds = [0, ...points.map((point) => point.index), values.length];
+    points.forEach((point, order) => {
+      const levelBefore = median(values.slice(bounds[order]!, point.index));
+      const levelAfter = median(values.slice(point.index, bounds[order + 2]!));
+      const change = levelBefore === 0 ? (levelAfter === 0 ? 0 : Infinity) : levelAfter / levelBefore - 1;
+      if (Math.abs(change) < (options.minChange ?? 0)) return;
+      const higher = levelAfter > levelBefore;
+      changes.push({
+        series,
+        index: point.index,
+        lastBefore: series.points[point.index - 1]!,
+        firstAfter: series.points[point.index]!,
+        levelBefore,
+        levelAfter,
+        change,
+        pValue: point.pValue,
+        direction: higher === (series.metric.better === 'higher') ? 'better' : 'worse',
+        recent: point.index >= values.length - recent,
+      });
+    });
+  }
+  return { changes, tooShort, searched: seriesList.length };
+}
