@@ -8,7 +8,8 @@
 #  - npm packages from package-lock.json, with CKJS_LINKING=dynamic so librdkafka is built here, not downloaded
 #  - the brokers the local provider runs (nats-server, Kafka jars), into ~/.cache/mqbench: `mqbench install`
 #  - test fixtures: Maven Surefire's JUnit XML schema, into ~/.cache/mqbench/schemas; MongoDB's E-Divisive
-#    (signal-processing-algorithms, PyPI) in a virtual environment under ~/.cache/mqbench/python
+#    (signal-processing-algorithms, PyPI) in a virtual environment under ~/.cache/mqbench/python; actionlint (Go
+#    module proxy) for the example workflows, into ~/.cache/mqbench/tools
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -67,6 +68,14 @@ else
   cp "$work/surefire-3.5.2/maven-surefire-plugin/src/site/resources/xsd/surefire-test-report.xsd" "$surefire_xsd"
   rm -rf "$work"
   echo "surefire-test-report.xsd: at $surefire_xsd"
+fi
+# actionlint, the linter GitHub Actions workflows are checked with, for the example workflows.
+tools="${MQBENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mqbench}/tools"
+if [ -x "$tools/actionlint" ] && "$tools/actionlint" -version | grep -q '^v1.7.12$'; then
+  echo "actionlint: already at $tools/actionlint"
+else
+  GOBIN="$tools" go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+  echo "actionlint: at $tools/actionlint"
 fi
 # MongoDB's E-Divisive means (signal-processing-algorithms on PyPI), the independent implementation the history's
 # change-point search is checked against, in a virtual environment of its own.

@@ -1,5 +1,5 @@
 /** `mqbench history add | changes | report`: a store of results across commits, its change points and its trend page. */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { findChanges, type ChangeOptions, type ChangeReport } from '../history/changes.js';
 import { entryFromResult } from '../history/entry.js';
@@ -51,6 +51,7 @@ export interface HistoryQueryOptions {
   minSize?: number;
   minChange?: number;
   json?: string;
+  markdown?: string;
   output?: string;
 }
 
@@ -141,6 +142,7 @@ export async function historyChangesCommand(options: HistoryQueryOptions): Promi
     );
   }
   const failing = report.changes.filter((change) => change.direction === 'worse' && change.recent);
+  if (options.markdown) await appendOutput(options.markdown, changesMarkdown(report, entries.length, failing.length, options.recent ?? 5));
   if (failing.length > 0) {
     process.stdout.write(`gate: ${failing.length} change point${failing.length === 1 ? '' : 's'} for the worse among the last ${options.recent ?? 5} results\n`);
     return ExitCode.gateFailed;
@@ -155,6 +157,36 @@ export async function historyReportCommand(options: HistoryQueryOptions): Promis
   await writeOutput(output, renderTrendReport({ store, results: entries.length, series, report }));
   process.stdout.write(`trends: ${resolve(output)} (${series.length} series, ${report.changes.length} change points)\n`);
   return ExitCode.ok;
+}
+
+/** The change points as Markdown (e.g. for $GITHUB_STEP_SUMMARY). */
+function changesMarkdown(report: ChangeReport, results: number, failing: number, recent: number): string {
+  const verdict = failing > 0 ? `**${failing} change point${failing === 1 ? '' : 's'} for the worse among the last ${recent} results.**` : `No change point for the worse among the last ${recent} results.`;
+  const rows = report.changes.map((change) =>
+    [
+      change.series.metric.label,
+      change.series.target,
+      change.series.label,
+      `\`${change.lastBefore.sha.slice(0, 10)}\`..\`${change.firstAfter.sha.slice(0, 10)}\``,
+      `${formatMetric(change.series.metric, change.levelBefore)} → ${formatMetric(change.series.metric, change.levelAfter)}`,
+      `${change.change >= 0 ? '+' : ''}${(change.change * 100).toFixed(1)}%`,
+      change.pValue.toFixed(3),
+      `${change.direction}${change.recent ? ' (recent)' : ''}`,
+    ]
+      .map((cell) => cell.replace(/\|/g, '\\|'))
+      .join(' | '),
+  );
+  const table = rows.length > 0 ? `| metric | target | point | commits | level | change | p | direction |\n|---|---|---|---|---|---|---|---|\n${rows.map((row) => `| ${row} |`).join('\n')}\n` : '';
+  return `## mqbench history: change points\n\n${results} results, ${report.searched} series. ${verdict}\n\n${table}`;
+}
+
+async function appendOutput(path: string, text: string): Promise<void> {
+  try {
+    await mkdir(dirname(resolve(path)), { recursive: true });
+    await appendFile(path, text);
+  } catch (error) {
+    throw new InputError([{ source: path, path: '', message: `cannot write: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
+  }
 }
 
 async function writeOutput(path: string, text: string): Promise<void> {

@@ -43,7 +43,7 @@ test('history end to end: 14 real runs, the later half slowed outside the config
   const again = await runCli(['history', 'add', results[0]!, '--store', store, '--at', new Date(Date.UTC(2026, 11, 1, 0)).toISOString(), '--sha', 'cccccc0', '--machine', 'ci-runner']);
   assert.match(again.stdout, /^already in the store/);
 
-  const changes = await runCli(['history', 'changes', '--store', store, '--json', join(dir, 'changes.json')]);
+  const changes = await runCli(['history', 'changes', '--store', store, '--json', join(dir, 'changes.json'), '--markdown', join(dir, 'summary.md')]);
   assert.equal(changes.code, 3, `${changes.stdout}\n${changes.stderr}`);
   assert.match(changes.stdout, /14 results in .*, 1 series/);
   assert.match(changes.stdout, /s\/op +fake +.*cccccc8\.\.cccccc9 .* worse \(recent\)/);
@@ -53,6 +53,9 @@ test('history end to end: 14 real runs, the later half slowed outside the config
   assert.equal(json[0]!.metric, 'opSeconds.mean');
   assert.equal(json[0]!.firstAfter.sha, 'cccccc9');
   assert.ok(json[0]!.change > 0.5 && json[0]!.pValue <= 0.05, JSON.stringify(json[0]));
+  const markdown = await readFile(join(dir, 'summary.md'), 'utf8');
+  assert.match(markdown, /\*\*1 change point for the worse among the last 5 results\.\*\*/);
+  assert.match(markdown, /\| s\/op \| fake \| .* \| `cccccc8`\.\.`cccccc9` \| .* \| worse \(recent\) \|/);
   // Looking only at the unchanged first nine: nothing, exit 0.
   const quiet = await runCli(['history', 'changes', '--store', store, '--since', '2026-12-01T00:00:00Z', '--metric', 'opSeconds.mean', '--recent', '2', '--machine', 'ci-runner', '--scenario', 'history-fake', '--targets', 'fake', '--alpha', '0.01']);
   assert.equal(quiet.code, 0, quiet.stdout);

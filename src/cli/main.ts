@@ -151,6 +151,7 @@ export function buildProgram(exit: (code: number) => void): Command {
   withQueryOptions(history.command('changes'))
     .option('--recent <n>', 'a change for the worse among the last n results fails (exit 3; default 5)', positiveInt)
     .option('--json <file>', 'also write the change points as JSON')
+    .option('--markdown <file>', 'also append them as Markdown (e.g. $GITHUB_STEP_SUMMARY)')
     .description('find the change points of each series (E-Divisive means); exit 3 on a recent one for the worse')
     .action(async (options) => exit(await historyChangesCommand(options)));
   withQueryOptions(history.command('report'))

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { cacheDir } from '../install/cache.js';
 import { test } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { tinyRun } from '../testing/tiny-run.js';
@@ -43,4 +47,24 @@ test('the example workflow keeps the comparison report when the gate fails, and 
   const rules = await loadGateRules('examples/gates.yaml');
   const outcome = evaluateGate(rules, result.cases.map((entry) => ({ key: entry.id, baseline: entry, candidate: entry })));
   assert.deepEqual(outcome.results.filter((entry) => entry.status !== 'pass').map((entry) => `${entry.rule.metricKey}: ${entry.detail}`), []);
+});
+
+test('both example workflows pass actionlint, the linter of GitHub Actions workflows', () => {
+  const actionlint = join(cacheDir(), 'tools', 'actionlint');
+  assert.ok(existsSync(actionlint), `actionlint is not installed at ${actionlint}: run "npm run setup"`);
+  // Exit 0 and no output: no finding. A finding exits 1 with the file, line and rule.
+  assert.equal(execFileSync(actionlint, ['-no-color', 'examples/github-actions.yml', 'examples/github-actions-history.yml'], { encoding: 'utf8' }), '');
+});
+
+test('the history workflow adds each main-branch result, keeps the store before the drift check, and draws the trends whatever it says', async () => {
+  const workflow = parse(await readFile('examples/github-actions-history.yml', 'utf8')) as { on: { push: { branches: string[] } }; jobs: Record<string, { steps: Array<{ run?: string; if?: string }> }> };
+  assert.deepEqual(workflow.on.push.branches, ['main']);
+  const steps = Object.values(workflow.jobs)[0]!.steps;
+  const index = (pattern: RegExp) => steps.findIndex((step) => pattern.test(step.run ?? ''));
+  const [run, add, push, report, changes] = [index(/mqbench run/), index(/mqbench history add/), index(/git push/), index(/mqbench history report/), index(/mqbench history changes/)] as const;
+  assert.ok(run >= 0 && run < add && add < push && push < changes, 'run, add, keep the store, then check');
+  assert.match(steps[add]!.run!, /--store \.\.\/history\/results[\s\S]*--sha "\$GITHUB_SHA"[\s\S]*--machine/);
+  assert.equal(steps[report]!.if, 'always()');
+  assert.match(steps[changes]!.run!, /--recent 5[\s\S]*--markdown "\$GITHUB_STEP_SUMMARY"/);
+  assert.equal(steps[changes]!.if, undefined, 'the drift check fails the job (exit 3)');
 });
