@@ -144,7 +144,7 @@ export function buildProgram(exit: (code: number) => void): Command {
       .option('--scenario <name>', 'only this scenario')
       .option('--machine <name>', 'only this testbed')
       .option('--since <time>', 'only results made since this time (ISO 8601)')
-      .option('--alpha <alpha>', 'significance level of the permutation test (default 0.05)', probability)
+      .option('--alpha <alpha>', 'significance level of the permutation test (default 0.01)', probability)
       .option('--permutations <n>', 'shuffles per test (default 199)', positiveInt)
       .option('--min-size <n>', 'fewest results on either side of a change point (default 3)', positiveInt)
       .option('--min-change <fraction>', 'ignore changes of level smaller than this (e.g. 0.02; default 0)', fraction);
