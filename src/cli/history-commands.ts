@@ -142,7 +142,7 @@ export async function historyChangesCommand(options: HistoryQueryOptions): Promi
     );
   }
   const failing = report.changes.filter((change) => change.direction === 'worse' && change.recent);
-  if (options.markdown) await appendOutput(options.markdown, changesMarkdown(report, entries.length, failing.length, options.recent ?? 5));
+  if (options.markdown) await writeOutput(options.markdown, changesMarkdown(report, entries.length, failing.length, options.recent ?? 5), true);
   if (failing.length > 0) {
     process.stdout.write(`gate: ${failing.length} change point${failing.length === 1 ? '' : 's'} for the worse among the last ${options.recent ?? 5} results\n`);
     return ExitCode.gateFailed;
@@ -180,19 +180,11 @@ function changesMarkdown(report: ChangeReport, results: number, failing: number,
   return `## mqbench history: change points\n\n${results} results, ${report.searched} series. ${verdict}\n\n${table}`;
 }
 
-async function appendOutput(path: string, text: string): Promise<void> {
+/** Writes (or, `append`, appends) `text` to `path`, creating its directory; a failure is bad input naming the file. */
+async function writeOutput(path: string, text: string, append = false): Promise<void> {
   try {
     await mkdir(dirname(resolve(path)), { recursive: true });
-    await appendFile(path, text);
-  } catch (error) {
-    throw new InputError([{ source: path, path: '', message: `cannot write: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
-  }
-}
-
-async function writeOutput(path: string, text: string): Promise<void> {
-  try {
-    await mkdir(dirname(resolve(path)), { recursive: true });
-    await writeFile(path, text);
+    await (append ? appendFile : writeFile)(path, text);
   } catch (error) {
     throw new InputError([{ source: path, path: '', message: `cannot write: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
   }

@@ -124,16 +124,21 @@ test('a fault the target cannot take errors the case with the reason', async (t)
   assert.match(result.cases[0]!.error ?? '', /runs inside the trial's own process, so there is no broker process to kill: set its settings.process to own/);
 });
 
-test('a fault is applied through the coordinator, timed, and the writer reconnects after it', async (t) => {
-  const asked: string[] = [];
+/** A worker whose coordinator applies each fault by "restarting" the fake in `restartMs`; `asked` records the requests. */
+function restartingWorker(restartMs: number, asked: string[] = []): Worker {
   const handler: FaultHandler = async (request) => {
     asked.push(`${request.kind} ${request.forMs}`);
     const startedMs = nowMs();
-    await sleep(150);
-    return { kind: request.kind, subject: 'fake (pid 1)', startedMs, readyMs: nowMs(), restartMs: 150 };
+    await sleep(restartMs);
+    return { kind: request.kind, subject: 'fake (pid 1)', startedMs, readyMs: nowMs(), restartMs };
   };
   const local = new LocalWorker();
-  const worker: Worker = { runTrial: (command, progress, signal) => local.runTrial(command, progress, signal, handler) };
+  return { runTrial: (command, progress, signal) => local.runTrial(command, progress, signal, handler) };
+}
+
+test('a fault is applied through the coordinator, timed, and the writer reconnects after it', async (t) => {
+  const asked: string[] = [];
+  const worker = restartingWorker(150, asked);
   const { result } = await tinyRun(t, scenario('{}', '[{ at: 300ms, kind: kill, for: 0 }]'), { worker });
   assert.deepEqual(asked, ['kill 0']);
   const extras = extrasOf(result);
@@ -150,13 +155,7 @@ test('a fault is applied through the coordinator, timed, and the writer reconnec
 
 test('a restart that ends after `duration`: the writes go on until the target acknowledges again (bounded by recoveryWait)', async (t) => {
   // The fault begins at 300 ms and the target is ready again at ~1.5 s, after the 1 s of writes.
-  const handler: FaultHandler = async (request) => {
-    const startedMs = nowMs();
-    await sleep(1200);
-    return { kind: request.kind, subject: 'fake (pid 1)', startedMs, readyMs: nowMs(), restartMs: 1200 };
-  };
-  const local = new LocalWorker();
-  const worker: Worker = { runTrial: (command, progress, signal) => local.runTrial(command, progress, signal, handler) };
+  const worker = restartingWorker(1200);
   const { result } = await tinyRun(t, scenario('{}', '[{ at: 300ms, kind: kill, for: 0 }]'), { worker });
   const extended = extrasOf(result);
   assert.ok(extended.faults[0]!.window.firstAckAfterReadyMs !== null, JSON.stringify(extended.faults[0]));
