@@ -103,7 +103,11 @@ class DurabilityRun {
     const recovered = this.recoveryWatch(faults, () => faultsDone, endMs);
     // The intended time of the next send: the writes end at the first one due at `endMs` or later, once recovered.
     let nextSlotMs = startMs;
-    const progress = setInterval(() => context.progress({ phase: 'measured', done: Math.round((nowMs() - startMs) / 1000), total: Math.round(params.duration / 1000), unit: 'seconds', note: `${this.ledger.sentTotal} sent` }), 1000);
+    const progress = setInterval(() => {
+      const elapsed = nowMs() - startMs;
+      const waiting = elapsed > params.duration ? ', waiting for an acknowledgement after the last fault' : '';
+      context.progress({ phase: 'measured', done: Math.round(elapsed / 1000), total: Math.round(Math.max(elapsed, params.duration) / 1000), unit: 'seconds', note: `${this.ledger.sentTotal} sent${waiting}` });
+    }, 1000);
     try {
       await constantRate(
         { intervalMs: 1000 / params.rate, startMs, untilMs: endMs + params.recoveryWait, stop: () => faultError !== undefined || (nextSlotMs >= endMs && recovered()), hold: () => this.inFlight >= params.maxInFlight, lateAfterMs: params.lateAfter, signal: context.signal },
