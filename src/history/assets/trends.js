@@ -15,7 +15,7 @@
     card.appendChild(canvas);
     container.appendChild(card);
     const [factor, unit] = scale[entry.unit] ?? [1, entry.unit];
-    const labels = entry.points.map((point) => `${point.sha.slice(0, 7)} ${point.at.slice(5, 10)}`);
+    const labels = entry.points.map((point) => point.sha.slice(0, 7));
     const value = (number) => (number === null || number === undefined ? null : number * factor);
     const marks = entry.points.map(() => null);
     const markColors = entry.points.map(() => 'transparent');
