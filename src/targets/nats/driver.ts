@@ -24,6 +24,7 @@ import { messagesWithin, type ConsumerOptions, type DriverDescription, type LogC
 import { natsCliAuthFlags, natsJsAuthOptions, serversWithAuth, type NatsAuth } from './auth.js';
 import { runNatsBench, runNatsBenchConsume } from './bench-tool.js';
 import { runPubsubReference } from '../pubsub-reference.js';
+import { sizeInboundBuffersOnce } from './inbound-buffer.js';
 import { PipelinedPublisher } from './pipelined-publisher.js';
 import type { NatsSettings } from './settings.js';
 
@@ -36,8 +37,12 @@ export interface NatsEndpoint {
   syncInterval?: string;
 }
 
+/** Whether nats.js's parser sizes a multi-read message's buffer once (inbound-buffer.ts), as the manifest says. */
+let inboundBufferSizedOnce = false;
+
 /** Connects to `endpoint` and returns a driver. */
 export async function connectNats(endpoint: NatsEndpoint, settings: NatsSettings): Promise<LogDriver> {
+  inboundBufferSizedOnce = sizeInboundBuffersOnce();
   const connection = await connect({ servers: endpoint.servers, name: 'mqbench', maxReconnectAttempts: 3, reconnectTimeWait: 500, ...(await natsJsAuthOptions(endpoint.auth ?? {})) });
   const manager = await jetstreamManager(connection);
   return new NatsDriver(connection, jetstream(connection), manager, endpoint, settings);
@@ -80,6 +85,9 @@ class NatsDriver implements LogDriver {
             ? "ephemeral push consumer, explicit acks not awaited, flow control (Milvus natsmq's shape)"
             : 'durable pull consumer, explicit ack per message',
         consumeMaxBytes: this.settings.consumeMaxBytes,
+        inboundBuffer: inboundBufferSizedOnce
+          ? "a message spanning several socket reads is read into a buffer sized once from its MSG line (nats.js's own doubles as it grows)"
+          : "nats.js's own (grown by doubling): its parser was not as expected, so it was left alone",
         consumePull: `up to ${MAX_PULL_MESSAGES} messages a pull, fewer where they would pass consumeMaxBytes; by bytes where the message size is not known`,
         publishTimeoutMs: this.settings.publishTimeout,
         publish:
