@@ -1,7 +1,7 @@
 /** `mqbench history add | changes | report`: a store of results across commits, its change points and its trend page. */
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { findChanges, type ChangeOptions, type ChangeReport } from '../history/changes.js';
+import { changeVerdict, findChanges, type ChangeOptions, type ChangeReport } from '../history/changes.js';
 import { entryFromResult } from '../history/entry.js';
 import { seriesOf, type SeriesSelection } from '../history/series.js';
 import { addEntry, DEFAULT_STORE, loadEntries } from '../history/store.js';
@@ -45,6 +45,7 @@ export interface HistoryQueryOptions {
   scenario?: string;
   machine?: string;
   since?: string;
+  acrossConfigs?: boolean;
   recent?: number;
   alpha?: number;
   permutations?: number;
@@ -65,6 +66,7 @@ async function search(options: HistoryQueryOptions) {
     ...(options.scenario ? { scenario: options.scenario } : {}),
     ...(options.machine ? { machine: options.machine } : {}),
     ...(options.since ? { since: sinceOption(options.since) } : {}),
+    ...(options.acrossConfigs ? { acrossConfigurations: true } : {}),
   };
   const series = seriesOf(entries, selection);
   const changeOptions: ChangeOptions = {
@@ -107,7 +109,7 @@ function changesTable(report: ChangeReport): string {
       `${formatMetric(change.series.metric, change.levelBefore)} → ${formatMetric(change.series.metric, change.levelAfter)}`,
       `${change.change >= 0 ? '+' : ''}${(change.change * 100).toFixed(1)}%`,
       change.pValue.toFixed(3),
-      `${change.direction}${change.recent ? ' (recent)' : ''}`,
+      changeVerdict(change),
     ]),
   ];
   return `${alignTable(rows, 3)}\n`;
@@ -135,6 +137,7 @@ export async function historyChangesCommand(options: HistoryQueryOptions): Promi
           pValue: change.pValue,
           direction: change.direction,
           recent: change.recent,
+          configurationChanged: change.configurationChanged,
         })),
         null,
         1,
@@ -171,7 +174,7 @@ function changesMarkdown(report: ChangeReport, results: number, failing: number,
       `${formatMetric(change.series.metric, change.levelBefore)} → ${formatMetric(change.series.metric, change.levelAfter)}`,
       `${change.change >= 0 ? '+' : ''}${(change.change * 100).toFixed(1)}%`,
       change.pValue.toFixed(3),
-      `${change.direction}${change.recent ? ' (recent)' : ''}`,
+      changeVerdict(change),
     ]
       .map((cell) => cell.replace(/\|/g, '\\|'))
       .join(' | '),

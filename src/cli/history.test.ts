@@ -57,7 +57,7 @@ test('history end to end: 14 real runs, the later half slowed outside the config
   assert.match(markdown, /\*\*1 change point for the worse among the last 5 results\.\*\*/);
   assert.match(markdown, /\| s\/op \| fake \| .* \| `cccccc8`\.\.`cccccc9` \| .* \| worse \(recent\) \|/);
   // Looking only at the unchanged first nine: nothing, exit 0.
-  const quiet = await runCli(['history', 'changes', '--store', store, '--since', '2026-12-01T00:00:00Z', '--metric', 'opSeconds.mean', '--recent', '2', '--machine', 'ci-runner', '--scenario', 'history-fake', '--targets', 'fake', '--alpha', '0.02']);
+  const quiet = await runCli(['history', 'changes', '--store', store, '--since', '2026-12-01T00:00:00Z', '--metric', 'opSeconds.mean', '--recent', '2', '--machine', 'ci-runner', '--scenario', 'history-fake', '--targets', 'fake', '--alpha', '0.02', '--across-configs']);
   assert.equal(quiet.code, 0, quiet.stdout);
   assert.match(quiet.stdout, /worse\n/, 'the change is still listed, not recent under --recent 2');
 

@@ -144,6 +144,7 @@ export function buildProgram(exit: (code: number) => void): Command {
       .option('--scenario <name>', 'only this scenario')
       .option('--machine <name>', 'only this testbed')
       .option('--since <time>', 'only results made since this time (ISO 8601)')
+      .option('--across-configs', "one series per case across the scenario's configurations (a changed setting shows as a change point), not one per configuration")
       .option('--alpha <alpha>', 'significance level of the permutation test (default 0.01)', probability)
       .option('--permutations <n>', 'shuffles per test (default 199)', positiveInt)
       .option('--min-size <n>', 'fewest results on either side of a change point (default 3)', positiveInt)

@@ -35,6 +35,8 @@ export interface SeriesChange {
   direction: 'better' | 'worse';
   /** Among the last `recent` results. */
   recent: boolean;
+  /** The configuration changed between the last result before and the first after (series across configurations). */
+  configurationChanged: boolean;
 }
 
 /** What a search over many series found. */
@@ -76,8 +78,14 @@ export function findChanges(seriesList: readonly Series[], options: ChangeOption
         pValue: point.pValue,
         direction: higher === (series.metric.better === 'higher') ? 'better' : 'worse',
         recent: point.index >= values.length - recent,
+        configurationChanged: series.points[point.index - 1]!.configHash !== series.points[point.index]!.configHash,
       });
     });
   }
   return { changes, tooShort, searched: seriesList.length };
+}
+
+/** How a change reads in tables: its direction, and whether it is recent or came with a change of configuration. */
+export function changeVerdict(change: SeriesChange): string {
+  return `${change.direction}${change.recent ? ' (recent)' : ''}${change.configurationChanged ? ', configuration changed' : ''}`;
 }

@@ -81,6 +81,19 @@ test('series never mix machines or configurations; the key metric is the default
   assert.equal(seriesOf(entries, { metrics: 'key', since: entries[3]!.at }).every((one) => one.points.length === 2), true);
 });
 
+test('across configurations (--across-configs): a setting changed part-way is one series with a change point that says so', () => {
+  const values = noisySeries(20, step(1000, 600, 12), 0.03, 9);
+  const entries = values.map((value, index) => entry(index, value, index >= 12 ? { configHash: 'e'.repeat(64) } : {}));
+  const apart = seriesOf(entries, { metrics: 'key' });
+  assert.deepEqual(apart.map((one) => one.points.length), [12, 8], 'by default, a series per configuration');
+  assert.equal(findChanges(apart).changes.length, 0);
+  const across = seriesOf(entries, { metrics: 'key', acrossConfigurations: true });
+  assert.equal(across.length, 1);
+  const [change] = findChanges(across).changes;
+  assert.equal(change!.index, 12);
+  assert.equal(change!.configurationChanged, true);
+});
+
 test('a 20 % throughput drop part-way is found, with its commit range, levels and direction; it fails the gate while recent', () => {
   const values = noisySeries(30, step(1000, 800, 26), 0.04, 5);
   const entries = values.map((value, index) => entry(index, value));

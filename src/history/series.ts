@@ -10,6 +10,8 @@ export interface SeriesPoint {
   at: string;
   sha: string;
   ref: string | null;
+  /** The scenario configuration this result measured (constant unless the series runs across configurations). */
+  configHash: string;
   value: number;
   ci95: [number, number] | null;
   trials: number[];
@@ -21,6 +23,7 @@ export interface Series {
   key: string;
   machine: string;
   scenario: string;
+  /** The configuration hash, or 'across configurations' (see SeriesSelection.acrossConfigurations). */
   configHash: string;
   caseId: string;
   target: string;
@@ -38,7 +41,16 @@ export interface SeriesSelection {
   machine?: string;
   /** Only results made at or after this time (ISO 8601). */
   since?: string;
+  /**
+   * One series per case across the scenario's configurations (same scenario name, case and machine), instead of one
+   * per configuration: a changed setting then shows as a change of level where it was made (each point keeps its
+   * configuration, and a change point says whether the configuration changed there).
+   */
+  acrossConfigurations?: boolean;
 }
+
+/** The configHash of a series that runs across configurations. */
+export const ACROSS_CONFIGURATIONS = 'across configurations';
 
 /** The series of `entries` (oldest first) that `selection` asks for, in a stable order. */
 export function seriesOf(entries: readonly HistoryEntry[], selection: SeriesSelection): Series[] {
@@ -53,13 +65,14 @@ export function seriesOf(entries: readonly HistoryEntry[], selection: SeriesSele
         if (!wanted(selection.metrics, metricKey, entryCase.keyMetric)) continue;
         const metric = METRICS.find((candidate) => candidate.key === metricKey);
         if (!metric) continue;
-        const key = `${entry.machine} / ${entry.scenario}@${entry.configHash.slice(0, 8)} / ${entryCase.id} / ${metricKey}`;
+        const configuration = selection.acrossConfigurations ? ACROSS_CONFIGURATIONS : entry.configHash;
+        const key = `${entry.machine} / ${entry.scenario}@${selection.acrossConfigurations ? configuration : configuration.slice(0, 8)} / ${entryCase.id} / ${metricKey}`;
         let series = byKey.get(key);
         if (!series) {
-          series = { key, machine: entry.machine, scenario: entry.scenario, configHash: entry.configHash, caseId: entryCase.id, target: entryCase.target, label: entryCase.label, metric, points: [] };
+          series = { key, machine: entry.machine, scenario: entry.scenario, configHash: configuration, caseId: entryCase.id, target: entryCase.target, label: entryCase.label, metric, points: [] };
           byKey.set(key, series);
         }
-        series.points.push({ at: entry.at, sha: entry.sha, ref: entry.ref, value: figure.value, ci95: figure.ci95, trials: figure.trials });
+        series.points.push({ at: entry.at, sha: entry.sha, ref: entry.ref, configHash: entry.configHash, value: figure.value, ci95: figure.ci95, trials: figure.trials });
       }
     }
   }

@@ -8,8 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatMetric } from '../results/metrics.js';
 import { escapeHtml, loadAssets } from '../report/html.js';
-import type { ChangeReport } from './changes.js';
-import type { Series } from './series.js';
+import { changeVerdict, type ChangeReport } from './changes.js';
+import { ACROSS_CONFIGURATIONS, type Series } from './series.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -29,14 +29,14 @@ export function renderTrendReport(input: TrendInput): string {
   const data = input.series.map((series) => ({
     key: series.key,
     title: `${series.metric.label} · ${series.target} · ${series.label}`,
-    subtitle: `${series.machine} · ${series.scenario}@${series.configHash.slice(0, 8)}`,
+    subtitle: `${series.machine} · ${series.scenario}@${series.configHash === ACROSS_CONFIGURATIONS ? series.configHash : series.configHash.slice(0, 8)}`,
     unit: series.metric.unit,
     better: series.metric.better,
     points: series.points.map((point) => ({ at: point.at, sha: point.sha.slice(0, 10), ref: point.ref, value: point.value, ci95: point.ci95, trials: point.trials.length })),
     changes: changesOf(series).map((change) => ({ index: change.index, direction: change.direction, change: change.change, pValue: change.pValue })),
   }));
   const rows = input.report.changes.map(
-    (change) => `<tr class="${change.direction}"><td>${escapeHtml(change.series.metric.label)}</td><td>${escapeHtml(change.series.target)}</td><td>${escapeHtml(change.series.label)}</td><td><code>${escapeHtml(change.lastBefore.sha.slice(0, 10))}</code> → <code>${escapeHtml(change.firstAfter.sha.slice(0, 10))}</code></td><td>${escapeHtml(change.firstAfter.at.slice(0, 16).replace('T', ' '))}</td><td>${escapeHtml(formatMetric(change.series.metric, change.levelBefore))} → ${escapeHtml(formatMetric(change.series.metric, change.levelAfter))}</td><td>${(change.change * 100).toFixed(1)} %</td><td>${change.pValue.toFixed(3)}</td><td>${change.direction}${change.recent ? ' (recent)' : ''}</td></tr>`,
+    (change) => `<tr class="${change.direction}"><td>${escapeHtml(change.series.metric.label)}</td><td>${escapeHtml(change.series.target)}</td><td>${escapeHtml(change.series.label)}</td><td><code>${escapeHtml(change.lastBefore.sha.slice(0, 10))}</code> → <code>${escapeHtml(change.firstAfter.sha.slice(0, 10))}</code></td><td>${escapeHtml(change.firstAfter.at.slice(0, 16).replace('T', ' '))}</td><td>${escapeHtml(formatMetric(change.series.metric, change.levelBefore))} → ${escapeHtml(formatMetric(change.series.metric, change.levelAfter))}</td><td>${(change.change * 100).toFixed(1)} %</td><td>${change.pValue.toFixed(3)}</td><td>${escapeHtml(changeVerdict(change))}</td></tr>`,
   );
   return `<!doctype html>
 <html lang="en">
