@@ -4,9 +4,9 @@ import { eDivisive, type EDivisiveOptions } from './e-divisive.js';
 import type { Series, SeriesPoint } from './series.js';
 
 /**
- * The significance level `history changes` uses unless told otherwise: 0.01, not the 0.05 of the paper. On 30-result
- * series as noisy as this machine's it keeps false alarms in flat series to 0–1 in 50 (0.05: 4–6 in 50) and still finds
- * a 10 % step in 5 % noise 40 times in 50 (bench/change-points.bench.ts; docs/history.md).
+ * The significance level `history changes` uses unless told otherwise: 0.01, not the 0.05 of the paper. On
+ * 30-result series as noisy as this machine's it keeps false alarms in flat series to 0–1 in 50 (0.05: 4–6 in 50)
+ * and still finds a 10 % step in 5 % noise 40 times in 50 (bench/change-points.bench.ts; docs/history.md).
  */
 export const DEFAULT_ALPHA = 0.01;
 
