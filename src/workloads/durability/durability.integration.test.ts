@@ -38,7 +38,7 @@ function assertFaultsRan(extras: DurabilityExtras, kinds: string[], recovers = t
   }
   const last = extras.faults.at(-1)!;
   if (!recovers) return;
-  assert.ok(last.window.firstAckAfterReadyMs !== null, `acknowledged again after the last fault: ${JSON.stringify(last)}`);
+  assert.ok(last.window.firstAckAfterReadyMs !== null, `acknowledged again after the last fault: ${JSON.stringify(last)}; send errors ${JSON.stringify(extras.sendErrors)}`);
 }
 
 /** Nothing the run started outlives it: no broker or lazyfs process, no mount. */

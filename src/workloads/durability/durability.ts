@@ -56,6 +56,8 @@ export interface DurabilityExtras extends DurabilityCounts {
 
 const CLOSE_TIMEOUT_MS = 10_000;
 const RECONNECT_RETRY_MS = 500;
+/** The longest one reconnection attempt (connect, open a producer) may take, unless the send timeout is longer. */
+const RECONNECT_ATTEMPT_MS = 30_000;
 /** Once the target acknowledges again after the last fault, the writes go on this much longer (ms) when extended. */
 const AFTER_RECOVERY_MS = 1000;
 
@@ -240,18 +242,28 @@ class DurabilityRun {
   private async reconnect(topic: string, untilMs: number): Promise<void> {
     this.producer = undefined;
     this.retired.push(this.driver);
+    // An attempt may take longer than a send: after an unclean restart Pulsar recovers a topic's ledgers before it
+    // opens a producer on it, which took longer than a 3 s send timeout here under load.
+    const attemptMs = () => Math.max(this.params.sendTimeout, Math.min(RECONNECT_ATTEMPT_MS, untilMs - nowMs()));
     while (!this.context.signal.aborted && nowMs() < untilMs) {
+      const connecting = this.context.reconnect();
+      let driver: LogDriver;
       try {
-        const driver = await withTimeout(this.context.reconnect(), this.params.sendTimeout, 'reconnecting');
-        this.driver = driver;
-        try {
-          this.producer = await withTimeout(driver.producer(topic), this.params.sendTimeout, 'opening a producer');
-          return;
-        } catch (error) {
-          this.retired.push(driver);
-          throw error;
-        }
+        driver = await withTimeout(connecting, attemptMs(), 'reconnecting');
       } catch {
+        // A connection that comes after its attempt was given up is closed at the end with the others.
+        connecting.then((late) => this.retired.push(late), () => undefined);
+        await sleep(RECONNECT_RETRY_MS, this.context.signal);
+        continue;
+      }
+      this.driver = driver;
+      const opening = driver.producer(topic);
+      try {
+        this.producer = await withTimeout(opening, attemptMs(), 'opening a producer');
+        return;
+      } catch {
+        opening.then((late) => late.close().catch(() => undefined), () => undefined);
+        this.retired.push(driver);
         await sleep(RECONNECT_RETRY_MS, this.context.signal);
       }
     }
