@@ -6,6 +6,7 @@ import { entryFromResult } from '../history/entry.js';
 import { seriesOf, type SeriesSelection } from '../history/series.js';
 import { addEntry, DEFAULT_STORE, loadEntries } from '../history/store.js';
 import { renderTrendReport } from '../history/trend-report.js';
+import { cell, pct } from '../gate/markdown.js';
 import { keyMetric } from '../report/ranking.js';
 import { alignTable } from '../report/table.js';
 import { readResultFile } from '../results/io.js';
@@ -107,7 +108,7 @@ function changesTable(report: ChangeReport): string {
       `${change.lastBefore.sha.slice(0, 10)}..${change.firstAfter.sha.slice(0, 10)}`,
       change.firstAfter.at.slice(0, 16).replace('T', ' '),
       `${formatMetric(change.series.metric, change.levelBefore)} → ${formatMetric(change.series.metric, change.levelAfter)}`,
-      `${change.change >= 0 ? '+' : ''}${(change.change * 100).toFixed(1)}%`,
+      pct(change.change * 100),
       change.pValue.toFixed(3),
       changeVerdict(change),
     ]),
@@ -172,11 +173,11 @@ function changesMarkdown(report: ChangeReport, results: number, failing: number,
       change.series.label,
       `\`${change.lastBefore.sha.slice(0, 10)}\`..\`${change.firstAfter.sha.slice(0, 10)}\``,
       `${formatMetric(change.series.metric, change.levelBefore)} → ${formatMetric(change.series.metric, change.levelAfter)}`,
-      `${change.change >= 0 ? '+' : ''}${(change.change * 100).toFixed(1)}%`,
+      pct(change.change * 100),
       change.pValue.toFixed(3),
       changeVerdict(change),
     ]
-      .map((cell) => cell.replace(/\|/g, '\\|'))
+      .map(cell)
       .join(' | '),
   );
   const table = rows.length > 0 ? `| metric | target | point | commits | level | change | p | direction |\n|---|---|---|---|---|---|---|---|\n${rows.map((row) => `| ${row} |`).join('\n')}\n` : '';

@@ -4,8 +4,10 @@ import type { MetricComparison } from './compare.js';
 import type { GateOutcome } from './evaluate.js';
 
 const icon = { pass: '✅', fail: '❌', inconclusive: '❔', better: '🟢', worse: '🔴', unchanged: '⚪' } as const;
-const pct = (value: number) => (Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${value.toFixed(1)}%` : '–');
-const cell = (text: string) => text.replaceAll('|', '\\|');
+/** A signed percentage with one decimal ("+12.3%"), or "–" when not finite. */
+export const pct = (value: number) => (Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${value.toFixed(1)}%` : '–');
+/** Text made safe for a Markdown table cell. */
+export const cell = (text: string) => text.replaceAll('|', '\\|');
 
 /** A Markdown report: gate results first (when rules were given), then every metric's comparison. */
 export function renderMarkdown(title: string, comparisons: readonly MetricComparison[], gate?: GateOutcome): string {

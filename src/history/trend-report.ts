@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatMetric } from '../results/metrics.js';
-import { escapeHtml, loadAssets } from '../report/html.js';
+import { escapeHtml, loadAssets, scriptJson } from '../report/html.js';
 import { changeVerdict, type ChangeReport } from './changes.js';
 import { ACROSS_CONFIGURATIONS, type Series } from './series.js';
 
@@ -61,7 +61,7 @@ ${input.report.tooShort.length > 0 ? `<p class="legend">${input.report.tooShort.
 <p class="legend">A change point is the first result at a new level; the commit range runs from the last result before it. Levels are the medians of the results between neighbouring change points. Each point in the charts is one result: the median over its trials, the band its 95% bootstrap CI.</p>
 </section>
 <section id="trends"><h2>Series</h2><div class="grid" id="trend-charts"></div></section>
-<script id="mqbench-trends" type="application/json">${JSON.stringify(data).replace(/</g, '\\u003c')}</script>
+<script id="mqbench-trends" type="application/json">${scriptJson(data)}</script>
 <script>${chart}</script>
 <script>${client}</script>
 </body>
