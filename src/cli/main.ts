@@ -22,9 +22,9 @@ function probability(value: string): number {
   return parsed;
 }
 
-function fraction(value: string): number {
+function nonNegativeNumber(value: string): number {
   const parsed = /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(value) ? Number(value) : Number.NaN;
-  if (!(parsed >= 0 && parsed < 1)) throw new InvalidArgumentError('must be a fraction from 0 to below 1, e.g. 0.02');
+  if (!(parsed >= 0)) throw new InvalidArgumentError('must be a number from 0 up, e.g. 0.02');
   return parsed;
 }
 
@@ -148,7 +148,7 @@ export function buildProgram(exit: (code: number) => void): Command {
       .option('--alpha <alpha>', 'significance level of the permutation test (default 0.01)', probability)
       .option('--permutations <n>', 'shuffles per test (default 199)', positiveInt)
       .option('--min-size <n>', 'fewest results on either side of a change point (default 3)', positiveInt)
-      .option('--min-change <fraction>', 'ignore changes of level smaller than this (e.g. 0.02; default 0)', fraction);
+      .option('--min-change <fraction>', 'ignore changes of level smaller than this fraction (e.g. 0.02 = 2%, 1 = a doubling; default 0)', nonNegativeNumber);
   withQueryOptions(history.command('changes'))
     .option('--recent <n>', 'a change for the worse among the last n results fails (exit 3; default 5)', positiveInt)
     .option('--json <file>', 'also write the change points as JSON')
