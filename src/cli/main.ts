@@ -5,6 +5,7 @@ import { loadPlugins } from '../run/plugins.js';
 import { ExitCode, formatIssues, InputError } from '../util/errors.js';
 import { toolInfo } from '../results/manifest.js';
 import { compareCommand, exportCommand, noiseCommand, reproduceCommand } from './gate-commands.js';
+import { workerCommand } from './worker-command.js';
 import { historyAddCommand, historyChangesCommand, historyReportCommand } from './history-commands.js';
 import { installCommand, reportCommand, runCommand, schemaCommand, targetsCommand, validateCommand } from './commands.js';
 
@@ -48,6 +49,12 @@ function withScenarioOptions(command: Command): Command {
     .option('--set <key=value>', 'override a scenario field, e.g. workload.messages=1000 (repeatable)', collect);
 }
 
+/** `--workers a,b` as the scenario override it stands for (recorded in the manifest like any --set). */
+function withWorkers<T extends { workers?: string[]; set?: string[] }>(options: T): T {
+  if (!options.workers) return options;
+  return { ...options, set: [...(options.set ?? []), `workers=${JSON.stringify(options.workers)}`] };
+}
+
 /** Builds the program; `exit` receives each command's exit code. */
 export function buildProgram(exit: (code: number) => void): Command {
   const program = new Command('mqbench')
@@ -63,7 +70,8 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--keep-data', 'keep broker data directories after the run')
     .option('--no-progress', 'no progress output on stderr')
     .option('--in-process', 'run trials inside the mqbench process, not one process per trial (debugging, profiling)')
-    .action(async (scenario: string, options) => exit(await runCommand(scenario, options)));
+    .option('--workers <urls>', 'mqbench worker addresses the load clients run on, comma-separated (as --set workers=[…])', list)
+    .action(async (scenario: string, options) => exit(await runCommand(scenario, withWorkers(options))));
 
   program
     .command('report')
@@ -165,6 +173,12 @@ export function buildProgram(exit: (code: number) => void): Command {
     .argument('[targets...]', 'target types to install (default: all that need installing)')
     .description('install the brokers the local provider runs, into the cache (idempotent)')
     .action(async (names: string[]) => exit(await installCommand(names)));
+
+  program
+    .command('worker')
+    .requiredOption('--listen <host:port>', 'where to listen, e.g. 127.0.0.1:7400 (loopback unless a token is set: MQBENCH_WORKER_TOKEN or MQBENCH_WORKER_TOKEN_FILE)')
+    .description("serve load clients to coordinators on other machines (a scenario's workers:) until stopped")
+    .action(async (options: { listen: string }) => exit(await workerCommand(options)));
 
   program
     .command('targets')

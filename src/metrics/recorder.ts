@@ -137,6 +137,11 @@ export class PhaseRecorder {
     this.series.addAcknowledged(record.series.acknowledgedMessages);
   }
 
+  /** The median end-to-end latency recorded so far, ms; undefined when none was. */
+  e2eMedianMs(): number | undefined {
+    return this.e2eLatency.totalCount > 0 ? this.e2eLatency.getValueAtPercentile(50) / 1000 : undefined;
+  }
+
   /** A verified delivery of `bytes`, `e2eMs` after its intended send time (undefined: read back later, not timed). */
   recordDelivery(e2eMs: number | undefined, bytes: number, atMs: number): void {
     if (this.finished) return;

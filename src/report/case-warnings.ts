@@ -6,9 +6,29 @@ import { clientEfficiencyWarnings } from './client-efficiency.js';
 /** A measured phase with nothing acknowledged or delivered for this long is reported: far beyond GC or scheduling. */
 export const PAUSE_WARNING_SECONDS = 5;
 
-/** The warnings for `entry`: client efficiency (write, read, tool failures), then pauses of the broker. */
+/** The warnings for `entry`: client efficiency (write, read, tool failures), pauses of the broker, uncertain clocks. */
 export function caseWarnings(entry: CaseResult): string[] {
-  return [...clientEfficiencyWarnings(entry), ...pauseWarnings(entry)];
+  return [...clientEfficiencyWarnings(entry), ...pauseWarnings(entry), ...clockWarnings(entry)];
+}
+
+/** What the stream workload records of its load clients' clocks (extras.clocks). */
+interface ClocksExtra {
+  tolerance: number;
+  e2eMedianMs?: number;
+  uncertain: boolean;
+  clients: Array<{ client: string; offsetMs: number; uncertaintyMs: number }>;
+}
+
+/** One warning per trial whose load clients' clocks were known too loosely for its end-to-end figures. */
+export function clockWarnings(entry: CaseResult): string[] {
+  return entry.trials.flatMap((trial) => {
+    const clocks = trial.extras?.clocks as ClocksExtra | undefined;
+    if (!clocks?.uncertain) return [];
+    const worst = clocks.clients.reduce((a, b) => (b.uncertaintyMs > a.uncertaintyMs ? b : a));
+    return [
+      `trial ${trial.number}: ${worst.client}'s clock is known to ±${worst.uncertaintyMs.toFixed(2)} ms (offset ${worst.offsetMs.toFixed(2)} ms), more than ${clocks.tolerance} of the end-to-end median (${clocks.e2eMedianMs?.toFixed(2)} ms): its end-to-end figures are uncertain`,
+    ];
+  });
 }
 
 /** One warning per trial whose measurement stood still for PAUSE_WARNING_SECONDS or more. */

@@ -4,6 +4,7 @@
  * tracks it like any child, so it never outlives mqbench.
  */
 import { loadPlugins } from './plugins.js';
+import { clockPong, isClockPing } from '../workloads/clock-sync.js';
 import { isVectorStore } from '../targets/vector-store.js';
 import { findTarget } from '../targets/registry.js';
 import type { LogDriver } from '../targets/driver.js';
@@ -19,7 +20,8 @@ const CLOSE_TIMEOUT_MS = 30_000;
 
 const inbox = new MessageQueue<unknown>();
 const controller = new AbortController();
-process.on('message', (message) => inbox.push(message));
+// A clock question is answered at once, whatever the role is doing (clock-sync.ts).
+process.on('message', (message) => (isClockPing(message) ? void send(clockPong(message)) : inbox.push(message)));
 process.on('disconnect', () => {
   inbox.end(new Error('the trial process went away'));
   controller.abort();
@@ -61,4 +63,6 @@ try {
 }
 await withTimeout(Promise.all(sending), CLOSE_TIMEOUT_MS, 'sending the last messages').catch(() => undefined);
 if (driver) await withTimeout(driver.close(), CLOSE_TIMEOUT_MS, 'closing the driver').catch(() => undefined);
+// The trial may still measure this client's clock after its last report: it ends by closing the channel.
+await withTimeout(new Promise((resolve) => (controller.signal.aborted ? resolve(undefined) : controller.signal.addEventListener('abort', resolve))), CLOSE_TIMEOUT_MS, 'the trial closing').catch(() => undefined);
 process.exit(0);

@@ -30,17 +30,23 @@ const EXIT_WAIT_MS = 10_000;
 /** Forks `count` load clients connected to the target in `connect`; `onSpawn` gets each pid. */
 export function spawnLoadClients(count: number, connect: Omit<LoadClientConnect, 'type'>, onSpawn: (pid: number) => void): LoadClientChannel[] {
   return Array.from({ length: count }, (_, index) => {
-    const child = fork(join(TOOL_ROOT, 'src', 'run', 'load-client-process.ts'), [], {
-      execArgv: ['--import', import.meta.resolve('tsx'), ...(process.env.MQBENCH_WORKER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.MQBENCH_WORKER_PROF}`] : [])],
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-    });
-    trackChild(child);
+    const child = forkLoadClient();
     if (child.pid !== undefined) onSpawn(child.pid);
     const channel = new ProcessChannel(child, `load client ${index + 1} of ${count} (pid ${child.pid})`);
     channel.send({ type: 'connect', ...connect } satisfies LoadClientConnect);
     return channel;
   });
+}
+
+/** Forks one load-client process (load-client-process.ts), tracked so that it never outlives this process. */
+export function forkLoadClient(): ChildProcess {
+  const child = fork(join(TOOL_ROOT, 'src', 'run', 'load-client-process.ts'), [], {
+    execArgv: ['--import', import.meta.resolve('tsx'), ...(process.env.MQBENCH_WORKER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.MQBENCH_WORKER_PROF}`] : [])],
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+  });
+  trackChild(child);
+  return child;
 }
 
 /** The channel to one forked load client: its IPC messages, its exit (with its stderr's tail) as the end. */

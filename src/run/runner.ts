@@ -112,6 +112,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
               samplingIntervalMs: loaded.file.sampling.interval,
               cleanup: loaded.file.cleanup,
               scratchDir: join(workDir, 'scratch', String(sequence)),
+              ...(loaded.file.workers ? { workers: loaded.file.workers } : {}),
             },
             (progress) => emit({ type: 'trial-progress', caseId: planned.id, trial, progress }),
             signal,

@@ -22,6 +22,7 @@ import { workloadDefinition, workloadFor } from '../workloads/registry.js';
 import type { TrialStepContext } from '../workloads/definition.js';
 import type { Progress, WorkloadContext } from '../workloads/workload.js';
 import { spawnLoadClients } from './load-clients.js';
+import { connectRemoteLoadClients } from './remote-workers.js';
 import { snapshotStorage } from './storage-spec.js';
 
 /** Everything a worker needs to run one trial; plain data. */
@@ -43,6 +44,8 @@ export interface TrialCommand {
   cleanup: boolean;
   /** A directory for the trial's scratch files (removed with the run). */
   scratchDir: string;
+  /** `mqbench worker` addresses the trial's load clients run on (else they are forked here). */
+  workers?: string[];
 }
 
 /**
@@ -168,8 +171,12 @@ export class LocalWorker implements Worker {
       ...(faults ? { fault: faults } : {}),
       ...(definition.multiProcessClients
         ? {
-            loadClients: async (count: number) =>
-              spawnLoadClients(count, { target: command.target, endpoint: command.endpoint, trialIndex: command.sequence }, (pid) => clientProbe.add(pid)),
+            loadClients: async (count: number) => {
+              const connect = { target: command.target, endpoint: command.endpoint, trialIndex: command.sequence };
+              if (command.workers) return connectRemoteLoadClients(command.workers, count, connect);
+              return spawnLoadClients(count, connect, (pid) => clientProbe.add(pid));
+            },
+            remoteLoadClients: command.workers !== undefined,
           }
         : {}),
       async beginPhase(phase) {

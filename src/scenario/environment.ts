@@ -32,6 +32,9 @@ const PROCESS_VARIABLES: readonly EnvironmentVariable[] = [
   { name: 'MQBENCH_PLUGINS', kind: 'process', description: 'modules to import before a command runs, comma-separated (docs/plugins.md)' },
   { name: 'MQBENCH_DEBUG', kind: 'process', description: 'print the stack trace of a runtime error' },
   { name: 'MQBENCH_WORKER_PROF', kind: 'process', description: 'write a V8 CPU profile of every trial worker and load client into this directory' },
+  { name: 'MQBENCH_WORKER_TOKEN', kind: 'process', description: "the shared secret of `mqbench worker` and the coordinator that uses it (never written into results)" },
+  { name: 'MQBENCH_WORKER_TOKEN_FILE', kind: 'process', description: 'a file holding that secret (instead of MQBENCH_WORKER_TOKEN)' },
+  { name: 'MQBENCH_CLOCK_SKEW_MS', kind: 'process', description: "shift this process's clock by this many ms (tests of the clock-offset correction)" },
   { name: 'MQBENCH_M2_REPOSITORY', kind: 'process', description: "the Maven repository pulsar-perf's extra jars are taken from (default ~/.m2/repository)" },
 ];
 

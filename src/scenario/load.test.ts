@@ -227,3 +227,33 @@ test('a reference block names scenario targets and workload parameters; anything
   );
   assert.match(issuesOf(withReference('    - { target: rocksmq, value: 1 }\n').replace('opSeconds.mean', 'speed'))[0]!.path, /^reference\.metric$/);
 });
+
+test('workers: addresses are ws://HOST:PORT, and they need a stream whose load clients can reach the broker', () => {
+  const pubsub = issuesOf(`
+name: t
+targets: [nats]
+workers: [ws://127.0.0.1:7400]
+workload: { type: pubsub, messages: 10 }
+`);
+  assert.deepEqual(pubsub.map((issue) => [issue.path, issue.message]), [['workers', "the pubsub workload runs no load clients: workers run the stream workload's producers (workload.clients)"]]);
+  const embedded = issuesOf(`
+name: t
+targets: [rocksmq]
+workers: [ws://127.0.0.1:7400]
+workload: { type: stream, messages: 10 }
+`);
+  assert.match(embedded[0]!.message, /remote workers need a broker they can reach .*rocksmq \(rocksmq\) runs its engine inside the trial's process/);
+  const address = issuesOf(`
+name: t
+targets: [nats]
+workers: [http://127.0.0.1:7400/path]
+workload: { type: stream, messages: 10 }
+`);
+  assert.deepEqual(address.map((issue) => [issue.path, issue.message]), [['workers[0]', 'must be a worker address, ws://HOST:PORT']]);
+  const fine = parseScenario(`
+name: t
+targets: [nats]
+workload: { type: stream, messages: 10, clients: 1 }
+`, 'ok.yaml', { env: {}, set: ['workers=["ws://127.0.0.1:7400","ws://127.0.0.1:7401"]'] });
+  assert.deepEqual(fine.file.workers, ['ws://127.0.0.1:7400', 'ws://127.0.0.1:7401']);
+});

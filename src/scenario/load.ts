@@ -119,6 +119,7 @@ export function parseScenario(text: string, path: string, options: LoadOptions =
   for (const issue of matrixIssues) report(issue.pathKeys, issue.message);
   const workloadType = points[0]?.params.type;
   const loadClients = Math.max(0, ...points.map((point) => workloadDefinition(point.params)?.loadClients?.(point.params as never) ?? 0));
+  const workers = Array.isArray(raw.workers) && raw.workers.length > 0;
   targets.forEach((target) => {
     const definition = findTarget(target.type);
     const allowed = definition?.workloads;
@@ -126,7 +127,13 @@ export function parseScenario(text: string, path: string, options: LoadOptions =
     if (loadClients > 1 && definition && !definition.multiProcessClients) {
       report(['workload', 'clients'], `${loadClients} clients (load-client processes) need a broker that several processes write to (kafka, nats, pulsar): ${target.name} (${target.type}) runs its engine inside the trial's process`);
     }
+    if (workers && loadClients <= 1 && definition && !definition.multiProcessClients) {
+      report(['workers'], `remote workers need a broker they can reach (kafka, nats, pulsar): ${target.name} (${target.type}) runs its engine inside the trial's process`);
+    }
   });
+  if (workers && workloadType && loadClients === 0) {
+    report(['workers'], `the ${workloadType} workload runs no load clients: workers run the stream workload's producers (workload.clients)`);
+  }
   if (parsed.success && parsed.data.reference && targetList.success) {
     const names = targetList.data.map((entry) => (typeof entry === 'string' ? entry : entry.name));
     const shape = workloadObjects.find((option) => option.shape.type.value === workloadType)?.shape ?? {};

@@ -99,6 +99,11 @@ export const scenarioSchema = z
       .default(true)
       .describe('delete topics and data after each trial (after storage has been measured)'),
     reference: referenceSchema.optional().describe('published figures this scenario reproduces, shown beside the measured ones in the report'),
+    workers: z
+      .array(z.string().regex(/^wss?:\/\/[^/\s]+\/?$/, 'must be a worker address, ws://HOST:PORT'))
+      .min(1)
+      .optional()
+      .describe('`mqbench worker` addresses (ws://HOST:PORT): the load clients (workload.clients) run on them, client k on worker k mod N'),
   })
   .strict();
 

@@ -49,6 +49,8 @@ export interface WorkloadContext<Params> {
    * trial's client resources. Absent where the target's engine runs inside the trial's process (multiProcessClients).
    */
   loadClients?(count: number): Promise<LoadClientChannel[]>;
+  /** True when load clients run on remote workers (`workers:`): then even one client runs there, not in this process. */
+  remoteLoadClients?: boolean;
   /** A fresh connection to the same target (the workload closes it), e.g. after the broker was restarted. */
   reconnect(): Promise<LogDriver>;
   /**

@@ -11,6 +11,7 @@ import type { WorkloadContext } from '../workload.js';
 import type { StreamParams } from './params.js';
 import { STREAM_PRODUCERS_ROLE, type FromProducerClient, type ProducerClientSpec, type ToProducerClient } from './producer-client.js';
 import { SendLoop } from './send-loop.js';
+import { clockCheck, measureClock, type ClockCheck, type ClockReading } from '../clock-sync.js';
 
 /** A load client has this long to connect and open its producers. */
 const READY_TIMEOUT_MS = 120_000;
@@ -23,6 +24,10 @@ export interface StreamProducers {
   warmup(recorder: PhaseRecorder, durationMs: number): Promise<void>;
   /** Sends the measured messages into `recorder` (just started) until the stream's messages or duration are done. */
   measure(recorder: PhaseRecorder): Promise<void>;
+  /** The clock of producer `id` minus this process's, ms: subtracted from its send times (0 in this process). */
+  clockOffsetMs(producerId: number): number;
+  /** Each load client's clock against this process's, measured before and after the trial (none when local). */
+  readonly clocks: ClockCheck[];
   close(): Promise<void>;
 }
 
@@ -38,7 +43,7 @@ interface ProducersInput {
 
 /** Opens the trial's producers: in this process, or in `params.clients` load clients. */
 export async function openProducers(input: ProducersInput): Promise<StreamProducers> {
-  if (input.params.clients <= 1) return LocalProducers.open(input);
+  if (input.params.clients <= 1 && !input.context.remoteLoadClients) return LocalProducers.open(input);
   if (!input.context.loadClients) throw new Error(`workload.clients: ${input.params.clients} needs a target that several processes write to; this one runs inside the trial's process`);
   return RemoteProducers.open(input, await input.context.loadClients(input.params.clients));
 }
@@ -76,6 +81,12 @@ class LocalProducers implements StreamProducers {
     });
   }
 
+  readonly clocks: ClockCheck[] = [];
+
+  clockOffsetMs(): number {
+    return 0;
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled(this.producers.map((producer) => producer.close()));
   }
@@ -87,8 +98,11 @@ class RemoteProducers implements StreamProducers {
     const remote = new RemoteProducers(input, channels);
     try {
       const { params } = input;
+      // Before the start: nothing else is in flight on the channels yet.
+      remote.clocksBefore = await Promise.all(channels.map((channel) => measureClock(channel)));
       channels.forEach((channel, client) => {
         const producerIds = Array.from({ length: params.producers }, (_, index) => index + 1).filter((id) => (id - 1) % channels.length === client);
+        for (const id of producerIds) remote.offsets.set(id, remote.clocksBefore[client]!.offsetMs);
         const spec: ProducerClientSpec = {
           topic: input.topic,
           params,
@@ -108,10 +122,18 @@ class RemoteProducers implements StreamProducers {
     }
   }
 
+  private clocksBefore: ClockReading[] = [];
+  private readonly offsets = new Map<number, number>();
+  clocks: ClockCheck[] = [];
+
   private constructor(
     private readonly input: ProducersInput,
     private readonly channels: LoadClientChannel[],
   ) {}
+
+  clockOffsetMs(producerId: number): number {
+    return this.offsets.get(producerId) ?? 0;
+  }
 
   async warmup(recorder: PhaseRecorder, durationMs: number): Promise<void> {
     this.broadcast({ type: 'warmup', seriesIntervalMs: recorder.seriesIntervalMs });
@@ -123,7 +145,10 @@ class RemoteProducers implements StreamProducers {
 
   async measure(recorder: PhaseRecorder): Promise<void> {
     const { context, flow } = this.input;
-    this.broadcast({ type: 'measure', startMs: recorder.startMs, seriesIntervalMs: recorder.seriesIntervalMs });
+    // Each client's series starts at the same instant, told in its own clock.
+    this.channels.forEach((channel, client) =>
+      channel.send({ type: 'measure', startMs: recorder.startMs + this.clocksBefore[client]!.offsetMs, seriesIntervalMs: recorder.seriesIntervalMs } satisfies ToProducerClient),
+    );
     const abort = () => this.broadcast({ type: 'abort' });
     context.signal.addEventListener('abort', abort, { once: true });
     if (context.signal.aborted) abort();
@@ -134,6 +159,9 @@ class RemoteProducers implements StreamProducers {
         for (const phase of ['warmup', 'measured'] as const) flow.absorbSends(phase, report.sends[phase].published, report.sends[phase].acknowledged);
         if (report.failure) flow.failure ??= new Error(`${this.channels[client]!.label}: ${report.failure}`);
       });
+      // After the last report nothing else is in flight: the clocks again, for their drift over the trial.
+      const after = await Promise.all(this.channels.map((channel) => measureClock(channel).catch(() => undefined)));
+      this.clocks = this.channels.map((channel, client) => clockCheck(channel.label, this.clocksBefore[client]!, after[client]));
     } finally {
       context.signal.removeEventListener('abort', abort);
     }

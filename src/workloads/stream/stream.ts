@@ -16,6 +16,7 @@ import type { Workload, WorkloadContext } from '../workload.js';
 import { toolReadsBack, type StreamParams } from './params.js';
 import { runProducerClient, STREAM_PRODUCERS_ROLE, type ProducerClientSpec } from './producer-client.js';
 import { openProducers, type StreamProducers } from './producers.js';
+import type { ClockCheck } from '../clock-sync.js';
 
 const PROGRESS_EVERY_MS = 250;
 
@@ -27,6 +28,7 @@ class StreamRun {
   private measuredDelivered = 0;
   private lastProgress = 0;
   private measuredStartedAt = 0;
+  private producers: StreamProducers | undefined;
 
   constructor(
     private readonly context: WorkloadContext<StreamParams>,
@@ -61,7 +63,7 @@ class StreamRun {
     let consumer = params.consumer === 'tail' ? await openConsumer() : undefined;
     let producers: StreamProducers | undefined;
     try {
-      producers = await openProducers({ context, params, flow: this.flow, topic, payloadPool: this.payloadPool });
+      producers = this.producers = await openProducers({ context, params, flow: this.flow, topic, payloadPool: this.payloadPool });
       if (context.warmup.duration > 0) {
         this.warmup = await context.beginPhase('warmup');
         await producers.warmup(this.warmup, context.warmup.duration);
@@ -76,6 +78,7 @@ class StreamRun {
         consumer = await openConsumer();
       }
       await this.flow.drain();
+      this.judgeClocks(producers.clocks);
       // The delivery check of the whole trial (warm-up messages included), recorded with the measured phase.
       this.flow.recordDeliveryChecks(this.measured);
       await context.endPhase();
@@ -93,11 +96,28 @@ class StreamRun {
     if (!delivered) return;
     const { envelope, receivedMs } = delivered;
     const warm = ((envelope.flags ?? 0) & ENVELOPE_WARMUP) !== 0;
-    const e2eMs = this.params.consumer === 'tail' ? receivedMs - envelope.intendedMs : undefined;
+    // A load client's send times are in its own clock: moved into this one by the offset measured before the trial.
+    const e2eMs = this.params.consumer === 'tail' ? receivedMs - (envelope.intendedMs - (this.producers?.clockOffsetMs(envelope.producerId) ?? 0)) : undefined;
     (warm ? this.warmup : this.measured)?.recordDelivery(e2eMs, payload.byteLength, receivedMs);
     this.measured?.recordReadBack(payload.byteLength, receivedMs);
     if (!warm) this.measuredDelivered += 1;
     this.reportProgress();
+  }
+
+  /**
+   * Records each load client's clock against this process's, and whether the end-to-end figures (their send times in
+   * the clients' clocks) are within `clockTolerance` of the median; `uncertainClock: fail` fails the trial if not.
+   */
+  private judgeClocks(clocks: ClockCheck[]): void {
+    if (clocks.length === 0) return;
+    const { params, context } = this;
+    const medianMs = params.consumer === 'tail' ? this.measured?.e2eMedianMs() : undefined;
+    const worst = Math.max(...clocks.map((clock) => clock.uncertaintyMs));
+    const uncertain = medianMs !== undefined && worst > params.clockTolerance * medianMs;
+    context.setExtra('clocks', { tolerance: params.clockTolerance, ...(medianMs === undefined ? {} : { e2eMedianMs: medianMs }), uncertain, clients: clocks });
+    if (uncertain && params.uncertainClock === 'fail') {
+      context.fail(`a load client's clock is known to ±${worst.toFixed(3)} ms, more than ${params.clockTolerance} of the end-to-end median (${medianMs.toFixed(3)} ms): the end-to-end figures are uncertain`);
+    }
   }
 
   private reportProgress(): void {

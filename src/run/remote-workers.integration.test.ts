@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { processesWithEnvironment, requireInstalled } from '../testing/brokers.js';
+import { tinyRun } from '../testing/tiny-run.js';
+import { startTestWorker } from '../testing/workers.js';
+import { sleep } from '../util/clock.js';
+
+before(() => requireInstalled('nats'));
+
+const TOKEN = 'test-token-for-loopback-workers';
+
+/** Marks every process this test starts (workers and their load clients), so the leak check finds exactly them. */
+function markProcesses(t: { after(fn: () => void): void }, name: string): string {
+  const mark = `${name}-${process.pid}`;
+  process.env.MQBENCH_TEST_MARK = mark;
+  process.env.MQBENCH_WORKER_TOKEN = TOKEN;
+  t.after(() => {
+    delete process.env.MQBENCH_TEST_MARK;
+    delete process.env.MQBENCH_WORKER_TOKEN;
+  });
+  return `MQBENCH_TEST_MARK=${mark}`;
+}
+
+async function settledCount(mark: string, boundMs: number): Promise<number> {
+  const until = Date.now() + boundMs;
+  let left = await processesWithEnvironment(mark);
+  while (left.length > 0 && Date.now() < until) {
+    await sleep(250);
+    left = await processesWithEnvironment(mark);
+  }
+  return left.length;
+}
+
+test('workers: three mqbench workers on loopback run one stream trial; every message verified, histograms merged, a skewed clock measured and corrected', async (t) => {
+  const mark = markProcesses(t, 'remote-workers');
+  // Two seconds behind: uncorrected, a third of the latencies would be two seconds too long.
+  const skewMs = -2000;
+  const workers = [await startTestWorker(t), await startTestWorker(t, { MQBENCH_CLOCK_SKEW_MS: String(skewMs) }), await startTestWorker(t)];
+  const { result } = await tinyRun(
+    t,
+    `
+name: remote-workers
+targets: [nats]
+workers: [${workers.map((worker) => worker.url).join(', ')}]
+workload: { type: stream, mode: closed-loop, producers: 3, clients: 3, inFlight: 16, payloadBytes: 2KiB, messages: 3000, toolCeiling: false }
+warmup: { duration: 300ms }
+`,
+    { load: { provider: 'local' } },
+  );
+  const [entry] = result.cases;
+  assert.equal(entry?.status, 'passed', entry?.error ?? entry?.failures.join('; '));
+  const summary = entry!.summary!;
+  assert.deepEqual([summary.delivery.acknowledged, summary.delivery.delivered, summary.delivery.lost, summary.delivery.corrupt], [3000, 3000, 0, 0]);
+  assert.equal(summary.publishLatencyMs.count, 3000, "the workers' publish histograms are merged");
+  assert.equal(summary.e2eLatencyMs.count, 3000);
+  const clocks = entry!.trials[0]!.extras!.clocks as { uncertain: boolean; clients: Array<{ client: string; offsetMs: number; uncertaintyMs: number }> };
+  assert.equal(clocks.clients.length, 3);
+  const [first, skewed, third] = clocks.clients;
+  assert.match(skewed!.client, new RegExp(`load client 2 of 3 on ${workers[1]!.url}`));
+  assert.ok(Math.abs(skewed!.offsetMs - skewMs) <= skewed!.uncertaintyMs + 5, `the skewed worker's offset: ${JSON.stringify(skewed)}`);
+  for (const other of [first!, third!]) assert.ok(Math.abs(other.offsetMs) <= other.uncertaintyMs + 5, JSON.stringify(other));
+  assert.ok(summary.e2eLatencyMs.max < -skewMs, `e2e: ${JSON.stringify(summary.e2eLatencyMs)}`);
+  assert.equal(clocks.uncertain, false, 'loopback clocks are known far better than a tenth of the latency');
+  // The workers stay up; their load clients are gone.
+  for (const worker of workers) assert.equal(worker.child.exitCode, null, worker.stderr());
+  const health = await (await fetch(`${workers[0]!.url.replace('ws://', 'http://')}/health`)).json() as { sessions: number };
+  assert.equal(health.sessions, 0);
+  for (const worker of workers) worker.child.kill('SIGTERM');
+  assert.equal(await settledCount(mark, 15_000), 0, 'no worker or load client is left running');
+});
+
+test('workers: a worker killed mid-trial makes the case errored with the cause, and leaves nothing running', async (t) => {
+  const mark = markProcesses(t, 'remote-worker-killed');
+  const workers = [await startTestWorker(t), await startTestWorker(t)];
+  let killed = false;
+  const { result } = await tinyRun(
+    t,
+    `
+name: remote-worker-killed
+targets: [nats]
+workers: [${workers.map((worker) => worker.url).join(', ')}]
+workload: { type: stream, mode: open-loop, rate: 500, producers: 2, clients: 2, payloadBytes: 1KiB, duration: 20s, toolCeiling: false, timeout: 10s }
+`,
+    {
+      load: { provider: 'local' },
+      onEvent: (event) => {
+        if (!killed && event.type === 'trial-progress' && event.progress.phase === 'measured' && event.progress.done >= 2) {
+          killed = true;
+          workers[1]!.child.kill('SIGKILL');
+        }
+      },
+    },
+  );
+  assert.ok(killed, 'the worker was killed mid-trial');
+  const [entry] = result.cases;
+  assert.equal(entry?.status, 'errored', JSON.stringify(entry?.failures));
+  assert.match(entry!.error ?? '', /load client 2 of 2 on ws:\/\/127\.0\.0\.1:\d+.*(closed the connection|exited)/s);
+  workers[0]!.child.kill('SIGTERM');
+  assert.equal(await settledCount(mark, 20_000), 0, 'no worker or load client is left running');
+});
+
+test('workers: uncertainClock: fail fails a trial whose clock bound is wider than the tolerance allows; mark (the default) only records it', async (t) => {
+  markProcesses(t, 'remote-worker-clock');
+  const worker = await startTestWorker(t);
+  const { result } = await tinyRun(
+    t,
+    `
+name: remote-worker-clock
+targets: [nats]
+workers: [${worker.url}]
+workload: { type: stream, mode: closed-loop, inFlight: 8, payloadBytes: 1KiB, messages: 500, toolCeiling: false, clockTolerance: 0.000001 }
+matrix: { axes: { uncertainClock: [mark, fail] } }
+`,
+    { load: { provider: 'local' } },
+  );
+  const [marked, failed] = result.cases;
+  assert.equal(marked?.status, 'passed', marked?.error);
+  assert.equal((marked!.trials[0]!.extras!.clocks as { uncertain: boolean }).uncertain, true);
+  assert.equal(failed?.status, 'failed');
+  assert.match(failed!.failures.join('\n'), /a load client's clock is known to ±\d+\.\d+ ms, more than 0\.000001 of the end-to-end median \(\d+\.\d+ ms\): the end-to-end figures are uncertain/);
+  assert.equal(marked!.summary!.delivery.delivered, 500, 'every message is still verified');
+});

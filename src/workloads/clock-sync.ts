@@ -1,0 +1,75 @@
+/**
+ * Clock offsets of load clients, NTP-style: the coordinator sends its time t0, the client answers with its own time
+ * t1 on receipt, the coordinator notes t3 on the answer. offset = t1 − (t0 + t3) / 2 is the client's clock minus the
+ * coordinator's, known to within half the round trip; the round with the shortest round trip is kept.
+ */
+import { nowMs } from '../util/clock.js';
+import type { LoadClientChannel } from './load-client.js';
+
+/** The coordinator's clock question. */
+export interface ClockPing {
+  type: 'clock';
+  t0: number;
+}
+
+/** The client's answer: the question's t0 and the client's time on receipt. */
+export interface ClockPong {
+  type: 'clock';
+  t0: number;
+  t1: number;
+}
+
+/** One measurement of a client's clock against the coordinator's. */
+export interface ClockReading {
+  /** The client's clock minus the coordinator's, ms. */
+  offsetMs: number;
+  /** Half the shortest round trip: the true offset lies within offsetMs ± this. */
+  uncertaintyMs: number;
+  /** Exchanges made. */
+  rounds: number;
+}
+
+/** Exchanges per measurement. */
+const ROUNDS = 16;
+const ANSWER_TIMEOUT_MS = 10_000;
+
+/** True when `message` is the coordinator's clock question. */
+export function isClockPing(message: unknown): message is ClockPing {
+  return typeof message === 'object' && message !== null && (message as ClockPing).type === 'clock' && typeof (message as ClockPing).t0 === 'number';
+}
+
+/** The answer to a clock question, stamped now (call it as soon as the question arrives). */
+export function clockPong(ping: ClockPing): ClockPong {
+  return { type: 'clock', t0: ping.t0, t1: nowMs() };
+}
+
+/** Measures the client's clock over `channel` (nothing else may be in flight on it). */
+export async function measureClock(channel: LoadClientChannel, rounds = ROUNDS, now: () => number = nowMs): Promise<ClockReading> {
+  let best: ClockReading | undefined;
+  for (let round = 0; round < rounds; round++) {
+    const t0 = now();
+    channel.send({ type: 'clock', t0 } satisfies ClockPing);
+    const answer = (await channel.next(ANSWER_TIMEOUT_MS)) as Partial<ClockPong>;
+    const t3 = now();
+    if (answer.type !== 'clock' || answer.t0 !== t0 || typeof answer.t1 !== 'number') throw new Error(`${channel.label} did not answer the clock exchange (sent ${JSON.stringify(answer).slice(0, 120)})`);
+    const reading = { offsetMs: answer.t1 - (t0 + t3) / 2, uncertaintyMs: (t3 - t0) / 2, rounds };
+    if (!best || reading.uncertaintyMs < best.uncertaintyMs) best = reading;
+  }
+  return best!;
+}
+
+/** A client's clock before and after a trial: the offset used is the one before; drift widens the uncertainty. */
+export interface ClockCheck {
+  client: string;
+  offsetMs: number;
+  uncertaintyMs: number;
+  before: ClockReading;
+  after?: ClockReading;
+}
+
+/** Combines the readings before and after a trial. */
+export function clockCheck(client: string, before: ClockReading, after?: ClockReading): ClockCheck {
+  const drift = after ? Math.abs(after.offsetMs - before.offsetMs) : 0;
+  const uncertaintyMs = Math.max(before.uncertaintyMs, after?.uncertaintyMs ?? 0) + drift;
+  return { client, offsetMs: before.offsetMs, uncertaintyMs, before, ...(after ? { after } : {}) };
+}
