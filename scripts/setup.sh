@@ -9,7 +9,8 @@
 #  - the brokers the local provider runs (nats-server, Kafka jars), into ~/.cache/mqbench: `mqbench install`
 #  - test fixtures: Maven Surefire's JUnit XML schema, into ~/.cache/mqbench/schemas; MongoDB's E-Divisive
 #    (signal-processing-algorithms, PyPI) in a virtual environment under ~/.cache/mqbench/python; actionlint (Go
-#    module proxy) for the example workflows, into ~/.cache/mqbench/tools
+#    module proxy) for the example workflows, into ~/.cache/mqbench/tools; helm (Go module proxy, same place) and
+#    kubernetes-validate (PyPI, its own virtual environment) for the workers' Helm chart
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -86,5 +87,21 @@ else
   python3 -m venv "$e_divisive_venv"
   "$e_divisive_venv/bin/pip" install -q --disable-pip-version-check signal-processing-algorithms==2.1.6
   echo "signal-processing-algorithms: installed in $e_divisive_venv"
+fi
+# Helm renders the workers' chart (deploy/helm/mqbench) in the tests; kubernetes-validate (PyPI, with the Kubernetes
+# API's JSON schemas bundled, so it needs no network) checks what it renders, strictly.
+if [ -x "$tools/helm" ] && "$tools/helm" version --template '{{.Version}}' | grep -q '^v3\.22'; then
+  echo "helm: already at $tools/helm"
+else
+  GOBIN="$tools" go install helm.sh/helm/v3/cmd/helm@v3.22.0
+  echo "helm: at $tools/helm"
+fi
+kubernetes_validate_venv="${MQBENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mqbench}/python/kubernetes-validate"
+if "$kubernetes_validate_venv/bin/kubernetes-validate" --version 2>/dev/null | grep -q '1.37.0'; then
+  echo "kubernetes-validate: already in $kubernetes_validate_venv"
+else
+  python3 -m venv "$kubernetes_validate_venv"
+  "$kubernetes_validate_venv/bin/pip" install -q --disable-pip-version-check kubernetes-validate==1.37.0
+  echo "kubernetes-validate: installed in $kubernetes_validate_venv"
 fi
 echo "== setup done"
