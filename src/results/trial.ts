@@ -31,6 +31,11 @@ export const trialResourcesSchema = z.object({
   clientBaselineRssBytes: z.number(),
   /** Load-client processes (`clients: N`) whose CPU and memory the client figures include. */
   loadClients: z.number().optional(),
+  /**
+   * Load clients on remote workers whose own CPU and peak RSS over their measured phase the client's cpuSeconds and
+   * peakRssBytes include (not its mean RSS or its series, which are this machine's).
+   */
+  remoteLoadClients: z.number().optional(),
   series: resourceSeriesSchema,
 });
 

@@ -61,6 +61,9 @@ warmup: { duration: 300ms }
   for (const other of [first!, third!]) assert.ok(Math.abs(other.offsetMs) <= other.uncertaintyMs + 5, JSON.stringify(other));
   assert.ok(summary.e2eLatencyMs.max < -skewMs, `e2e: ${JSON.stringify(summary.e2eLatencyMs)}`);
   assert.equal(clocks.uncertain, false, 'loopback clocks are known far better than a tenth of the latency');
+  const resources = entry!.trials[0]!.resources!;
+  assert.equal(resources.remoteLoadClients, 3, "the workers' load clients measured themselves");
+  assert.ok(resources.client.cpuSeconds > 0 && resources.client.peakRssBytes > 3 * 30 * 1024 * 1024, JSON.stringify(resources.client));
   // The workers stay up; their load clients are gone.
   for (const worker of workers) assert.equal(worker.child.exitCode, null, worker.stderr());
   const health = await (await fetch(`${workers[0]!.url.replace('ws://', 'http://')}/health`)).json() as { sessions: number };

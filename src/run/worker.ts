@@ -124,6 +124,7 @@ export class LocalWorker implements Worker {
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     let current: { phase: 'warmup' | 'measured'; recorder: PhaseRecorder } | undefined;
     let baselineRss = 0;
+    const remoteUsage = { clients: 0, cpuSeconds: 0, peakRssBytes: 0 };
 
     const endPhase = async () => {
       if (!current) return;
@@ -143,7 +144,11 @@ export class LocalWorker implements Worker {
         ...usage,
         clientBaselineRssBytes: baselineRss,
         ...(clientProbe.loadClients > 0 ? { loadClients: clientProbe.loadClients } : {}),
+        ...(remoteUsage.clients > 0 ? { remoteLoadClients: remoteUsage.clients } : {}),
       } satisfies TrialResources;
+      // Remote load clients measured themselves over the measured phase: their CPU and peaks add to the client's.
+      record.resources.client.cpuSeconds += remoteUsage.cpuSeconds;
+      record.resources.client.peakRssBytes += remoteUsage.peakRssBytes;
     };
 
     const context: WorkloadContext<WorkloadParams> = {
@@ -177,6 +182,11 @@ export class LocalWorker implements Worker {
               return spawnLoadClients(count, connect, (pid) => clientProbe.add(pid));
             },
             remoteLoadClients: command.workers !== undefined,
+            addRemoteClientUsage(usage: { cpuSeconds: number; peakRssBytes: number }) {
+              remoteUsage.clients += 1;
+              remoteUsage.cpuSeconds += usage.cpuSeconds;
+              remoteUsage.peakRssBytes += usage.peakRssBytes;
+            },
           }
         : {}),
       async beginPhase(phase) {

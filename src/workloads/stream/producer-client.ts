@@ -5,6 +5,7 @@
  * measure → done; abort at any time → done with what was measured.
  */
 import { PhaseRecorder, type PhaseRecord } from '../../metrics/recorder.js';
+import { readPeakRss, resetPeakRss } from '../../metrics/proc.js';
 import type { LogDriver, LogProducer } from '../../targets/driver.js';
 import { nowMs } from '../../util/clock.js';
 import { errorMessage } from '../../util/errors.js';
@@ -57,7 +58,29 @@ export type FromProducerClient =
       /** Per phase: sends issued, and every acknowledged sequence per producer id. */
       sends: Record<FlowPhase, { published: number; acknowledged: Array<[producerId: number, sequences: readonly number[]]> }>;
       failure?: string;
+      /** This process's CPU and peak memory over its measured phase (the trial counts them for remote clients). */
+      usage?: ClientUsage;
     };
+
+/** A load client's own CPU seconds and peak RSS over its measured phase. */
+export interface ClientUsage {
+  cpuSeconds: number;
+  peakRssBytes: number;
+}
+
+/** Starts measuring this process's usage; the function returned reads it. */
+async function ownUsageFromNow(): Promise<() => Promise<ClientUsage>> {
+  const kernelPeak = await resetPeakRss('self');
+  const cpu = process.cpuUsage();
+  let sampledPeak = process.memoryUsage.rss();
+  const sampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss())), 250).unref();
+  return async () => {
+    clearInterval(sampler);
+    const used = process.cpuUsage(cpu);
+    const peak = kernelPeak ? await readPeakRss('self') : undefined;
+    return { cpuSeconds: (used.user + used.system) / 1e6, peakRssBytes: Math.max(peak ?? 0, sampledPeak, process.memoryUsage.rss()) };
+  };
+}
 
 /** Runs a producer client's share of a stream trial over `channel` until it is done or aborted. */
 export async function runProducerClient(spec: ProducerClientSpec, driver: LogDriver, channel: LoadClientChannel, signal: AbortSignal): Promise<void> {
@@ -68,6 +91,7 @@ export async function runProducerClient(spec: ProducerClientSpec, driver: LogDri
   const reply = (message: FromProducerClient) => channel.send(message);
   const producers: LogProducer[] = [];
   let measured: PhaseRecorder | undefined;
+  let usage: (() => Promise<ClientUsage>) | undefined;
   let progress: NodeJS.Timeout | undefined;
   try {
     for (const _ of spec.producerIds) producers.push(await driver.producer(spec.topic));
@@ -87,6 +111,7 @@ export async function runProducerClient(spec: ProducerClientSpec, driver: LogDri
     }
     if (command?.type === 'measure') {
       const startMs = command.startMs;
+      usage = await ownUsageFromNow();
       measured = new PhaseRecorder(startMs, nowMs, command.seriesIntervalMs);
       const done = () =>
         (spec.messages !== undefined && loop.measuredSent >= spec.messages) || (params.duration !== undefined && nowMs() - startMs >= params.duration);
@@ -102,6 +127,7 @@ export async function runProducerClient(spec: ProducerClientSpec, driver: LogDri
   reply({
     type: 'done',
     ...(measured ? { record: measured.toRecord() } : {}),
+    ...(usage ? { usage: await usage() } : {}),
     sends: {
       measured: { published: flow.trackers.measured.running.published, acknowledged: [...flow.trackers.measured.acknowledgedSequences()] },
       warmup: { published: flow.trackers.warmup.running.published, acknowledged: [...flow.trackers.warmup.acknowledgedSequences()] },
