@@ -131,7 +131,8 @@ export class PhaseRecorder {
     this.counters.bytesAcknowledged += record.counters.bytesAcknowledged;
     this.counters.lateSends += record.counters.lateSends;
     if (record.writeSeconds !== undefined) {
-      const lastMs = Date.parse(record.startedAt) + record.writeSeconds * 1000;
+      // Relative to this phase's start: the record's own start is in its process's clock, which may be another machine's.
+      const lastMs = this.startedAtMs + record.writeSeconds * 1000;
       this.lastAcknowledgedAtMs = Math.max(this.lastAcknowledgedAtMs ?? lastMs, lastMs);
     }
     this.series.addAcknowledged(record.series.acknowledgedMessages);

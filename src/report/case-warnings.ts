@@ -2,6 +2,7 @@
 import type { PhaseRecord } from '../metrics/recorder.js';
 import type { CaseResult } from '../results/result-file.js';
 import { clientEfficiencyWarnings } from './client-efficiency.js';
+import type { ClocksExtra } from '../workloads/clock-sync.js';
 
 /** A measured phase with nothing acknowledged or delivered for this long is reported: far beyond GC or scheduling. */
 export const PAUSE_WARNING_SECONDS = 5;
@@ -9,14 +10,6 @@ export const PAUSE_WARNING_SECONDS = 5;
 /** The warnings for `entry`: client efficiency (write, read, tool failures), pauses of the broker, uncertain clocks. */
 export function caseWarnings(entry: CaseResult): string[] {
   return [...clientEfficiencyWarnings(entry), ...pauseWarnings(entry), ...clockWarnings(entry)];
-}
-
-/** What the stream workload records of its load clients' clocks (extras.clocks). */
-interface ClocksExtra {
-  tolerance: number;
-  e2eMedianMs?: number;
-  uncertain: boolean;
-  clients: Array<{ client: string; offsetMs: number; uncertaintyMs: number }>;
 }
 
 /** One warning per trial whose load clients' clocks were known too loosely for its end-to-end figures. */

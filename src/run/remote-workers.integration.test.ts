@@ -123,3 +123,39 @@ matrix: { axes: { uncertainClock: [mark, fail] } }
   assert.match(failed!.failures.join('\n'), /a load client's clock is known to ±\d+\.\d+ ms, more than 0\.000001 of the end-to-end median \(\d+\.\d+ ms\): the end-to-end figures are uncertain/);
   assert.equal(marked!.summary!.delivery.delivered, 500, 'every message is still verified');
 });
+
+test('workers: a pub/sub trial with its producer on three workers in turn (one clock skewed), the consumer here; forked clients alike', async (t) => {
+  const mark = markProcesses(t, 'remote-workers-pubsub');
+  const skewMs = -2000;
+  const workers = [await startTestWorker(t), await startTestWorker(t, { MQBENCH_CLOCK_SKEW_MS: String(skewMs) }), await startTestWorker(t)];
+  const scenario = (name: string, workersLine: string) => `
+name: ${name}
+targets: [nats]
+${workersLine}
+workload: { type: pubsub, payloadBytes: 1KiB, messages: 400, operations: 3, clients: 3 }
+warmup: { operations: 1 }
+`;
+  const { result } = await tinyRun(t, scenario('remote-pubsub', `workers: [${workers.map((worker) => worker.url).join(', ')}]`), { load: { provider: 'local' } });
+  const [entry] = result.cases;
+  assert.equal(entry?.status, 'passed', entry?.error ?? entry?.failures.join('; '));
+  assert.equal(entry!.label, '1KiB×400 in 3 clients random');
+  const summary = entry!.summary!;
+  assert.deepEqual([summary.delivery.acknowledged, summary.delivery.delivered, summary.delivery.lost, summary.delivery.corrupt], [1200, 1200, 0, 0]);
+  assert.equal(summary.publishLatencyMs.count, 1200, "each operation's publish latencies came from its worker");
+  assert.equal(summary.e2eLatencyMs.count, 1200);
+  assert.equal(entry!.trials[0]!.measured!.opSeconds.length, 3);
+  // Operation 2 (of 0, 1, 2) ran on the skewed worker: corrected, none of its latencies is near two seconds.
+  assert.ok(summary.e2eLatencyMs.max < -skewMs, `e2e: ${JSON.stringify(summary.e2eLatencyMs)}`);
+  const clocks = entry!.trials[0]!.extras!.clocks as { clients: Array<{ offsetMs: number; uncertaintyMs: number }> };
+  assert.ok(Math.abs(clocks.clients[1]!.offsetMs - skewMs) <= clocks.clients[1]!.uncertaintyMs + 5, JSON.stringify(clocks.clients[1]));
+  assert.equal(entry!.trials[0]!.resources!.remoteLoadClients, 3);
+  for (const worker of workers) worker.child.kill('SIGTERM');
+
+  const forked = await tinyRun(t, scenario('forked-pubsub', ''), { load: { provider: 'local' } });
+  const [local] = forked.result.cases;
+  assert.equal(local?.status, 'passed', local?.error ?? local?.failures.join('; '));
+  assert.equal(local!.summary!.delivery.delivered, 1200);
+  assert.equal(local!.trials[0]!.resources!.loadClients, 3, 'forked clients are sampled by pid');
+  assert.equal(local!.trials[0]!.resources!.remoteLoadClients, undefined);
+  assert.equal(await settledCount(mark, 15_000), 0, 'no worker or load client is left running');
+});

@@ -132,7 +132,7 @@ export function parseScenario(text: string, path: string, options: LoadOptions =
     }
   });
   if (workers && workloadType && loadClients === 0) {
-    report(['workers'], `the ${workloadType} workload runs no load clients: workers run the stream workload's producers (workload.clients)`);
+    report(['workers'], `the ${workloadType} workload runs no load clients: workers run the producers of the stream and pubsub workloads (workload.clients)`);
   }
   if (parsed.success && parsed.data.reference && targetList.success) {
     const names = targetList.data.map((entry) => (typeof entry === 'string' ? entry : entry.name));

@@ -73,3 +73,24 @@ export function clockCheck(client: string, before: ClockReading, after?: ClockRe
   const uncertaintyMs = Math.max(before.uncertaintyMs, after?.uncertaintyMs ?? 0) + drift;
   return { client, offsetMs: before.offsetMs, uncertaintyMs, before, ...(after ? { after } : {}) };
 }
+
+/** What a trial records of its load clients' clocks (extras.clocks). */
+export interface ClocksExtra {
+  tolerance: number;
+  e2eMedianMs?: number;
+  uncertain: boolean;
+  clients: ClockCheck[];
+}
+
+/**
+ * Whether end-to-end figures whose send times came from these clients' clocks are within `tolerance` of the median:
+ * the record for extras.clocks, and the failure to report when `mode` is fail and they are not.
+ */
+export function judgeClocks(clocks: ClockCheck[], options: { tolerance: number; mode: 'mark' | 'fail'; e2eMedianMs: number | undefined }): { extra: ClocksExtra; failure?: string } {
+  const { tolerance, mode, e2eMedianMs } = options;
+  const worst = Math.max(...clocks.map((clock) => clock.uncertaintyMs));
+  const uncertain = e2eMedianMs !== undefined && worst > tolerance * e2eMedianMs;
+  const extra: ClocksExtra = { tolerance, ...(e2eMedianMs === undefined ? {} : { e2eMedianMs }), uncertain, clients: clocks };
+  if (!uncertain || mode !== 'fail') return { extra };
+  return { extra, failure: `a load client's clock is known to ±${worst.toFixed(3)} ms, more than ${tolerance} of the end-to-end median (${e2eMedianMs!.toFixed(3)} ms): the end-to-end figures are uncertain` };
+}

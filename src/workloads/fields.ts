@@ -20,3 +20,19 @@ export const payloadGeneratorField = z
   .describe(
     'random: every body is incompressible random bytes; window: every body is a window of one shared random buffer of twice the body size, as in the original Milvus benchmark (highly compressible across messages)',
   );
+
+/** How loosely a load client's clock may be known, as a fraction of the end-to-end median, before its figures are marked. */
+export const clockToleranceField = z
+  .number()
+  .positive()
+  .optional()
+  .describe("load clients (clients > 1 or remote workers): a client's clock offset is known to ± its uncertainty; end-to-end latencies of its messages are marked uncertain when that exceeds this fraction of the measured median (default 0.1; unset, it is not among the case's parameters)");
+
+/** What an uncertain clock does to a trial. */
+export const uncertainClockField = z
+  .enum(['mark', 'fail'])
+  .optional()
+  .describe('mark (the default): record that the end-to-end figures are uncertain (extras.clocks, a warning); fail: fail the trial');
+
+/** The defaults of the two clock fields (optional, so that a case's parameters stay as they were without them). */
+export const CLOCK_DEFAULTS = { tolerance: 0.1, mode: 'mark' } as const;

@@ -23,3 +23,12 @@ export interface LoadClientStart {
   role: string;
   spec: unknown;
 }
+
+/** A check of a protocol's next message: `expect(message, type, channel)` returns it as that member of `M`, else throws naming the client. */
+export function messageExpecter<M extends { type: string }>() {
+  return <T extends M['type']>(message: unknown, type: T, channel: LoadClientChannel): Extract<M, { type: T }> => {
+    const received = message as M;
+    if (received.type !== type) throw new Error(`${channel.label} sent ${received.type} where ${type} was expected`);
+    return received as Extract<M, { type: T }>;
+  };
+}

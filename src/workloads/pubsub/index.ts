@@ -10,7 +10,8 @@ export const pubsubDefinition: WorkloadDefinition<PubsubParams> = {
   type: 'pubsub',
   paramsObject: pubsubParamsSchema,
   paramsSchema: pubsubParamsSchema,
-  label: (params) => `${formatBytes(params.payloadBytes)}×${params.messages} ${params.payload}`,
+  label: (params) => `${formatBytes(params.payloadBytes)}×${params.messages}${(params.clients ?? 1) > 1 ? ` in ${params.clients} clients` : ''} ${params.payload}`,
+  loadClients: (params) => params.clients ?? 1,
   keyMetric: () => 'opSeconds.mean',
   implementation: pubsubWorkload,
   /** With `reference: true`: the same operations through the Go reference client, against the same broker. */

@@ -27,6 +27,48 @@ export interface OperationInput {
   signal: AbortSignal;
   /** Called with the number of messages delivered so far (throttled by the caller). */
   onDelivered(count: number): void;
+  /** Where the producer runs when not in this process (a load client); the consumer always runs here. */
+  remote?: RemoteOperationProducer;
+}
+
+/** What the operation hears of its producer's sends. */
+export interface SendActivity {
+  onSent(): void;
+  onAcknowledged(sequence: number): void;
+}
+
+/** An operation's producer in a load client: it sends the operation's messages and reports each acknowledgement. */
+export interface RemoteOperationProducer {
+  /** Its clock minus this process's, ms. */
+  clockOffsetMs: number;
+  /** Sends every message of the operation on `topic`, each awaiting its acknowledgement; resolves when all are. */
+  produce(topic: string, activity: SendActivity): Promise<void>;
+}
+
+/** What sending one operation's messages needs. */
+export interface SendInput extends SendActivity {
+  messages: number;
+  payloads: PayloadSource;
+  buffers: SendBuffers;
+  recorder: PhaseRecorder;
+  signal: AbortSignal;
+}
+
+/** Sends messages 0…N−1 of an operation in order through `producer`, each awaiting its acknowledgement (the Go benchmark's loop). */
+export async function sendEachAwaited(producer: LogProducer, input: SendInput): Promise<void> {
+  for (let sequence = 0; sequence < input.messages && !input.signal.aborted; sequence++) {
+    const message = input.buffers.acquire();
+    const body = input.payloads.body(sequence);
+    body.bytes.copy(message, ENVELOPE_BYTES);
+    const sentMs = nowMs();
+    writeEnvelope(message, { producerId: PRODUCER_ID, sequence, intendedMs: sentMs, sentMs, bodyCrc: body.crc });
+    input.onSent();
+    await producer.send(message);
+    const ackedMs = nowMs();
+    input.onAcknowledged(sequence);
+    input.recorder.recordPublish(ackedMs - sentMs, message.length, ackedMs);
+    input.buffers.release(message);
+  }
 }
 
 /** The outcome of an operation: its wall time, delivery check and, when it did not complete, why. */
@@ -69,7 +111,8 @@ export async function runOperation(input: OperationInput): Promise<OperationResu
       return;
     }
     if (!tracker.onDelivered(check.envelope.producerId, check.envelope.sequence)) return;
-    recorder.recordDelivery(receivedMs - check.envelope.intendedMs, payload.byteLength, receivedMs);
+    // A remote producer's send times are in its clock: moved into this one by its measured offset.
+    recorder.recordDelivery(receivedMs - (check.envelope.intendedMs - (input.remote?.clockOffsetMs ?? 0)), payload.byteLength, receivedMs);
     input.onDelivered(tracker.delivered);
     if (tracker.delivered === messages) allDelivered();
   };
@@ -83,22 +126,17 @@ export async function runOperation(input: OperationInput): Promise<OperationResu
   const onAbort = () => fail(new Error('interrupted'));
   input.signal.addEventListener('abort', onAbort, { once: true });
 
-  const produce = async () => {
-    producer = await driver.producer(topic);
-    for (let sequence = 0; sequence < messages && !input.signal.aborted; sequence++) {
-      const message = input.buffers.acquire();
-      const body = input.payloads.body(sequence);
-      body.bytes.copy(message, ENVELOPE_BYTES);
-      const sentMs = nowMs();
-      writeEnvelope(message, { producerId: PRODUCER_ID, sequence, intendedMs: sentMs, sentMs, bodyCrc: body.crc });
-      tracker.onPublished();
-      await producer.send(message);
-      const ackedMs = nowMs();
+  const activity = {
+    onSent: () => tracker.onPublished(),
+    onAcknowledged: (sequence: number) => {
       lastActivity = performance.now();
       tracker.onAcknowledged(PRODUCER_ID, sequence);
-      recorder.recordPublish(ackedMs - sentMs, message.length, ackedMs);
-      input.buffers.release(message);
-    }
+    },
+  };
+  const produce = async () => {
+    if (input.remote) return input.remote.produce(topic, activity);
+    producer = await driver.producer(topic);
+    await sendEachAwaited(producer, { ...input, ...activity });
   };
 
   // Both sides must finish: every send acknowledged and every message delivered (the Go benchmark's wg.Wait()).

@@ -1,7 +1,7 @@
 /** Parameters of the pub/sub workload (METHODOLOGY A): repeated operations of N messages through a fresh topic. */
 import { z } from 'zod';
 import { countField, positiveDurationField } from '../../util/fields.js';
-import { messageSizeField, payloadGeneratorField } from '../fields.js';
+import { clockToleranceField, messageSizeField, payloadGeneratorField, uncertainClockField } from '../fields.js';
 
 /** Schema of `workload:` when `type: pubsub`. */
 export const pubsubParamsSchema = z
@@ -13,6 +13,13 @@ export const pubsubParamsSchema = z
     messages: countField.describe('messages per operation (N)'),
     operations: countField.default(10).describe('measured operations per trial (each on a fresh topic)'),
     payload: payloadGeneratorField.default('random'),
+    clients: countField
+      .optional()
+      .describe(
+        "load clients the operations' producer runs in (kafka, nats, pulsar), operation k in client k mod N; with workers: on the workers, even with one (default 1: in the trial's process). The consumer, and the check of every message, stays in the trial's process",
+      ),
+    clockTolerance: clockToleranceField,
+    uncertainClock: uncertainClockField,
     reference: z
       .boolean()
       .default(false)

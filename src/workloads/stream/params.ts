@@ -1,7 +1,7 @@
 /** Parameters of the stream workload: producers on one topic, open-loop at a rate or closed-loop with sends in flight. */
 import { z } from 'zod';
 import { countField, durationField, positiveDurationField } from '../../util/fields.js';
-import { messageSizeField, payloadGeneratorField } from '../fields.js';
+import { clockToleranceField, messageSizeField, payloadGeneratorField, uncertainClockField } from '../fields.js';
 
 /** The fields of `workload:` when `type: stream` (without cross-field rules; see streamParamsSchema). */
 export const streamParamsObject = z
@@ -36,15 +36,8 @@ export const streamParamsObject = z
       .describe(
         "closed-loop, on targets with one: after the trial, run the broker's own perf tool (Kafka ProducerPerformance, nats bench, pulsar-perf) against the same broker with the same message size, message count and sends outstanding, and report mqbench's write rate as a ratio to it (clientEfficiency); with consumer: after, the tool's consumer (ConsumerPerformance, nats bench js consume, pulsar-perf consume) also reads the trial's backlog, for the read side's ratio (readEfficiency)",
       ),
-    clockTolerance: z
-      .number()
-      .positive()
-      .default(0.1)
-      .describe("load clients (clients > 1 or remote workers): a client's clock offset is known to ± its uncertainty; end-to-end latencies of its messages are marked uncertain when that exceeds this fraction of the measured median"),
-    uncertainClock: z
-      .enum(['mark', 'fail'])
-      .default('mark')
-      .describe('mark: record that the end-to-end figures are uncertain (extras.clocks); fail: fail the trial'),
+    clockTolerance: clockToleranceField,
+    uncertainClock: uncertainClockField,
     payload: payloadGeneratorField.default('random'),
     lateAfter: durationField.default(1).describe('open-loop: a send later than this after its intended time counts as late'),
     timeout: positiveDurationField.default(60_000).describe('the trial fails when nothing is acknowledged or delivered for this long'),

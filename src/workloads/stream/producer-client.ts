@@ -5,7 +5,7 @@
  * measure → done; abort at any time → done with what was measured.
  */
 import { PhaseRecorder, type PhaseRecord } from '../../metrics/recorder.js';
-import { readPeakRss, resetPeakRss } from '../../metrics/proc.js';
+import { ownUsageFromNow, type ClientUsage } from '../client-usage.js';
 import type { LogDriver, LogProducer } from '../../targets/driver.js';
 import { nowMs } from '../../util/clock.js';
 import { errorMessage } from '../../util/errors.js';
@@ -61,26 +61,6 @@ export type FromProducerClient =
       /** This process's CPU and peak memory over its measured phase (the trial counts them for remote clients). */
       usage?: ClientUsage;
     };
-
-/** A load client's own CPU seconds and peak RSS over its measured phase. */
-export interface ClientUsage {
-  cpuSeconds: number;
-  peakRssBytes: number;
-}
-
-/** Starts measuring this process's usage; the function returned reads it. */
-async function ownUsageFromNow(): Promise<() => Promise<ClientUsage>> {
-  const kernelPeak = await resetPeakRss('self');
-  const cpu = process.cpuUsage();
-  let sampledPeak = process.memoryUsage.rss();
-  const sampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss())), 250).unref();
-  return async () => {
-    clearInterval(sampler);
-    const used = process.cpuUsage(cpu);
-    const peak = kernelPeak ? await readPeakRss('self') : undefined;
-    return { cpuSeconds: (used.user + used.system) / 1e6, peakRssBytes: Math.max(peak ?? 0, sampledPeak, process.memoryUsage.rss()) };
-  };
-}
 
 /** Runs a producer client's share of a stream trial over `channel` until it is done or aborted. */
 export async function runProducerClient(spec: ProducerClientSpec, driver: LogDriver, channel: LoadClientChannel, signal: AbortSignal): Promise<void> {

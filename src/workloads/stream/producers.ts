@@ -6,12 +6,14 @@ import type { PhaseRecorder } from '../../metrics/recorder.js';
 import type { LogProducer } from '../../targets/driver.js';
 import { sleep } from '../../util/clock.js';
 import type { MessageFlow } from '../flow.js';
-import type { LoadClientChannel, LoadClientStart } from '../load-client.js';
+import { messageExpecter, type LoadClientChannel, type LoadClientStart } from '../load-client.js';
 import type { WorkloadContext } from '../workload.js';
 import type { StreamParams } from './params.js';
 import { STREAM_PRODUCERS_ROLE, type FromProducerClient, type ProducerClientSpec, type ToProducerClient } from './producer-client.js';
 import { SendLoop } from './send-loop.js';
 import { clockCheck, measureClock, type ClockCheck, type ClockReading } from '../clock-sync.js';
+
+const expect = messageExpecter<FromProducerClient>();
 
 /** A load client has this long to connect and open its producers. */
 const READY_TIMEOUT_MS = 120_000;
@@ -191,10 +193,4 @@ class RemoteProducers implements StreamProducers {
 /** Measured messages of producer `id` (1-based) when `total` are dealt out among `producers`. */
 export function messageShare(total: number, producers: number, id: number): number {
   return Math.floor(total / producers) + (id <= total % producers ? 1 : 0);
-}
-
-function expect<T extends FromProducerClient['type']>(message: unknown, type: T, channel: LoadClientChannel): Extract<FromProducerClient, { type: T }> {
-  const received = message as FromProducerClient;
-  if (received.type !== type) throw new Error(`${channel.label} sent ${received.type} where ${type} was expected`);
-  return received as Extract<FromProducerClient, { type: T }>;
 }

@@ -16,7 +16,8 @@ import type { Workload, WorkloadContext } from '../workload.js';
 import { toolReadsBack, type StreamParams } from './params.js';
 import { runProducerClient, STREAM_PRODUCERS_ROLE, type ProducerClientSpec } from './producer-client.js';
 import { openProducers, type StreamProducers } from './producers.js';
-import type { ClockCheck } from '../clock-sync.js';
+import { CLOCK_DEFAULTS } from '../fields.js';
+import { judgeClocks, type ClockCheck } from '../clock-sync.js';
 
 const PROGRESS_EVERY_MS = 250;
 
@@ -104,20 +105,14 @@ class StreamRun {
     this.reportProgress();
   }
 
-  /**
-   * Records each load client's clock against this process's, and whether the end-to-end figures (their send times in
-   * the clients' clocks) are within `clockTolerance` of the median; `uncertainClock: fail` fails the trial if not.
-   */
+  /** Records each load client's clock against this process's (extras.clocks); fails the trial if asked to when uncertain. */
   private judgeClocks(clocks: ClockCheck[]): void {
     if (clocks.length === 0) return;
     const { params, context } = this;
-    const medianMs = params.consumer === 'tail' ? this.measured?.e2eMedianMs() : undefined;
-    const worst = Math.max(...clocks.map((clock) => clock.uncertaintyMs));
-    const uncertain = medianMs !== undefined && worst > params.clockTolerance * medianMs;
-    context.setExtra('clocks', { tolerance: params.clockTolerance, ...(medianMs === undefined ? {} : { e2eMedianMs: medianMs }), uncertain, clients: clocks });
-    if (uncertain && params.uncertainClock === 'fail') {
-      context.fail(`a load client's clock is known to ±${worst.toFixed(3)} ms, more than ${params.clockTolerance} of the end-to-end median (${medianMs.toFixed(3)} ms): the end-to-end figures are uncertain`);
-    }
+    const e2eMedianMs = params.consumer === 'tail' ? this.measured?.e2eMedianMs() : undefined;
+    const { extra, failure } = judgeClocks(clocks, { tolerance: params.clockTolerance ?? CLOCK_DEFAULTS.tolerance, mode: params.uncertainClock ?? CLOCK_DEFAULTS.mode, e2eMedianMs });
+    context.setExtra('clocks', extra);
+    if (failure) context.fail(failure);
   }
 
   private reportProgress(): void {
