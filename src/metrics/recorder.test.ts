@@ -58,3 +58,39 @@ test('the longest pause: the longest time with nothing acknowledged or delivered
   const idle = new PhaseRecorder(now, () => now);
   assert.equal(idle.toRecord().longestPause, undefined, 'no activity: no pause to report');
 });
+
+test('histograms merged from three load clients equal the histogram of the same samples recorded in one place', () => {
+  const inOnePlace = new PhaseRecorder(0, () => 60_000, 1000);
+  const trial = new PhaseRecorder(0, () => 60_000, 1000);
+  const clients = [0, 1, 2].map(() => new PhaseRecorder(0, () => 60_000, 1000));
+  let state = 12345;
+  const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let index = 0; index < 30_000; index++) {
+    // Latencies from 20 µs to about 20 s, log-spread, so every bucket range of the histogram is exercised.
+    const latencyMs = 0.02 * Math.exp(next() * Math.log(1e6));
+    const atMs = next() * 59_000;
+    inOnePlace.recordPublish(latencyMs, 1024, atMs);
+    clients[index % 3]!.recordPublish(latencyMs, 1024, atMs);
+  }
+  for (const client of clients) trial.absorbWrites(client.toRecord());
+  const [merged, reference] = [trial.toRecord(), inOnePlace.toRecord()];
+  const decodedMerged = mergeEncoded([merged.histograms.publishLatencyUs]);
+  const decodedReference = mergeEncoded([reference.histograms.publishLatencyUs]);
+  assert.equal(decodedMerged.totalCount, 30_000);
+  for (const percentile of [0, 1, 10, 25, 50, 75, 90, 99, 99.9, 99.99, 100]) {
+    assert.equal(decodedMerged.getValueAtPercentile(percentile), decodedReference.getValueAtPercentile(percentile), `p${percentile}`);
+  }
+  assert.equal(decodedMerged.mean, decodedReference.mean);
+  assert.deepEqual(merged.series.acknowledgedMessages, reference.series.acknowledgedMessages);
+  assert.deepEqual(merged.counters, reference.counters);
+  assert.equal(merged.writeSeconds, reference.writeSeconds);
+});
+
+test("a load client's record started in its own clock ends the writes relative to the phase's start, not to its clock", () => {
+  const trial = new PhaseRecorder(1_000_000, () => 1_010_000, 1000);
+  // The client's clock is two seconds ahead: it was told the phase started at 1,002,000 by its clock.
+  const client = new PhaseRecorder(1_002_000, () => 1_012_000, 1000);
+  client.recordPublish(1, 100, 1_002_000 + 3_000);
+  trial.absorbWrites(client.toRecord());
+  assert.equal(trial.toRecord().writeSeconds, 3);
+});
