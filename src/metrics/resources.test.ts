@@ -22,3 +22,22 @@ test("the client probe counts its load clients' CPU, and keeps an exited one's",
   assert.ok(after.cpuSeconds - (await self.read()).cpuSeconds >= childCpu - 0.05, 'an exited load client keeps the CPU it used');
   assert.match(probe.label, new RegExp(`pids ${child.pid}`));
 });
+
+test("the client probe counts a remote load client from its reports: CPU and memory while it runs, its CPU kept after it ended", async () => {
+  const probe = new SelfAndLoadClientsProbe();
+  const self = await new SelfProbe().read();
+  const report = probe.addRemote();
+  assert.equal(probe.remoteLoadClients, 1);
+  report({ cpuSeconds: 50, rssBytes: 300e6 });
+  const running = await probe.read();
+  assert.ok(running.cpuSeconds >= self.cpuSeconds + 50 && running.cpuSeconds < self.cpuSeconds + 55, JSON.stringify(running));
+  assert.ok(running.rssBytes >= 300e6, 'its memory counts while it runs');
+  await probe.resetPeak();
+  report({ cpuSeconds: 53, rssBytes: 900e6 });
+  report({ cpuSeconds: 54, rssBytes: 400e6, ended: true });
+  const ended = await probe.read();
+  assert.ok(ended.cpuSeconds >= self.cpuSeconds + 54, 'its last CPU is kept');
+  assert.ok(ended.rssBytes < 300e6, 'an ended client no longer counts for memory');
+  const peak = await probe.peak();
+  if (peak !== undefined) assert.ok(peak >= 900e6, `its highest report since the reset is in the peak: ${peak}`);
+});

@@ -35,9 +35,9 @@ export class SelfProbe implements ResourceProbe {
 }
 
 /**
- * The harness's process and the load-client processes it starts during the trial (`clients: N`): the client side of
- * a trial whose producers run in several processes. A load client that has exited keeps the CPU it last used and no
- * longer counts for memory.
+ * The harness's process and the load-client processes of the trial (`clients: N`): the client side of a trial whose
+ * producers run in several processes. Forked ones are read by pid; ones on remote workers from their own reports.
+ * A load client that has exited keeps the CPU it last used and no longer counts for memory.
  */
 export class SelfAndLoadClientsProbe implements ResourceProbe {
   private readonly self = new SelfProbe();
@@ -45,14 +45,34 @@ export class SelfAndLoadClientsProbe implements ResourceProbe {
   /** The last CPU seconds and peak RSS read of each load client (what it used until it exited). */
   private readonly lastCpuSeconds = new Map<number, number>();
   private readonly lastPeakRss = new Map<number, number>();
+  private readonly remote = new Set<{ reading: ResourceReading; peak: number }>();
 
   get label(): string {
     return `this process (pid ${process.pid}) and its load clients${this.pids.size > 0 ? ` (pids ${[...this.pids].join(', ')})` : ''}`;
   }
 
-  /** How many load-client processes it counts. */
+  /** How many load-client processes it counts by pid (on this machine). */
   get loadClients(): number {
     return this.pids.size;
+  }
+
+  /** How many remote load clients it counts from their own reports. */
+  get remoteLoadClients(): number {
+    return this.remote.size;
+  }
+
+  /**
+   * Counts a load client on another machine from now on. It cannot be read here: it reports its own cumulative CPU
+   * and current RSS (every 250 ms), and the function returned takes each report. A client that ended keeps the CPU
+   * it last reported and no longer counts for memory.
+   */
+  addRemote(): (reading: ResourceReading & { ended?: boolean }) => void {
+    const state = { reading: { cpuSeconds: 0, rssBytes: 0 }, peak: 0 };
+    this.remote.add(state);
+    return (reading) => {
+      state.reading = { cpuSeconds: reading.cpuSeconds, rssBytes: reading.ended ? 0 : reading.rssBytes };
+      state.peak = Math.max(state.peak, reading.rssBytes);
+    };
   }
 
   /** Counts the process `pid` from now on. */
@@ -71,11 +91,16 @@ export class SelfAndLoadClientsProbe implements ResourceProbe {
       cpuSeconds += this.lastCpuSeconds.get(pids[index]!) ?? 0;
       rssBytes += stat?.rssBytes ?? 0;
     });
+    for (const { reading } of this.remote) {
+      cpuSeconds += reading.cpuSeconds;
+      rssBytes += reading.rssBytes;
+    }
     return { cpuSeconds, rssBytes };
   }
 
   async resetPeak(): Promise<boolean> {
     this.lastPeakRss.clear();
+    for (const state of this.remote) state.peak = state.reading.rssBytes;
     const results = await Promise.all([this.self.resetPeak(), ...[...this.pids].map((pid) => resetPeakRss(pid))]);
     return results.every(Boolean);
   }
@@ -84,7 +109,8 @@ export class SelfAndLoadClientsProbe implements ResourceProbe {
     await this.read();
     const self = await this.self.peak();
     if (self === undefined || [...this.pids].some((pid) => !this.lastPeakRss.has(pid))) return undefined;
-    return [...this.lastPeakRss.values()].reduce((sum, peak) => sum + peak, self);
+    const remotePeaks = [...this.remote].reduce((sum, state) => sum + state.peak, 0);
+    return [...this.lastPeakRss.values()].reduce((sum, peak) => sum + peak, self + remotePeaks);
   }
 }
 

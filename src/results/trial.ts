@@ -31,10 +31,7 @@ export const trialResourcesSchema = z.object({
   clientBaselineRssBytes: z.number(),
   /** Load-client processes (`clients: N`) whose CPU and memory the client figures include. */
   loadClients: z.number().optional(),
-  /**
-   * Load clients on remote workers whose own CPU and peak RSS over their measured phase the client's cpuSeconds and
-   * peakRssBytes include (not its mean RSS or its series, which are this machine's).
-   */
+  /** Load clients on remote workers, counted in the client figures from their own reports (every 250 ms). */
   remoteLoadClients: z.number().optional(),
   series: resourceSeriesSchema,
 });

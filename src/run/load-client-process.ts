@@ -11,7 +11,7 @@ import type { LogDriver } from '../targets/driver.js';
 import { errorMessage } from '../util/errors.js';
 import { MessageQueue } from '../util/message-queue.js';
 import { withTimeout } from '../util/timeout.js';
-import type { LoadClientChannel, LoadClientStart } from '../workloads/load-client.js';
+import { USAGE_REPORT_MS, type LoadClientChannel, type LoadClientStart, type LoadClientUsage } from '../workloads/load-client.js';
 import { loadClientRole } from '../workloads/registry.js';
 import type { LoadClientConnect, LoadClientFailure } from './load-clients.js';
 
@@ -38,6 +38,12 @@ const send = (message: unknown) => {
   return sent;
 };
 
+// The trial reads a forked client by its pid; one on another machine only from these reports.
+const usageReports = setInterval(() => {
+  const cpu = process.cpuUsage();
+  void send({ type: 'usage', cpuSeconds: (cpu.user + cpu.system) / 1e6, rssBytes: process.memoryUsage.rss() } satisfies LoadClientUsage);
+}, USAGE_REPORT_MS).unref();
+
 const channel: LoadClientChannel = {
   label: `load client (pid ${process.pid})`,
   send: (message) => void send(message),
@@ -63,6 +69,7 @@ try {
 }
 await withTimeout(Promise.all(sending), CLOSE_TIMEOUT_MS, 'sending the last messages').catch(() => undefined);
 if (driver) await withTimeout(driver.close(), CLOSE_TIMEOUT_MS, 'closing the driver').catch(() => undefined);
+clearInterval(usageReports);
 // The trial may still measure this client's clock after its last report: it ends by closing the channel.
 await withTimeout(new Promise((resolve) => (controller.signal.aborted ? resolve(undefined) : controller.signal.addEventListener('abort', resolve))), CLOSE_TIMEOUT_MS, 'the trial closing').catch(() => undefined);
 process.exit(0);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { tail } from '../install/exec.js';
 import { TOOL_ROOT } from '../util/tool-root.js';
 import { MessageQueue } from '../util/message-queue.js';
-import type { LoadClientChannel } from '../workloads/load-client.js';
+import { isUsageReport, type LoadClientChannel } from '../workloads/load-client.js';
 import { trackChild } from '../util/child-processes.js';
 
 /** The first message to a load client: which target to connect to. */
@@ -64,6 +64,8 @@ class ProcessChannel implements LoadClientChannel {
       process.stderr.write(chunk);
     });
     child.on('message', (message: unknown) => {
+      // A forked client is read by its pid: its own usage reports are for remote ones.
+      if (isUsageReport(message)) return;
       const failure = message as Partial<LoadClientFailure>;
       if (failure.type === 'error') this.inbox.end(new Error(`${label}: ${failure.message}`));
       else this.inbox.push(message);

@@ -6,19 +6,26 @@
 import WebSocket from 'ws';
 import { MessageQueue } from '../util/message-queue.js';
 import { errorMessage } from '../util/errors.js';
-import type { LoadClientChannel } from '../workloads/load-client.js';
+import { isUsageReport, type LoadClientChannel, type LoadClientUsage } from '../workloads/load-client.js';
 import type { LoadClientConnect } from './load-clients.js';
 import { decodeFrame, encodeFrame, helloMismatch, workerToken, type WorkerExit, type WorkerHello } from './worker-protocol.js';
 
 const CONNECT_TIMEOUT_MS = 15_000;
 const CLOSE_WAIT_MS = 10_000;
 
-/** Connects `count` load clients, dealt round-robin over `urls`, each to the target in `connect`. */
-export async function connectRemoteLoadClients(urls: readonly string[], count: number, connect: Omit<LoadClientConnect, 'type'>): Promise<LoadClientChannel[]> {
+/** Takes a remote client's usage reports (the trial's client probe counts them). */
+export type UsageListener = (reading: { cpuSeconds: number; rssBytes: number; ended?: boolean }) => void;
+
+/**
+ * Connects `count` load clients, dealt round-robin over `urls`, each to the target in `connect`; `track` gives each
+ * client's usage reports a listener.
+ */
+export async function connectRemoteLoadClients(urls: readonly string[], count: number, connect: Omit<LoadClientConnect, 'type'>, track: () => UsageListener): Promise<LoadClientChannel[]> {
   const token = workerToken();
   const settled = await Promise.allSettled(
     Array.from({ length: count }, (_, index) => RemoteChannel.open(urls[index % urls.length]!, `load client ${index + 1} of ${count} on ${urls[index % urls.length]}`, token)),
   );
+  for (const outcome of settled) if (outcome.status === 'fulfilled') outcome.value.onUsage = track();
   const channels = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
   const failed = settled.find((outcome) => outcome.status === 'rejected');
   if (failed) {
@@ -33,6 +40,9 @@ export async function connectRemoteLoadClients(urls: readonly string[], count: n
 class RemoteChannel implements LoadClientChannel {
   private readonly inbox = new MessageQueue<unknown>();
   private readonly closed: Promise<void>;
+  /** Where the client's usage reports go. */
+  onUsage: UsageListener | undefined;
+  private lastUsage: LoadClientUsage | undefined;
 
   /** Connects, checks the worker's hello, and returns the channel. */
   static async open(url: string, label: string, token: string | undefined): Promise<RemoteChannel> {
@@ -65,7 +75,10 @@ class RemoteChannel implements LoadClientChannel {
     socket.on('error', (error) => this.inbox.end(new Error(`${label}: ${errorMessage(error)}`)));
     socket.on('message', (frame: Buffer) => {
       const message = decodeFrame(frame) as { type?: string; message?: string };
-      if (message.type === 'worker-exit') {
+      if (isUsageReport(message)) {
+        this.lastUsage = message;
+        this.onUsage?.(message);
+      } else if (message.type === 'worker-exit') {
         const exit = message as WorkerExit;
         this.inbox.end(new Error(`${label} exited (${exit.how})${exit.stderr ? `:\n${exit.stderr}` : ''}`));
       } else if (message.type === 'error') this.inbox.end(new Error(`${label}: ${message.message}`));
@@ -73,6 +86,7 @@ class RemoteChannel implements LoadClientChannel {
     });
     this.closed = new Promise((resolve) =>
       socket.on('close', (code, reason) => {
+        if (this.lastUsage) this.onUsage?.({ ...this.lastUsage, ended: true });
         this.inbox.end(new Error(`${label}: the worker closed the connection (${code}${reason.length > 0 ? ` ${reason.toString()}` : ''})`));
         resolve();
       }),

@@ -124,7 +124,6 @@ export class LocalWorker implements Worker {
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     let current: { phase: 'warmup' | 'measured'; recorder: PhaseRecorder } | undefined;
     let baselineRss = 0;
-    const remoteUsage = { clients: 0, cpuSeconds: 0, peakRssBytes: 0 };
 
     const endPhase = async () => {
       if (!current) return;
@@ -144,11 +143,8 @@ export class LocalWorker implements Worker {
         ...usage,
         clientBaselineRssBytes: baselineRss,
         ...(clientProbe.loadClients > 0 ? { loadClients: clientProbe.loadClients } : {}),
-        ...(remoteUsage.clients > 0 ? { remoteLoadClients: remoteUsage.clients } : {}),
+        ...(clientProbe.remoteLoadClients > 0 ? { remoteLoadClients: clientProbe.remoteLoadClients } : {}),
       } satisfies TrialResources;
-      // Remote load clients measured themselves over the measured phase: their CPU and peaks add to the client's.
-      record.resources.client.cpuSeconds += remoteUsage.cpuSeconds;
-      record.resources.client.peakRssBytes += remoteUsage.peakRssBytes;
     };
 
     const context: WorkloadContext<WorkloadParams> = {
@@ -178,15 +174,10 @@ export class LocalWorker implements Worker {
         ? {
             loadClients: async (count: number) => {
               const connect = { target: command.target, endpoint: command.endpoint, trialIndex: command.sequence };
-              if (command.workers) return connectRemoteLoadClients(command.workers, count, connect);
+              if (command.workers) return connectRemoteLoadClients(command.workers, count, connect, () => clientProbe.addRemote());
               return spawnLoadClients(count, connect, (pid) => clientProbe.add(pid));
             },
             remoteLoadClients: command.workers !== undefined,
-            addRemoteClientUsage(usage: { cpuSeconds: number; peakRssBytes: number }) {
-              remoteUsage.clients += 1;
-              remoteUsage.cpuSeconds += usage.cpuSeconds;
-              remoteUsage.peakRssBytes += usage.peakRssBytes;
-            },
           }
         : {}),
       async beginPhase(phase) {

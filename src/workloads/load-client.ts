@@ -32,3 +32,19 @@ export function messageExpecter<M extends { type: string }>() {
     return received as Extract<M, { type: T }>;
   };
 }
+
+/** A load client's own CPU and memory, sent every USAGE_REPORT_MS (for clients the trial cannot read by pid). */
+export interface LoadClientUsage {
+  type: 'usage';
+  /** Cumulative CPU seconds of the client's process. */
+  cpuSeconds: number;
+  rssBytes: number;
+}
+
+/** How often a load client reports its usage. */
+export const USAGE_REPORT_MS = 250;
+
+/** True when `message` is a load client's usage report (handled by the channel, not by the workload's protocol). */
+export function isUsageReport(message: unknown): message is LoadClientUsage {
+  return typeof message === 'object' && message !== null && (message as LoadClientUsage).type === 'usage';
+}

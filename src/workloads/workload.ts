@@ -51,8 +51,6 @@ export interface WorkloadContext<Params> {
   loadClients?(count: number): Promise<LoadClientChannel[]>;
   /** True when load clients run on remote workers (`workers:`): then even one client runs there, not in this process. */
   remoteLoadClients?: boolean;
-  /** Adds a remote load client's own CPU and peak memory over the measured phase to the trial's client figures. */
-  addRemoteClientUsage?(usage: { cpuSeconds: number; peakRssBytes: number }): void;
   /** A fresh connection to the same target (the workload closes it), e.g. after the broker was restarted. */
   reconnect(): Promise<LogDriver>;
   /**

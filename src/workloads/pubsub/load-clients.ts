@@ -5,7 +5,6 @@
  */
 import type { PhaseRecorder } from '../../metrics/recorder.js';
 import { clockCheck, measureClock, type ClockCheck, type ClockReading } from '../clock-sync.js';
-import type { ClientUsage } from '../client-usage.js';
 import { messageExpecter, type LoadClientChannel, type LoadClientStart } from '../load-client.js';
 import type { WorkloadContext } from '../workload.js';
 import type { RemoteOperationProducer, SendActivity } from './operation.js';
@@ -78,13 +77,12 @@ export class PubsubLoadClients {
     };
   }
 
-  /** Ends the clients' operations: their own usage over the measured ones, and their clocks measured again. */
-  async stop(): Promise<ClientUsage[]> {
+  /** Ends the clients' operations, and measures their clocks again. */
+  async stop(): Promise<void> {
     for (const channel of this.channels) channel.send({ type: 'stop' } satisfies ToPubsubClient);
-    const stopped = await Promise.all(this.channels.map(async (channel) => expect(await channel.next(READY_TIMEOUT_MS), 'stopped', channel)));
+    await Promise.all(this.channels.map(async (channel) => expect(await channel.next(READY_TIMEOUT_MS), 'stopped', channel)));
     const after = await Promise.all(this.channels.map((channel) => measureClock(channel).catch(() => undefined)));
     this.clocks = this.channels.map((channel, client) => clockCheck(channel.label, this.before[client]!, after[client]));
-    return stopped.flatMap((message) => (message.usage ? [message.usage] : []));
   }
 
   async close(): Promise<void> {

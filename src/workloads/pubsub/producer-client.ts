@@ -3,14 +3,13 @@
  * names, it sends the operation's messages in order through its own driver, each awaiting its acknowledgement, and
  * reports the acknowledgements as they come and its write record at the end. The trial's consumer receives and
  * verifies every message. The protocol, in order: start → ready; produce → acked… produced (per operation);
- * stop → stopped (with the client's own usage over the measured operations).
+ * stop → stopped.
  */
 import { PhaseRecorder, type PhaseRecord } from '../../metrics/recorder.js';
 import type { LogDriver, LogProducer } from '../../targets/driver.js';
 import { nowMs } from '../../util/clock.js';
 import { errorMessage } from '../../util/errors.js';
 import { withTimeout } from '../../util/timeout.js';
-import { ownUsageFromNow, type ClientUsage } from '../client-usage.js';
 import { ENVELOPE_BYTES } from '../envelope.js';
 import type { LoadClientChannel } from '../load-client.js';
 import { PayloadSource } from '../payload.js';
@@ -39,7 +38,7 @@ export type FromPubsubClient =
   /** Messages 0…count−1 of the operation are acknowledged (sent at most every ACK_REPORT_MS). */
   | { type: 'acked'; count: number }
   | { type: 'produced'; record: PhaseRecord; sent: number; acknowledged: number; failure?: string }
-  | { type: 'stopped'; usage?: ClientUsage };
+  | { type: 'stopped' };
 
 const ACK_REPORT_MS = 50;
 const CLOSE_TIMEOUT_MS = 30_000;
@@ -51,16 +50,14 @@ export async function runPubsubClient(spec: PubsubClientSpec, driver: LogDriver,
   const payloads = new PayloadSource(params.payload, params.payloadBytes - ENVELOPE_BYTES, params.messages, spec.seed);
   const buffers = new SendBuffers(params.payloadBytes);
   const reply = (message: FromPubsubClient) => channel.send(message);
-  let usage: (() => Promise<ClientUsage>) | undefined;
   reply({ type: 'ready' });
   while (!signal.aborted) {
     const command = (await channel.next().catch(() => undefined)) as ToPubsubClient | undefined;
     if (!command) return;
     if (command.type === 'stop') {
-      reply({ type: 'stopped', ...(usage ? { usage: await usage() } : {}) });
+      reply({ type: 'stopped' });
       return;
     }
-    if (command.measured) usage ??= await ownUsageFromNow();
     const recorder = new PhaseRecorder(command.startMs, nowMs, command.seriesIntervalMs);
     let sent = 0;
     let acknowledged = 0;

@@ -91,10 +91,9 @@ async function runPhases(context: WorkloadContext<PubsubParams>, payloads: Paylo
   }
 }
 
-/** After the measured operations: the clients' own usage (remote ones), and their clocks judged against the e2e median. */
+/** After the measured operations: the clients' clocks, judged against the e2e median. */
 async function stopClients(context: WorkloadContext<PubsubParams>, clients: PubsubLoadClients, recorder: PhaseRecorder): Promise<void> {
-  const usage = await clients.stop();
-  if (context.remoteLoadClients) for (const used of usage) context.addRemoteClientUsage?.(used);
+  await clients.stop();
   const { params } = context;
   const { extra, failure } = judgeClocks(clients.clocks, { tolerance: params.clockTolerance ?? CLOCK_DEFAULTS.tolerance, mode: params.uncertainClock ?? CLOCK_DEFAULTS.mode, e2eMedianMs: recorder.e2eMedianMs() });
   context.setExtra('clocks', extra);

@@ -5,7 +5,6 @@
  * measure → done; abort at any time → done with what was measured.
  */
 import { PhaseRecorder, type PhaseRecord } from '../../metrics/recorder.js';
-import { ownUsageFromNow, type ClientUsage } from '../client-usage.js';
 import type { LogDriver, LogProducer } from '../../targets/driver.js';
 import { nowMs } from '../../util/clock.js';
 import { errorMessage } from '../../util/errors.js';
@@ -58,8 +57,6 @@ export type FromProducerClient =
       /** Per phase: sends issued, and every acknowledged sequence per producer id. */
       sends: Record<FlowPhase, { published: number; acknowledged: Array<[producerId: number, sequences: readonly number[]]> }>;
       failure?: string;
-      /** This process's CPU and peak memory over its measured phase (the trial counts them for remote clients). */
-      usage?: ClientUsage;
     };
 
 /** Runs a producer client's share of a stream trial over `channel` until it is done or aborted. */
@@ -71,7 +68,6 @@ export async function runProducerClient(spec: ProducerClientSpec, driver: LogDri
   const reply = (message: FromProducerClient) => channel.send(message);
   const producers: LogProducer[] = [];
   let measured: PhaseRecorder | undefined;
-  let usage: (() => Promise<ClientUsage>) | undefined;
   let progress: NodeJS.Timeout | undefined;
   try {
     for (const _ of spec.producerIds) producers.push(await driver.producer(spec.topic));
@@ -91,7 +87,6 @@ export async function runProducerClient(spec: ProducerClientSpec, driver: LogDri
     }
     if (command?.type === 'measure') {
       const startMs = command.startMs;
-      usage = await ownUsageFromNow();
       measured = new PhaseRecorder(startMs, nowMs, command.seriesIntervalMs);
       const done = () =>
         (spec.messages !== undefined && loop.measuredSent >= spec.messages) || (params.duration !== undefined && nowMs() - startMs >= params.duration);
@@ -107,7 +102,6 @@ export async function runProducerClient(spec: ProducerClientSpec, driver: LogDri
   reply({
     type: 'done',
     ...(measured ? { record: measured.toRecord() } : {}),
-    ...(usage ? { usage: await usage() } : {}),
     sends: {
       measured: { published: flow.trackers.measured.running.published, acknowledged: [...flow.trackers.measured.acknowledgedSequences()] },
       warmup: { published: flow.trackers.warmup.running.published, acknowledged: [...flow.trackers.warmup.acknowledgedSequences()] },

@@ -160,8 +160,6 @@ class RemoteProducers implements StreamProducers {
         if (report.record) recorder.absorbWrites(report.record);
         for (const phase of ['warmup', 'measured'] as const) flow.absorbSends(phase, report.sends[phase].published, report.sends[phase].acknowledged);
         if (report.failure) flow.failure ??= new Error(`${this.channels[client]!.label}: ${report.failure}`);
-        // A local client is sampled by its pid; a remote one measures itself.
-        if (report.usage && context.remoteLoadClients) context.addRemoteClientUsage?.(report.usage);
       });
       // After the last report nothing else is in flight: the clocks again, for their drift over the trial.
       const after = await Promise.all(this.channels.map((channel) => measureClock(channel).catch(() => undefined)));
