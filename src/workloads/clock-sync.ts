@@ -4,6 +4,7 @@
  * coordinator's, known to within half the round trip; the round with the shortest round trip is kept.
  */
 import { nowMs } from '../util/clock.js';
+import { CLOCK_DEFAULTS } from './fields.js';
 import type { LoadClientChannel } from './load-client.js';
 
 /** The coordinator's clock question. */
@@ -72,6 +73,43 @@ export function clockCheck(client: string, before: ClockReading, after?: ClockRe
   const drift = after ? Math.abs(after.offsetMs - before.offsetMs) : 0;
   const uncertaintyMs = Math.max(before.uncertaintyMs, after?.uncertaintyMs ?? 0) + drift;
   return { client, offsetMs: before.offsetMs, uncertaintyMs, before, ...(after ? { after } : {}) };
+}
+
+/** The clocks of a trial's load clients: measured before the trial starts, and again after their last reports. */
+export class ClientClocks {
+  /** Measures every client's clock (nothing else may be in flight on the channels). */
+  static async measure(channels: readonly LoadClientChannel[]): Promise<ClientClocks> {
+    return new ClientClocks(channels, await Promise.all(channels.map((channel) => measureClock(channel))));
+  }
+
+  private constructor(
+    private readonly channels: readonly LoadClientChannel[],
+    private readonly before: ClockReading[],
+  ) {}
+
+  /** Client `index`'s clock minus this process's, ms, as measured before the trial. */
+  offsetMs(index: number): number {
+    return this.before[index]!.offsetMs;
+  }
+
+  /** Measures again (a client that no longer answers keeps only its first reading) and combines both readings. */
+  async checks(): Promise<ClockCheck[]> {
+    const after = await Promise.all(this.channels.map((channel) => measureClock(channel).catch(() => undefined)));
+    return this.channels.map((channel, index) => clockCheck(channel.label, this.before[index]!, after[index]));
+  }
+}
+
+/** Records the clients' clocks in the trial (extras.clocks), and fails it when they are uncertain and it asks to. */
+export function recordClocks(
+  trial: { setExtra(key: string, value: unknown): void; fail(reason: string): void },
+  clocks: ClockCheck[],
+  params: { clockTolerance?: number | undefined; uncertainClock?: 'mark' | 'fail' | undefined },
+  e2eMedianMs: number | undefined,
+): void {
+  if (clocks.length === 0) return;
+  const { extra, failure } = judgeClocks(clocks, { tolerance: params.clockTolerance ?? CLOCK_DEFAULTS.tolerance, mode: params.uncertainClock ?? CLOCK_DEFAULTS.mode, e2eMedianMs });
+  trial.setExtra('clocks', extra);
+  if (failure) trial.fail(failure);
 }
 
 /** What a trial records of its load clients' clocks (extras.clocks). */

@@ -4,7 +4,7 @@
  * operation and after the last; its send times are moved into the trial's clock for end-to-end latency.
  */
 import type { PhaseRecorder } from '../../metrics/recorder.js';
-import { clockCheck, measureClock, type ClockCheck, type ClockReading } from '../clock-sync.js';
+import { ClientClocks, type ClockCheck } from '../clock-sync.js';
 import { messageExpecter, type LoadClientChannel, type LoadClientStart } from '../load-client.js';
 import type { WorkloadContext } from '../workload.js';
 import type { RemoteOperationProducer, SendActivity } from './operation.js';
@@ -26,7 +26,7 @@ export class PubsubLoadClients {
       const spec: PubsubClientSpec = { params: context.params, seed: context.seed };
       for (const channel of channels) channel.send({ type: 'start', role: PUBSUB_PRODUCER_ROLE, spec } satisfies LoadClientStart);
       await Promise.all(channels.map(async (channel) => expect(await channel.next(READY_TIMEOUT_MS), 'ready', channel)));
-      clients.before = await Promise.all(channels.map((channel) => measureClock(channel)));
+      clients.clientClocks = await ClientClocks.measure(channels);
       return clients;
     } catch (error) {
       await clients.close();
@@ -34,7 +34,7 @@ export class PubsubLoadClients {
     }
   }
 
-  private before: ClockReading[] = [];
+  private clientClocks: ClientClocks | undefined;
   /** Each client's clock, before and after (set by stop()). */
   clocks: ClockCheck[] = [];
 
@@ -47,7 +47,7 @@ export class PubsubLoadClients {
   producerFor(op: number, recorder: PhaseRecorder, measured: boolean): RemoteOperationProducer {
     const client = op % this.channels.length;
     const channel = this.channels[client]!;
-    const offsetMs = this.before[client]!.offsetMs;
+    const offsetMs = this.clientClocks!.offsetMs(client);
     const waitMs = this.params.timeout + READY_TIMEOUT_MS;
     return {
       clockOffsetMs: offsetMs,
@@ -81,8 +81,7 @@ export class PubsubLoadClients {
   async stop(): Promise<void> {
     for (const channel of this.channels) channel.send({ type: 'stop' } satisfies ToPubsubClient);
     await Promise.all(this.channels.map(async (channel) => expect(await channel.next(READY_TIMEOUT_MS), 'stopped', channel)));
-    const after = await Promise.all(this.channels.map((channel) => measureClock(channel).catch(() => undefined)));
-    this.clocks = this.channels.map((channel, client) => clockCheck(channel.label, this.before[client]!, after[client]));
+    this.clocks = await this.clientClocks!.checks();
   }
 
   async close(): Promise<void> {

@@ -5,8 +5,7 @@ import { SendBuffers } from '../send-buffers.js';
 import type { Workload, WorkloadContext } from '../workload.js';
 import { runOperation } from './operation.js';
 import type { PhaseRecorder } from '../../metrics/recorder.js';
-import { CLOCK_DEFAULTS } from '../fields.js';
-import { judgeClocks } from '../clock-sync.js';
+import { recordClocks } from '../clock-sync.js';
 import { PubsubLoadClients } from './load-clients.js';
 import { PUBSUB_PRODUCER_ROLE, runPubsubClient, type PubsubClientSpec } from './producer-client.js';
 import type { PubsubParams } from './params.js';
@@ -94,8 +93,5 @@ async function runPhases(context: WorkloadContext<PubsubParams>, payloads: Paylo
 /** After the measured operations: the clients' clocks, judged against the e2e median. */
 async function stopClients(context: WorkloadContext<PubsubParams>, clients: PubsubLoadClients, recorder: PhaseRecorder): Promise<void> {
   await clients.stop();
-  const { params } = context;
-  const { extra, failure } = judgeClocks(clients.clocks, { tolerance: params.clockTolerance ?? CLOCK_DEFAULTS.tolerance, mode: params.uncertainClock ?? CLOCK_DEFAULTS.mode, e2eMedianMs: recorder.e2eMedianMs() });
-  context.setExtra('clocks', extra);
-  if (failure) context.fail(failure);
+  recordClocks(context, clients.clocks, context.params, recorder.e2eMedianMs());
 }

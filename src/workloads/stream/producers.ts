@@ -11,7 +11,7 @@ import type { WorkloadContext } from '../workload.js';
 import type { StreamParams } from './params.js';
 import { STREAM_PRODUCERS_ROLE, type FromProducerClient, type ProducerClientSpec, type ToProducerClient } from './producer-client.js';
 import { SendLoop } from './send-loop.js';
-import { clockCheck, measureClock, type ClockCheck, type ClockReading } from '../clock-sync.js';
+import { ClientClocks, type ClockCheck } from '../clock-sync.js';
 
 const expect = messageExpecter<FromProducerClient>();
 
@@ -101,10 +101,10 @@ class RemoteProducers implements StreamProducers {
     try {
       const { params } = input;
       // Before the start: nothing else is in flight on the channels yet.
-      remote.clocksBefore = await Promise.all(channels.map((channel) => measureClock(channel)));
+      remote.clientClocks = await ClientClocks.measure(channels);
       channels.forEach((channel, client) => {
         const producerIds = Array.from({ length: params.producers }, (_, index) => index + 1).filter((id) => (id - 1) % channels.length === client);
-        for (const id of producerIds) remote.offsets.set(id, remote.clocksBefore[client]!.offsetMs);
+        for (const id of producerIds) remote.offsets.set(id, remote.clientClocks!.offsetMs(client));
         const spec: ProducerClientSpec = {
           topic: input.topic,
           params,
@@ -124,7 +124,7 @@ class RemoteProducers implements StreamProducers {
     }
   }
 
-  private clocksBefore: ClockReading[] = [];
+  private clientClocks: ClientClocks | undefined;
   private readonly offsets = new Map<number, number>();
   clocks: ClockCheck[] = [];
 
@@ -149,7 +149,7 @@ class RemoteProducers implements StreamProducers {
     const { context, flow } = this.input;
     // Each client's series starts at the same instant, told in its own clock.
     this.channels.forEach((channel, client) =>
-      channel.send({ type: 'measure', startMs: recorder.startMs + this.clocksBefore[client]!.offsetMs, seriesIntervalMs: recorder.seriesIntervalMs } satisfies ToProducerClient),
+      channel.send({ type: 'measure', startMs: recorder.startMs + this.clientClocks!.offsetMs(client), seriesIntervalMs: recorder.seriesIntervalMs } satisfies ToProducerClient),
     );
     const abort = () => this.broadcast({ type: 'abort' });
     context.signal.addEventListener('abort', abort, { once: true });
@@ -162,8 +162,7 @@ class RemoteProducers implements StreamProducers {
         if (report.failure) flow.failure ??= new Error(`${this.channels[client]!.label}: ${report.failure}`);
       });
       // After the last report nothing else is in flight: the clocks again, for their drift over the trial.
-      const after = await Promise.all(this.channels.map((channel) => measureClock(channel).catch(() => undefined)));
-      this.clocks = this.channels.map((channel, client) => clockCheck(channel.label, this.clocksBefore[client]!, after[client]));
+      this.clocks = await this.clientClocks!.checks();
     } finally {
       context.signal.removeEventListener('abort', abort);
     }

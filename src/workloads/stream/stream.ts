@@ -16,8 +16,7 @@ import type { Workload, WorkloadContext } from '../workload.js';
 import { toolReadsBack, type StreamParams } from './params.js';
 import { runProducerClient, STREAM_PRODUCERS_ROLE, type ProducerClientSpec } from './producer-client.js';
 import { openProducers, type StreamProducers } from './producers.js';
-import { CLOCK_DEFAULTS } from '../fields.js';
-import { judgeClocks, type ClockCheck } from '../clock-sync.js';
+import { recordClocks } from '../clock-sync.js';
 
 const PROGRESS_EVERY_MS = 250;
 
@@ -79,7 +78,7 @@ class StreamRun {
         consumer = await openConsumer();
       }
       await this.flow.drain();
-      this.judgeClocks(producers.clocks);
+      recordClocks(context, producers.clocks, params, params.consumer === 'tail' ? this.measured.e2eMedianMs() : undefined);
       // The delivery check of the whole trial (warm-up messages included), recorded with the measured phase.
       this.flow.recordDeliveryChecks(this.measured);
       await context.endPhase();
@@ -103,16 +102,6 @@ class StreamRun {
     this.measured?.recordReadBack(payload.byteLength, receivedMs);
     if (!warm) this.measuredDelivered += 1;
     this.reportProgress();
-  }
-
-  /** Records each load client's clock against this process's (extras.clocks); fails the trial if asked to when uncertain. */
-  private judgeClocks(clocks: ClockCheck[]): void {
-    if (clocks.length === 0) return;
-    const { params, context } = this;
-    const e2eMedianMs = params.consumer === 'tail' ? this.measured?.e2eMedianMs() : undefined;
-    const { extra, failure } = judgeClocks(clocks, { tolerance: params.clockTolerance ?? CLOCK_DEFAULTS.tolerance, mode: params.uncertainClock ?? CLOCK_DEFAULTS.mode, e2eMedianMs });
-    context.setExtra('clocks', extra);
-    if (failure) context.fail(failure);
   }
 
   private reportProgress(): void {
