@@ -5,6 +5,7 @@ import { resourceSeriesSchema, sideUsageSchema } from '../metrics/sampler.js';
 import { storageReadingSchema } from '../metrics/storage.js';
 import { ceilingReadingSchema, driverDescriptionSchema, toolReadingSchema } from '../targets/driver.js';
 import { payloadInfoSchema } from '../workloads/payload.js';
+import { pageCacheSettleSchema } from '../util/page-cache.js';
 
 /** Outcome of a trial, a case or a run. */
 export const statusSchema = z.enum(['passed', 'failed', 'errored', 'incomplete']);
@@ -67,6 +68,8 @@ const trialFields = {
   toolCeiling: toolReadingSchema.optional(),
   /** Why the perf tool run failed (the trial itself still counts). */
   toolCeilingError: z.string().optional(),
+  /** The page cache settled (`sync`) before the measured window, which a perf tool's window is compared with. */
+  settled: pageCacheSettleSchema.optional(),
   /** Workload-specific results (e.g. the vector workload's recall, segment statistics and per-second series). */
   extras: z.record(z.string(), z.unknown()).optional(),
 };

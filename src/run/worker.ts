@@ -24,6 +24,7 @@ import type { Progress, WorkloadContext } from '../workloads/workload.js';
 import { spawnLoadClients } from './load-clients.js';
 import { connectRemoteLoadClients } from './remote-workers.js';
 import { snapshotStorage } from './storage-spec.js';
+import { settlePageCache } from '../util/page-cache.js';
 
 /** Everything a worker needs to run one trial; plain data. */
 export interface TrialCommand {
@@ -57,6 +58,8 @@ export interface Worker {
 }
 
 const CLEANUP_TIMEOUT_MS = 30_000;
+/** The longest `sync` waited for before a compared write window (see settlePageCache). */
+const SETTLE_TIMEOUT_MS = 60_000;
 
 /** Runs trials inside this process. */
 export class LocalWorker implements Worker {
@@ -79,7 +82,7 @@ export class LocalWorker implements Worker {
       connection = await definition.connect(command.endpoint, command.target.settings, { trialIndex: command.sequence });
       record.driver = await connection.describe();
       await this.runWorkload(command, definition, connection, record, createdTopics, onProgress, signal, faults);
-      if (!isVectorStore(connection)) Object.assign(record, await workload.afterWorkload?.(this.stepContext(command, connection, record, signal)));
+      if (!isVectorStore(connection)) Object.assign(record, await workload.afterWorkload?.(this.stepContext(command, connection, record, createdTopics, signal)));
     } catch (error) {
       record.status = 'errored';
       record.error = errorMessage(error);
@@ -96,7 +99,7 @@ export class LocalWorker implements Worker {
     const driver = connection && !isVectorStore(connection) ? connection : undefined;
     // After the storage reading, so a perf tool's own topic is not counted as the trial's.
     if (driver && record.status === 'passed' && workload.afterTrial) {
-      Object.assign(record, await workload.afterTrial(this.stepContext(command, driver, record, signal)).catch((error: unknown) => ({ toolCeilingError: errorMessage(error) })));
+      Object.assign(record, await workload.afterTrial(this.stepContext(command, driver, record, createdTopics, signal)).catch((error: unknown) => ({ toolCeilingError: errorMessage(error) })));
     }
     if (driver) await this.cleanup(driver, command.cleanup, createdTopics);
     else if (connection) await withTimeout(connection.close(), CLEANUP_TIMEOUT_MS, 'closing the connection').catch(() => undefined);
@@ -105,8 +108,23 @@ export class LocalWorker implements Worker {
   }
 
   /** What a workload's steps after the workload get. */
-  private stepContext(command: TrialCommand, driver: LogDriver, record: TrialDraft, signal: AbortSignal): TrialStepContext<WorkloadParams> {
-    return { params: command.workload, driver, measured: record.measured, failures: record.failures, topicPrefix: command.topicPrefix, signal };
+  private stepContext(command: TrialCommand, driver: LogDriver, record: TrialDraft, createdTopics: string[], signal: AbortSignal): TrialStepContext<WorkloadParams> {
+    const dropTopic = async (topic: string) => {
+      await withTimeout(driver.deleteTopic(topic), CLEANUP_TIMEOUT_MS, `deleting topic ${topic}`);
+      const index = createdTopics.indexOf(topic);
+      if (index >= 0) createdTopics.splice(index, 1);
+    };
+    return {
+      params: command.workload,
+      driver,
+      measured: record.measured,
+      failures: record.failures,
+      topicPrefix: command.topicPrefix,
+      warmupMessages: record.warmup?.counters.messagesAcknowledged ?? 0,
+      ...(command.cleanup ? { dropTopic } : {}),
+      ...(storageIsHere(command) ? { settle: () => settlePageCache({ timeoutMs: SETTLE_TIMEOUT_MS, signal }) } : {}),
+      signal,
+    };
   }
 
   private async runWorkload(
@@ -180,8 +198,9 @@ export class LocalWorker implements Worker {
             remoteLoadClients: command.workers !== undefined,
           }
         : {}),
-      async beginPhase(phase) {
+      async beginPhase(phase, options) {
         await endPhase();
+        if (options?.settleWrites && storageIsHere(command)) record.settled = await settlePageCache({ timeoutMs: SETTLE_TIMEOUT_MS, signal });
         if (phase === 'measured') {
           baselineRss = process.memoryUsage.rss();
           await sampler.start();
@@ -212,6 +231,11 @@ export class LocalWorker implements Worker {
     }
     await withTimeout(driver.close(), CLEANUP_TIMEOUT_MS, 'closing the driver').catch(() => undefined);
   }
+}
+
+/** Whether the target's data is on this machine's disks (local processes, containers, embedded engines). */
+function storageIsHere(command: TrialCommand): boolean {
+  return command.storage.kind === 'directories';
 }
 
 function brokerProbe(spec: BrokerProcessSpec | undefined): ResourceProbe | undefined {

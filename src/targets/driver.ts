@@ -4,6 +4,7 @@
  * harness does both, through the envelope). What they report is part of the result file, so its shapes are zod schemas.
  */
 import { z } from 'zod';
+import type { PageCacheSettle } from '../util/page-cache.js';
 
 /** Sends messages to one topic. */
 export interface LogProducer {
@@ -142,6 +143,18 @@ export interface ToolProbeSpec {
    * its writes where the broker needs that), for the read side's ratio. Same messages, same layout on disk.
    */
   readBack?: ToolReadBackSpec;
+  /**
+   * The trial's warm-up acknowledged this many messages before its measured window: the tool first sends as many
+   * into its own topic, unmeasured, so both measured windows start on a topic (and a disk) in the same state.
+   */
+  warmupMessages?: number;
+  /**
+   * Deletes the trial's topic once the tool has read it back, before the tool writes: the trial wrote into the space
+   * the previous trial's topics freed, and so does the tool then (absent when the run keeps its data).
+   */
+  dropTrialTopic?: () => Promise<void>;
+  /** Settles the page cache (bounded) before the tool's measured writes, as before the trial's measured window. */
+  settle?: () => Promise<PageCacheSettle>;
   signal: AbortSignal;
 }
 

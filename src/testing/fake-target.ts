@@ -7,7 +7,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { LogConsumer, LogDriver, ToolProbeSpec, ToolReading } from '../targets/driver.js';
-import { toolReading, writeThenRead } from '../targets/perf-tool.js';
+import { toolReading, calibrate } from '../targets/perf-tool.js';
 import { registerTarget } from '../targets/registry.js';
 import type { TargetDefinition } from '../targets/target.js';
 
@@ -142,9 +142,12 @@ class FakeDriver implements LogDriver {
   private async fakeTool(spec: ToolProbeSpec): Promise<ToolReading> {
     if (this.faults.toolError) throw new Error(this.faults.toolError);
     const reading = (rate: number) => toolReading({ tool: 'fake-perf', command: `fake-perf --msgs ${spec.messages}`, settings: { pubAcksOutstanding: spec.concurrency }, messages: spec.messages, messageBytes: spec.messageBytes, messagesPerSec: rate });
-    return writeThenRead(spec, async () => reading(this.faults.toolMessagesPerSec), async () => {
-      if (this.faults.toolReadError) throw new Error(this.faults.toolReadError);
-      return reading(this.faults.toolReadMessagesPerSec || this.faults.toolMessagesPerSec);
+    return calibrate(spec, {
+      write: async () => reading(this.faults.toolMessagesPerSec),
+      read: async () => {
+        if (this.faults.toolReadError) throw new Error(this.faults.toolReadError);
+        return reading(this.faults.toolReadMessagesPerSec || this.faults.toolMessagesPerSec);
+      },
     });
   }
 

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { MetricInfo } from '../metrics/metric.js';
 import type { PhaseRecord } from '../metrics/recorder.js';
 import type { CeilingReading, LogDriver, ToolReading } from '../targets/driver.js';
+import type { PageCacheSettle } from '../util/page-cache.js';
 import type { Workload } from './workload.js';
 
 /** A finished trial as a summariser sees it: its measured phase and what the workload kept (extras). */
@@ -39,6 +40,12 @@ export interface TrialStepContext<Params> {
   failures: readonly string[];
   /** The trial's topic prefix (the workload's topics begin with it). */
   topicPrefix: string;
+  /** Messages the trial's warm-up acknowledged (0 without one). */
+  warmupMessages: number;
+  /** Deletes one of the trial's topics now instead of at cleanup; absent when the run keeps its data. */
+  dropTopic?: (topic: string) => Promise<void>;
+  /** Settles the page cache (bounded), where the target's storage is on this machine. */
+  settle?: () => Promise<PageCacheSettle>;
   signal: AbortSignal;
 }
 

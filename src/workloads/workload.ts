@@ -27,8 +27,12 @@ export interface WorkloadContext<Params> {
   seed: number;
   /** Prefix of every topic the trial creates (unique per run, case and trial). */
   topicPrefix: string;
-  /** Starts a phase: returns its recorder. Starting `measured` starts the resource sampling window. */
-  beginPhase(phase: 'warmup' | 'measured'): Promise<PhaseRecorder>;
+  /**
+   * Starts a phase: returns its recorder. Starting `measured` starts the resource sampling window. With
+   * `settleWrites`, the page cache is settled first where the target's data is on this machine (recorded as the
+   * trial's `settled`), so a write window compared with another starts from the same state.
+   */
+  beginPhase(phase: 'warmup' | 'measured', options?: { settleWrites?: boolean }): Promise<PhaseRecorder>;
   /** Ends the current phase. Ending `measured` ends the resource sampling window. */
   endPhase(): Promise<void>;
   /** Topics created, so the harness can delete them after storage was measured. */

@@ -1,5 +1,5 @@
 /** LogDriver for Apache Kafka: one topic per test topic, acks=all, consumer groups from the earliest offset. */
-import { inScratchTopic, writeThenRead } from '../perf-tool.js';
+import { inScratchTopic, calibrate } from '../perf-tool.js';
 import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, ReferenceProbeSpec, ToolProbeSpec, ToolReading } from '../driver.js';
 import { runPubsubReference } from '../pubsub-reference.js';
 import { runProducerPerformance } from './producer-performance.js';
@@ -93,11 +93,10 @@ class KafkaDriver implements LogDriver {
     const { brokers, auth } = this.endpoint;
     return inScratchTopic(this, spec.topic, () =>
       withClientConfig(auth, (config) =>
-        writeThenRead(
-          spec,
-          () => runProducerPerformance(spec, brokers, this.settings.messageMaxBytes, config),
-          (backlog) => runConsumerPerformance(spec, brokers, backlog, config),
-        ),
+        calibrate(spec, {
+          write: (messages) => runProducerPerformance({ ...spec, messages }, brokers, this.settings.messageMaxBytes, config),
+          read: (backlog) => runConsumerPerformance(spec, brokers, backlog, config),
+        }),
       ),
     );
   }

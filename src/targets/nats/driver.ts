@@ -19,7 +19,7 @@ import {
 import { connect, createInbox, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { errorMessage } from '../../util/errors.js';
 import { packageVersion } from '../../util/package-version.js';
-import { inScratchTopic, writeThenRead } from '../perf-tool.js';
+import { inScratchTopic, calibrate } from '../perf-tool.js';
 import { messagesWithin, type ConsumerOptions, type DriverDescription, type LogConsumer, type LogDriver, type LogProducer, type ReferenceProbeSpec, type ToolProbeSpec, type ToolReading } from '../driver.js';
 import { natsCliAuthFlags, natsJsAuthOptions, serversWithAuth, type NatsAuth } from './auth.js';
 import { runNatsBench, runNatsBenchConsume } from './bench-tool.js';
@@ -151,7 +151,7 @@ class NatsDriver implements LogDriver {
     const servers = serversWithAuth(this.endpoint.servers, auth);
     const flags = natsCliAuthFlags(auth);
     return inScratchTopic(this, spec.topic, () =>
-      writeThenRead(spec, () => runNatsBench(spec, servers, flags), (backlog) => runNatsBenchConsume(spec, backlog, servers, flags)),
+      calibrate(spec, { write: (messages) => runNatsBench({ ...spec, messages }, servers, flags), read: (backlog) => runNatsBenchConsume(spec, backlog, servers, flags) }),
     );
   }
 

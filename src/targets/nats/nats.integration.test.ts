@@ -104,17 +104,32 @@ targets:
   - { name: nats-request, type: nats, settings: { publish: request } }
   - { name: nats-natsmq-shape, type: nats, settings: { consumer: ephemeral-push } }
 workload: { type: stream, mode: closed-loop, inFlight: 64, payloadBytes: 1KiB, messages: 5000, consumer: after }
+warmup: { duration: 300ms }
 `,
     { load: { provider: 'local' } },
   );
-  for (const entry of result.cases) assertVerifiedCase(entry, 5000);
+  for (const entry of result.cases) {
+    assert.equal(entry.summary?.delivery.published, 5000);
+    assertVerifiedCase(entry, 5000 + entry.summary!.warmupDelivery!.published);
+  }
+  // The tool runs in the trial's conditions: after the trial's warm-up count of its own, on a settled page cache, into
+  // the space the trial's topic freed once the tool's consumer had read it.
+  const trial = result.cases.find((entry) => entry.target === 'nats')!.trials[0]!;
+  assert.ok(trial.settled && 'dirtyBytesBefore' in trial.settled, `settled before the measured window: ${JSON.stringify(trial.settled)}`);
+  assert.deepEqual(
+    [trial.toolCeiling?.settings.warmupMessages, trial.toolCeiling?.settings.trialTopicDropped],
+    [trial.warmup!.counters.messagesAcknowledged, true],
+  );
+  assert.match(String(trial.toolCeiling?.settings.pageCacheBeforeWrites), /MiB dirty, flushed in \d+ ms/);
   const summary = result.cases.find((entry) => entry.target === 'nats')!.summary!;
   assert.match(summary.toolCeiling!.tool, /^nats bench \(natscli v/);
   assert.match(summary.toolCeiling!.command, /bench js pub async \S+ --stream \S+ --msgs 5000 --size 1024B --batch 64/);
   assert.ok(summary.toolCeiling!.messagesPerSec > 100, `nats bench: ${summary.toolCeiling!.messagesPerSec} msg/s`);
   assert.ok(summary.clientEfficiency! > 0, `efficiency ${summary.clientEfficiency}`);
   // The read side: nats bench's durable consumer read back what it wrote, beside mqbench's own read-back.
-  assert.match(summary.toolCeiling!.readBack?.command ?? String(summary.toolReadBackError), /bench js consume --stream \S+ --msgs 5000 --size 1024B/);
+  // The backlog is the trial's whole topic: its warm-up's messages, then the measured ones.
+  const backlog = 5000 + trial.warmup!.counters.messagesAcknowledged;
+  assert.match(summary.toolCeiling!.readBack?.command ?? String(summary.toolReadBackError), new RegExp(`bench js consume --stream \\S+ --msgs ${backlog} --size 1024B`));
   assert.ok(summary.toolCeiling!.readBack!.messagesPerSec > 100 && summary.readEfficiency! > 0, `read efficiency ${summary.readEfficiency}`);
   assert.match(String(result.manifest.targets.nats?.driver?.settings.publish), /^pipelined/);
   assert.match(String(result.manifest.targets['nats-request']?.driver?.settings.publish), /^request/);

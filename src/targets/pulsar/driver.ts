@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { packageVersion } from '../../util/package-version.js';
-import { inScratchTopic, writeThenRead } from '../perf-tool.js';
+import { inScratchTopic, calibrate } from '../perf-tool.js';
 import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, ReferenceProbeSpec, SettingValue, ToolProbeSpec, ToolReading } from '../driver.js';
 import { runPubsubReference } from '../pubsub-reference.js';
 import { runPulsarPerf, runPulsarPerfConsume } from './perf-tool.js';
@@ -84,11 +84,10 @@ class PulsarDriver implements LogDriver {
     return inScratchTopic(this, spec.topic, () =>
       withTokenFile(token, (tokenFile) => {
         const access = { tokenFile, tlsCaFile };
-        return writeThenRead(
-          spec,
-          () => runPulsarPerf(spec, serviceUrl, this.admin, access),
-          (backlog) => runPulsarPerfConsume(spec, serviceUrl, this.admin, backlog, access),
-        );
+        return calibrate(spec, {
+          write: (messages) => runPulsarPerf({ ...spec, messages }, serviceUrl, this.admin, access),
+          read: (backlog) => runPulsarPerfConsume(spec, serviceUrl, this.admin, backlog, access),
+        });
       }),
     );
   }

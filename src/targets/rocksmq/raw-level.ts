@@ -11,7 +11,7 @@ import { ClassicLevel } from 'classic-level';
 import type { ResolvedRocksMQOptions } from '../../engines/rocksmq/options.js';
 import { packageVersion } from '../../util/package-version.js';
 import type { ToolProbeSpec, ToolReading } from '../driver.js';
-import { toolReading, writeThenRead } from '../perf-tool.js';
+import { toolReading, calibrate } from '../perf-tool.js';
 
 /**
  * Writes `spec.messages` messages into a scratch store at `directory` (removed after) and returns the rate; with
@@ -29,7 +29,7 @@ export async function probeRawLevel(spec: ToolProbeSpec, directory: string, opti
   });
   await db.open();
   try {
-    return await writeThenRead(spec, () => rawWrites(db, spec, options), () => rawReads(db, spec));
+    return await calibrate(spec, { write: () => rawWrites(db, spec, options), read: () => rawReads(db, spec), reads: 'own' });
   } finally {
     await db.close();
     await rm(directory, { recursive: true, force: true });

@@ -26,7 +26,7 @@ export const streamDefinition: WorkloadDefinition<StreamParams> = {
     return { ceiling: await driver.probeCeiling() };
   },
   /** Closed loop: the broker's own perf tool against the same broker, with the trial's size, count and concurrency. */
-  async afterTrial({ params, driver, measured, failures, topicPrefix, signal }) {
+  async afterTrial({ params, driver, measured, failures, topicPrefix, warmupMessages, dropTopic, settle, signal }) {
     if (!runsTool(params) || !driver.probeTool) return {};
     if (signal.aborted || failures.length > 0 || !measured || measured.counters.messagesAcknowledged === 0) return {};
     try {
@@ -41,6 +41,9 @@ export const streamDefinition: WorkloadDefinition<StreamParams> = {
         ...(toolReadsBack(params) && measured.readBack
           ? { readBack: { topic: topicPrefix, group: calibrationGroup(topicPrefix), messages: measured.readBack.messages } }
           : {}),
+        ...(warmupMessages > 0 ? { warmupMessages } : {}),
+        ...(dropTopic ? { dropTrialTopic: () => dropTopic(topicPrefix) } : {}),
+        ...(settle ? { settle } : {}),
         signal,
       });
       return { toolCeiling };
