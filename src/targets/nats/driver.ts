@@ -25,6 +25,7 @@ import { natsCliAuthFlags, natsJsAuthOptions, serversWithAuth, type NatsAuth } f
 import { runNatsBench, runNatsBenchConsume } from './bench-tool.js';
 import { runPubsubReference } from '../pubsub-reference.js';
 import { sizeInboundBuffersOnce } from './inbound-buffer.js';
+import { LARGE_CHUNK_BYTES, writeLargeFlushesUnpacked } from './outbound-writes.js';
 import { PipelinedPublisher } from './pipelined-publisher.js';
 import type { NatsSettings } from './settings.js';
 
@@ -39,10 +40,13 @@ export interface NatsEndpoint {
 
 /** Whether nats.js's parser sizes a multi-read message's buffer once (inbound-buffer.ts), as the manifest says. */
 let inboundBufferSizedOnce = false;
+/** Whether nats.js writes large flushes without packing them into one copy (outbound-writes.ts). */
+let largeFlushesUnpacked = false;
 
 /** Connects to `endpoint` and returns a driver. */
 export async function connectNats(endpoint: NatsEndpoint, settings: NatsSettings): Promise<LogDriver> {
   inboundBufferSizedOnce = sizeInboundBuffersOnce();
+  largeFlushesUnpacked = writeLargeFlushesUnpacked();
   const connection = await connect({ servers: endpoint.servers, name: 'mqbench', maxReconnectAttempts: 3, reconnectTimeWait: 500, ...(await natsJsAuthOptions(endpoint.auth ?? {})) });
   const manager = await jetstreamManager(connection);
   return new NatsDriver(connection, jetstream(connection), manager, endpoint, settings);
@@ -88,6 +92,9 @@ class NatsDriver implements LogDriver {
         inboundBuffer: inboundBufferSizedOnce
           ? "a message spanning several socket reads is read into a buffer sized once from its MSG line (nats.js's own doubles as it grows)"
           : "nats.js's own (grown by doubling): its parser was not as expected, so it was left alone",
+        outboundWrites: largeFlushesUnpacked
+          ? `a flush holding a payload of ${LARGE_CHUNK_BYTES / 1024} KiB or more goes to the socket chunk by chunk, corked into one writev (nats.js's own copies each flush into one buffer first)`
+          : "nats.js's own (each flush copied into one buffer): its protocol handler was not as expected, so it was left alone",
         consumePull: `up to ${MAX_PULL_MESSAGES} messages a pull, fewer where they would pass consumeMaxBytes; by bytes where the message size is not known`,
         publishTimeoutMs: this.settings.publishTimeout,
         publish:
