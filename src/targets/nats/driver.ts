@@ -27,6 +27,7 @@ import { runPubsubReference } from '../pubsub-reference.js';
 import { sizeInboundBuffersOnce } from './inbound-buffer.js';
 import { LARGE_CHUNK_BYTES, writeLargeFlushesUnpacked } from './outbound-writes.js';
 import { PipelinedPublisher } from './pipelined-publisher.js';
+import { TurnAcks } from './turn-acks.js';
 import type { NatsSettings } from './settings.js';
 
 /** Connection details a NATS instance hands to workers. */
@@ -87,7 +88,7 @@ class NatsDriver implements LogDriver {
         consumer:
           this.settings.consumer === 'ephemeral-push'
             ? "ephemeral push consumer, explicit acks not awaited, flow control (Milvus natsmq's shape)"
-            : 'durable pull consumer, explicit ack per message',
+            : 'durable pull consumer, explicit ack per message (a turn\'s acks sent in one write)',
         consumeMaxBytes: this.settings.consumeMaxBytes,
         inboundBuffer: inboundBufferSizedOnce
           ? "a message spanning several socket reads is read into a buffer sized once from its MSG line (nats.js's own doubles as it grows)"
@@ -169,9 +170,10 @@ class NatsDriver implements LogDriver {
 
   async consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {
     const deliver_policy = options.from === 'earliest' ? DeliverPolicy.All : DeliverPolicy.New;
+    const acks = new TurnAcks();
     const callback = (message: JsMsg) => {
       options.onMessage(message.data);
-      message.ack();
+      acks.add(message);
     };
     let messages: ConsumerMessages;
     if (this.settings.consumer === 'ephemeral-push') {
@@ -195,6 +197,7 @@ class NatsDriver implements LogDriver {
     const handle: LogConsumer = {
       close: async () => {
         stopping = true;
+        acks.flush();
         await messages.close();
         this.consumers.delete(handle);
       },

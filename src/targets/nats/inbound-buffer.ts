@@ -2,7 +2,7 @@
  * nats.js 3.4 (the latest release) reads a message that spans several socket reads into a buffer that starts at the
  * first read's size and doubles as the 64 KiB reads arrive: a 1 MiB message costs five allocations, twice its size in
  * copies, and the garbage collector the rest. Reading a 1 MiB backlog, that growth (`_grow`, `copy`) and the collector
- * took 38 % of the consumer's main thread here. This sizes the buffer once, to the size the message's MSG line
+ * took 38 % of the consumer's main thread here. This sizes the buffer once, to exactly the size the message's MSG line
  * announced, right after the parser starts it; every later read is copied straight into place. It wraps the parser's
  * public `parse` (exported by `@nats-io/nats-core/internal`) and changes nothing else; where the parser does not look
  * as expected, it leaves it alone and says so.
@@ -13,6 +13,9 @@ interface GrowableBuffer {
   readonly length: number;
   readonly capacity: number;
   grow(bytes: number): void;
+  /** DenoBuffer's contents (from `_off`), a view at the start of its ArrayBuffer, whose size is the capacity. */
+  _buf?: Uint8Array;
+  _off?: number;
 }
 
 interface ParserState {
@@ -34,7 +37,15 @@ export function sizeInboundBuffersOnce(): boolean {
     const started = this.msgBuf;
     if (this.state !== State.MSG_PAYLOAD || !started || !this.ma || typeof started.grow !== 'function') return;
     const missing = this.ma.size - started.length;
-    if (missing > 0 && started.capacity - started.length < missing) started.grow(missing);
+    if (missing <= 0 || started.capacity - started.length >= missing) return;
+    if (started._buf instanceof Uint8Array && started._off === 0 && started._buf.byteOffset === 0) {
+      // Exactly the message's size (grow() would allocate twice what it holds plus what is missing).
+      const exact = new Uint8Array(new ArrayBuffer(this.ma.size), 0, started.length);
+      exact.set(started._buf);
+      started._buf = exact;
+    } else {
+      started.grow(missing);
+    }
   };
   prototype[WRAPPED] = true;
   return true;
