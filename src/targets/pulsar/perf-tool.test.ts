@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pulsarPerfArgs, pulsarPerfConsumeArgs, rateFromSamples } from './perf-tool.js';
+import { countingFrom, pulsarPerfArgs, pulsarPerfConsumeArgs, rateFromSamples } from './perf-tool.js';
 
 test('pulsar-perf is timed from a fifth of the messages to the sample that saw them all', () => {
   const samples = [
@@ -42,4 +42,12 @@ test("pulsarPerfConsumeArgs reads the trial's backlog through the subscription t
   assert.equal(value('--subscription-position'), 'Earliest');
   assert.equal(value('--num-messages'), '6000');
   assert.equal(args.at(-1), 'persistent://public/default/mqb-1');
+});
+
+test("a topic's counter is read from its value when the run starts (a topic holding the warm-up's messages)", async () => {
+  let value = 3000;
+  const counted = await countingFrom(async () => value);
+  assert.equal(await counted(), 0);
+  value = 3750;
+  assert.equal(await counted(), 750);
 });

@@ -57,7 +57,9 @@ export function rateFromSamples(samples: readonly CounterSample[], total: number
 /** Runs pulsar-perf for `spec` into the existing topic, timing it by the topic's counter. */
 export async function runPulsarPerf(spec: ToolProbeSpec, serviceUrl: string, admin: PulsarAdmin, access?: PulsarPerfAccess): Promise<ToolReading> {
   const args = pulsarPerfArgs(spec, serviceUrl, access);
-  const messagesPerSec = await runTimedByCounter(args, spec, spec.messages, () => admin.messagesIn(spec.topic), 'msgInCounter', 'fifth');
+  // The topic may hold an earlier run's messages (the calibration's warm-up): count from there.
+  const written = await countingFrom(() => admin.messagesIn(spec.topic));
+  const messagesPerSec = await runTimedByCounter(args, spec, spec.messages, written, 'msgInCounter', 'fifth');
   return toolReading({
     tool: `pulsar-perf ${VERSIONS.pulsar}`,
     command: ['pulsar-perf', ...args].join(' '),
@@ -65,7 +67,7 @@ export async function runPulsarPerf(spec: ToolProbeSpec, serviceUrl: string, adm
       batching: 'on (pulsar-perf default: 1 ms window, 1000 messages, 128 KiB)',
       maxOutstanding: spec.concurrency,
       producers: 1,
-      timing: `topic msgInCounter polled every ${POLL_MS} ms, from a fifth of the messages to the last`,
+      timing: `topic msgInCounter (counted from its value before the run) polled every ${POLL_MS} ms, from a fifth of the messages to the last`,
     },
     messages: spec.messages,
     messageBytes: spec.messageBytes,
@@ -95,8 +97,7 @@ export function pulsarPerfConsumeArgs(backlog: ToolReadBackSpec, serviceUrl: str
 export async function runPulsarPerfConsume(spec: ToolProbeSpec, serviceUrl: string, admin: PulsarAdmin, backlog: ToolReadBackSpec, access?: PulsarPerfAccess): Promise<ToolReading> {
   const args = pulsarPerfConsumeArgs(backlog, serviceUrl, access);
   // mqbench's own consumer has already been delivered the backlog: count from there.
-  const before = await admin.messagesOut(backlog.topic);
-  const delivered = async () => (await admin.messagesOut(backlog.topic)) - before;
+  const delivered = await countingFrom(() => admin.messagesOut(backlog.topic));
   const messagesPerSec = await runTimedByCounter(args, spec, backlog.messages, delivered, 'msgOutCounter', 'movement');
   return toolReading({
     tool: `pulsar-perf ${VERSIONS.pulsar}`,
@@ -111,6 +112,12 @@ export async function runPulsarPerfConsume(spec: ToolProbeSpec, serviceUrl: stri
     messageBytes: spec.messageBytes,
     messagesPerSec,
   });
+}
+
+/** A counter read relative to its value now. */
+export async function countingFrom(counter: () => Promise<number>): Promise<() => Promise<number>> {
+  const before = await counter();
+  return async () => (await counter()) - before;
 }
 
 /**
