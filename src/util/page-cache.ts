@@ -3,9 +3,10 @@
  * `sync`, bounded in time, so two windows that are compared (a trial's and the broker's perf tool's) start from the
  * same state. Otherwise the one that follows a large write pays for its predecessor's writeback.
  */
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { execute } from '../install/exec.js';
+import { trackChild } from './child-processes.js';
 
 /** What settling did: the dirty bytes before and after and how long it took, or why it was not done. */
 export const pageCacheSettleSchema = z.union([
@@ -42,12 +43,28 @@ export async function settlePageCache(options: { timeoutMs: number; signal?: Abo
   const before = await readDirtyBytes();
   if (before === undefined) return { skipped: 'no /proc/meminfo (not Linux): the page cache was not settled' };
   const started = performance.now();
-  let timedOut = false;
-  await execute('sync', [], { timeoutMs: options.timeoutMs, ...(options.signal ? { signal: options.signal } : {}), label: 'sync' }).catch(() => {
-    timedOut = true;
-  });
+  const finished = await runSync(options.timeoutMs, options.signal);
   const ms = Math.round(performance.now() - started);
-  return { dirtyBytesBefore: before, dirtyBytesAfter: (await readDirtyBytes()) ?? 0, ms, ...(timedOut ? { timedOut } : {}) };
+  return { dirtyBytesBefore: before, dirtyBytesAfter: (await readDirtyBytes()) ?? 0, ms, ...(finished ? {} : { timedOut: true }) };
+}
+
+/** Runs `sync`; resolves true when it finished, false when it failed, ran past `timeoutMs` (killed) or was aborted. */
+function runSync(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
+    const child = spawn('sync', [], { stdio: 'ignore' });
+    trackChild(child);
+    const stop = () => child.kill('SIGKILL');
+    const timer = setTimeout(stop, timeoutMs);
+    signal?.addEventListener('abort', stop, { once: true });
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', stop);
+      resolve(ok);
+    };
+    child.once('error', () => done(false));
+    child.once('exit', (code) => done(code === 0));
+  });
 }
 
 /** One line for a manifest or a report: "12.3 MiB dirty flushed in 45 ms", or why not. */
