@@ -118,6 +118,19 @@ export class LocalObjectStore implements ObjectStore {
     this.syncers.clear();
   }
 
+  async syncPrefix(prefix: string): Promise<void> {
+    for (const key of await this.list(prefix)) {
+      const handle = await open(this.path(key), 'r').catch(() => undefined);
+      if (!handle) continue;
+      try {
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+    }
+    await syncDirectory(this.path(prefix)).catch(() => undefined);
+  }
+
   async close(): Promise<void> {}
 
   private syncDirectory(directory: string): Promise<void> {

@@ -21,6 +21,12 @@ export interface ObjectStore {
   listDirectories(prefix: string): Promise<string[]>;
   /** Deletes every object under `prefix`. */
   deletePrefix(prefix: string): Promise<void>;
+  /**
+   * Optional: makes everything under `prefix` durable as it reads now (a local store syncs its files and directory).
+   * Recovery calls it before sealing a segment: a killed writer can leave blocks in the page cache, written but never
+   * synced, which a reader already sees. Absent where whatever a reader sees is durable (S3).
+   */
+  syncPrefix?(prefix: string): Promise<void>;
   close(): Promise<void>;
 }
 

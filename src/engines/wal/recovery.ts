@@ -60,6 +60,8 @@ export async function fenceSegment(store: ObjectStore, log: string, segment: num
     if (await store.putIfAbsent(walKey.block(log, segment, next), encodeFence(segment, next))) {
       // Every block the old writer had acknowledged is before the fence: the index stops at it or at an earlier one.
       const { blocks } = await recoverIndex(store, log, segment);
+      // A killed writer's last blocks may be readable but unsynced: the footer must not name what a power loss drops.
+      await store.syncPrefix?.(walKey.segmentPrefix(log, segment));
       return (await sealSegment(store, log, makeFooter(segment, blocks, 'fenced'))).footer;
     }
     // The old writer's block `next` landed first (or another fence did): look again.

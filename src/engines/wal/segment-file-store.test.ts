@@ -142,3 +142,31 @@ test('blocks queued together past the bytes of one write go out in the writes th
   const data = await readFile(join(segmentDirectory(root, 0), 'data.log'));
   assert.ok(data.equals(Buffer.concat(blocks)), 'the file is the blocks back to back, in order');
 });
+
+test("a new writer syncs the old writer's segment before sealing it: a footer never names blocks a power loss could drop", async (t) => {
+  const root = await tempDir(t);
+  const wal = await openWal(root);
+  t.after(() => wal.close());
+  const writer = await wal.openWriter('log');
+  for (let i = 0; i < 3; i++) await writer.append(entry(`e${i}`));
+  const segment = writer.segment;
+  // Another process opens the log for writing, as after a kill: it fences and seals the old writer's segment.
+  const store = new SegmentFileStore(root);
+  const calls: string[] = [];
+  const syncPrefix = store.syncPrefix.bind(store);
+  const putIfAbsent = store.putIfAbsent.bind(store);
+  store.syncPrefix = async (prefix) => {
+    calls.push(`sync ${prefix}`);
+    await syncPrefix(prefix);
+  };
+  store.putIfAbsent = async (key, body) => {
+    if (key.endsWith('footer.json')) calls.push(`seal ${key}`);
+    return putIfAbsent(key, body);
+  };
+  const next = new Wal(store, 'local-fs', { flushIntervalMs: 2 });
+  t.after(() => next.close());
+  await (await next.openWriter('log')).close();
+  const prefix = walKey.segmentPrefix('log', segment);
+  const sealed = calls.indexOf(`seal ${walKey.footer('log', segment)}`);
+  assert.ok(sealed > 0 && calls.slice(0, sealed).includes(`sync ${prefix}`), calls.join('; '));
+});

@@ -85,6 +85,11 @@ export class SegmentFileStore implements ObjectStore {
     return this.objects.listDirectories(prefix);
   }
 
+  /** The segment files and fence markers under `prefix` synced, as a reader sees them now. */
+  syncPrefix(prefix: string): Promise<void> {
+    return this.objects.syncPrefix(prefix);
+  }
+
   async deletePrefix(prefix: string): Promise<void> {
     const closing = [...this.segments].filter(([key]) => `${key}/`.startsWith(prefix));
     for (const [key] of closing) this.segments.delete(key);
