@@ -122,7 +122,7 @@ export class LocalWorker implements Worker {
       topicPrefix: command.topicPrefix,
       warmupMessages: record.warmup?.counters.messagesAcknowledged ?? 0,
       ...(command.cleanup ? { dropTopic } : {}),
-      ...(storageIsHere(command) ? { settle: () => settlePageCache({ timeoutMs: SETTLE_TIMEOUT_MS, signal }) } : {}),
+      ...(storageIsHere(command) ? { settle: () => settle(signal) } : {}),
       signal,
     };
   }
@@ -200,7 +200,7 @@ export class LocalWorker implements Worker {
         : {}),
       async beginPhase(phase, options) {
         await endPhase();
-        if (options?.settleWrites && storageIsHere(command)) record.settled = await settlePageCache({ timeoutMs: SETTLE_TIMEOUT_MS, signal });
+        if (options?.settleWrites && storageIsHere(command)) record.settled = await settle(signal);
         if (phase === 'measured') {
           baselineRss = process.memoryUsage.rss();
           await sampler.start();
@@ -231,6 +231,11 @@ export class LocalWorker implements Worker {
     }
     await withTimeout(driver.close(), CLEANUP_TIMEOUT_MS, 'closing the driver').catch(() => undefined);
   }
+}
+
+/** Settles the page cache before a compared write window, within SETTLE_TIMEOUT_MS. */
+function settle(signal: AbortSignal): ReturnType<typeof settlePageCache> {
+  return settlePageCache({ timeoutMs: SETTLE_TIMEOUT_MS, signal });
 }
 
 /** Whether the target's data is on this machine's disks (local processes, containers, embedded engines). */
