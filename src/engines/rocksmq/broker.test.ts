@@ -231,14 +231,16 @@ test('the tail cache has one memory budget across topics and never serves delete
   }
 });
 
-/** Counts the engine's LevelDB write batches and message iterators (private members, reached for this test). */
+/** Counts the engine's writes to its message store and its message iterators (private members, reached for this test). */
 function countStoreCalls(engine: RocksMQ): { batches: number; iterators: number } {
-  const internals = engine as unknown as { db: { batch: (...args: unknown[]) => unknown }; messages: { iterator: (...args: unknown[]) => unknown } };
+  type Method = (...args: unknown[]) => unknown;
+  const internals = engine as unknown as { messages: { batch: Method; put: Method; iterator: Method } };
+  const store = internals.messages;
   const counts = { batches: 0, iterators: 0 };
-  const batch = internals.db.batch.bind(internals.db);
-  const iterator = internals.messages.iterator.bind(internals.messages);
-  internals.db.batch = (...args) => ((counts.batches += 1), batch(...args));
-  internals.messages.iterator = (...args) => ((counts.iterators += 1), iterator(...args));
+  const [batch, put, iterator] = [store.batch.bind(store), store.put.bind(store), store.iterator.bind(store)];
+  store.batch = (...args) => ((counts.batches += 1), batch(...args));
+  store.put = (...args) => ((counts.batches += 1), put(...args));
+  store.iterator = (...args) => ((counts.iterators += 1), iterator(...args));
   return counts;
 }
 
@@ -253,6 +255,21 @@ test('concurrent produce calls are group-committed: one write batch for those th
   calls.forEach((ids, i) => assert.deepEqual(ids, [2 * i, 2 * i + 1], `call ${i}`));
   await engine.subscribe('t', 'g');
   assert.deepEqual((await drain(engine, 't', 'g')).slice(0, 4), ['0a', '0b', '1a', '1b']);
+});
+
+test('a group commit of large calls is split into batches of about 1 MiB, each call whole in one', async (t) => {
+  const engine = await RocksMQ.open(await tempDir(t));
+  t.after(() => engine.close());
+  await engine.createTopic('t');
+  const counts = countStoreCalls(engine);
+  const quarter = (mark: number) => ({ payload: Buffer.alloc(256 * 1024, mark) });
+  const calls = await Promise.all(Array.from({ length: 9 }, (_, i) => engine.produce('t', [quarter(i), quarter(i)])));
+  // The first call alone; the 8 that waited (512 KiB each) in batches that close once they pass 1 MiB: 2 calls each.
+  assert.equal(counts.batches, 1 + 4);
+  calls.forEach((ids, i) => assert.deepEqual(ids, [2 * i, 2 * i + 1], `call ${i}`));
+  await engine.subscribe('t', 'g');
+  const read = await engine.consume('t', 'g', 100);
+  assert.deepEqual(read.map((message) => message.payload[0]), calls.flatMap((_, i) => [i, i]));
 });
 
 test('a group that has caught up reads nothing without opening a LevelDB iterator', async (t) => {
@@ -336,4 +353,32 @@ test('a group\'s store iterator follows seeks and resubscribes, and two reads at
   assert.deepEqual([...payloads(first), ...payloads(second)], ['7', '7'], 'both reads start at the same position');
   await engine.destroyConsumerGroup('t', 'g');
   await engine.destroyTopic('t');
+});
+
+/** Megabytes LevelDB's compactions have read, from its `leveldb.stats` table (Level Files Size Time Read Write). */
+function compactedMegabytesRead(stats: string): number {
+  return stats
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number))
+    .filter((columns) => columns.length === 6 && columns.every(Number.isFinite))
+    .reduce((sum, columns) => sum + columns[4]!, 0);
+}
+
+test('metadata written between messages does not make LevelDB compact the messages again', async (t) => {
+  // Small memtables, so 24 MiB of messages make many flushes; small pages and a consumer acking as it goes, so page
+  // records and group positions are written all along, as in a run. In one shared store their keys made every flushed
+  // table overlap the ones before it, and LevelDB re-compacted the messages from level 0.
+  const engine = await RocksMQ.open(await tempDir(t), { writeBufferSize: 1024 * 1024, pageBytes: 512 * 1024, ackFlushIntervalMs: 1 });
+  t.after(() => engine.close());
+  await engine.createTopic('t');
+  await engine.subscribe('t', 'g');
+  const payload = Buffer.alloc(64 * 1024, 7);
+  for (let i = 0; i < 384; i++) {
+    await engine.produce('t', [{ payload }, { payload }]);
+    for (const message of await engine.consume('t', 'g', 10)) engine.ack('t', 'g', message.id);
+    if (i % 16 === 0) await engine.flushAcks();
+  }
+  const store = (engine as unknown as { messages: { getProperty(name: string): string } }).messages;
+  const stats = store.getProperty('leveldb.stats');
+  assert.equal(compactedMegabytesRead(stats), 0, stats);
 });

@@ -1,5 +1,7 @@
 /** A RocksMQ-style embedded log broker on LevelDB (classic-level): topics, ordered ids, consumer groups, retention. */
-import type { AbstractBatchOperation, AbstractIteratorOptions } from 'abstract-level';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AbstractIteratorOptions } from 'abstract-level';
 import { ClassicLevel } from 'classic-level';
 import { KeyedMutex } from '../../util/keyed-mutex.js';
 import { decodeValue, encodeValue, type EngineMessage } from './codec.js';
@@ -19,6 +21,19 @@ import { expiredPages, newlyAckedPages, type PageRecord } from './pages.js';
 
 /** The most bytes one step (nextv) of a group's store iterator reads (classic-level's highWaterMarkBytes). */
 const READ_RUN_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The most value bytes of one write batch of a group commit; past it, the group's next calls go into a batch of their
+ * own, written concurrently (LevelDB itself groups concurrent writers into batches of up to 1 MiB).
+ */
+const GROUP_CHUNK_BYTES = 1024 * 1024;
+
+/** Waits for every one of `writes`, then throws the first failure, if any (no write is left running unobserved). */
+async function settleAll(writes: Promise<void>[]): Promise<void> {
+  const outcomes = await Promise.allSettled(writes);
+  const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+}
 
 /** The write option of a synced put (without sync, no options object: abstract-level merges one into its defaults per call). */
 const SYNC = { sync: true };
@@ -63,15 +78,21 @@ interface PendingProduce {
   reject(error: unknown): void;
 }
 
-type Db = ClassicLevel<Buffer, Buffer>;
-type BatchOp = AbstractBatchOperation<Db, unknown, unknown>;
+type MessageStore = ClassicLevel<Buffer, Buffer>;
+type MetaStore = ClassicLevel<string, string>;
+type MessagePut = { type: 'put'; key: Buffer; value: Buffer };
+type MetaOp = { type: 'put'; key: string; value: string } | { type: 'del'; key: string };
+
+/**
+ * The two LevelDB stores under the engine's directory. Messages have a store of their own, as RocksMQ keeps its
+ * metadata in a second RocksDB: metadata keys written between messages made every memtable flush's key range overlap
+ * the ones before it, so LevelDB could not place flushed tables below level 0 and compacted every message again
+ * (compactions read back 786-995 MB of 1,310 MB of 64 KiB messages; 0.51-0.58 of raw writes; docs/engines.md).
+ */
+export const STORE_DIRECTORIES = { messages: 'messages', meta: 'meta' } as const;
 
 /** The engine. Open it with `RocksMQ.open(directory, options)`; every method is safe to call concurrently. */
 export class RocksMQ {
-  private readonly messages;
-  /** The messages sublevel's key prefix in the root store. */
-  private readonly messagePrefix: Buffer;
-  private readonly meta;
   private readonly topics = new Map<string, TopicState>();
   private readonly locks = new KeyedMutex();
   private readonly dirtyTopics = new Set<string>();
@@ -86,19 +107,19 @@ export class RocksMQ {
   private closed = false;
 
   private constructor(
-    private readonly db: Db,
+    private readonly messages: MessageStore,
+    private readonly meta: MetaStore,
     /** The settings in force, defaults filled in. */
     readonly options: ResolvedRocksMQOptions,
-  ) {
-    this.messages = db.sublevel<Buffer, Buffer>('m', { keyEncoding: 'buffer', valueEncoding: 'buffer' });
-    this.messagePrefix = this.messages.prefixKey(Buffer.alloc(0), 'buffer', false);
-    this.meta = db.sublevel<string, string>('meta', { keyEncoding: 'utf8', valueEncoding: 'utf8' });
-  }
+  ) {}
 
   /** Opens (creating if needed) the engine stored in `directory`. */
   static async open(directory: string, options: RocksMQOptions = {}): Promise<RocksMQ> {
     const resolved = resolveOptions(options);
-    const db = new ClassicLevel<Buffer, Buffer>(directory, {
+    if (existsSync(join(directory, 'CURRENT'))) {
+      throw new Error(`${directory} holds a rocksmq store of an earlier layout (one LevelDB store); this engine keeps messages and metadata in two (${STORE_DIRECTORIES.messages}/, ${STORE_DIRECTORIES.meta}/): start from an empty directory`);
+    }
+    const messages = new ClassicLevel<Buffer, Buffer>(join(directory, STORE_DIRECTORIES.messages), {
       keyEncoding: 'buffer',
       valueEncoding: 'buffer',
       compression: resolved.compression,
@@ -106,8 +127,17 @@ export class RocksMQ {
       maxFileSize: resolved.maxFileSize,
       cacheSize: resolved.cacheSize,
     });
-    await db.open();
-    const engine = new RocksMQ(db, resolved);
+    const meta = new ClassicLevel<string, string>(join(directory, STORE_DIRECTORIES.meta), {
+      keyEncoding: 'utf8',
+      valueEncoding: 'utf8',
+      compression: resolved.compression,
+    });
+    await messages.open();
+    await meta.open().catch(async (error: unknown) => {
+      await messages.close();
+      throw error;
+    });
+    const engine = new RocksMQ(messages, meta, resolved);
     if (resolved.retentionIntervalMs > 0) {
       engine.retentionTimer = setInterval(() => void engine.runRetention().catch(() => undefined), resolved.retentionIntervalMs);
       engine.retentionTimer.unref();
@@ -120,7 +150,7 @@ export class RocksMQ {
     assertTopicName(topic);
     await this.locks.run(topic, async () => {
       if ((await this.meta.get(metaKey.topicCreated(topic))) !== undefined) return;
-      await this.write([this.metaPut(metaKey.topicCreated(topic), String(Date.now()))]);
+      await this.writeMeta([this.metaPut(metaKey.topicCreated(topic), String(Date.now()))]);
     });
   }
 
@@ -184,35 +214,46 @@ export class RocksMQ {
   private async writeProduced(topic: string, calls: EngineMessage[][]): Promise<number[][]> {
     const state = await this.state(topic);
     const ids: number[][] = [];
-    const ops: BatchOp[] = [];
+    const ops: MessagePut[] = [];
+    const pageOps: MetaOp[] = [];
     const now = Date.now();
     let id = state.nextId;
     let openPageBytes = state.openPageBytes;
     const closedPages: PageRecord[] = [];
     const stored: StoredMessage[] = [];
+    const writes: Promise<void>[] = [];
+    let chunkBytes = 0;
     for (const messages of calls) {
       const callIds: number[] = [];
       for (const message of messages) {
         if (id > MAX_MESSAGE_ID) throw new Error(`topic ${topic} has run out of message ids`);
         const value = encodeValue(message);
-        // The root store's key, sublevel prefix included: a sublevel op costs abstract-level a transcoding pass that
-        // took as long as LevelDB's own write for 1 KiB messages.
-        const key = messageKey(topic, id);
-        ops.push({ type: 'put', key: Buffer.concat([this.messagePrefix, key], this.messagePrefix.length + key.length), value });
+        ops.push({ type: 'put', key: messageKey(topic, id), value });
         stored.push({ id, ...decodeValue(value) } as StoredMessage);
         callIds.push(id);
         openPageBytes += message.payload.byteLength;
         if (openPageBytes >= this.options.pageBytes) {
           const page = { endId: id, bytes: openPageBytes, closedAt: now };
           closedPages.push(page);
-          ops.push(this.metaPut(metaKey.page(topic, id), JSON.stringify(page)));
+          pageOps.push(this.metaPut(metaKey.page(topic, id), JSON.stringify(page)));
           openPageBytes = 0;
         }
         id += 1;
+        chunkBytes += value.byteLength;
       }
       ids.push(callIds);
+      // A call's messages stay in one batch. Past GROUP_CHUNK_BYTES, the group's next calls go into a batch of their
+      // own, sent at once: LevelDB writes one while this thread builds the next (classic-level builds a batch here).
+      if (chunkBytes >= GROUP_CHUNK_BYTES) {
+        writes.push(this.writeMessages(ops.splice(0, ops.length)));
+        chunkBytes = 0;
+      }
     }
-    await this.write(ops);
+    if (ops.length > 0) writes.push(this.writeMessages(ops));
+    await settleAll(writes);
+    // After the messages, in the other store: a crash between the two leaves the page open, and it closes (larger)
+    // at the next produce after a restart, as the open page's size is summed from the messages on load.
+    if (pageOps.length > 0) await this.writeMeta(pageOps);
     state.nextId = id;
     state.openPageBytes = openPageBytes;
     state.pages.push(...closedPages);
@@ -234,7 +275,7 @@ export class RocksMQ {
       }
       const start = from === 'earliest' ? 0 : from === 'latest' ? state.nextId : from.id + (from.inclusive ? 0 : 1);
       state.groups.set(group, { readNext: start, ackedNext: start, persistedNext: start });
-      await this.write([this.metaPut(metaKey.group(topic, group), JSON.stringify({ next: start }))]);
+      await this.writeMeta([this.metaPut(metaKey.group(topic, group), JSON.stringify({ next: start }))]);
     });
   }
 
@@ -244,7 +285,7 @@ export class RocksMQ {
       const state = await this.state(topic);
       await state.groups.get(group)?.cursor?.close();
       state.groups.delete(group);
-      await this.write([{ type: 'del', sublevel: this.meta, key: metaKey.group(topic, group) }]);
+      await this.writeMeta([{ type: 'del', key: metaKey.group(topic, group) }]);
     });
   }
 
@@ -300,7 +341,7 @@ export class RocksMQ {
       const state = await this.state(topic);
       const position = this.group(state, topic, group);
       Object.assign(position, { readNext: id, ackedNext: id, persistedNext: id });
-      await this.write([this.metaPut(metaKey.group(topic, group), JSON.stringify({ next: id }))]);
+      await this.writeMeta([this.metaPut(metaKey.group(topic, group), JSON.stringify({ next: id }))]);
     });
   }
 
@@ -325,7 +366,7 @@ export class RocksMQ {
       await this.locks.run(topic, async () => {
         const state = this.topics.get(topic);
         if (!state) return;
-        const ops: BatchOp[] = [];
+        const ops: MetaOp[] = [];
         for (const [group, position] of state.groups) {
           if (position.ackedNext === position.persistedNext) continue;
           ops.push(this.metaPut(metaKey.group(topic, group), JSON.stringify({ next: position.ackedNext })));
@@ -337,7 +378,7 @@ export class RocksMQ {
           page.ackedAt = now;
           ops.push(this.metaPut(metaKey.page(topic, page.endId), JSON.stringify(page)));
         }
-        if (ops.length > 0) await this.write(ops);
+        if (ops.length > 0) await this.writeMeta(ops);
       });
     }
   }
@@ -362,9 +403,9 @@ export class RocksMQ {
         const last = pages.at(-1);
         if (!last) return;
         await this.messages.clear(messageRange(topic, 0, last.endId));
-        const ops = pages.map((page): BatchOp => ({ type: 'del', sublevel: this.meta, key: metaKey.page(topic, page.endId) }));
+        const ops = pages.map((page): MetaOp => ({ type: 'del', key: metaKey.page(topic, page.endId) }));
         ops.push(this.metaPut(metaKey.deletedThrough(topic), String(last.endId)));
-        await this.write(ops);
+        await this.writeMeta(ops);
         state.pages.splice(0, pages.length);
         this.trimTail(state, (message) => message.id <= last.endId);
         removed.pages += pages.length;
@@ -386,7 +427,7 @@ export class RocksMQ {
       state.waiters.forEach((wake) => wake());
       await closeCursors(state);
     }
-    await this.db.close();
+    await Promise.all([this.messages.close(), this.meta.close()]);
   }
 
   /**
@@ -450,22 +491,25 @@ export class RocksMQ {
     return out;
   }
 
-  private metaPut(key: string, value: string): BatchOp {
-    return { type: 'put', sublevel: this.meta, key, value };
+  private metaPut(key: string, value: string): MetaOp {
+    return { type: 'put', key, value };
   }
 
-  /** Applies `ops` atomically, with fsync when the engine is in sync mode. */
-  private write(ops: BatchOp[]): Promise<void> {
-    // One put of the root store (a lone produce): put() skips the batch's per-op checks, a third of its cost. And no
-    // options object unless it syncs: abstract-level merges one into its defaults on every call, which made 50,000
-    // awaited produces of 1 KiB 12 % slower (2.95-3.46 s against 2.69-3.16, alternated three times).
-    const [only] = ops;
-    if (ops.length === 1 && only!.type === 'put' && only!.sublevel === undefined) {
-      const [key, value] = [only!.key as Buffer, only!.value as Buffer];
-      return this.options.sync ? this.db.put(key, value, SYNC) : this.db.put(key, value);
+  /** Writes message puts atomically, with fsync when the engine is in sync mode. */
+  private writeMessages(ops: MessagePut[]): Promise<void> {
+    // One put for a lone produce: put() skips the batch's per-op checks, a third of its cost. And no options object
+    // unless it syncs: abstract-level merges one into its defaults on every call, which made 50,000 awaited produces
+    // of 1 KiB 12 % slower (2.95-3.46 s against 2.69-3.16, alternated three times).
+    if (ops.length === 1) {
+      const [{ key, value }] = ops as [MessagePut];
+      return this.options.sync ? this.messages.put(key, value, SYNC) : this.messages.put(key, value);
     }
-    const batch = ops as AbstractBatchOperation<Db, Buffer, Buffer>[];
-    return this.options.sync ? this.db.batch(batch, SYNC) : this.db.batch(batch);
+    return this.options.sync ? this.messages.batch(ops, SYNC) : this.messages.batch(ops);
+  }
+
+  /** Applies metadata operations atomically, with fsync when the engine is in sync mode. */
+  private writeMeta(ops: MetaOp[]): Promise<void> {
+    return this.options.sync ? this.meta.batch(ops, SYNC) : this.meta.batch(ops);
   }
 
   private assertOpen(): void {
@@ -474,7 +518,6 @@ export class RocksMQ {
 
   /** An iterator over `topic`'s messages from id `from` on, reading runs of entries (nextv) of READ_RUN_BYTES. */
   private messageIterator(topic: string, from: number) {
-    // A sublevel hands options it does not know on to classic-level.
     const options: AbstractIteratorOptions<Buffer, Buffer> & { highWaterMarkBytes: number } = {
       ...messageRange(topic, from),
       highWaterMarkBytes: READ_RUN_BYTES,
