@@ -19,8 +19,13 @@ import { resolveOptions, type ResolvedRocksMQOptions, type RocksMQOptions } from
 import { expiredPages, newlyAckedPages, type PageRecord } from './pages.js';
 
 
-/** The most bytes one step (nextv) of a group's store iterator reads (classic-level's highWaterMarkBytes). */
-const READ_RUN_BYTES = 4 * 1024 * 1024;
+/**
+ * The most bytes one step (nextv) of a group's store iterator reads (classic-level's highWaterMarkBytes). Past 1 MiB
+ * a step costs twice as much per byte here: backlogs of 2,000 × 1 MiB and 30,000 × 64 KiB read at 1,754-1,974 and
+ * 20.6-27.4k msg/s with 1 MiB steps, 893-942 and 12.6-12.8k with 4 MiB (2 MiB: 12.1-12.9k at 64 KiB; 1 KiB messages
+ * read at 245-337k with 1 MiB, 277-305k with 4 MiB; runs alternated, one process each, the harness's CRC on each).
+ */
+const READ_RUN_BYTES = 1024 * 1024;
 
 /**
  * The most value bytes of one write batch of a group commit; past it, the group's next calls go into a batch of their

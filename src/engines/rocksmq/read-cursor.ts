@@ -12,19 +12,28 @@ export type OpenMessageIterator = (from: number) => AbstractIterator<unknown, Bu
 /** Entries in key order, as LevelDB holds them. */
 export type StoredEntry = [key: Buffer, value: Buffer];
 
-/** One group's read position in the store, with the iterator standing at it while the group reads a backlog. */
+/**
+ * One group's read position in the store, with the iterator standing at it while the group reads a backlog. After a
+ * read, the cursor starts the iterator's next run at once, so LevelDB reads it on the thread pool while the consumer
+ * handles what it got (read-ahead: a 1 MiB backlog's read-back had the main thread idle a third of the time between
+ * runs).
+ */
 export class ReadCursor {
   private iterator: AbstractIterator<unknown, Buffer, Buffer> | undefined;
-  /** The id the open iterator returns next. */
+  /** The id the cursor returns next. */
   private standsAt = -1;
+  /** Entries read from the iterator and not returned yet (the rest of a run that passed a read's limit). */
+  private carried: StoredEntry[] = [];
+  /** The iterator's next run, started when the last read returned. */
+  private ahead: Promise<StoredEntry[]> | undefined;
   private busy = false;
 
   constructor(private readonly open: OpenMessageIterator) {}
 
   /**
-   * Up to `limit` entries from id `from` on, in runs (nextv) of at most `runBytes` each, stopping once `maxBytes` of
-   * values are read. `newest` is one past the topic's last id: an iterator sees the store as it was when it opened,
-   * so one that runs dry before `newest` is reopened once.
+   * Up to `limit` entries from id `from` on, stopping once `maxBytes` of values are read (the entry that passes it
+   * included). `newest` is one past the topic's last id: an iterator sees the store as it was when it opened, so one
+   * that runs dry before `newest` is reopened once.
    */
   async read(from: number, newest: number, limit: number, maxBytes: number, idOf: (key: Buffer) => number): Promise<StoredEntry[]> {
     // Two reads of one group at once: the second gets an iterator of its own (one iterator serves one call at a time).
@@ -36,19 +45,23 @@ export class ReadCursor {
       let bytes = 0;
       let reopened = false;
       while (bytes < maxBytes && entries.length < limit) {
-        const run = await this.iterator!.nextv(limit - entries.length);
+        const run = await this.nextRun(limit - entries.length);
         if (run.length === 0) {
           if (reopened || this.standsAt >= newest) break;
           await this.reopen(this.standsAt);
           reopened = true;
           continue;
         }
-        for (const entry of run) {
+        let taken = 0;
+        while (taken < run.length && bytes < maxBytes && entries.length < limit) {
+          const entry = run[taken++]!;
           entries.push(entry);
           bytes += entry[1].length;
         }
-        this.standsAt = idOf(run.at(-1)![0]) + 1;
+        this.carried = run.slice(taken);
+        this.standsAt = idOf(entries.at(-1)![0]) + 1;
       }
+      if (entries.length > 0 && this.carried.length === 0) this.readAhead(limit);
       return entries;
     } catch (error) {
       await this.close();
@@ -63,12 +76,34 @@ export class ReadCursor {
     if (!this.busy && this.iterator) await this.close();
   }
 
-  /** Closes the iterator. */
+  /** Closes the iterator, once its run in progress (if any) has ended. */
   async close(): Promise<void> {
-    const iterator = this.iterator;
+    const [iterator, ahead] = [this.iterator, this.ahead];
     this.iterator = undefined;
+    this.ahead = undefined;
+    this.carried = [];
     this.standsAt = -1;
+    await ahead?.catch(() => undefined);
     await iterator?.close();
+  }
+
+  /** The entries carried over, else the run read ahead, else a new run of up to `size` entries. */
+  private nextRun(size: number): Promise<StoredEntry[]> {
+    if (this.carried.length > 0) {
+      const carried = this.carried;
+      this.carried = [];
+      return Promise.resolve(carried);
+    }
+    const ahead = this.ahead;
+    this.ahead = undefined;
+    return ahead ?? this.iterator!.nextv(size);
+  }
+
+  private readAhead(size: number): void {
+    const ahead = this.iterator!.nextv(size);
+    // Observed here so that a failure is not unhandled; the read that takes this run rethrows it.
+    ahead.catch(() => undefined);
+    this.ahead = ahead;
   }
 
   private async readAndClose(...args: Parameters<ReadCursor['read']>): Promise<StoredEntry[]> {

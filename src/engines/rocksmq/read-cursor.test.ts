@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { AbstractIterator } from 'abstract-level';
+import { ReadCursor, type StoredEntry } from './read-cursor.js';
+
+/** A stand-in iterator over ids [from, end): one-byte keys, values of `valueBytes`; it records every nextv. */
+function fakeStore(end: number, valueBytes = 10) {
+  const calls: { from: number; size: number }[] = [];
+  let failNext = false;
+  let closed = 0;
+  const open = (from: number) => {
+    let at = from;
+    return {
+      async nextv(size: number): Promise<StoredEntry[]> {
+        calls.push({ from: at, size });
+        await new Promise((resolve) => setImmediate(resolve));
+        if (failNext) throw new Error('disk read failed');
+        const run: StoredEntry[] = [];
+        for (; at < end && run.length < size; at++) run.push([Buffer.from([at]), Buffer.alloc(valueBytes, at)]);
+        return run;
+      },
+      async close() {
+        closed += 1;
+      },
+    } as unknown as AbstractIterator<unknown, Buffer, Buffer>;
+  };
+  return { open, calls, fail: () => (failNext = true), closed: () => closed };
+}
+
+const idOf = (key: Buffer) => key[0]!;
+const ids = (entries: StoredEntry[]) => entries.map(([key]) => idOf(key));
+
+test('a read starts the next run at once, and the next read takes it without waiting for another', async () => {
+  const store = fakeStore(100);
+  const cursor = new ReadCursor(store.open);
+  assert.deepEqual(ids(await cursor.read(0, 100, 10, Infinity, idOf)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  // The read's run, and the one read ahead from where it stopped.
+  assert.deepEqual(store.calls, [{ from: 0, size: 10 }, { from: 10, size: 10 }]);
+  assert.deepEqual(ids(await cursor.read(10, 100, 10, Infinity, idOf)), [10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+  assert.equal(store.calls.length, 3, 'the second read used the run read ahead, and started the next');
+  await cursor.close();
+});
+
+test('a run that passes a read\'s limit or byte budget is carried to the next read, in order, with nothing lost', async () => {
+  const store = fakeStore(30, 100);
+  const cursor = new ReadCursor(store.open);
+  const read: number[] = [];
+  read.push(...ids(await cursor.read(0, 30, 10, Infinity, idOf)));
+  // Four entries of 100 bytes pass 350 bytes: the rest of the run read ahead is carried.
+  const small = await cursor.read(10, 30, 10, 350, idOf);
+  assert.deepEqual(ids(small), [10, 11, 12, 13]);
+  read.push(...ids(small));
+  for (let from = 14; from < 30; ) {
+    const next = ids(await cursor.read(from, 30, 7, Infinity, idOf));
+    read.push(...next);
+    from = next.at(-1)! + 1;
+  }
+  assert.deepEqual(read, Array.from({ length: 30 }, (_, id) => id));
+  assert.deepEqual(await cursor.read(30, 30, 10, Infinity, idOf), []);
+  await cursor.close();
+});
+
+test('moving the position drops what was read ahead; a failed run ahead fails the read that takes it', async () => {
+  const store = fakeStore(50);
+  const cursor = new ReadCursor(store.open);
+  await cursor.read(0, 50, 5, Infinity, idOf);
+  assert.deepEqual(ids(await cursor.read(20, 50, 3, Infinity, idOf)), [20, 21, 22]);
+  assert.ok(store.closed() >= 1, 'the iterator standing elsewhere was closed');
+  store.fail();
+  await assert.rejects(cursor.read(23, 50, 3, Infinity, idOf), /disk read failed/);
+  await cursor.close();
+});
