@@ -25,7 +25,7 @@ import { expiredPages, newlyAckedPages, type PageRecord } from './pages.js';
  * 20.6-27.4k msg/s with 1 MiB steps, 893-942 and 12.6-12.8k with 4 MiB (2 MiB: 12.1-12.9k at 64 KiB; 1 KiB messages
  * read at 245-337k with 1 MiB, 277-305k with 4 MiB; runs alternated, one process each, the harness's CRC on each).
  */
-const READ_RUN_BYTES = 1024 * 1024;
+export const READ_RUN_BYTES = 1024 * 1024;
 
 /**
  * The most value bytes of one write batch of a group commit; past it, the group's next calls go into a batch of their
