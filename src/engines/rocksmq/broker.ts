@@ -35,6 +35,7 @@ const GROUP_CHUNK_BYTES = 1024 * 1024;
 
 /** Waits for every one of `writes`, then throws the first failure, if any (no write is left running unobserved). */
 async function settleAll(writes: Promise<void>[]): Promise<void> {
+  if (writes.length === 1) return writes[0];
   const outcomes = await Promise.allSettled(writes);
   const failed = outcomes.find((outcome) => outcome.status === 'rejected');
   if (failed) throw failed.reason;
