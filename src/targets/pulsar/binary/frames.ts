@@ -27,20 +27,41 @@ export function simpleFrame(command: Command): Buffer {
   return frame;
 }
 
-/** The parts of a frame with a payload made of `payload` parts, to be written in order (they are not copied). */
+/**
+ * Frames whose payload is at most this many bytes are built as one buffer: one chunk for the socket's writev and one
+ * CRC32C call, not one per part. A batch of 1 KiB messages is two parts a message, and writev with a chunk per part
+ * took a quarter of the producer's main thread at 1 KiB. Larger payloads are written as they are, uncopied.
+ */
+export const CONTIGUOUS_FRAME_BYTES = 256 * 1024;
+
+/**
+ * A frame with a payload made of `payload` parts, to be written in order: one buffer up to CONTIGUOUS_FRAME_BYTES of
+ * payload, else the head followed by the parts themselves (not copied).
+ */
 export function payloadFrame(command: Command, metadata: Uint8Array, payload: readonly Uint8Array[]): Buffer[] {
   const encoded = encodeCommand(command);
-  const parts = payload.map((part) => (Buffer.isBuffer(part) ? part : Buffer.from(part.buffer, part.byteOffset, part.byteLength)));
-  const payloadBytes = parts.reduce((sum, part) => sum + part.length, 0);
-  const head = Buffer.allocUnsafe(8 + encoded.length + 2 + 4 + 4 + metadata.length);
+  const payloadBytes = payload.reduce((sum, part) => sum + part.byteLength, 0);
+  const headBytes = 8 + encoded.length + 2 + 4 + 4 + metadata.length;
+  const contiguous = payloadBytes <= CONTIGUOUS_FRAME_BYTES;
+  const head = Buffer.allocUnsafe(headBytes + (contiguous ? payloadBytes : 0));
   let offset = 0;
-  head.writeUInt32BE(4 + encoded.length + 2 + 4 + 4 + metadata.length + payloadBytes, offset);
+  head.writeUInt32BE(headBytes - 4 + payloadBytes, offset);
   head.writeUInt32BE(encoded.length, (offset += 4));
   head.set(encoded, (offset += 4));
   head.writeUInt16BE(MAGIC_CRC32C, (offset += encoded.length));
   const checksumAt = (offset += 2);
   head.writeUInt32BE(metadata.length, (offset += 4));
   head.set(metadata, offset + 4);
+  if (contiguous) {
+    let at = headBytes;
+    for (const part of payload) {
+      head.set(part, at);
+      at += part.byteLength;
+    }
+    head.writeUInt32BE(crc32c(head.subarray(checksumAt + 4)) >>> 0, checksumAt);
+    return [head];
+  }
+  const parts = payload.map((part) => (Buffer.isBuffer(part) ? part : Buffer.from(part.buffer, part.byteOffset, part.byteLength)));
   const checksum = parts.reduce((crc, part) => crc32c(part, crc), crc32c(head.subarray(checksumAt + 4)));
   head.writeUInt32BE(checksum >>> 0, checksumAt);
   return [head, ...parts];
