@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from '../../testing/temp-dir.js';
 import { RocksMQ } from './broker.js';
@@ -381,4 +383,10 @@ test('metadata written between messages does not make LevelDB compact the messag
   const store = (engine as unknown as { messages: { getProperty(name: string): string } }).messages;
   const stats = store.getProperty('leveldb.stats');
   assert.equal(compactedMegabytesRead(stats), 0, stats);
+});
+
+test('a directory holding a store of the earlier one-store layout is refused with the reason', async (t) => {
+  const directory = await tempDir(t);
+  await writeFile(join(directory, 'CURRENT'), 'MANIFEST-000001\n');
+  await assert.rejects(RocksMQ.open(directory), (error: Error) => error.message.includes(directory) && /earlier layout/.test(error.message));
 });

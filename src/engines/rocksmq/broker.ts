@@ -95,7 +95,7 @@ type MetaOp = { type: 'put'; key: string; value: string } | { type: 'del'; key: 
  * the ones before it, so LevelDB could not place flushed tables below level 0 and compacted every message again
  * (compactions read back 786-995 MB of 1,310 MB of 64 KiB messages; 0.51-0.58 of raw writes; docs/engines.md).
  */
-export const STORE_DIRECTORIES = { messages: 'messages', meta: 'meta' } as const;
+const STORE_DIRECTORIES = { messages: 'messages', meta: 'meta' } as const;
 
 /** The engine. Open it with `RocksMQ.open(directory, options)`; every method is safe to call concurrently. */
 export class RocksMQ {
@@ -229,10 +229,12 @@ export class RocksMQ {
     const stored: StoredMessage[] = [];
     const writes: Promise<void>[] = [];
     let chunkBytes = 0;
+    // Checked before any batch leaves: a batch is written as soon as it is full.
+    const count = calls.reduce((sum, messages) => sum + messages.length, 0);
+    if (id + count - 1 > MAX_MESSAGE_ID) throw new Error(`topic ${topic} has run out of message ids`);
     for (const messages of calls) {
       const callIds: number[] = [];
       for (const message of messages) {
-        if (id > MAX_MESSAGE_ID) throw new Error(`topic ${topic} has run out of message ids`);
         const value = encodeValue(message);
         ops.push({ type: 'put', key: messageKey(topic, id), value });
         stored.push({ id, ...decodeValue(value) } as StoredMessage);
