@@ -45,3 +45,19 @@ test('a batch holds at most maxBatchBytes (one oversized message alone), and a f
   assert.deepEqual(requests.map((request) => request.payloads), [['a'], ['bb', 'cc'], ['dddddd'], ['e']]);
   assert.deepEqual((await settled).map((entry) => entry.status), ['fulfilled', 'rejected', 'rejected', 'fulfilled', 'fulfilled']);
 });
+
+test('past the in-flight limit, a full batch leaves at once while fewer than maxFullInFlight requests are outstanding', async () => {
+  const { requests, send } = manualSender();
+  const batcher = new SendBatcher(send, 1, 4, 3);
+  const sends = ['a', 'b', 'cc', 'd'].map((text) => batcher.send(Buffer.from(text)));
+  // 'b' waits (a partial batch, one request outstanding); 'cc' and 'd' fill the batch, and it leaves.
+  assert.deepEqual(requests.map((request) => request.payloads), [['a'], ['b', 'cc', 'd']]);
+  sends.push(...['e', 'ffff'].map((text) => batcher.send(Buffer.from(text))));
+  // 'e' and 'ffff' pass 4 bytes: 'e' leaves (ffff does not fit beside it); 'ffff' alone is full, but 3 are outstanding.
+  assert.deepEqual(requests.map((request) => request.payloads), [['a'], ['b', 'cc', 'd'], ['e']]);
+  requests[0]!.done();
+  await tick();
+  assert.deepEqual(requests.map((request) => request.payloads), [['a'], ['b', 'cc', 'd'], ['e'], ['ffff']]);
+  for (const request of requests.slice(1)) request.done();
+  assert.deepEqual(await Promise.all(sends), ['id-a', 'id-b', 'id-cc', 'id-d', 'id-e', 'id-ffff']);
+});
