@@ -70,3 +70,14 @@ test('moving the position drops what was read ahead; a failed run ahead fails th
   await assert.rejects(cursor.read(23, 50, 3, Infinity, idOf), /disk read failed/);
   await cursor.close();
 });
+
+test('a second read while the first runs gets an iterator of its own, closed after it, with nothing read ahead', async () => {
+  const store = fakeStore(100);
+  const cursor = new ReadCursor(store.open);
+  const [first, second] = await Promise.all([cursor.read(0, 100, 10, Infinity, idOf), cursor.read(50, 100, 10, Infinity, idOf)]);
+  assert.deepEqual(ids(first), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(ids(second), [50, 51, 52, 53, 54, 55, 56, 57, 58, 59]);
+  assert.deepEqual(store.calls.filter((call) => call.from >= 50), [{ from: 50, size: 10 }], 'no run read ahead for the one-read cursor');
+  assert.equal(store.closed(), 1);
+  await cursor.close();
+});

@@ -28,7 +28,11 @@ export class ReadCursor {
   private ahead: Promise<StoredEntry[]> | undefined;
   private busy = false;
 
-  constructor(private readonly open: OpenMessageIterator) {}
+  /** `readsAhead: false` for a cursor that is closed after one read (its run ahead would be read for nothing). */
+  constructor(
+    private readonly open: OpenMessageIterator,
+    private readonly readsAhead = true,
+  ) {}
 
   /**
    * Up to `limit` entries from id `from` on, stopping once `maxBytes` of values are read (the entry that passes it
@@ -37,7 +41,7 @@ export class ReadCursor {
    */
   async read(from: number, newest: number, limit: number, maxBytes: number, idOf: (key: Buffer) => number): Promise<StoredEntry[]> {
     // Two reads of one group at once: the second gets an iterator of its own (one iterator serves one call at a time).
-    if (this.busy) return new ReadCursor(this.open).readAndClose(from, newest, limit, maxBytes, idOf);
+    if (this.busy) return new ReadCursor(this.open, false).readAndClose(from, newest, limit, maxBytes, idOf);
     this.busy = true;
     try {
       if (this.standsAt !== from) await this.reopen(from);
@@ -61,7 +65,7 @@ export class ReadCursor {
         this.carried = run.slice(taken);
         this.standsAt = idOf(entries.at(-1)![0]) + 1;
       }
-      if (entries.length > 0 && this.carried.length === 0) this.readAhead(limit);
+      if (this.readsAhead && entries.length > 0 && this.carried.length === 0) this.readAhead(limit);
       return entries;
     } catch (error) {
       await this.close();
