@@ -1,16 +1,17 @@
 /**
  * The floor of the rocksmq engine's pub/sub round trip (npm run bench:level-floor): the published rows' sends as bare
- * awaited classic-level puts, one after another, with the engine's LevelDB options and no engine, consumer or harness
- * around them. classic-level has only an asynchronous put (each one a hop to libuv's thread pool and back), so no
- * engine built on it can send faster than this; Milvus's RocksMQ makes a synchronous write from its goroutine.
- * Prints seconds per row (N puts) for each of `ROUNDS` rounds, each into a fresh store.
+ * awaited puts, one after another, with the engine's options and no engine, consumer or harness around them, on each
+ * store the engine runs on. classic-level (LevelDB) has only an asynchronous put, each one a hop to libuv's thread
+ * pool and back; @nxtedition/rocksdb (RocksDB) applies a write batch on the calling thread, as Milvus's RocksMQ writes
+ * synchronously from its goroutine. Prints seconds per row (N puts) per store for each of `ROUNDS` rounds, the stores
+ * alternated, each round into a fresh store.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClassicLevel } from 'classic-level';
 import { defaultRocksMQOptions } from '../src/engines/rocksmq/index.js';
+import { createStore, resolveStoreKind, type StoreKind } from '../src/engines/rocksmq/store.js';
 import { formatBytes } from '../src/util/units.js';
 
 const ROWS = [
@@ -22,10 +23,9 @@ const ROWS = [
 const ROUNDS = 3;
 
 /** Seconds for `messages` awaited puts of `bytes` into a fresh store under `parent`. */
-async function awaitedPuts(parent: string, bytes: number, messages: number): Promise<number> {
+async function awaitedPuts(kind: StoreKind, parent: string, bytes: number, messages: number): Promise<number> {
   const directory = await mkdtemp(join(parent, 'store-'));
-  const { compression, writeBufferSize, maxFileSize, cacheSize } = defaultRocksMQOptions;
-  const db = new ClassicLevel<Buffer, Buffer>(directory, { keyEncoding: 'buffer', valueEncoding: 'buffer', compression, writeBufferSize, maxFileSize, cacheSize });
+  const db = createStore<Buffer, Buffer>(kind, directory, 'buffer', defaultRocksMQOptions);
   await db.open();
   const value = randomBytes(bytes);
   const key = Buffer.alloc(16);
@@ -42,11 +42,16 @@ async function awaitedPuts(parent: string, bytes: number, messages: number): Pro
 
 const parent = await mkdtemp(join(process.env.MQBENCH_BENCH_DIR ?? tmpdir(), 'mqbench-level-floor-'));
 try {
+  const kinds = [...new Set([resolveStoreKind('auto'), 'leveldb' as const])];
   for (const row of ROWS) {
-    const rounds: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) rounds.push(await awaitedPuts(parent, row.bytes, row.messages));
-    const perPut = rounds.map((seconds) => ((seconds / row.messages) * 1e6).toFixed(1));
-    process.stdout.write(`${formatBytes(row.bytes)} × ${row.messages}: ${rounds.map((seconds) => seconds.toFixed(2)).join(', ')} s (${perPut.join(', ')} µs a put)\n`);
+    const rounds = new Map<StoreKind, number[]>(kinds.map((kind) => [kind, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const kind of kinds) rounds.get(kind)!.push(await awaitedPuts(kind, parent, row.bytes, row.messages));
+    }
+    for (const [kind, seconds] of rounds) {
+      const perPut = seconds.map((each) => ((each / row.messages) * 1e6).toFixed(1));
+      process.stdout.write(`${kind} ${formatBytes(row.bytes)} × ${row.messages}: ${seconds.map((each) => each.toFixed(2)).join(', ')} s (${perPut.join(', ')} µs a put)\n`);
+    }
   }
 } finally {
   await rm(parent, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 /**
- * Whether rocksmq's raw classic-level calibration depends on what ran before it in the process (it did, 2–3×, while
+ * Whether rocksmq's raw calibration on LevelDB (classic-level) depends on what ran before it in the process (it did, 2–3×, while
  * it passed an options object per batch: docs/calibration.md).
  * `npm run bench:raw-level-after -- <mode>` runs the calibration's raw probe (100,000 puts of 1 KiB from 256 writers)
  * in a fresh process, after `mode`: none; level (the same puts into another store first); engine-write (100,000
@@ -36,7 +36,7 @@ if (mode === 'level') {
   await concurrently((index) => db.put(Buffer.from(index.toString(16).padStart(8, '0')), payload));
   await db.close();
 } else if (mode.startsWith('engine')) {
-  engine = await RocksMQ.open(join(dir, 'engine'), {});
+  engine = await RocksMQ.open(join(dir, 'engine'), { store: 'leveldb' });
   await engine.createTopic('t');
   await engine.subscribe('t', 'g', 'earliest');
   await concurrently(() => engine!.produce('t', [{ payload }]));
@@ -51,6 +51,7 @@ try {
     { messageBytes: payload.length, messages: MESSAGES, concurrency: WRITERS, producers: 1, timeoutMs: 120_000, topic: 'raw', signal: new AbortController().signal },
     join(dir, 'raw'),
     defaultRocksMQOptions,
+    'leveldb',
   );
   console.log(`after ${mode}: raw classic-level ${Math.round(reading.messagesPerSec)} msg/s`);
 } finally {

@@ -1,23 +1,24 @@
 /**
- * The rocksmq engine's writes against raw classic-level writes of the same shape, alternated in one process
- * (npm run bench:rocksmq-vs-raw -- <bytes> <messages>): 256 concurrent producers, each message awaited, the first
- * fifth warm-up; raw writes are one-put batches into a fresh store with the engine's LevelDB options, as the
- * calibration makes them. Prints msg/s and process CPU seconds per round, and LevelDB's compaction table after each
- * (`leveldb.stats`): compactions that read messages back are LevelDB rewriting what it already wrote.
+ * The rocksmq engine's writes against raw writes of the same shape to the same kind of store, alternated in one
+ * process (npm run bench:rocksmq-vs-raw -- <bytes> <messages> [rocksdb|leveldb]): 256 concurrent producers, each
+ * message awaited, the first fifth warm-up; raw writes are one-put batches into a fresh store with the engine's
+ * options, as the calibration makes them. Prints msg/s and process CPU seconds per round, and the store's compaction
+ * table after each (`<store>.stats`): compactions that read messages back are the store rewriting what it wrote.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClassicLevel } from 'classic-level';
 import { RocksMQ } from '../src/engines/rocksmq/index.js';
 import { resolveOptions } from '../src/engines/rocksmq/options.js';
+import { compactionStats, createStore, resolveStoreKind, type KeyValueStore } from '../src/engines/rocksmq/store.js';
 
 const BYTES = Number(process.argv[2] ?? 64 * 1024);
 const MESSAGES = Number(process.argv[3] ?? 20_000);
 const PRODUCERS = 256;
 const ROUNDS = 3;
-const options = resolveOptions({});
+const STORE = resolveStoreKind((process.argv[4] as 'rocksdb' | 'leveldb' | undefined) ?? 'auto');
+const options = resolveOptions({ store: STORE });
 const payloads = Array.from({ length: 64 }, () => randomBytes(BYTES));
 
 /** Runs `write` from PRODUCERS concurrent producers; msg/s after the first fifth. */
@@ -35,23 +36,23 @@ async function rate(write: (index: number) => Promise<unknown>): Promise<number>
 }
 
 async function engineRound(directory: string): Promise<{ rate: number; stats: string }> {
-  const engine = await RocksMQ.open(directory);
+  const engine = await RocksMQ.open(directory, options);
   await engine.createTopic('t');
   const result = await rate((index) => engine.produce('t', [{ payload: payloads[index % payloads.length]! }]));
-  const stats = (engine as unknown as { messages: ClassicLevel<Buffer, Buffer> }).messages.getProperty('leveldb.stats');
+  const stats = compactionStats(STORE, (engine as unknown as { messages: KeyValueStore<unknown, unknown> }).messages);
   await engine.close();
   return { rate: result, stats };
 }
 
 async function rawRound(directory: string): Promise<{ rate: number; stats: string }> {
-  const db = new ClassicLevel<Buffer, Buffer>(directory, { keyEncoding: 'buffer', valueEncoding: 'buffer', compression: options.compression, writeBufferSize: options.writeBufferSize, maxFileSize: options.maxFileSize, cacheSize: options.cacheSize });
+  const db = createStore<Buffer, Buffer>(STORE, directory, 'buffer', options);
   await db.open();
   const result = await rate((index) => {
     const key = Buffer.allocUnsafe(8);
     key.writeBigUInt64BE(BigInt(index));
     return db.batch([{ type: 'put', key, value: payloads[index % payloads.length]! }]);
   });
-  const stats = db.getProperty('leveldb.stats');
+  const stats = compactionStats(STORE, db);
   await db.close();
   return { rate: result, stats };
 }
@@ -62,7 +63,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     const cpu = process.cpuUsage();
     const { rate: perSecond, stats } = await run(directory);
     const used = process.cpuUsage(cpu);
-    console.log(`round ${round} ${name}: ${Math.round(perSecond)} msg/s, ${((used.user + used.system) / 1e6).toFixed(1)} CPU s\n${stats}`);
+    console.log(`round ${round} ${name} on ${STORE}: ${Math.round(perSecond)} msg/s, ${((used.user + used.system) / 1e6).toFixed(1)} CPU s\n${stats}`);
     await rm(directory, { recursive: true, force: true });
   }
 }

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { test } from 'node:test';
-import { tempDir } from '../../testing/temp-dir.js';
+import { describe, test } from 'node:test';
+import { closeWhenDone, tempDir } from '../../testing/temp-dir.js';
 import { RocksMQ } from './broker.js';
+import type { RocksMQOptions } from './options.js';
 
 const text = (value: string) => ({ payload: Buffer.from(value) });
 const payloads = (messages: { payload: Buffer }[]) => messages.map((message) => message.payload.toString());
@@ -17,345 +18,358 @@ async function drain(engine: RocksMQ, topic: string, group: string): Promise<str
   }
 }
 
-test('messages are consumed in produce order with strictly increasing ids', async (t) => {
-  const engine = await RocksMQ.open(await tempDir(t));
-  t.after(() => engine.close());
-  await engine.createTopic('orders');
-  const first = await engine.produce('orders', [text('a'), text('b')]);
-  const second = await engine.produce('orders', [text('c')]);
-  assert.deepEqual([...first, ...second], [0, 1, 2]);
-  await engine.subscribe('orders', 'g', 'earliest');
-  const consumed = await engine.consume('orders', 'g', 10);
-  assert.deepEqual(payloads(consumed), ['a', 'b', 'c']);
-  assert.deepEqual(
-    consumed.map((message) => message.id),
-    [0, 1, 2],
-  );
-});
+// Every behaviour on both stores the engine runs on.
+for (const store of ['rocksdb', 'leveldb'] as const) {
+  describe(`on ${store}`, () => {
+    const open = (directory: string, options: RocksMQOptions = {}) => RocksMQ.open(directory, { store, ...options });
 
-test('ids keep increasing across a reopen, and group positions persist', async (t) => {
-  const dir = await tempDir(t);
-  let engine = await RocksMQ.open(dir);
-  await engine.createTopic('t');
-  await engine.produce('t', [text('1'), text('2'), text('3')]);
-  await engine.subscribe('t', 'g', 'earliest');
-  const [first] = await engine.consume('t', 'g', 1);
-  engine.ack('t', 'g', first!.id);
-  await engine.close();
+    test('messages are consumed in produce order with strictly increasing ids', async (t) => {
+      const engine = await open(await tempDir(t));
+      closeWhenDone(t, () => engine.close());
+      await engine.createTopic('orders');
+      const first = await engine.produce('orders', [text('a'), text('b')]);
+      const second = await engine.produce('orders', [text('c')]);
+      assert.deepEqual([...first, ...second], [0, 1, 2]);
+      await engine.subscribe('orders', 'g', 'earliest');
+      const consumed = await engine.consume('orders', 'g', 10);
+      assert.deepEqual(payloads(consumed), ['a', 'b', 'c']);
+      assert.deepEqual(
+        consumed.map((message) => message.id),
+        [0, 1, 2],
+      );
+    });
 
-  engine = await RocksMQ.open(dir);
-  t.after(() => engine.close());
-  assert.equal(await engine.hasTopic('t'), true);
-  const [nextId] = await engine.produce('t', [text('4')]);
-  assert.equal(nextId, 3);
-  await engine.subscribe('t', 'g');
-  assert.deepEqual(await drain(engine, 't', 'g'), ['2', '3', '4']);
-});
+    test('ids keep increasing across a reopen, and group positions persist', async (t) => {
+      const dir = await tempDir(t);
+      let engine = await open(dir);
+      await engine.createTopic('t');
+      await engine.produce('t', [text('1'), text('2'), text('3')]);
+      await engine.subscribe('t', 'g', 'earliest');
+      const [first] = await engine.consume('t', 'g', 1);
+      engine.ack('t', 'g', first!.id);
+      await engine.close();
 
-test('unacked messages are redelivered when a group resubscribes', async (t) => {
-  const engine = await RocksMQ.open(await tempDir(t));
-  t.after(() => engine.close());
-  await engine.createTopic('t');
-  await engine.produce('t', [text('a'), text('b'), text('c')]);
-  await engine.subscribe('t', 'g');
-  const batch = await engine.consume('t', 'g', 3);
-  engine.ack('t', 'g', batch[0]!.id);
-  await engine.subscribe('t', 'g');
-  assert.deepEqual(await drain(engine, 't', 'g'), ['b', 'c']);
-});
+      engine = await open(dir);
+      closeWhenDone(t, () => engine.close());
+      assert.equal(await engine.hasTopic('t'), true);
+      const [nextId] = await engine.produce('t', [text('4')]);
+      assert.equal(nextId, 3);
+      await engine.subscribe('t', 'g');
+      assert.deepEqual(await drain(engine, 't', 'g'), ['2', '3', '4']);
+    });
 
-test('consumer groups keep independent positions', async (t) => {
-  const engine = await RocksMQ.open(await tempDir(t));
-  t.after(() => engine.close());
-  await engine.createTopic('t');
-  await engine.produce('t', [text('a'), text('b')]);
-  await engine.subscribe('t', 'one');
-  await engine.subscribe('t', 'two');
-  assert.deepEqual(payloads(await engine.consume('t', 'one', 1)), ['a']);
-  assert.deepEqual(payloads(await engine.consume('t', 'two', 2)), ['a', 'b']);
-  assert.deepEqual(payloads(await engine.consume('t', 'one', 5)), ['b']);
-});
+    test('unacked messages are redelivered when a group resubscribes', async (t) => {
+      const engine = await open(await tempDir(t));
+      closeWhenDone(t, () => engine.close());
+      await engine.createTopic('t');
+      await engine.produce('t', [text('a'), text('b'), text('c')]);
+      await engine.subscribe('t', 'g');
+      const batch = await engine.consume('t', 'g', 3);
+      engine.ack('t', 'g', batch[0]!.id);
+      await engine.subscribe('t', 'g');
+      assert.deepEqual(await drain(engine, 't', 'g'), ['b', 'c']);
+    });
 
-test('subscribe from earliest, latest or a given id', async (t) => {
-  const engine = await RocksMQ.open(await tempDir(t));
-  t.after(() => engine.close());
-  await engine.createTopic('t');
-  await engine.produce('t', [text('a'), text('b'), text('c')]);
-  await engine.subscribe('t', 'early', 'earliest');
-  await engine.subscribe('t', 'late', 'latest');
-  await engine.subscribe('t', 'incl', { id: 1, inclusive: true });
-  await engine.subscribe('t', 'excl', { id: 1, inclusive: false });
-  await engine.produce('t', [text('d')]);
-  assert.deepEqual(await drain(engine, 't', 'early'), ['a', 'b', 'c', 'd']);
-  assert.deepEqual(await drain(engine, 't', 'late'), ['d']);
-  assert.deepEqual(await drain(engine, 't', 'incl'), ['b', 'c', 'd']);
-  assert.deepEqual(await drain(engine, 't', 'excl'), ['c', 'd']);
-});
+    test('consumer groups keep independent positions', async (t) => {
+      const engine = await open(await tempDir(t));
+      closeWhenDone(t, () => engine.close());
+      await engine.createTopic('t');
+      await engine.produce('t', [text('a'), text('b')]);
+      await engine.subscribe('t', 'one');
+      await engine.subscribe('t', 'two');
+      assert.deepEqual(payloads(await engine.consume('t', 'one', 1)), ['a']);
+      assert.deepEqual(payloads(await engine.consume('t', 'two', 2)), ['a', 'b']);
+      assert.deepEqual(payloads(await engine.consume('t', 'one', 5)), ['b']);
+    });
 
-test('seek repositions a group and survives a restart', async (t) => {
-  const dir = await tempDir(t);
-  let engine = await RocksMQ.open(dir);
-  await engine.createTopic('t');
-  await engine.produce('t', ['a', 'b', 'c', 'd'].map(text));
-  await engine.subscribe('t', 'g');
-  await drain(engine, 't', 'g');
-  await engine.seek('t', 'g', 2);
-  assert.deepEqual(await drain(engine, 't', 'g'), ['c', 'd']);
-  await engine.seek('t', 'g', 1);
-  await engine.close();
-  engine = await RocksMQ.open(dir);
-  t.after(() => engine.close());
-  await engine.subscribe('t', 'g');
-  assert.deepEqual(await drain(engine, 't', 'g'), ['b', 'c', 'd']);
-});
+    test('subscribe from earliest, latest or a given id', async (t) => {
+      const engine = await open(await tempDir(t));
+      closeWhenDone(t, () => engine.close());
+      await engine.createTopic('t');
+      await engine.produce('t', [text('a'), text('b'), text('c')]);
+      await engine.subscribe('t', 'early', 'earliest');
+      await engine.subscribe('t', 'late', 'latest');
+      await engine.subscribe('t', 'incl', { id: 1, inclusive: true });
+      await engine.subscribe('t', 'excl', { id: 1, inclusive: false });
+      await engine.produce('t', [text('d')]);
+      assert.deepEqual(await drain(engine, 't', 'early'), ['a', 'b', 'c', 'd']);
+      assert.deepEqual(await drain(engine, 't', 'late'), ['d']);
+      assert.deepEqual(await drain(engine, 't', 'incl'), ['b', 'c', 'd']);
+      assert.deepEqual(await drain(engine, 't', 'excl'), ['c', 'd']);
+    });
 
-test('waitForMessages wakes a consumer when a message is produced, without polling', async (t) => {
-  const engine = await RocksMQ.open(await tempDir(t));
-  t.after(() => engine.close());
-  await engine.createTopic('t');
-  await engine.subscribe('t', 'g');
-  let woke = false;
-  const waiting = engine.waitForMessages('t', 'g').then(() => (woke = true));
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.equal(woke, false);
-  await engine.produce('t', [text('x')]);
-  await waiting;
-  assert.equal(woke, true);
-});
+    test('seek repositions a group and survives a restart', async (t) => {
+      const dir = await tempDir(t);
+      let engine = await open(dir);
+      await engine.createTopic('t');
+      await engine.produce('t', ['a', 'b', 'c', 'd'].map(text));
+      await engine.subscribe('t', 'g');
+      await drain(engine, 't', 'g');
+      await engine.seek('t', 'g', 2);
+      assert.deepEqual(await drain(engine, 't', 'g'), ['c', 'd']);
+      await engine.seek('t', 'g', 1);
+      await engine.close();
+      engine = await open(dir);
+      closeWhenDone(t, () => engine.close());
+      await engine.subscribe('t', 'g');
+      assert.deepEqual(await drain(engine, 't', 'g'), ['b', 'c', 'd']);
+    });
 
-test('concurrent producers get distinct, strictly increasing ids and nothing is lost', async (t) => {
-  const engine = await RocksMQ.open(await tempDir(t));
-  t.after(() => engine.close());
-  await engine.createTopic('t');
-  const producers = Array.from({ length: 8 }, (_, p) =>
-    Promise.all(Array.from({ length: 50 }, (_, i) => engine.produce('t', [text(`${p}:${i}`)]))),
-  );
-  const ids = (await Promise.all(producers)).flat(2);
-  assert.equal(new Set(ids).size, 400);
-  await engine.subscribe('t', 'g');
-  const consumed = await engine.consume('t', 'g', 1000);
-  assert.equal(consumed.length, 400);
-  for (let i = 1; i < consumed.length; i++) assert.ok(consumed[i]!.id > consumed[i - 1]!.id);
-  for (let p = 0; p < 8; p++) {
-    const mine = payloads(consumed).filter((value) => value.startsWith(`${p}:`));
-    assert.deepEqual(
-      mine,
-      Array.from({ length: 50 }, (_, i) => `${p}:${i}`),
-      `producer ${p} order`,
-    );
-  }
-});
+    test('waitForMessages wakes a consumer when a message is produced, without polling', async (t) => {
+      const engine = await open(await tempDir(t));
+      closeWhenDone(t, () => engine.close());
+      await engine.createTopic('t');
+      await engine.subscribe('t', 'g');
+      let woke = false;
+      const waiting = engine.waitForMessages('t', 'g').then(() => (woke = true));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(woke, false);
+      await engine.produce('t', [text('x')]);
+      await waiting;
+      assert.equal(woke, true);
+    });
 
-test('retention by age deletes only acked pages, by range', async (t) => {
-  const engine = await RocksMQ.open(await tempDir(t), { pageBytes: 10, retentionMaxAgeMs: 1000, retentionIntervalMs: 0 });
-  t.after(() => engine.close());
-  await engine.createTopic('t');
-  await engine.subscribe('t', 'g');
-  // 5-byte messages, 10-byte pages: pages end at ids 1, 3, 5; id 6 is in the open page.
-  await engine.produce('t', ['aaaaa', 'bbbbb', 'ccccc', 'ddddd', 'eeeee', 'fffff', 'ggggg'].map(text));
-  const consumed = await engine.consume('t', 'g', 4);
-  engine.ack('t', 'g', consumed[3]!.id); // acks ids 0..3: pages ending at 1 and 3
-  await engine.flushAcks();
-  assert.deepEqual(await engine.runRetention(Date.now()), { pages: 0, bytes: 0 }, 'not yet expired');
-  const removed = await engine.runRetention(Date.now() + 5000);
-  assert.deepEqual(removed, { pages: 2, bytes: 20 });
-  await engine.subscribe('t', 'late', 'earliest');
-  assert.deepEqual(await drain(engine, 't', 'late'), ['eeeee', 'fffff', 'ggggg'], 'unacked page kept');
-});
+    test('concurrent producers get distinct, strictly increasing ids and nothing is lost', async (t) => {
+      const engine = await open(await tempDir(t));
+      closeWhenDone(t, () => engine.close());
+      await engine.createTopic('t');
+      const producers = Array.from({ length: 8 }, (_, p) =>
+        Promise.all(Array.from({ length: 50 }, (_, i) => engine.produce('t', [text(`${p}:${i}`)]))),
+      );
+      const ids = (await Promise.all(producers)).flat(2);
+      assert.equal(new Set(ids).size, 400);
+      await engine.subscribe('t', 'g');
+      const consumed = await engine.consume('t', 'g', 1000);
+      assert.equal(consumed.length, 400);
+      for (let i = 1; i < consumed.length; i++) assert.ok(consumed[i]!.id > consumed[i - 1]!.id);
+      for (let p = 0; p < 8; p++) {
+        const mine = payloads(consumed).filter((value) => value.startsWith(`${p}:`));
+        assert.deepEqual(
+          mine,
+          Array.from({ length: 50 }, (_, i) => `${p}:${i}`),
+          `producer ${p} order`,
+        );
+      }
+    });
 
-test('retention by size deletes the oldest acked pages first', async (t) => {
-  const engine = await RocksMQ.open(await tempDir(t), { pageBytes: 10, retentionMaxBytes: 10, retentionIntervalMs: 0 });
-  t.after(() => engine.close());
-  await engine.createTopic('t');
-  await engine.subscribe('t', 'g');
-  await engine.produce('t', ['aaaaa', 'bbbbb', 'ccccc', 'ddddd', 'eeeee', 'fffff'].map(text));
-  const consumed = await engine.consume('t', 'g', 6);
-  engine.ack('t', 'g', consumed.at(-1)!.id);
-  const removed = await engine.runRetention();
-  assert.deepEqual(removed, { pages: 2, bytes: 20 });
-  await engine.subscribe('t', 'fresh', 'earliest');
-  assert.deepEqual(await drain(engine, 't', 'fresh'), ['eeeee', 'fffff']);
-});
+    test('retention by age deletes only acked pages, by range', async (t) => {
+      const engine = await open(await tempDir(t), { pageBytes: 10, retentionMaxAgeMs: 1000, retentionIntervalMs: 0 });
+      closeWhenDone(t, () => engine.close());
+      await engine.createTopic('t');
+      await engine.subscribe('t', 'g');
+      // 5-byte messages, 10-byte pages: pages end at ids 1, 3, 5; id 6 is in the open page.
+      await engine.produce('t', ['aaaaa', 'bbbbb', 'ccccc', 'ddddd', 'eeeee', 'fffff', 'ggggg'].map(text));
+      const consumed = await engine.consume('t', 'g', 4);
+      engine.ack('t', 'g', consumed[3]!.id); // acks ids 0..3: pages ending at 1 and 3
+      await engine.flushAcks();
+      assert.deepEqual(await engine.runRetention(Date.now()), { pages: 0, bytes: 0 }, 'not yet expired');
+      const removed = await engine.runRetention(Date.now() + 5000);
+      assert.deepEqual(removed, { pages: 2, bytes: 20 });
+      await engine.subscribe('t', 'late', 'earliest');
+      assert.deepEqual(await drain(engine, 't', 'late'), ['eeeee', 'fffff', 'ggggg'], 'unacked page kept');
+    });
 
-test('ids stay monotonic after retention removed every stored message', async (t) => {
-  const dir = await tempDir(t);
-  let engine = await RocksMQ.open(dir, { pageBytes: 1, retentionMaxAgeMs: 0, retentionIntervalMs: 0 });
-  await engine.createTopic('t');
-  await engine.subscribe('t', 'g');
-  await engine.produce('t', [text('a'), text('b')]);
-  const consumed = await engine.consume('t', 'g', 2);
-  engine.ack('t', 'g', consumed[1]!.id);
-  await engine.runRetention(Date.now() + 10);
-  await engine.close();
-  engine = await RocksMQ.open(dir, { retentionIntervalMs: 0 });
-  t.after(() => engine.close());
-  assert.deepEqual(await engine.produce('t', [text('c')]), [2]);
-});
+    test('retention by size deletes the oldest acked pages first', async (t) => {
+      const engine = await open(await tempDir(t), { pageBytes: 10, retentionMaxBytes: 10, retentionIntervalMs: 0 });
+      closeWhenDone(t, () => engine.close());
+      await engine.createTopic('t');
+      await engine.subscribe('t', 'g');
+      await engine.produce('t', ['aaaaa', 'bbbbb', 'ccccc', 'ddddd', 'eeeee', 'fffff'].map(text));
+      const consumed = await engine.consume('t', 'g', 6);
+      engine.ack('t', 'g', consumed.at(-1)!.id);
+      const removed = await engine.runRetention();
+      assert.deepEqual(removed, { pages: 2, bytes: 20 });
+      await engine.subscribe('t', 'fresh', 'earliest');
+      assert.deepEqual(await drain(engine, 't', 'fresh'), ['eeeee', 'fffff']);
+    });
 
-test('destroyTopic removes messages and groups; invalid names are refused', async (t) => {
-  const engine = await RocksMQ.open(await tempDir(t));
-  t.after(() => engine.close());
-  await engine.createTopic('t');
-  await engine.produce('t', [text('a')]);
-  await engine.subscribe('t', 'g');
-  await engine.destroyTopic('t');
-  assert.equal(await engine.hasTopic('t'), false);
-  await assert.rejects(engine.consume('t', 'g', 1), /does not exist/);
-  await assert.rejects(engine.createTopic('a/b'), /invalid topic name/);
-  await engine.createTopic('t');
-  await engine.subscribe('t', 'g');
-  assert.deepEqual(await engine.consume('t', 'g', 1), []);
-});
+    test('ids stay monotonic after retention removed every stored message', async (t) => {
+      const dir = await tempDir(t);
+      let engine = await open(dir, { pageBytes: 1, retentionMaxAgeMs: 0, retentionIntervalMs: 0 });
+      await engine.createTopic('t');
+      await engine.subscribe('t', 'g');
+      await engine.produce('t', [text('a'), text('b')]);
+      const consumed = await engine.consume('t', 'g', 2);
+      engine.ack('t', 'g', consumed[1]!.id);
+      await engine.runRetention(Date.now() + 10);
+      await engine.close();
+      engine = await open(dir, { retentionIntervalMs: 0 });
+      closeWhenDone(t, () => engine.close());
+      assert.deepEqual(await engine.produce('t', [text('c')]), [2]);
+    });
 
-test('sync writes and properties round-trip', async (t) => {
-  const engine = await RocksMQ.open(await tempDir(t), { sync: true });
-  t.after(() => engine.close());
-  await engine.createTopic('t');
-  await engine.produce('t', [{ payload: Buffer.from('p'), properties: { key: 'value' } }]);
-  await engine.subscribe('t', 'g');
-  const [message] = await engine.consume('t', 'g', 1);
-  assert.deepEqual(message?.properties, { key: 'value' });
-  assert.equal(engine.options.sync, true);
-});
+    test('destroyTopic removes messages and groups; invalid names are refused', async (t) => {
+      const engine = await open(await tempDir(t));
+      closeWhenDone(t, () => engine.close());
+      await engine.createTopic('t');
+      await engine.produce('t', [text('a')]);
+      await engine.subscribe('t', 'g');
+      await engine.destroyTopic('t');
+      assert.equal(await engine.hasTopic('t'), false);
+      await assert.rejects(engine.consume('t', 'g', 1), /does not exist/);
+      await assert.rejects(engine.createTopic('a/b'), /invalid topic name/);
+      await engine.createTopic('t');
+      await engine.subscribe('t', 'g');
+      assert.deepEqual(await engine.consume('t', 'g', 1), []);
+    });
 
-test('the tail cache has one memory budget across topics and never serves deleted or foreign messages', async (t) => {
-  const engine = await RocksMQ.open(await tempDir(t), { tailCacheBytes: 10 });
-  t.after(() => engine.close());
-  for (const topic of ['a', 'b', 'c']) {
-    await engine.createTopic(topic);
-    await engine.produce(topic, ['11111', '22222', '33333'].map((value) => text(`${topic}${value}`)));
-  }
-  const internals = engine as unknown as { tailBytesTotal: number };
-  assert.ok(internals.tailBytesTotal <= 10, `cached ${internals.tailBytesTotal} bytes`);
-  for (const topic of ['a', 'b', 'c']) {
-    await engine.subscribe(topic, 'g');
-    assert.deepEqual(await drain(engine, topic, 'g'), ['11111', '22222', '33333'].map((value) => `${topic}${value}`));
-  }
-});
+    test('sync writes and properties round-trip', async (t) => {
+      const engine = await open(await tempDir(t), { sync: true });
+      closeWhenDone(t, () => engine.close());
+      await engine.createTopic('t');
+      await engine.produce('t', [{ payload: Buffer.from('p'), properties: { key: 'value' } }]);
+      await engine.subscribe('t', 'g');
+      const [message] = await engine.consume('t', 'g', 1);
+      assert.deepEqual(message?.properties, { key: 'value' });
+      assert.equal(engine.options.sync, true);
+    });
 
-/** Counts the engine's writes to its message store and its message iterators (private members, reached for this test). */
-function countStoreCalls(engine: RocksMQ): { batches: number; iterators: number } {
-  type Method = (...args: unknown[]) => unknown;
-  const internals = engine as unknown as { messages: { batch: Method; put: Method; iterator: Method } };
-  const store = internals.messages;
-  const counts = { batches: 0, iterators: 0 };
-  const [batch, put, iterator] = [store.batch.bind(store), store.put.bind(store), store.iterator.bind(store)];
-  store.batch = (...args) => ((counts.batches += 1), batch(...args));
-  store.put = (...args) => ((counts.batches += 1), put(...args));
-  store.iterator = (...args) => ((counts.iterators += 1), iterator(...args));
-  return counts;
+    test('the tail cache has one memory budget across topics and never serves deleted or foreign messages', async (t) => {
+      const engine = await open(await tempDir(t), { tailCacheBytes: 10 });
+      closeWhenDone(t, () => engine.close());
+      for (const topic of ['a', 'b', 'c']) {
+        await engine.createTopic(topic);
+        await engine.produce(topic, ['11111', '22222', '33333'].map((value) => text(`${topic}${value}`)));
+      }
+      const internals = engine as unknown as { tailBytesTotal: number };
+      assert.ok(internals.tailBytesTotal <= 10, `cached ${internals.tailBytesTotal} bytes`);
+      for (const topic of ['a', 'b', 'c']) {
+        await engine.subscribe(topic, 'g');
+        assert.deepEqual(await drain(engine, topic, 'g'), ['11111', '22222', '33333'].map((value) => `${topic}${value}`));
+      }
+    });
+
+    /** Counts the engine's writes to its message store and its message iterators (private members, reached for this test). */
+    function countStoreCalls(engine: RocksMQ): { batches: number; iterators: number } {
+      type Method = (...args: unknown[]) => unknown;
+      const internals = engine as unknown as { messages: { batch: Method; put: Method; iterator: Method } };
+      const store = internals.messages;
+      const counts = { batches: 0, iterators: 0 };
+      const [batch, put, iterator] = [store.batch.bind(store), store.put.bind(store), store.iterator.bind(store)];
+      store.batch = (...args) => ((counts.batches += 1), batch(...args));
+      store.put = (...args) => ((counts.batches += 1), put(...args));
+      store.iterator = (...args) => ((counts.iterators += 1), iterator(...args));
+      return counts;
+    }
+
+    test('concurrent produce calls are group-committed: one write batch for those that waited, each call contiguous', async (t) => {
+      const engine = await open(await tempDir(t));
+      closeWhenDone(t, () => engine.close());
+      await engine.createTopic('t');
+      const counts = countStoreCalls(engine);
+      const calls = await Promise.all(Array.from({ length: 64 }, (_, i) => engine.produce('t', [text(`${i}a`), text(`${i}b`)])));
+      // The first call writes alone; the 63 that arrived meanwhile share the next batch.
+      assert.equal(counts.batches, 2);
+      calls.forEach((ids, i) => assert.deepEqual(ids, [2 * i, 2 * i + 1], `call ${i}`));
+      await engine.subscribe('t', 'g');
+      assert.deepEqual((await drain(engine, 't', 'g')).slice(0, 4), ['0a', '0b', '1a', '1b']);
+    });
+
+    test('a group commit of large calls is split into batches of about 1 MiB, each call whole in one', async (t) => {
+      const engine = await open(await tempDir(t));
+      closeWhenDone(t, () => engine.close());
+      await engine.createTopic('t');
+      const counts = countStoreCalls(engine);
+      const quarter = (mark: number) => ({ payload: Buffer.alloc(256 * 1024, mark) });
+      const calls = await Promise.all(Array.from({ length: 9 }, (_, i) => engine.produce('t', [quarter(i), quarter(i)])));
+      // The first call alone; the 8 that waited (512 KiB each) in batches that close once they pass 1 MiB: 2 calls each.
+      assert.equal(counts.batches, 1 + 4);
+      calls.forEach((ids, i) => assert.deepEqual(ids, [2 * i, 2 * i + 1], `call ${i}`));
+      await engine.subscribe('t', 'g');
+      const read = await engine.consume('t', 'g', 100);
+      assert.deepEqual(read.map((message) => message.payload[0]), calls.flatMap((_, i) => [i, i]));
+    });
+
+    test('a group that has caught up reads nothing without opening a LevelDB iterator', async (t) => {
+      const engine = await open(await tempDir(t));
+      closeWhenDone(t, () => engine.close());
+      await engine.createTopic('t');
+      await engine.subscribe('t', 'g');
+      await engine.produce('t', [text('a')]);
+      const counts = countStoreCalls(engine);
+      assert.deepEqual(payloads(await engine.consume('t', 'g', 10)), ['a']);
+      for (let i = 0; i < 5; i++) assert.deepEqual(await engine.consume('t', 'g', 10), []);
+      assert.equal(counts.iterators, 0);
+    });
+
+    test('the tail cache keeps the newest messages within its budget across many trims', async (t) => {
+      const engine = await open(await tempDir(t), { tailCacheBytes: 100 });
+      closeWhenDone(t, () => engine.close());
+      await engine.createTopic('t');
+      await engine.subscribe('t', 'g');
+      for (let i = 0; i < 3000; i++) await engine.produce('t', [text(String(i).padStart(10, '0'))]);
+      // Trimmed slots are emptied, so a trimmed message (a 1 MiB payload, say) is not kept alive until the next compaction.
+      const state = (engine as unknown as { topics: Map<string, { tail: unknown[]; tailHead: number }> }).topics.get('t')!;
+      assert.ok(state.tail.slice(0, state.tailHead).every((slot) => slot === undefined));
+      assert.equal(state.tail.length - state.tailHead, 10);
+      const counts = countStoreCalls(engine);
+      // The last 10 ten-byte messages fit the 100-byte budget: reading from the 2990th is served from the cache.
+      await engine.seek('t', 'g', 2990);
+      assert.deepEqual(payloads(await engine.consume('t', 'g', 100)), Array.from({ length: 10 }, (_, i) => String(2990 + i).padStart(10, '0')));
+      assert.equal(counts.iterators, 0);
+      await engine.seek('t', 'g', 2989);
+      assert.equal((await engine.consume('t', 'g', 100)).length, 11);
+      assert.equal(counts.iterators, 1, 'older messages come from LevelDB');
+    });
+
+    test('a reopened engine carries on filling the open page where it was (its size is summed from the stored messages)', async (t) => {
+      const dir = await tempDir(t);
+      let engine = await open(dir, { pageBytes: 10, retentionMaxAgeMs: 0, retentionIntervalMs: 0 });
+      await engine.createTopic('t');
+      await engine.subscribe('t', 'g');
+      await engine.produce('t', [text('aaa'), text('bbb')]);
+      await engine.close();
+      engine = await open(dir, { pageBytes: 10, retentionMaxAgeMs: 0, retentionIntervalMs: 0 });
+      closeWhenDone(t, () => engine.close());
+      await engine.produce('t', [text('cccc'), text('d')]); // 3 + 3 + 4 = 10 bytes: the page closes at 'cccc'
+      const consumed = await engine.consume('t', 'g', 10);
+      engine.ack('t', 'g', consumed.at(-1)!.id);
+      assert.deepEqual(await engine.runRetention(Date.now() + 10), { pages: 1, bytes: 10 });
+      await engine.subscribe('t', 'late', 'earliest');
+      assert.deepEqual(await drain(engine, 't', 'late'), ['d'], 'the open page is kept');
+    });
+
+    test('a group reads a backlog through one store iterator, and sees what was written after it opened', async (t) => {
+      const engine = await open(await tempDir(t), { tailCacheBytes: 0 });
+      closeWhenDone(t, () => engine.close());
+      await engine.createTopic('t');
+      await engine.subscribe('t', 'g');
+      await engine.produce('t', Array.from({ length: 10 }, (_, i) => text(`a${i}`)));
+      const counts = countStoreCalls(engine);
+      const read: string[] = [];
+      for (let i = 0; i < 3; i++) read.push(...payloads(await engine.consume('t', 'g', 3)));
+      assert.equal(counts.iterators, 1, 'three reads of one backlog, one iterator');
+      // Written after the iterator opened: outside its snapshot, so the cursor reopens to reach them.
+      await engine.produce('t', [text('b0'), text('b1')]);
+      read.push(...(await drain(engine, 't', 'g')));
+      assert.deepEqual(read, [...Array.from({ length: 10 }, (_, i) => `a${i}`), 'b0', 'b1']);
+      assert.equal(counts.iterators, 2);
+    });
+
+    test('a group\'s store iterator follows seeks and resubscribes, and two reads at once each get the right messages', async (t) => {
+      const engine = await open(await tempDir(t), { tailCacheBytes: 0 });
+      closeWhenDone(t, () => engine.close());
+      await engine.createTopic('t');
+      await engine.subscribe('t', 'g');
+      await engine.produce('t', Array.from({ length: 8 }, (_, i) => text(`${i}`)));
+      assert.deepEqual(payloads(await engine.consume('t', 'g', 2)), ['0', '1']);
+      await engine.seek('t', 'g', 5);
+      assert.deepEqual(payloads(await engine.consume('t', 'g', 2)), ['5', '6']);
+      await engine.subscribe('t', 'g');
+      assert.deepEqual(payloads(await engine.consume('t', 'g', 2)), ['5', '6'], 'unacked messages come again after a resubscribe');
+      const [first, second] = await Promise.all([engine.consume('t', 'g', 1), engine.consume('t', 'g', 1)]);
+      assert.deepEqual([...payloads(first), ...payloads(second)], ['7', '7'], 'both reads start at the same position');
+      await engine.destroyConsumerGroup('t', 'g');
+      await engine.destroyTopic('t');
+    });
+
+    test('a directory holding a store of the earlier one-store layout is refused with the reason', async (t) => {
+      const directory = await tempDir(t);
+      await writeFile(join(directory, 'CURRENT'), 'MANIFEST-000001\n');
+      await assert.rejects(open(directory), (error: Error) => error.message.includes(directory) && /earlier layout/.test(error.message));
+    });
+  });
 }
-
-test('concurrent produce calls are group-committed: one write batch for those that waited, each call contiguous', async (t) => {
-  const engine = await RocksMQ.open(await tempDir(t));
-  t.after(() => engine.close());
-  await engine.createTopic('t');
-  const counts = countStoreCalls(engine);
-  const calls = await Promise.all(Array.from({ length: 64 }, (_, i) => engine.produce('t', [text(`${i}a`), text(`${i}b`)])));
-  // The first call writes alone; the 63 that arrived meanwhile share the next batch.
-  assert.equal(counts.batches, 2);
-  calls.forEach((ids, i) => assert.deepEqual(ids, [2 * i, 2 * i + 1], `call ${i}`));
-  await engine.subscribe('t', 'g');
-  assert.deepEqual((await drain(engine, 't', 'g')).slice(0, 4), ['0a', '0b', '1a', '1b']);
-});
-
-test('a group commit of large calls is split into batches of about 1 MiB, each call whole in one', async (t) => {
-  const engine = await RocksMQ.open(await tempDir(t));
-  t.after(() => engine.close());
-  await engine.createTopic('t');
-  const counts = countStoreCalls(engine);
-  const quarter = (mark: number) => ({ payload: Buffer.alloc(256 * 1024, mark) });
-  const calls = await Promise.all(Array.from({ length: 9 }, (_, i) => engine.produce('t', [quarter(i), quarter(i)])));
-  // The first call alone; the 8 that waited (512 KiB each) in batches that close once they pass 1 MiB: 2 calls each.
-  assert.equal(counts.batches, 1 + 4);
-  calls.forEach((ids, i) => assert.deepEqual(ids, [2 * i, 2 * i + 1], `call ${i}`));
-  await engine.subscribe('t', 'g');
-  const read = await engine.consume('t', 'g', 100);
-  assert.deepEqual(read.map((message) => message.payload[0]), calls.flatMap((_, i) => [i, i]));
-});
-
-test('a group that has caught up reads nothing without opening a LevelDB iterator', async (t) => {
-  const engine = await RocksMQ.open(await tempDir(t));
-  t.after(() => engine.close());
-  await engine.createTopic('t');
-  await engine.subscribe('t', 'g');
-  await engine.produce('t', [text('a')]);
-  const counts = countStoreCalls(engine);
-  assert.deepEqual(payloads(await engine.consume('t', 'g', 10)), ['a']);
-  for (let i = 0; i < 5; i++) assert.deepEqual(await engine.consume('t', 'g', 10), []);
-  assert.equal(counts.iterators, 0);
-});
-
-test('the tail cache keeps the newest messages within its budget across many trims', async (t) => {
-  const engine = await RocksMQ.open(await tempDir(t), { tailCacheBytes: 100 });
-  t.after(() => engine.close());
-  await engine.createTopic('t');
-  await engine.subscribe('t', 'g');
-  for (let i = 0; i < 3000; i++) await engine.produce('t', [text(String(i).padStart(10, '0'))]);
-  // Trimmed slots are emptied, so a trimmed message (a 1 MiB payload, say) is not kept alive until the next compaction.
-  const state = (engine as unknown as { topics: Map<string, { tail: unknown[]; tailHead: number }> }).topics.get('t')!;
-  assert.ok(state.tail.slice(0, state.tailHead).every((slot) => slot === undefined));
-  assert.equal(state.tail.length - state.tailHead, 10);
-  const counts = countStoreCalls(engine);
-  // The last 10 ten-byte messages fit the 100-byte budget: reading from the 2990th is served from the cache.
-  await engine.seek('t', 'g', 2990);
-  assert.deepEqual(payloads(await engine.consume('t', 'g', 100)), Array.from({ length: 10 }, (_, i) => String(2990 + i).padStart(10, '0')));
-  assert.equal(counts.iterators, 0);
-  await engine.seek('t', 'g', 2989);
-  assert.equal((await engine.consume('t', 'g', 100)).length, 11);
-  assert.equal(counts.iterators, 1, 'older messages come from LevelDB');
-});
-
-test('a reopened engine carries on filling the open page where it was (its size is summed from the stored messages)', async (t) => {
-  const dir = await tempDir(t);
-  let engine = await RocksMQ.open(dir, { pageBytes: 10, retentionMaxAgeMs: 0, retentionIntervalMs: 0 });
-  await engine.createTopic('t');
-  await engine.subscribe('t', 'g');
-  await engine.produce('t', [text('aaa'), text('bbb')]);
-  await engine.close();
-  engine = await RocksMQ.open(dir, { pageBytes: 10, retentionMaxAgeMs: 0, retentionIntervalMs: 0 });
-  t.after(() => engine.close());
-  await engine.produce('t', [text('cccc'), text('d')]); // 3 + 3 + 4 = 10 bytes: the page closes at 'cccc'
-  const consumed = await engine.consume('t', 'g', 10);
-  engine.ack('t', 'g', consumed.at(-1)!.id);
-  assert.deepEqual(await engine.runRetention(Date.now() + 10), { pages: 1, bytes: 10 });
-  await engine.subscribe('t', 'late', 'earliest');
-  assert.deepEqual(await drain(engine, 't', 'late'), ['d'], 'the open page is kept');
-});
-
-test('a group reads a backlog through one store iterator, and sees what was written after it opened', async (t) => {
-  const engine = await RocksMQ.open(await tempDir(t), { tailCacheBytes: 0 });
-  t.after(() => engine.close());
-  await engine.createTopic('t');
-  await engine.subscribe('t', 'g');
-  await engine.produce('t', Array.from({ length: 10 }, (_, i) => text(`a${i}`)));
-  const counts = countStoreCalls(engine);
-  const read: string[] = [];
-  for (let i = 0; i < 3; i++) read.push(...payloads(await engine.consume('t', 'g', 3)));
-  assert.equal(counts.iterators, 1, 'three reads of one backlog, one iterator');
-  // Written after the iterator opened: outside its snapshot, so the cursor reopens to reach them.
-  await engine.produce('t', [text('b0'), text('b1')]);
-  read.push(...(await drain(engine, 't', 'g')));
-  assert.deepEqual(read, [...Array.from({ length: 10 }, (_, i) => `a${i}`), 'b0', 'b1']);
-  assert.equal(counts.iterators, 2);
-});
-
-test('a group\'s store iterator follows seeks and resubscribes, and two reads at once each get the right messages', async (t) => {
-  const engine = await RocksMQ.open(await tempDir(t), { tailCacheBytes: 0 });
-  t.after(() => engine.close());
-  await engine.createTopic('t');
-  await engine.subscribe('t', 'g');
-  await engine.produce('t', Array.from({ length: 8 }, (_, i) => text(`${i}`)));
-  assert.deepEqual(payloads(await engine.consume('t', 'g', 2)), ['0', '1']);
-  await engine.seek('t', 'g', 5);
-  assert.deepEqual(payloads(await engine.consume('t', 'g', 2)), ['5', '6']);
-  await engine.subscribe('t', 'g');
-  assert.deepEqual(payloads(await engine.consume('t', 'g', 2)), ['5', '6'], 'unacked messages come again after a resubscribe');
-  const [first, second] = await Promise.all([engine.consume('t', 'g', 1), engine.consume('t', 'g', 1)]);
-  assert.deepEqual([...payloads(first), ...payloads(second)], ['7', '7'], 'both reads start at the same position');
-  await engine.destroyConsumerGroup('t', 'g');
-  await engine.destroyTopic('t');
-});
 
 /** Megabytes LevelDB's compactions have read, from its `leveldb.stats` table (Level Files Size Time Read Write). */
 function compactedMegabytesRead(stats: string): number {
@@ -366,12 +380,12 @@ function compactedMegabytesRead(stats: string): number {
     .reduce((sum, columns) => sum + columns[4]!, 0);
 }
 
-test('metadata written between messages does not make LevelDB compact the messages again', async (t) => {
+test('on LevelDB, metadata written between messages does not make it compact the messages again', async (t) => {
   // Small memtables, so 24 MiB of messages make many flushes; small pages and a consumer acking as it goes, so page
   // records and group positions are written all along, as in a run. In one shared store their keys made every flushed
   // table overlap the ones before it, and LevelDB re-compacted the messages from level 0.
-  const engine = await RocksMQ.open(await tempDir(t), { writeBufferSize: 1024 * 1024, pageBytes: 512 * 1024, ackFlushIntervalMs: 1 });
-  t.after(() => engine.close());
+  const engine = await RocksMQ.open(await tempDir(t), { store: 'leveldb', writeBufferSize: 1024 * 1024, pageBytes: 512 * 1024, ackFlushIntervalMs: 1 });
+  closeWhenDone(t, () => engine.close());
   await engine.createTopic('t');
   await engine.subscribe('t', 'g');
   const payload = Buffer.alloc(64 * 1024, 7);
@@ -385,8 +399,6 @@ test('metadata written between messages does not make LevelDB compact the messag
   assert.equal(compactedMegabytesRead(stats), 0, stats);
 });
 
-test('a directory holding a store of the earlier one-store layout is refused with the reason', async (t) => {
-  const directory = await tempDir(t);
-  await writeFile(join(directory, 'CURRENT'), 'MANIFEST-000001\n');
-  await assert.rejects(RocksMQ.open(directory), (error: Error) => error.message.includes(directory) && /earlier layout/.test(error.message));
+test('compression: false on RocksDB is refused with the reason (its levels from 2 on are ZSTD under level compaction)', async (t) => {
+  await assert.rejects(RocksMQ.open(await tempDir(t), { store: 'rocksdb', compression: false }), /compression: false needs store: leveldb/);
 });

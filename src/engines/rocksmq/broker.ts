@@ -1,8 +1,6 @@
-/** A RocksMQ-style embedded log broker on LevelDB (classic-level): topics, ordered ids, consumer groups, retention. */
+/** A RocksMQ-style embedded log broker on RocksDB or LevelDB: topics, ordered ids, consumer groups, retention. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AbstractIteratorOptions } from 'abstract-level';
-import { ClassicLevel } from 'classic-level';
 import { KeyedMutex } from '../../util/keyed-mutex.js';
 import { decodeValue, encodeValue, type EngineMessage } from './codec.js';
 import {
@@ -17,6 +15,7 @@ import {
 import { ReadCursor } from './read-cursor.js';
 import { resolveOptions, type ResolvedRocksMQOptions, type RocksMQOptions } from './options.js';
 import { expiredPages, newlyAckedPages, type PageRecord } from './pages.js';
+import { createStore, getOptional, resolveStoreKind, type KeyValueStore, type StoreIteratorOptions, type StoreKind } from './store.js';
 
 
 /**
@@ -42,7 +41,7 @@ async function settleAll(writes: Promise<void>[]): Promise<void> {
 }
 
 /** The write option of a synced put (without sync, no options object: abstract-level merges one into its defaults per call). */
-const SYNC = { sync: true };
+const SYNC = { sync: true } as Record<string, unknown>;
 
 /** Where a new consumer group starts: the first message, after the last one, or at a given id. */
 export type SubscribePosition = 'earliest' | 'latest' | { id: number; inclusive: boolean };
@@ -84,8 +83,8 @@ interface PendingProduce {
   reject(error: unknown): void;
 }
 
-type MessageStore = ClassicLevel<Buffer, Buffer>;
-type MetaStore = ClassicLevel<string, string>;
+type MessageStore = KeyValueStore<Buffer, Buffer>;
+type MetaStore = KeyValueStore<string, string>;
 type MessagePut = { type: 'put'; key: Buffer; value: Buffer };
 type MetaOp = { type: 'put'; key: string; value: string } | { type: 'del'; key: string };
 
@@ -117,6 +116,8 @@ export class RocksMQ {
     private readonly meta: MetaStore,
     /** The settings in force, defaults filled in. */
     readonly options: ResolvedRocksMQOptions,
+    /** The store the engine runs on (`options.store` resolved on this machine). */
+    readonly storeKind: StoreKind,
   ) {}
 
   /** Opens (creating if needed) the engine stored in `directory`. */
@@ -125,25 +126,18 @@ export class RocksMQ {
     if (existsSync(join(directory, 'CURRENT'))) {
       throw new Error(`${directory} holds a rocksmq store of an earlier layout (one LevelDB store); this engine keeps messages and metadata in two (${STORE_DIRECTORIES.messages}/, ${STORE_DIRECTORIES.meta}/): start from an empty directory`);
     }
-    const messages = new ClassicLevel<Buffer, Buffer>(join(directory, STORE_DIRECTORIES.messages), {
-      keyEncoding: 'buffer',
-      valueEncoding: 'buffer',
-      compression: resolved.compression,
-      writeBufferSize: resolved.writeBufferSize,
-      maxFileSize: resolved.maxFileSize,
-      cacheSize: resolved.cacheSize,
-    });
-    const meta = new ClassicLevel<string, string>(join(directory, STORE_DIRECTORIES.meta), {
-      keyEncoding: 'utf8',
-      valueEncoding: 'utf8',
-      compression: resolved.compression,
-    });
+    const storeKind = resolveStoreKind(resolved.store);
+    if (storeKind === 'rocksdb' && !resolved.compression) {
+      throw new Error('compression: false needs store: leveldb (on RocksDB the engine runs level compaction, levels 0-1 uncompressed and ZSTD from level 2, as RocksMQ does)');
+    }
+    const messages = createStore<Buffer, Buffer>(storeKind, join(directory, STORE_DIRECTORIES.messages), 'buffer', resolved);
+    const meta = createStore<string, string>(storeKind, join(directory, STORE_DIRECTORIES.meta), 'utf8', resolved, true);
     await messages.open();
     await meta.open().catch(async (error: unknown) => {
       await messages.close();
       throw error;
     });
-    const engine = new RocksMQ(messages, meta, resolved);
+    const engine = new RocksMQ(messages, meta, resolved, storeKind);
     if (resolved.retentionIntervalMs > 0) {
       engine.retentionTimer = setInterval(() => void engine.runRetention().catch(() => undefined), resolved.retentionIntervalMs);
       engine.retentionTimer.unref();
@@ -155,7 +149,7 @@ export class RocksMQ {
   async createTopic(topic: string): Promise<void> {
     assertTopicName(topic);
     await this.locks.run(topic, async () => {
-      if ((await this.meta.get(metaKey.topicCreated(topic))) !== undefined) return;
+      if ((await getOptional(this.meta, metaKey.topicCreated(topic))) !== undefined) return;
       await this.writeMeta([this.metaPut(metaKey.topicCreated(topic), String(Date.now()))]);
     });
   }
@@ -163,7 +157,7 @@ export class RocksMQ {
   /** True when `topic` exists. */
   async hasTopic(topic: string): Promise<boolean> {
     assertTopicName(topic);
-    return (await this.meta.get(metaKey.topicCreated(topic))) !== undefined;
+    return (await getOptional(this.meta, metaKey.topicCreated(topic))) !== undefined;
   }
 
   /** Deletes `topic` with its messages, pages and consumer groups. */
@@ -526,7 +520,7 @@ export class RocksMQ {
 
   /** An iterator over `topic`'s messages from id `from` on, reading runs of entries (nextv) of READ_RUN_BYTES. */
   private messageIterator(topic: string, from: number) {
-    const options: AbstractIteratorOptions<Buffer, Buffer> & { highWaterMarkBytes: number } = {
+    const options: StoreIteratorOptions<Buffer, Buffer> = {
       ...messageRange(topic, from),
       highWaterMarkBytes: READ_RUN_BYTES,
     };
@@ -554,7 +548,7 @@ export class RocksMQ {
     assertTopicName(topic);
     const cached = this.topics.get(topic);
     if (cached) return cached;
-    if ((await this.meta.get(metaKey.topicCreated(topic))) === undefined) {
+    if ((await getOptional(this.meta, metaKey.topicCreated(topic))) === undefined) {
       throw new Error(`topic ${topic} does not exist`);
     }
     const [lastKey] = await this.messages.keys({ ...messageRange(topic), reverse: true, limit: 1 }).all();
@@ -570,7 +564,7 @@ export class RocksMQ {
     }
     const afterLastKey = lastKey === undefined ? 0 : idOfMessageKey(lastKey) + 1;
     const afterLastPage = (pages.at(-1)?.endId ?? -1) + 1;
-    const afterDeleted = Number((await this.meta.get(metaKey.deletedThrough(topic))) ?? -1) + 1;
+    const afterDeleted = Number((await getOptional(this.meta, metaKey.deletedThrough(topic))) ?? -1) + 1;
     const state: TopicState = {
       nextId: Math.max(afterLastKey, afterLastPage, afterDeleted),
       tail: [],

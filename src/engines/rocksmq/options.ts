@@ -1,11 +1,14 @@
 /** Options of the RocksMQ-style engine, with the defaults the engine documents. */
 import { withDefaults } from '../../util/defaults.js';
+import type { StoreChoice } from './store.js';
 
 /** How the engine stores and retains messages. Every field is optional; see `resolveOptions` for defaults. */
 export interface RocksMQOptions {
+  /** The key-value store: RocksDB (as RocksMQ), LevelDB, or `auto` (RocksDB where its binding loads, else LevelDB). */
+  store?: StoreChoice;
   /** fsync every write batch (produce and ack persistence). RocksMQ's default is false: the batch reaches the OS only. */
   sync?: boolean;
-  /** LevelDB's snappy block compression (RocksMQ used ZSTD at deeper levels). */
+  /** Block compression: RocksDB's ZSTD from the third level on (RocksMQ's default), LevelDB's snappy. */
   compression?: boolean;
   /** Payload bytes per page; a page is the unit of acknowledgement and retention (RocksMQ: 64 MiB). */
   pageBytes?: number;
@@ -19,11 +22,11 @@ export interface RocksMQOptions {
   ackFlushIntervalMs?: number;
   /** Bytes of recent messages kept in memory (one budget for all topics), so consumers at the tail skip LevelDB. */
   tailCacheBytes?: number;
-  /** LevelDB memtable size. */
+  /** The store's memtable size. */
   writeBufferSize?: number;
-  /** LevelDB table file size. */
+  /** LevelDB's table file size (RocksDB sizes its files from the memtable). */
   maxFileSize?: number;
-  /** LevelDB block cache size. */
+  /** The store's block cache size. */
   cacheSize?: number;
 }
 
@@ -34,6 +37,7 @@ const MiB = 1024 * 1024;
 
 /** The engine's defaults. */
 export const defaultRocksMQOptions: ResolvedRocksMQOptions = {
+  store: 'auto',
   sync: false,
   compression: true,
   pageBytes: 64 * MiB,

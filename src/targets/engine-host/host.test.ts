@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { connectRocksmq } from '../rocksmq/driver.js';
 import { rocksmqSettingsSchema } from '../rocksmq/settings.js';
-import { tempDir } from '../../testing/temp-dir.js';
+import { closeWhenDone, tempDir } from '../../testing/temp-dir.js';
 import { connectEngineHost } from './client.js';
 import { serveEngine } from './server.js';
 
@@ -12,7 +12,7 @@ test('the engine host serves an engine on a socket: writes acknowledged with the
   const engine = await connectRocksmq(join(dir, 'data'), rocksmqSettingsSchema.parse({}));
   const server = await serveEngine(engine, join(dir, 'engine.sock'));
   const client = await connectEngineHost(join(dir, 'engine.sock'), 'rocksmq');
-  t.after(async () => {
+  closeWhenDone(t, async () => {
     await client.close();
     server.close();
     await engine.close();

@@ -1,7 +1,8 @@
 /** LogDriver over the in-process RocksMQ-style engine: one engine per trial, in the trial's directory. */
 import { rm } from 'node:fs/promises';
 import { RocksMQ } from '../../engines/rocksmq/index.js';
-import { mqbenchVersion, packageVersion } from '../../util/package-version.js';
+import { storeDescription, type StoreKind } from '../../engines/rocksmq/store.js';
+import { mqbenchVersion } from '../../util/package-version.js';
 import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, ReferenceProbeSpec, ToolProbeSpec, ToolReading } from '../driver.js';
 import { runRocksmqReference } from '../pubsub-reference.js';
 import { probeRawLevel } from './raw-level.js';
@@ -18,6 +19,7 @@ const CONSUME_MAX_BYTES = 4 * 1024 * 1024;
 /** Opens the engine in `directory` with `settings` and wraps it as a LogDriver. */
 export async function connectRocksmq(directory: string, settings: RocksmqSettings): Promise<LogDriver> {
   const engine = await RocksMQ.open(directory, {
+    store: settings.store,
     sync: settings.sync,
     compression: settings.compression,
     pageBytes: settings.pageBytes,
@@ -32,6 +34,12 @@ export async function connectRocksmq(directory: string, settings: RocksmqSetting
   return new RocksmqDriver(engine, settings.consumeBatch, directory);
 }
 
+/** What the compression setting means on the store that ran. */
+function compressionSetting(store: StoreKind, compression: boolean): string {
+  if (store === 'leveldb') return compression ? 'snappy' : 'none';
+  return 'none on levels 0-1, ZSTD from level 2';
+}
+
 class RocksmqDriver implements LogDriver {
   private readonly consumers = new Set<LogConsumer>();
 
@@ -43,19 +51,22 @@ class RocksmqDriver implements LogDriver {
 
   async describe(): Promise<DriverDescription> {
     const options = this.engine.options;
-    const version = `mqbench ${mqbenchVersion()} (classic-level ${packageVersion('classic-level')})`;
+    const store = storeDescription(this.engine.storeKind);
+    const version = `mqbench ${mqbenchVersion()} (${store})`;
     return {
-      broker: { name: 'rocksmq (mqbench engine on LevelDB)', version },
+      broker: { name: `rocksmq (mqbench engine on ${this.engine.storeKind === 'rocksdb' ? 'RocksDB' : 'LevelDB'})`, version },
       client: { name: 'in-process', version },
       durability: {
         fsync: options.sync ? 'every write batch' : 'never (OS page cache)',
-        acknowledgedWhen: 'write batch applied to LevelDB',
+        acknowledgedWhen: `write batch applied to ${store}`,
         consumerPositions: `persisted within ${options.ackFlushIntervalMs} ms of an ack`,
         fsyncBeforeAck: options.sync,
         fsyncSetting: 'settings.sync: true',
       },
       settings: {
-        compression: options.compression ? 'snappy' : 'none',
+        store: this.engine.storeKind,
+        storeChoice: options.store,
+        compression: compressionSetting(this.engine.storeKind, options.compression),
         pageBytes: options.pageBytes,
         retentionMaxAgeMs: options.retentionMaxAgeMs,
         retentionMaxBytes: options.retentionMaxBytes,
@@ -88,9 +99,9 @@ class RocksmqDriver implements LogDriver {
     };
   }
 
-  /** The engine against raw LevelDB writes of the same shape, beside the trial's store. */
+  /** The engine against raw writes of the same shape to its own kind of store, beside the trial's. */
   probeTool(spec: ToolProbeSpec): Promise<ToolReading> {
-    return probeRawLevel(spec, `${this.directory}-raw-level`, this.engine.options);
+    return probeRawLevel(spec, `${this.directory}-raw-level`, this.engine.options, this.engine.storeKind);
   }
 
   /** The pub/sub operation through Milvus's own RocksMQ, with fresh stores beside the trial's (same disk). */

@@ -1,16 +1,15 @@
 /**
- * The rocksmq engine's calibration: raw classic-level (LevelDB) writes of the trial's message size, one put per
- * message as the engine's produce() makes one write per call, from as many concurrent writers as the trial had sends
- * in flight, into a fresh store opened with the engine's own LevelDB options. LevelDB groups concurrent writers
- * itself, so this is what the engine could reach if it added nothing. The read side: one iterator over them in key
- * order, as a consumer reads a topic's backlog.
+ * The rocksmq engine's calibration: raw writes of the trial's message size to the store the engine runs on (RocksDB
+ * or LevelDB), one put per message as the engine's produce() makes one write per call, from as many concurrent
+ * writers as the trial had sends in flight, into a fresh store opened with the engine's own options. This is what the
+ * engine could reach if it added nothing. The read side: one iterator over them in key order, as a consumer reads a
+ * topic's backlog.
  */
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { ClassicLevel } from 'classic-level';
 import { READ_RUN_BYTES } from '../../engines/rocksmq/index.js';
 import type { ResolvedRocksMQOptions } from '../../engines/rocksmq/options.js';
-import { packageVersion } from '../../util/package-version.js';
+import { createStore, storeDescription, type KeyValueStore, type StoreIteratorOptions, type StoreKind } from '../../engines/rocksmq/store.js';
 import type { ToolProbeSpec, ToolReading } from '../driver.js';
 import { toolReading, calibrate } from '../perf-tool.js';
 
@@ -19,30 +18,22 @@ import { toolReading, calibrate } from '../perf-tool.js';
  * `spec.readBack`, then reads them all back in key order through one iterator, as a consumer of the topic would (its
  * own store, not the trial's: the engine holds that one open).
  */
-export async function probeRawLevel(spec: ToolProbeSpec, directory: string, options: ResolvedRocksMQOptions): Promise<ToolReading> {
-  const db = new ClassicLevel<Buffer, Buffer>(directory, {
-    keyEncoding: 'buffer',
-    valueEncoding: 'buffer',
-    compression: options.compression,
-    writeBufferSize: options.writeBufferSize,
-    maxFileSize: options.maxFileSize,
-    cacheSize: options.cacheSize,
-  });
+export async function probeRawLevel(spec: ToolProbeSpec, directory: string, options: ResolvedRocksMQOptions, kind: StoreKind): Promise<ToolReading> {
+  const db = createStore<Buffer, Buffer>(kind, directory, 'buffer', options);
   await db.open();
+  const tool = `raw ${storeDescription(kind)}`;
   try {
-    return await calibrate(spec, { write: () => rawWrites(db, spec, options), read: () => rawReads(db, spec), reads: 'own' });
+    return await calibrate(spec, { write: () => rawWrites(db, spec, options, tool), read: () => rawReads(db, spec, tool), reads: 'own' });
   } finally {
     await db.close();
     await rm(directory, { recursive: true, force: true });
   }
 }
 
-const tool = () => `raw classic-level ${packageVersion('classic-level')}`;
-
 /** The write option of a synced batch. */
-const SYNC = { sync: true };
+const SYNC = { sync: true } as Record<string, unknown>;
 
-async function rawWrites(db: ClassicLevel<Buffer, Buffer>, spec: ToolProbeSpec, options: ResolvedRocksMQOptions): Promise<ToolReading> {
+async function rawWrites(db: KeyValueStore<Buffer, Buffer>, spec: ToolProbeSpec, options: ResolvedRocksMQOptions, tool: string): Promise<ToolReading> {
   const value = randomBytes(spec.messageBytes);
   const warmup = Math.floor(spec.messages / 5);
   let next = 0;
@@ -59,7 +50,7 @@ async function rawWrites(db: ClassicLevel<Buffer, Buffer>, spec: ToolProbeSpec, 
   const seconds = (performance.now() - startedAt) / 1000;
   const measured = spec.messages - warmup;
   return toolReading({
-    tool: `${tool()} writes`,
+    tool: `${tool} writes`,
     command: `${spec.concurrency} concurrent writers, one batch of one put per message (${spec.messageBytes} bytes), ${spec.messages} messages`,
     settings: { writers: spec.concurrency, putsPerWrite: 1, sync: options.sync, compression: options.compression, warmupMessages: warmup },
     messages: measured,
@@ -68,14 +59,14 @@ async function rawWrites(db: ClassicLevel<Buffer, Buffer>, spec: ToolProbeSpec, 
   });
 }
 
-/** Entries an iterator step returns (classic-level's nextv). */
+/** Entries an iterator step returns (nextv). */
 const READ_BATCH = 1000;
 
 /** All of it, timed from opening the iterator, as mqbench's read-back is timed from opening its consumer. */
-async function rawReads(db: ClassicLevel<Buffer, Buffer>, spec: ToolProbeSpec): Promise<ToolReading> {
+async function rawReads(db: KeyValueStore<Buffer, Buffer>, spec: ToolProbeSpec, tool: string): Promise<ToolReading> {
   const startedAt = performance.now();
   // Steps of the engine's byte size: classic-level's default (16 KiB) read a 1 KiB backlog at a third of the rate.
-  const iterator = db.iterator({ gte: messageKey(0), highWaterMarkBytes: READ_RUN_BYTES } as Parameters<typeof db.iterator>[0]);
+  const iterator = db.iterator({ gte: messageKey(0), highWaterMarkBytes: READ_RUN_BYTES } as StoreIteratorOptions<Buffer, Buffer>);
   let read = 0;
   try {
     for (;;) {
@@ -86,9 +77,9 @@ async function rawReads(db: ClassicLevel<Buffer, Buffer>, spec: ToolProbeSpec): 
   } finally {
     await iterator.close();
   }
-  if (read < spec.messages) throw new Error(`raw classic-level read back ${read} of ${spec.messages} messages`);
+  if (read < spec.messages) throw new Error(`${tool} read back ${read} of ${spec.messages} messages`);
   return toolReading({
-    tool: `${tool()} reads`,
+    tool: `${tool} reads`,
     command: `one iterator over the ${read} messages in key order, ${READ_BATCH} entries or ${READ_RUN_BYTES} bytes a step (nextv)`,
     settings: { iterators: 1, entriesPerStep: READ_BATCH, bytesPerStep: READ_RUN_BYTES },
     messages: read,

@@ -7,8 +7,12 @@ import { engineProcessField } from '../engine-host/process-field.js';
 /** Schema of `settings:` for targets of type rocksmq. */
 export const rocksmqSettingsSchema = z
   .object({
+    store: z
+      .enum(['auto', 'rocksdb', 'leveldb'])
+      .default(engine.store)
+      .describe('the key-value store: RocksDB (as RocksMQ; synchronous writes), LevelDB (classic-level), or auto: RocksDB where its binding loads'),
     sync: z.boolean().default(engine.sync).describe('fsync every write batch (RocksMQ default: false)'),
-    compression: z.boolean().default(engine.compression).describe("LevelDB's snappy compression"),
+    compression: z.boolean().default(engine.compression).describe("block compression: RocksDB's ZSTD from the third level on (RocksMQ's default), LevelDB's snappy"),
     pageBytes: sizeField.default(engine.pageBytes).describe('payload bytes per retention page'),
     retentionMaxAge: durationField.default(engine.retentionMaxAgeMs).describe('delete acked pages older than this'),
     retentionMaxBytes: z
@@ -17,9 +21,9 @@ export const rocksmqSettingsSchema = z
       .describe('delete the oldest acked pages while acked pages hold more than this; -1 = unlimited'),
     ackFlushInterval: durationField.default(engine.ackFlushIntervalMs).describe('longest time an ack stays in memory before it is persisted'),
     tailCacheBytes: sizeField.default(engine.tailCacheBytes).describe('recent messages kept in memory (one budget for all topics) for consumers at the tail'),
-    writeBufferSize: sizeField.default(engine.writeBufferSize).describe('LevelDB memtable size'),
-    maxFileSize: sizeField.default(engine.maxFileSize).describe('LevelDB table file size'),
-    cacheSize: sizeField.default(engine.cacheSize).describe('LevelDB block cache size'),
+    writeBufferSize: sizeField.default(engine.writeBufferSize).describe("the store's memtable size"),
+    maxFileSize: sizeField.default(engine.maxFileSize).describe("LevelDB's table file size (RocksDB sizes files from the memtable)"),
+    cacheSize: sizeField.default(engine.cacheSize).describe("the store's block cache size"),
     consumeBatch: z.number().int().min(1).default(256).describe('messages the consumer reads per call'),
     process: engineProcessField,
   })

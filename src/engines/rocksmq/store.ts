@@ -1,0 +1,116 @@
+/**
+ * The key-value stores under the rocksmq engine: RocksDB (what Milvus's RocksMQ runs on, through @nxtedition/rocksdb,
+ * whose write batches are applied synchronously on the calling thread as RocksMQ's are from its goroutine) where its
+ * prebuilt binding loads, else LevelDB (classic-level, whose every write is a round trip through libuv's thread pool).
+ */
+import { createRequire } from 'node:module';
+import type { AbstractIterator, AbstractIteratorOptions, AbstractLevel } from 'abstract-level';
+import { ClassicLevel } from 'classic-level';
+import { packageVersion } from '../../util/package-version.js';
+
+/** Which key-value store a rocksmq engine runs on. */
+export type StoreKind = 'rocksdb' | 'leveldb';
+
+/** `auto`: RocksDB where its binding loads on this machine, else LevelDB. */
+export type StoreChoice = StoreKind | 'auto';
+
+/** What the engine needs of a store (the abstract-level API both bindings implement). */
+export type KeyValueStore<K, V> = AbstractLevel<unknown, K, V>;
+
+/** A store iterator (the abstract-level API both bindings implement). */
+export type StoreIterator<K, V> = AbstractIterator<unknown, K, V>;
+
+/** Range and step options of a store iterator; `highWaterMarkBytes` is the most bytes one nextv step reads. */
+export type StoreIteratorOptions<K, V> = AbstractIteratorOptions<K, V> & { highWaterMarkBytes?: number };
+
+/** How a store is tuned (the engine's options that reach the store). */
+export interface StoreTuning {
+  compression: boolean;
+  /** Memtable size. */
+  writeBufferSize: number;
+  /** Table file size (LevelDB; RocksDB sizes its files from the memtable). */
+  maxFileSize: number;
+  /** Block cache size. */
+  cacheSize: number;
+}
+
+/** The npm package of each store's binding. */
+export const STORE_PACKAGES: Record<StoreKind, string> = { rocksdb: '@nxtedition/rocksdb', leveldb: 'classic-level' };
+
+type RocksLevelClass = new (location: string, options?: Record<string, unknown>) => KeyValueStore<unknown, unknown>;
+
+let rocksLevel: { RocksLevel?: RocksLevelClass; error?: string } | undefined;
+
+/** The RocksDB binding's class, or why it does not load here (no prebuilt binary for this platform, say). */
+function loadRocksLevel(): { RocksLevel?: RocksLevelClass; error?: string } {
+  if (!rocksLevel) {
+    try {
+      const binding = createRequire(import.meta.url)(STORE_PACKAGES.rocksdb) as { RocksLevel: RocksLevelClass };
+      rocksLevel = { RocksLevel: binding.RocksLevel };
+    } catch (error) {
+      rocksLevel = { error: error instanceof Error ? error.message.split('\n')[0] : String(error) };
+    }
+  }
+  return rocksLevel;
+}
+
+/** The store `choice` resolves to on this machine; a RocksDB that does not load is an error when asked for by name. */
+export function resolveStoreKind(choice: StoreChoice): StoreKind {
+  if (choice === 'leveldb') return 'leveldb';
+  const { error } = loadRocksLevel();
+  if (!error) return 'rocksdb';
+  if (choice === 'rocksdb') throw new Error(`store: rocksdb: ${STORE_PACKAGES.rocksdb} does not load on this machine (${error}); use store: leveldb or auto`);
+  return 'leveldb';
+}
+
+/** The binding and its version, for a manifest: e.g. "RocksDB (@nxtedition/rocksdb 12.2.12)". */
+export function storeDescription(kind: StoreKind): string {
+  const name = kind === 'rocksdb' ? 'RocksDB' : 'LevelDB';
+  return `${name} (${STORE_PACKAGES[kind]} ${packageVersion(STORE_PACKAGES[kind])})`;
+}
+
+/**
+ * A closed store of `kind` at `location` with Buffer keys and values, or utf8 ones. RocksDB runs level compaction with
+ * a memtable of `writeBufferSize`, its first two levels uncompressed and ZSTD from the third (as Milvus's default
+ * rocksmq.compressionTypes 0,0,7,7,7); LevelDB uses snappy with compression on.
+ */
+export function createStore<K extends Buffer | string, V extends Buffer | string>(
+  kind: StoreKind,
+  location: string,
+  encoding: 'buffer' | 'utf8',
+  tuning: StoreTuning,
+  forMetadata = false,
+): KeyValueStore<K, V> {
+  if (kind === 'rocksdb') {
+    const { RocksLevel, error } = loadRocksLevel();
+    if (!RocksLevel) throw new Error(`${STORE_PACKAGES.rocksdb} does not load: ${error}`);
+    return new RocksLevel(location, {
+      keyEncoding: encoding,
+      valueEncoding: encoding,
+      // Level compaction sets the memtable to a quarter of the budget, and levels 0-1 uncompressed, ZSTD from level 2.
+      ...(forMetadata ? {} : { compaction: 'level', memtableMemoryBudget: 4 * tuning.writeBufferSize, cacheSize: tuning.cacheSize }),
+      compression: tuning.compression,
+    }) as unknown as KeyValueStore<K, V>;
+  }
+  return new ClassicLevel<K, V>(location, {
+    keyEncoding: encoding,
+    valueEncoding: encoding,
+    compression: tuning.compression,
+    ...(forMetadata ? {} : { writeBufferSize: tuning.writeBufferSize, maxFileSize: tuning.maxFileSize, cacheSize: tuning.cacheSize }),
+  }) as unknown as KeyValueStore<K, V>;
+}
+
+/** The value at `key`, or undefined when there is none (RocksDB's binding throws LEVEL_NOT_FOUND there; LevelDB's returns undefined). */
+export async function getOptional<K, V>(store: KeyValueStore<K, V>, key: K): Promise<V | undefined> {
+  try {
+    return await store.get(key);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'LEVEL_NOT_FOUND') return undefined;
+    throw error;
+  }
+}
+
+/** The store's own compaction statistics table (`leveldb.stats` / `rocksdb.stats`). */
+export function compactionStats<K, V>(kind: StoreKind, store: KeyValueStore<K, V>): string {
+  return (store as unknown as { getProperty(name: string): string }).getProperty(`${kind}.stats`);
+}
