@@ -8,7 +8,7 @@ import { rocksmqSettingsSchema, type RocksmqSettings } from './settings.js';
 /** Definition of the rocksmq target type. */
 export const rocksmqTarget: TargetDefinition<RocksmqSettings> = {
   type: 'rocksmq',
-  title: 'RocksMQ-style embedded broker (LevelDB via classic-level)',
+  title: 'RocksMQ-style embedded broker (RocksDB, or LevelDB where its binding does not load)',
   kind: (settings) => (settings.process === 'own' ? 'server' : 'embedded'),
   settingsSchema: rocksmqSettingsSchema,
   installer: rocksmqInstaller,
