@@ -3,6 +3,7 @@
  * call, so mqbench batches what is outstanding as the Java producer does), consumer groups reading from the beginning
  * with auto-committed offsets.
  */
+import { kafkajsChecksum } from './kafkajs-native-crc.js';
 import { kafkaJsAuthOptions } from './auth.js';
 import { Kafka, logLevel, Partitioners, type Admin, type KafkaConfig } from 'kafkajs';
 import { packageVersion } from '../../util/package-version.js';
@@ -32,6 +33,7 @@ export async function kafkajsClient(options: KafkaClientOptions): Promise<KafkaC
       acks: 'all (-1)',
       compression: 'none',
       batching: `concurrent sends batched by mqbench: ${MAX_IN_FLIGHT_REQUESTS} request in flight per producer (kafkajs reorders concurrent requests), the sends queued meanwhile leave together (≤ ${MAX_BATCH_BYTES} bytes a request)`,
+      recordBatchChecksum: kafkajsChecksum(),
       maxBytesPerPartition: options.fetchMaxBytes,
       autoCommit: true,
       consumer: 'eachBatch',
