@@ -37,6 +37,7 @@ const SCENARIOS: Record<string, string> = {
   'target-twice': 'name: t\ntargets: [rocksmq, rocksmq]\nworkload: { type: pubsub, messages: 10 }\n',
   'target-number': 'name: t\ntargets: [42]\nworkload: { type: pubsub, messages: 10 }\n',
   'target-unknown-setting': 'name: t\ntargets: [{ name: r, type: rocksmq, settings: { turbo: true } }]\nworkload: { type: pubsub, messages: 10 }\n',
+  'rocksmq-rocksdb-uncompressed': 'name: t\ntargets: [{ name: r, type: rocksmq, settings: { store: rocksdb, compression: false } }]\nworkload: { type: pubsub, messages: 10 }\n',
   'nats-bad-setting': 'name: t\ntargets: [{ name: n, type: nats, settings: { maxPayload: lots } }]\nworkload: { type: pubsub, messages: 10 }\n',
   'kafka-bad-heap': 'name: t\ntargets: [{ name: k, type: kafka, settings: { heap: big } }]\nworkload: { type: pubsub, messages: 10 }\n',
   'kafka-bad-sasl': 'name: t\ntargets: [{ name: k, type: kafka, settings: { external: { brokers: "h:1", sasl: { mechanism: kerberos } } } }]\nworkload: { type: pubsub, messages: 10 }\n',

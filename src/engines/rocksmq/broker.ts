@@ -126,7 +126,7 @@ export class RocksMQ {
     if (existsSync(join(directory, 'CURRENT'))) {
       throw new Error(`${directory} holds a rocksmq store of an earlier layout (one LevelDB store); this engine keeps messages and metadata in two (${STORE_DIRECTORIES.messages}/, ${STORE_DIRECTORIES.meta}/): start from an empty directory`);
     }
-    const storeKind = resolveStoreKind(resolved.store);
+    const storeKind = resolveStoreKind(resolved.store, resolved.compression);
     if (storeKind === 'rocksdb' && !resolved.compression) {
       throw new Error('compression: false needs store: leveldb (on RocksDB the engine runs level compaction, levels 0-1 uncompressed and ZSTD from level 2, as RocksMQ does)');
     }

@@ -4,7 +4,7 @@ import type { StoreChoice } from './store.js';
 
 /** How the engine stores and retains messages. Every field is optional; see `resolveOptions` for defaults. */
 export interface RocksMQOptions {
-  /** The key-value store: RocksDB (as RocksMQ), LevelDB, or `auto` (RocksDB where its binding loads, else LevelDB). */
+  /** The key-value store: RocksDB (as RocksMQ), LevelDB, or `auto` (RocksDB where its binding loads and compression is on, else LevelDB). */
   store?: StoreChoice;
   /** fsync every write batch (produce and ack persistence). RocksMQ's default is false: the batch reaches the OS only. */
   sync?: boolean;

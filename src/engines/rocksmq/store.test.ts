@@ -10,6 +10,7 @@ test('store: auto is RocksDB where its prebuilt binding loads (linux-x64 here), 
   assert.equal(resolveStoreKind('auto'), 'rocksdb');
   assert.equal(resolveStoreKind('rocksdb'), 'rocksdb');
   assert.equal(resolveStoreKind('leveldb'), 'leveldb');
+  assert.equal(resolveStoreKind('auto', false), 'leveldb', 'auto without compression: RocksDB here always compresses its deeper levels');
   assert.match(storeDescription('rocksdb'), /^RocksDB \(@nxtedition\/rocksdb \d+\.\d+\.\d+\)$/);
   assert.match(storeDescription('leveldb'), /^LevelDB \(classic-level \d+\.\d+\.\d+\)$/);
 });

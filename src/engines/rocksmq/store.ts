@@ -54,9 +54,12 @@ function loadRocksLevel(): { RocksLevel?: RocksLevelClass; error?: string } {
   return rocksLevel;
 }
 
-/** The store `choice` resolves to on this machine; a RocksDB that does not load is an error when asked for by name. */
-export function resolveStoreKind(choice: StoreChoice): StoreKind {
-  if (choice === 'leveldb') return 'leveldb';
+/**
+ * The store `choice` resolves to on this machine: `auto` is RocksDB where its binding loads, unless compression is
+ * off (RocksDB's levels from 2 on are always ZSTD here); a RocksDB that does not load is an error when asked for by name.
+ */
+export function resolveStoreKind(choice: StoreChoice, compression = true): StoreKind {
+  if (choice === 'leveldb' || (choice === 'auto' && !compression)) return 'leveldb';
   const { error } = loadRocksLevel();
   if (!error) return 'rocksdb';
   if (choice === 'rocksdb') throw new Error(`store: rocksdb: ${STORE_PACKAGES.rocksdb} does not load on this machine (${error}); use store: leveldb or auto`);

@@ -10,7 +10,7 @@ export const rocksmqSettingsSchema = z
     store: z
       .enum(['auto', 'rocksdb', 'leveldb'])
       .default(engine.store)
-      .describe('the key-value store: RocksDB (as RocksMQ; synchronous writes), LevelDB (classic-level), or auto: RocksDB where its binding loads'),
+      .describe('the key-value store: RocksDB (as RocksMQ; synchronous writes), LevelDB (classic-level), or auto: RocksDB where its binding loads and compression is on, else LevelDB'),
     sync: z.boolean().default(engine.sync).describe('fsync every write batch (RocksMQ default: false)'),
     compression: z.boolean().default(engine.compression).describe("block compression: RocksDB's ZSTD from the third level on (RocksMQ's default), LevelDB's snappy"),
     pageBytes: sizeField.default(engine.pageBytes).describe('payload bytes per retention page'),
@@ -27,7 +27,11 @@ export const rocksmqSettingsSchema = z
     consumeBatch: z.number().int().min(1).default(256).describe('messages the consumer reads per call'),
     process: engineProcessField,
   })
-  .strict();
+  .strict()
+  .refine((settings) => settings.store !== 'rocksdb' || settings.compression, {
+    path: ['compression'],
+    message: 'compression: false needs store: leveldb or auto (on RocksDB the engine compresses levels from 2 on with ZSTD, as RocksMQ)',
+  });
 
 /** Resolved rocksmq settings. */
 export type RocksmqSettings = z.output<typeof rocksmqSettingsSchema>;
