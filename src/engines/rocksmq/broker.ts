@@ -28,7 +28,8 @@ export const READ_RUN_BYTES = 1024 * 1024;
 
 /**
  * The most value bytes of one write batch of a group commit; past it, the group's next calls go into a batch of their
- * own, written concurrently (LevelDB itself groups concurrent writers into batches of up to 1 MiB).
+ * own, written concurrently on LevelDB (which itself groups concurrent writers into batches of up to 1 MiB), one after
+ * another on RocksDB (whose binding applies a batch on the calling thread).
  */
 const GROUP_CHUNK_BYTES = 1024 * 1024;
 
