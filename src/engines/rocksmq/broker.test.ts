@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { closeWhenDone, tempDir } from '../../testing/temp-dir.js';
 import { RocksMQ } from './broker.js';
 import type { RocksMQOptions } from './options.js';
+import { compactionStats, type KeyValueStore } from './store.js';
 
 const text = (value: string) => ({ payload: Buffer.from(value) });
 const payloads = (messages: { payload: Buffer }[]) => messages.map((message) => message.payload.toString());
@@ -401,4 +402,17 @@ test('on LevelDB, metadata written between messages does not make it compact the
 
 test('compression: false on RocksDB is refused with the reason (its levels from 2 on are ZSTD under level compaction)', async (t) => {
   await assert.rejects(RocksMQ.open(await tempDir(t), { store: 'rocksdb', compression: false }), /compression: false needs store: leveldb/);
+});
+
+test('on RocksDB with sync: true, every produce syncs the write-ahead log, a lone message too (RocksDB counts its WAL syncs)', async (t) => {
+  const engine = await RocksMQ.open(await tempDir(t), { store: 'rocksdb', sync: true });
+  closeWhenDone(t, () => engine.close());
+  await engine.createTopic('t');
+  for (let i = 0; i < 5; i++) await engine.produce('t', [text(`lone ${i}`)]);
+  await Promise.all([engine.produce('t', [text('a'), text('b')]), engine.produce('t', [text('c')])]);
+  const store = (engine as unknown as { messages: KeyValueStore<Buffer, Buffer> }).messages;
+  const wal = /Cumulative WAL: (\d+) writes, (\d+) syncs/.exec(compactionStats('rocksdb', store));
+  assert.ok(wal, 'the stats table has its WAL line');
+  assert.ok(Number(wal[1]) >= 6, `writes: ${wal[0]}`);
+  assert.equal(wal[2], wal[1], `every write synced: ${wal[0]}`);
 });
