@@ -395,8 +395,8 @@ test('on LevelDB, metadata written between messages does not make it compact the
     for (const message of await engine.consume('t', 'g', 10)) engine.ack('t', 'g', message.id);
     if (i % 16 === 0) await engine.flushAcks();
   }
-  const store = (engine as unknown as { messages: { getProperty(name: string): string } }).messages;
-  const stats = store.getProperty('leveldb.stats');
+  const store = (engine as unknown as { messages: KeyValueStore<Buffer, Buffer> }).messages;
+  const stats = compactionStats('leveldb', store);
   assert.equal(compactedMegabytesRead(stats), 0, stats);
 });
 

@@ -15,7 +15,7 @@ import {
 import { ReadCursor } from './read-cursor.js';
 import { resolveOptions, type ResolvedRocksMQOptions, type RocksMQOptions } from './options.js';
 import { expiredPages, newlyAckedPages, type PageRecord } from './pages.js';
-import { createStore, getOptional, resolveStoreKind, type KeyValueStore, type StoreIteratorOptions, type StoreKind } from './store.js';
+import { createStore, getOptional, resolveStoreKind, SYNCED_WRITE, type KeyValueStore, type StoreIteratorOptions, type StoreKind } from './store.js';
 
 
 /**
@@ -40,9 +40,6 @@ async function settleAll(writes: Promise<void>[]): Promise<void> {
   const failed = outcomes.find((outcome) => outcome.status === 'rejected');
   if (failed) throw failed.reason;
 }
-
-/** The write option of a synced put (without sync, no options object: abstract-level merges one into its defaults per call). */
-const SYNC = { sync: true } as Record<string, unknown>;
 
 /** Where a new consumer group starts: the first message, after the last one, or at a given id. */
 export type SubscribePosition = 'earliest' | 'latest' | { id: number; inclusive: boolean };
@@ -502,7 +499,7 @@ export class RocksMQ {
   private writeMessages(ops: MessagePut[]): Promise<void> {
     // A synced write is always a batch: RocksDB's binding drops the options of a put (its put writes a batch of one
     // without them), so a synced put was not synced (107 acknowledged messages lost to a power loss).
-    if (this.options.sync) return this.messages.batch(ops, SYNC);
+    if (this.options.sync) return this.messages.batch(ops, SYNCED_WRITE);
     // One put for a lone produce: put() skips the batch's per-op checks, a third of its cost on LevelDB. And no
     // options object: abstract-level merges one into its defaults on every call, which made 50,000 awaited produces
     // of 1 KiB 12 % slower (2.95-3.46 s against 2.69-3.16, alternated three times).
@@ -515,7 +512,7 @@ export class RocksMQ {
 
   /** Applies metadata operations atomically, with fsync when the engine is in sync mode. */
   private writeMeta(ops: MetaOp[]): Promise<void> {
-    return this.options.sync ? this.meta.batch(ops, SYNC) : this.meta.batch(ops);
+    return this.options.sync ? this.meta.batch(ops, SYNCED_WRITE) : this.meta.batch(ops);
   }
 
   private assertOpen(): void {

@@ -34,6 +34,12 @@ export interface StoreTuning {
   cacheSize: number;
 }
 
+/**
+ * The write option of a synced batch, for both stores (only for a batch: RocksDB's binding drops a put's options).
+ * Without sync, pass no options object: abstract-level merges one into its defaults on every call.
+ */
+export const SYNCED_WRITE = { sync: true } as Record<string, unknown>;
+
 /** The npm package of each store's binding. */
 export const STORE_PACKAGES: Record<StoreKind, string> = { rocksdb: '@nxtedition/rocksdb', leveldb: 'classic-level' };
 

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { READ_RUN_BYTES } from '../../engines/rocksmq/index.js';
 import type { ResolvedRocksMQOptions } from '../../engines/rocksmq/options.js';
-import { createStore, storeDescription, type KeyValueStore, type StoreIteratorOptions, type StoreKind } from '../../engines/rocksmq/store.js';
+import { createStore, storeDescription, SYNCED_WRITE, type KeyValueStore, type StoreIteratorOptions, type StoreKind } from '../../engines/rocksmq/store.js';
 import type { ToolProbeSpec, ToolReading } from '../driver.js';
 import { toolReading, calibrate } from '../perf-tool.js';
 
@@ -30,9 +30,6 @@ export async function probeRawLevel(spec: ToolProbeSpec, directory: string, opti
   }
 }
 
-/** The write option of a synced batch. */
-const SYNC = { sync: true } as Record<string, unknown>;
-
 async function rawWrites(db: KeyValueStore<Buffer, Buffer>, spec: ToolProbeSpec, options: ResolvedRocksMQOptions, tool: string): Promise<ToolReading> {
   const value = randomBytes(spec.messageBytes);
   const warmup = Math.floor(spec.messages / 5);
@@ -42,7 +39,7 @@ async function rawWrites(db: KeyValueStore<Buffer, Buffer>, spec: ToolProbeSpec,
     for (let id = next++; id < spec.messages && !spec.signal.aborted; id = next++) {
       const ops = [{ type: 'put' as const, key: messageKey(id), value }];
       // As the engine writes: no options object unless it syncs (one per call made the batch path 2–3× slower here).
-      await (options.sync ? db.batch(ops, SYNC) : db.batch(ops));
+      await (options.sync ? db.batch(ops, SYNCED_WRITE) : db.batch(ops));
       if (id === warmup) startedAt = performance.now();
     }
   });
