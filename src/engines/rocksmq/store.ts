@@ -11,7 +11,7 @@ import { packageVersion } from '../../util/package-version.js';
 /** Which key-value store a rocksmq engine runs on. */
 export type StoreKind = 'rocksdb' | 'leveldb';
 
-/** `auto`: RocksDB where its binding loads on this machine, else LevelDB. */
+/** `auto`: RocksDB where its binding loads on this machine and compression is on, else LevelDB. */
 export type StoreChoice = StoreKind | 'auto';
 
 /** What the engine needs of a store (the abstract-level API both bindings implement). */
