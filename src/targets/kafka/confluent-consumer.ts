@@ -75,25 +75,13 @@ export async function openNativeConsumer(
       }
       wake = done;
     });
-  // One consume in flight at a time (two would interleave their messages), but the next is asked for before this
-  // batch is handed over, so that librdkafka's queue is drained on the thread pool while the main thread verifies.
-  const nextBatch = () => {
-    queued = false;
-    return consumeOnce();
-  };
   const loop = (async () => {
-    let pending = nextBatch();
     while (!closing) {
-      const messages = await pending;
-      if (messages.length > 0) {
-        pending = nextBatch();
-        for (const message of messages) if (message.value) options.onMessage(message.value);
-        continue;
-      }
-      if (!queued && !closing) await idle();
-      pending = nextBatch();
+      queued = false;
+      const messages = await consumeOnce();
+      for (const message of messages) if (message.value) options.onMessage(message.value);
+      if (messages.length === 0 && !queued && !closing) await idle();
     }
-    await pending;
   })().catch((error: unknown) => {
     if (!closing) options.onError(new Error(`Kafka consumer of ${topic}: ${errorMessage(error)}`));
   });
