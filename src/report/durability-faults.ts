@@ -34,7 +34,7 @@ export function durabilityHtml(rows: readonly DurabilityRow[], escape: (text: st
   });
   const faults = rows.flatMap(({ target, summary }) =>
     summary.faults.map((fault) => {
-      const cells = `<td>${ms(fault.restartMs)}</td><td>${ms(fault.unavailableMs)}</td><td>${ms(fault.firstAckAfterReadyMs)}</td><td>${rate(fault.throughput.before)} / ${rate(fault.throughput.during)} / ${rate(fault.throughput.after)}</td><td>${fault.droppedBytes === null ? '–' : count(fault.droppedBytes)}</td>`;
+      const cells = `<td>${ms(fault.restartMs)}</td><td>${ms(fault.unavailableMs)}</td><td>${ms(fault.reconnectedAfterReadyMs ?? null)}</td><td>${ms(fault.firstAckAfterReadyMs)}</td><td>${rate(fault.throughput.before)} / ${rate(fault.throughput.during)} / ${rate(fault.throughput.after)}</td><td>${fault.droppedBytes === null ? '–' : count(fault.droppedBytes)}</td>`;
       return `<tr><td class="text">${escape(target)}</td><td class="text">${escape(fault.kind)} at ${ms(fault.atMs)}</td>${cells}</tr>`;
     }),
   );
@@ -45,8 +45,8 @@ export function durabilityHtml(rows: readonly DurabilityRow[], escape: (text: st
 ${cases.join('\n')}
 </tbody></table>
 <h3>Each fault</h3>
-<p class="legend">Restart: until the target answered its readiness check. First ack: from then to the next acknowledgement. Rates are acknowledgements per second before the fault, during it and after it, until the next one. Dropped: unsynced bytes a power loss took (lazyfs). Each figure is the median over trials.</p>
-<table><thead><tr><th class="text">target</th><th class="text">fault</th><th>restart</th><th>unavailable</th><th>first ack</th><th>ack/s before / during / after</th><th>dropped bytes</th></tr></thead><tbody>
+<p class="legend">Restart: until the target answered its readiness check. Reconnected: from then until the writer had a new producer (faults that restart the target; – where none was needed or none opened). First ack: from then to the next acknowledgement. Rates are acknowledgements per second before the fault, during it and after it, until the next one. Dropped: unsynced bytes a power loss took (lazyfs). Each figure is the median over trials.</p>
+<table><thead><tr><th class="text">target</th><th class="text">fault</th><th>restart</th><th>unavailable</th><th>reconnected</th><th>first ack</th><th>ack/s before / during / after</th><th>dropped bytes</th></tr></thead><tbody>
 ${faults.join('\n')}
 </tbody></table>
 </section>`;

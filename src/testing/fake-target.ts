@@ -42,6 +42,8 @@ const faultsSchema = z
     deathNoticedAfterMs: z.number().min(0).default(0),
     /** A Go reference of the pub/sub operation at this many messages per second (0: the fake has none). */
     referenceMessagesPerSec: z.number().min(0).default(0),
+    /** Refuses this many producer opens after the first: a broker slow to take producers again after a restart. */
+    refuseProducers: z.number().int().min(0).default(0),
     /** What the fake says of its durability (its driver's fsyncBeforeAck). */
     fsyncBeforeAck: z.boolean().nullable().default(null),
   })
@@ -64,6 +66,8 @@ class FakeStore {
   readonly held = new Map<string, Uint8Array>();
   /** Everything delivered per topic, replayed to a consumer that subscribes later (reading from the earliest). */
   readonly logs = new Map<string, Uint8Array[]>();
+  /** Producers opened so far (refused ones included). */
+  producersOpened = 0;
 }
 
 /** The stores of provisioned fakes, by the id in their endpoint. */
@@ -78,7 +82,7 @@ class FakeDriver implements LogDriver {
   constructor(
     private readonly faults: Faults,
     private readonly earlierData?: string,
-    store = new FakeStore(),
+    private readonly store = new FakeStore(),
   ) {
     ({ topics: this.topics, held: this.held, logs: this.logs } = store);
   }
@@ -95,6 +99,8 @@ class FakeDriver implements LogDriver {
     this.logs.delete(topic);
   }
   async producer(topic: string) {
+    const opened = ++this.store.producersOpened;
+    if (opened > 1 && opened <= 1 + this.faults.refuseProducers) throw new Error('injected: the topic is not ready yet');
     return {
       send: async (payload: Uint8Array) => {
         this.sent += 1;

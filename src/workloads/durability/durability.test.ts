@@ -151,6 +151,20 @@ test('a fault is applied through the coordinator, timed, and the writer reconnec
   // The sends due while the writer reconnected failed fast and were counted, never dropped silently.
   assert.equal(extras.acknowledged + extras.failed + extras.timedOut, 400);
   assert.equal(result.cases[0]!.summary!.durability!.faults[0]!.restartMs, 150);
+  assert.equal(fault.reconnect?.attempts, 1);
+  assert.deepEqual(fault.reconnect?.errors, {});
+});
+
+test('a target slow to take a producer again: the writer retries, and the fault records each attempt and why it failed', async (t) => {
+  const { result, outDir } = await tinyRun(t, scenario('{ refuseProducers: 2 }', '[{ at: 300ms, kind: kill, for: 0 }]'), { worker: restartingWorker(100) });
+  const [fault] = extrasOf(result).faults;
+  assert.equal(fault?.reconnect?.attempts, 3, JSON.stringify(fault));
+  assert.deepEqual(fault.reconnect.errors, { 'injected: the topic is not ready yet': 2 });
+  // Two refusals, each followed by the retry pause: the producer came at least a second after the target was ready.
+  assert.ok(fault.reconnect.afterReadyMs !== null && fault.reconnect.afterReadyMs >= 1000, JSON.stringify(fault.reconnect));
+  const reread = await readResultFile(join(outDir, 'result.json'));
+  assert.equal(reread.cases[0]!.summary!.durability!.faults[0]!.reconnectedAfterReadyMs, fault.reconnect.afterReadyMs);
+  assert.match(renderHtmlReport([reread]), /<th>reconnected<\/th>/);
 });
 
 test('a restart that ends after `duration`: the writes go on until the target acknowledges again (bounded by recoveryWait)', async (t) => {

@@ -23,7 +23,7 @@ export interface DurabilityExtras extends DurabilityCounts {
   /** Whether the target said it fsyncs before acknowledging (its driver's description). */
   fsyncBeforeAck: boolean | null;
   /** Each fault as planned (`atMs` after the writes began, `forMs`), what applying it took, and what the writer saw. A fault that cannot be applied errors the trial. */
-  faults: Array<{ kind: string; atMs: number; forMs: number; outcome: FaultOutcome; window: FaultWindow }>;
+  faults: Array<{ kind: string; atMs: number; forMs: number; outcome: FaultOutcome; window: FaultWindow; reconnect?: WriterReconnect }>;
   /** Why sends failed, with how many failed so. */
   sendErrors: Record<string, number>;
   /** The read-back: how long it took, and whether it ended because nothing more arrived. */
@@ -52,6 +52,17 @@ export interface DurabilityExtras extends DurabilityCounts {
   extendedMs: number;
   /** The first runs of acknowledged-but-lost sequences, with when (ms after the writes began) they were acknowledged. */
   lostRuns: Array<{ from: number; to: number; firstAckAtMs: number; lastAckAtMs: number }>;
+}
+
+/**
+ * The writer's reconnection after a fault that restarted the target: how many attempts (connect, open a producer) it
+ * took, when one succeeded (ms after the target was ready again; null: none did before the writes ended), and why the
+ * failed ones failed, with how many failed so.
+ */
+export interface WriterReconnect {
+  attempts: number;
+  afterReadyMs: number | null;
+  errors: Record<string, number>;
 }
 
 const CLOSE_TIMEOUT_MS = 10_000;
@@ -234,23 +245,30 @@ class DurabilityRun {
       faults.push({ ...base, outcome, window: { unavailableMs: 0, firstAckAfterReadyMs: null, throughput: { before: 0, during: 0, after: 0 } } });
       this.readyAgainMs = outcome.readyMs;
       this.recoveredAtMs = undefined;
-      if (spec.kind !== 'pause') await this.reconnect(topic, startMs + params.duration + params.recoveryWait);
+      if (spec.kind !== 'pause') faults.at(-1)!.reconnect = await this.reconnect(topic, outcome.readyMs, startMs + params.duration + params.recoveryWait);
     }
   }
 
-  /** A fresh connection and producer (the old ones are closed at the end); retried until `untilMs`. */
-  private async reconnect(topic: string, untilMs: number): Promise<void> {
+  /**
+   * A fresh connection and producer (the old ones are closed at the end); retried until `untilMs`. Returns what the
+   * attempts took and why the failed ones failed (a target that never takes a producer again explains itself).
+   */
+  private async reconnect(topic: string, readyMs: number, untilMs: number): Promise<WriterReconnect> {
     this.producer = undefined;
     this.retired.push(this.driver);
+    const outcome: WriterReconnect = { attempts: 0, afterReadyMs: null, errors: {} };
+    const failed = (error: unknown) => (outcome.errors[errorMessage(error)] = (outcome.errors[errorMessage(error)] ?? 0) + 1);
     // An attempt may take longer than a send: after an unclean restart Pulsar recovers a topic's ledgers before it
     // opens a producer on it, which took longer than a 3 s send timeout here under load.
     const attemptMs = () => Math.max(this.params.sendTimeout, Math.min(RECONNECT_ATTEMPT_MS, untilMs - nowMs()));
     while (!this.context.signal.aborted && nowMs() < untilMs) {
+      outcome.attempts += 1;
       const connecting = this.context.reconnect();
       let driver: LogDriver;
       try {
         driver = await withTimeout(connecting, attemptMs(), 'reconnecting');
-      } catch {
+      } catch (error) {
+        failed(error);
         // A connection that comes after its attempt was given up is closed at the end with the others.
         connecting.then((late) => this.retired.push(late), () => undefined);
         await sleep(RECONNECT_RETRY_MS, this.context.signal);
@@ -260,13 +278,16 @@ class DurabilityRun {
       const opening = driver.producer(topic);
       try {
         this.producer = await withTimeout(opening, attemptMs(), 'opening a producer');
-        return;
-      } catch {
+        outcome.afterReadyMs = Math.max(0, Math.round(nowMs() - readyMs));
+        return outcome;
+      } catch (error) {
+        failed(error);
         opening.then((late) => late.close().catch(() => undefined), () => undefined);
         this.retired.push(driver);
         await sleep(RECONNECT_RETRY_MS, this.context.signal);
       }
     }
+    return outcome;
   }
 
   /** Waits until no send is outstanding (each ends by its timeout at the latest), at most `boundMs`. */

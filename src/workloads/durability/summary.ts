@@ -11,6 +11,8 @@ const faultSummarySchema = z.object({
   restartMs: z.number().nullable(),
   unavailableMs: z.number().nullable(),
   firstAckAfterReadyMs: z.number().nullable(),
+  /** From ready again to the writer's new producer (faults that restart the target; absent in files before it). */
+  reconnectedAfterReadyMs: z.number().nullable().optional(),
   throughput: z.object({ before: z.number(), during: z.number(), after: z.number() }),
   /** power-loss: the unsynced bytes lazyfs forgot (median). */
   droppedBytes: z.number().nullable(),
@@ -58,6 +60,7 @@ function summarizeDurability(trials: readonly MeasuredTrial[]): DurabilitySummar
       restartMs: pick((fault) => fault.outcome.restartMs),
       unavailableMs: pick((fault) => fault.window.unavailableMs),
       firstAckAfterReadyMs: pick((fault) => fault.window.firstAckAfterReadyMs),
+      reconnectedAfterReadyMs: pick((fault) => fault.reconnect?.afterReadyMs),
       throughput: { before: pick((f) => f.window.throughput.before)!, during: pick((f) => f.window.throughput.during)!, after: pick((f) => f.window.throughput.after)! },
       droppedBytes: pick((fault) => fault.outcome.dropped?.lostBytes),
     };
