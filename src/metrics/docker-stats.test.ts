@@ -27,9 +27,11 @@ test('the container probe turns stats samples into readings, and a failing fetch
   const probe = new DockerContainerProbe('abcdef0123456789', async () => {
     call += 1;
     if (call === 2) throw new Error('gone');
-    return { cpu_stats: { cpu_usage: { total_usage: call * 1e9 } }, memory_stats: { usage: 2048, stats: { inactive_file: 48 } } };
+    const kernel = call === 3 ? { usage_in_kernelmode: 1.5e9 } : {};
+    return { cpu_stats: { cpu_usage: { total_usage: call * 1e9, ...kernel } }, memory_stats: { usage: 2048, stats: { inactive_file: 48 } } };
   });
   assert.deepEqual(await probe.read(), { cpuSeconds: 1, rssBytes: 2000 });
   assert.equal(await probe.read(), undefined);
+  assert.deepEqual(await probe.read(), { cpuSeconds: 3, rssBytes: 2000, systemCpuSeconds: 1.5 }, 'the kernel-mode part, where the engine reports it');
   assert.equal(probe.label, 'container abcdef012345');
 });

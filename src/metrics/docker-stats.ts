@@ -7,7 +7,7 @@ import type { ResourceProbe, ResourceReading } from './resources.js';
 
 /** The parts of a Docker stats response mqbench reads. */
 export interface DockerStats {
-  cpu_stats?: { cpu_usage?: { total_usage?: number } };
+  cpu_stats?: { cpu_usage?: { total_usage?: number; usage_in_kernelmode?: number } };
   memory_stats?: {
     usage?: number;
     max_usage?: number;
@@ -59,7 +59,9 @@ export class DockerContainerProbe implements ResourceProbe {
   }
   async read(): Promise<ResourceReading | undefined> {
     const stats = await this.fetchStats(this.containerId).catch(() => undefined);
-    return stats ? { cpuSeconds: cpuSecondsFromStats(stats), rssBytes: memoryBytesFromStats(stats) } : undefined;
+    if (!stats) return undefined;
+    const kernelNs = stats.cpu_stats?.cpu_usage?.usage_in_kernelmode;
+    return { cpuSeconds: cpuSecondsFromStats(stats), rssBytes: memoryBytesFromStats(stats), ...(kernelNs === undefined ? {} : { systemCpuSeconds: kernelNs / 1e9 }) };
   }
   async resetPeak(): Promise<boolean> {
     return false;

@@ -10,6 +10,9 @@ export interface ProcStat {
   cpuSeconds: number;
   /** user + system CPU seconds of its waited-for, exited children. */
   childrenCpuSeconds: number;
+  /** The system (kernel) part of `cpuSeconds`, and of `childrenCpuSeconds`. */
+  systemCpuSeconds: number;
+  childrenSystemCpuSeconds: number;
   rssBytes: number;
 }
 
@@ -40,6 +43,8 @@ export function parseProcStat(text: string, ticksPerSecond: number, bytesPerPage
     ppid: field(4),
     cpuSeconds: (field(14) + field(15)) / ticksPerSecond,
     childrenCpuSeconds: (field(16) + field(17)) / ticksPerSecond,
+    systemCpuSeconds: field(15) / ticksPerSecond,
+    childrenSystemCpuSeconds: field(17) / ticksPerSecond,
     rssBytes: field(24) * bytesPerPage,
   };
 }
@@ -53,6 +58,31 @@ export async function readProcStat(pid: number): Promise<ProcStat | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Cumulative CPU seconds of the whole machine: busy (user, nice, system, irq, softirq: a process's own CPU time counts
+ * the interrupts served while it ran, so the machine's must too) and stolen by the hypervisor for other guests.
+ */
+export interface HostCpu {
+  busySeconds: number;
+  stealSeconds: number;
+}
+
+/** Parses the aggregate `cpu` line of /proc/stat; undefined when there is none. */
+export function parseHostCpu(text: string, ticksPerSecond: number): HostCpu | undefined {
+  const line = /^cpu\s+(.*)$/m.exec(text)?.[1];
+  if (!line) return undefined;
+  // user nice system idle iowait irq softirq steal …; guest time is already counted in user.
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).map(Number);
+  return { busySeconds: (user + nice + system + irq + softirq) / ticksPerSecond, stealSeconds: steal / ticksPerSecond };
+}
+
+/** Reads the machine's cumulative CPU from /proc/stat; undefined where it cannot be read. */
+export async function readHostCpu(): Promise<HostCpu | undefined> {
+  clockTicks ??= systemConstant('CLK_TCK', 100);
+  const text = await readFile('/proc/stat', 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : parseHostCpu(text, clockTicks);
 }
 
 /** Every live process whose ancestry includes `rootPid` (the root included), with its stat. */

@@ -5,6 +5,8 @@ import { procAvailable, readPeakRss, readProcessTree, readProcStat, resetPeakRss
 export interface ResourceReading {
   cpuSeconds: number;
   rssBytes: number;
+  /** The part of `cpuSeconds` spent in the kernel (system time), where the probe can tell. */
+  systemCpuSeconds?: number;
 }
 
 /** Something whose CPU and memory can be read: a process, a process tree, a container. */
@@ -24,7 +26,7 @@ export class SelfProbe implements ResourceProbe {
   readonly label = `this process (pid ${process.pid})`;
   async read(): Promise<ResourceReading> {
     const usage = process.cpuUsage();
-    return { cpuSeconds: (usage.user + usage.system) / 1e6, rssBytes: process.memoryUsage.rss() };
+    return { cpuSeconds: (usage.user + usage.system) / 1e6, rssBytes: process.memoryUsage.rss(), systemCpuSeconds: usage.system / 1e6 };
   }
   resetPeak(): Promise<boolean> {
     return procAvailable ? resetPeakRss('self') : Promise.resolve(false);
@@ -44,6 +46,7 @@ export class SelfAndLoadClientsProbe implements ResourceProbe {
   private readonly pids = new Set<number>();
   /** The last CPU seconds and peak RSS read of each load client (what it used until it exited). */
   private readonly lastCpuSeconds = new Map<number, number>();
+  private readonly lastSystemCpuSeconds = new Map<number, number>();
   private readonly lastPeakRss = new Map<number, number>();
   private readonly remote = new Set<{ reading: ResourceReading; peak: number }>();
 
@@ -84,18 +87,21 @@ export class SelfAndLoadClientsProbe implements ResourceProbe {
     const pids = [...this.pids];
     const [self, ...others] = await Promise.all([this.self.read(), ...pids.map((pid) => readProcStat(pid))]);
     const peaks = await Promise.all(pids.map((pid) => readPeakRss(pid)));
-    let { cpuSeconds, rssBytes } = self;
+    let { cpuSeconds, rssBytes, systemCpuSeconds = 0 } = self;
     others.forEach((stat, index) => {
       if (stat) this.lastCpuSeconds.set(pids[index]!, stat.cpuSeconds);
+      if (stat) this.lastSystemCpuSeconds.set(pids[index]!, stat.systemCpuSeconds);
       if (peaks[index] !== undefined) this.lastPeakRss.set(pids[index]!, peaks[index]!);
       cpuSeconds += this.lastCpuSeconds.get(pids[index]!) ?? 0;
+      systemCpuSeconds += this.lastSystemCpuSeconds.get(pids[index]!) ?? 0;
       rssBytes += stat?.rssBytes ?? 0;
     });
     for (const { reading } of this.remote) {
       cpuSeconds += reading.cpuSeconds;
       rssBytes += reading.rssBytes;
     }
-    return { cpuSeconds, rssBytes };
+    // Remote load clients report their CPU only as a total: then the kernel's part cannot be told.
+    return this.remote.size > 0 ? { cpuSeconds, rssBytes } : { cpuSeconds, rssBytes, systemCpuSeconds };
   }
 
   async resetPeak(): Promise<boolean> {
@@ -138,6 +144,7 @@ export class ProcessTreeProbe implements ResourceProbe {
     return {
       cpuSeconds: stats.reduce((sum, stat) => sum + stat.cpuSeconds, root.childrenCpuSeconds),
       rssBytes: stats.reduce((sum, stat) => sum + stat.rssBytes, 0),
+      systemCpuSeconds: stats.reduce((sum, stat) => sum + stat.systemCpuSeconds, root.childrenSystemCpuSeconds),
     };
   }
 

@@ -11,7 +11,7 @@ class ScriptedProbe implements ResourceProbe {
   async read(): Promise<ResourceReading> {
     const index = Math.min(this.reads, this.rss.length - 1);
     this.reads += 1;
-    return { cpuSeconds: this.reads * 0.05, rssBytes: this.rss[index]! };
+    return { cpuSeconds: this.reads * 0.05, rssBytes: this.rss[index]!, systemCpuSeconds: this.reads * 0.02 };
   }
   async resetPeak() {
     return this.kernelPeak !== undefined;
@@ -27,6 +27,7 @@ test('the sampler reports CPU over the window, mean and peak RSS, and a series',
   await new Promise((resolve) => setTimeout(resolve, 45));
   const usage = await sampler.stop();
   assert.ok(usage.client.cpuSeconds > 0);
+  assert.ok(usage.client.systemCpuSeconds! > 0 && Math.abs(usage.client.systemCpuSeconds! - usage.client.cpuSeconds * 0.4) < 1e-9, 'the kernel part over the same window');
   assert.equal(usage.client.peakRssBytes, 300);
   assert.equal(usage.client.peakSource, 'sampled');
   assert.ok(usage.client.meanRssBytes > 100 && usage.client.meanRssBytes < 300);

@@ -5,6 +5,8 @@ import type { ResourceProbe, ResourceReading } from './resources.js';
 /** Resource figures of one side (broker or client) over a sampled window. */
 export const sideUsageSchema = z.object({
   cpuSeconds: z.number(),
+  /** The kernel's part of `cpuSeconds` (system time), where the probe can tell: syscalls, page faults, the I/O path. */
+  systemCpuSeconds: z.number().optional(),
   peakRssBytes: z.number(),
   meanRssBytes: z.number(),
   /** How the peak was obtained: the kernel's high-water mark, or the highest periodic sample. */
@@ -62,8 +64,10 @@ class SideTracker {
   async finish(): Promise<SideUsage> {
     await this.sample();
     const kernelPeak = this.kernelPeak ? await this.probe.peak() : undefined;
+    const [firstSystem, lastSystem] = [this.first?.systemCpuSeconds, this.last?.systemCpuSeconds];
     return {
       cpuSeconds: Math.max(0, (this.last?.cpuSeconds ?? 0) - (this.first?.cpuSeconds ?? 0)),
+      ...(firstSystem === undefined || lastSystem === undefined ? {} : { systemCpuSeconds: Math.max(0, lastSystem - firstSystem) }),
       peakRssBytes: Math.max(kernelPeak ?? 0, this.rssMax),
       meanRssBytes: this.rssSamples === 0 ? 0 : this.rssTotal / this.rssSamples,
       peakSource: kernelPeak === undefined ? 'sampled' : 'kernel',
