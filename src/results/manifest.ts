@@ -49,14 +49,18 @@ export function resolvedConfig(loaded: LoadedScenario): Record<string, unknown> 
     warmup: file.warmup,
     sampling: file.sampling,
     cleanup: file.cleanup,
+    neighbours: file.neighbours,
     targets: loaded.targets,
     cases: loaded.cases.map((planned) => ({ id: planned.id, target: planned.target.name, params: planned.params })),
   };
 }
 
-/** A stable hash of the configuration that determines what is measured (everything but trial count and names). */
+/**
+ * A stable hash of the configuration that determines what is measured: everything but the trial count, the names and
+ * the wait for other brokers (which guards the conditions, and is recorded per trial; runs from before it compare).
+ */
 export function configHash(loaded: LoadedScenario): string {
-  const { trials: _trials, name: _name, ...measured } = resolvedConfig(loaded);
+  const { trials: _trials, name: _name, neighbours: _neighbours, ...measured } = resolvedConfig(loaded);
   // Secrets do not change what is measured, and must not be derivable from the result: hashed redacted.
   return createHash('sha256').update(stableStringify(redactDeep(measured))).digest('hex');
 }

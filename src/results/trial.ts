@@ -46,6 +46,43 @@ export const eventLoopDelaySchema = z.object({ mean: z.number(), p50: z.number()
 /** Event-loop delay of the harness during the measured phase, in ms. */
 export type EventLoopDelay = z.infer<typeof eventLoopDelaySchema>;
 
+/** One other target's broker, up beside a trial's: its CPU over a window (seconds, and cores on average). */
+export const neighbourCpuSchema = z.object({ target: z.string(), cpuSeconds: z.number(), cores: z.number() });
+
+/**
+ * The other targets' brokers up while a trial ran (a run keeps every broker it started until it ends, so targets can
+ * alternate): the bounded wait for them to go quiet before the trial, and what each used during its measured phase.
+ */
+export const trialNeighboursSchema = z.object({
+  /** The CPU, in cores, below which a neighbour counts as quiet (the scenario's neighbours.quietBelow). */
+  quietBelow: z.number(),
+  /** How long the trial waited for them to go quiet; `quiet`: whether they were when it began. */
+  waitedMs: z.number(),
+  quiet: z.boolean(),
+  /** Each neighbour over the last second before the trial began. */
+  atStart: z.array(neighbourCpuSchema),
+  /** Each neighbour over the measured phase (the whole trial where it has none). */
+  measured: z.array(neighbourCpuSchema),
+});
+
+/** See trialNeighboursSchema. */
+export type TrialNeighbours = z.infer<typeof trialNeighboursSchema>;
+
+/**
+ * The whole machine over a trial's measured phase, in cores: busy (user, nice, system, irq, softirq; every process),
+ * stolen by the hypervisor for other guests, and `otherCores`, what was busy beyond the trial's client and broker and
+ * the other targets' brokers (absent where the client ran partly elsewhere, on remote workers).
+ */
+export const trialHostSchema = z.object({
+  cpus: z.number(),
+  busyCores: z.number(),
+  stealCores: z.number(),
+  otherCores: z.number().optional(),
+});
+
+/** See trialHostSchema. */
+export type TrialHost = z.infer<typeof trialHostSchema>;
+
 const trialFields = {
   number: z.number(),
   failures: z.array(z.string()),
@@ -54,6 +91,10 @@ const trialFields = {
   warmup: phaseRecordSchema.optional(),
   measured: phaseRecordSchema.optional(),
   resources: trialResourcesSchema.optional(),
+  /** Other targets' brokers up beside this one (multi-target runs with more than one broker). */
+  neighbours: trialNeighboursSchema.optional(),
+  /** The machine's CPU over the measured phase (Linux). */
+  host: trialHostSchema.optional(),
   /**
    * Bytes the trial wrote: the growth of each file of the broker's data between the start and the end of the trial
    * (`before`/`after` are the totals). `reclaimed`: the broker freed earlier data meanwhile, so the total shrank.

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -10,6 +12,7 @@ import { useFakeTarget } from '../testing/fake-target.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { tinyRun } from '../testing/tiny-run.js';
 import { parseScenario } from '../scenario/load.js';
+import { renderSummaryTable } from '../report/table.js';
 import { runScenario } from './runner.js';
 import type { TrialCommand, Worker } from './worker.js';
 
@@ -154,4 +157,73 @@ workload: { type: pubsub, operations: 1, messages: 20 }
   );
   assert.equal(result.cases[0]?.status, 'errored');
   assert.equal(result.cases[0]?.trials[0]?.error, 'connection reset (fake broker killed by SIGKILL during the run)');
+});
+
+test("another target's busy broker: the trial waits for it, bounded, and records its CPU; the table warns; quiet ones pass unremarked", async (t) => {
+  // Each trial "measures" for 2 s; the two fakes each run a broker process of their own, one spinning.
+  const sleeping: Worker = {
+    async runTrial(command) {
+      const startedAt = new Date().toISOString();
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      return { number: command.trialNumber, status: 'passed', failures: [], startedAt, endedAt: new Date().toISOString() };
+    },
+  };
+  const { result, outDir } = await tinyRun(
+    t,
+    `
+name: neighbours
+trials: 2
+targets:
+  - { name: busy, type: fake, settings: { brokerProcess: busy } }
+  - { name: calm, type: fake, settings: { brokerProcess: idle } }
+workload: { type: pubsub, operations: 1, messages: 20 }
+neighbours: { quietBelow: 0.2, wait: 1s }
+`,
+    { worker: sleeping },
+  );
+  const [busy, calm] = result.cases;
+  // Brokers start when their target is first needed: busy's first trial had no neighbour yet.
+  assert.equal(busy!.trials[0]!.neighbours, undefined);
+  const quiet = busy!.trials[1]!.neighbours!;
+  assert.deepEqual({ quiet: quiet.quiet, waitedMs: quiet.waitedMs, quietBelow: quiet.quietBelow }, { quiet: true, waitedMs: 0, quietBelow: 0.2 });
+  assert.ok(quiet.measured[0]!.target === 'calm' && quiet.measured[0]!.cores < 0.2, JSON.stringify(quiet));
+  for (const trial of calm!.trials) {
+    const beside = trial.neighbours!;
+    assert.equal(beside.quiet, false, JSON.stringify(beside));
+    assert.ok(beside.waitedMs >= 1000, `${beside.waitedMs} ms: the wait ran out`);
+    assert.equal(beside.atStart[0]!.target, 'busy');
+    assert.ok(beside.measured[0]!.cores >= 0.2 && beside.measured[0]!.cpuSeconds >= 0.4, JSON.stringify(beside));
+  }
+  for (const trial of [...busy!.trials, ...calm!.trials]) {
+    const host = trial.host!;
+    assert.equal(host.cpus, availableParallelism());
+    assert.equal(host.otherCores, undefined, 'this stand-in worker reports no resources of its own to subtract');
+    // The machine's busy time includes each neighbour's (read at the same moments).
+    for (const neighbour of trial.neighbours?.measured ?? []) assert.ok(host.busyCores + 0.05 >= neighbour.cores, JSON.stringify(trial));
+  }
+  const reread = await readResultFile(join(outDir, 'result.json'));
+  const table = renderSummaryTable(reread);
+  assert.match(table, /! calm .*trial 1 began beside other targets' brokers still busy after a 1 s wait \(cores: busy \d\.\d\d; quiet is below 0\.2\)/);
+  assert.match(table, /! calm .*trial 2: other targets' brokers used CPU during its measured phase \(cores: busy \d\.\d\d\)/);
+  assert.doesNotMatch(table, /! busy .*other targets' brokers/);
+});
+
+test('a process outside the trial busy during its measured phase: the machine\'s CPU beyond the trial is recorded and warned about', async (t) => {
+  // A stand-in for anything else on the machine: a process spinning for the whole trial.
+  const spinner = spawn(process.execPath, ['-e', 'const until = Date.now() + 20_000; while (Date.now() < until);'], { stdio: 'ignore' });
+  t.after(() => spinner.kill('SIGKILL'));
+  const { result } = await tinyRun(
+    t,
+    `
+name: busy-machine
+targets: [fake]
+workload: { type: durability, payloadBytes: 256, rate: 200, duration: 3s, readIdle: 1s, sendTimeout: 2s }
+warmup: { duration: 0 }
+`,
+  );
+  const host = result.cases[0]!.trials[0]!.host!;
+  assert.equal(result.cases[0]!.trials[0]!.neighbours, undefined, 'one target: no neighbours, no wait');
+  assert.ok(host.otherCores !== undefined && host.otherCores >= 0.3, JSON.stringify(host));
+  assert.ok(host.busyCores >= host.otherCores, JSON.stringify(host));
+  assert.match(renderSummaryTable(result), /! fake .*trial 1: during its measured phase .*other processes used \d\.\d\d cores beyond the trial's client and broker/);
 });

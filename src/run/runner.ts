@@ -22,6 +22,8 @@ import { redactDeep, redactScenarioText, redactSecrets } from '../util/redact.js
 import type { RunListener } from './events.js';
 import { caseStatus, runStatus } from './status.js';
 import { ProcessWorker } from './process-worker.js';
+import { brokerProbe } from './broker-probe.js';
+import { NeighbourWatch, type Neighbour } from './neighbours.js';
 import type { Worker } from './worker.js';
 
 /** How to run a loaded scenario. */
@@ -96,6 +98,14 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
           }
           sequence += 1;
           emit({ type: 'trial-start', caseId: planned.id, label: planned.label, target: planned.target.name, trial, trials });
+          const neighbours = await neighboursOf(provisioned, planned.target.name);
+          const watch = new NeighbourWatch(neighbours);
+          const policy = { quietBelow: loaded.file.neighbours.quietBelow, waitMs: loaded.file.neighbours.wait };
+          const settled = neighbours.length === 0 ? undefined : await watch.settle(policy, signal, (waitedMs, busy) => {
+            const note = `waiting for other brokers to go quiet: ${busy.map((neighbour) => `${neighbour.target} ${neighbour.cores.toFixed(2)} cores`).join(', ')}`;
+            emit({ type: 'trial-progress', caseId: planned.id, trial, progress: { phase: 'warmup', done: Math.round(waitedMs / 1000), total: Math.round(policy.waitMs / 1000), unit: 'seconds', note } });
+          });
+          watch.start();
           const record = await worker.runTrial(
             {
               caseId: planned.id,
@@ -117,7 +127,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
             (progress) => emit({ type: 'trial-progress', caseId: planned.id, trial, progress }),
             signal,
             (request) => applyFault({ target: planned.target.name, provider: target.provider, faults: target.instance.faults }, request, signal),
-          );
+          ).finally(() => watch.stop());
+          Object.assign(record, watch.surroundings(record, settled && { quietBelow: policy.quietBelow, ...settled }));
           manifestTarget.driver ??= redactDeep(record.driver);
           if (record.error) record.error = redactSecrets(record.error);
           const brokerFailure = await brokerFailureAfter(target.instance, record.status === 'errored');
@@ -232,6 +243,16 @@ function currentBroker(instance: TargetInstance): TargetInstance['broker'] {
   const restartable = instance.faults?.broker ?? instance.faults?.backend;
   if (spec?.kind !== 'process-tree' || !restartable || restartable.pid() === spec.pid) return spec;
   return { ...spec, pid: restartable.pid(), label: spec.label.replace(/pid \d+/, `pid ${restartable.pid()}`) };
+}
+
+/** The brokers of the other targets started so far (each stays up until the run ends), with a probe of each. */
+async function neighboursOf(provisioned: Map<string, Promise<ProvisionedTarget>>, current: string): Promise<Neighbour[]> {
+  const started = await Promise.all([...provisioned].map(async ([name, pending]) => ({ name, target: await pending })));
+  return started.flatMap(({ name, target }) => {
+    if (name === current || !target.ok || target.instance.failure?.()) return [];
+    const probe = brokerProbe(currentBroker(target.instance));
+    return probe ? [{ target: name, probe }] : [];
+  });
 }
 
 function markErrored(entry: CaseResult, error: string): void {

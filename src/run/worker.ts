@@ -4,8 +4,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { PhaseRecorder } from '../metrics/recorder.js';
-import { DockerContainerProbe, dockerStats } from '../metrics/docker-stats.js';
-import { ProcessTreeProbe, SelfAndLoadClientsProbe, type ResourceProbe } from '../metrics/resources.js';
+import { SelfAndLoadClientsProbe } from '../metrics/resources.js';
 import { ResourceSampler } from '../metrics/sampler.js';
 import { grownBetween, totalOf, type StorageReading } from '../metrics/storage.js';
 import { finishTrial, type EventLoopDelay, type TrialDraft, type TrialRecord, type TrialResources } from '../results/trial.js';
@@ -21,6 +20,7 @@ import type { WorkloadParams } from '../workloads/params.js';
 import { workloadDefinition, workloadFor } from '../workloads/registry.js';
 import type { TrialStepContext } from '../workloads/definition.js';
 import type { Progress, WorkloadContext } from '../workloads/workload.js';
+import { brokerProbe } from './broker-probe.js';
 import { spawnLoadClients } from './load-clients.js';
 import { connectRemoteLoadClients } from './remote-workers.js';
 import { snapshotStorage } from './storage-spec.js';
@@ -241,12 +241,6 @@ function settle(signal: AbortSignal): ReturnType<typeof settlePageCache> {
 /** Whether the target's data is on this machine's disks (local processes, containers, embedded engines). */
 function storageIsHere(command: TrialCommand): boolean {
   return command.storage.kind === 'directories';
-}
-
-function brokerProbe(spec: BrokerProcessSpec | undefined): ResourceProbe | undefined {
-  if (!spec) return undefined;
-  if (spec.kind === 'process-tree') return new ProcessTreeProbe(spec.pid);
-  return new DockerContainerProbe(spec.id, dockerStats);
 }
 
 function summarizeLoopDelay(histogram: ReturnType<typeof monitorEventLoopDelay>): EventLoopDelay {

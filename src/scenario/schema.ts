@@ -94,6 +94,18 @@ export const scenarioSchema = z
       })
       .strict()
       .default({ interval: 250 }),
+    neighbours: z
+      .object({
+        quietBelow: z
+          .number()
+          .min(0)
+          .default(0.1)
+          .describe('cores: before each trial, wait until every other target\'s broker (a run keeps each one up until it ends) uses less than this'),
+        wait: durationField.default(30_000).describe('the longest wait for them to go quiet; a trial that begins beside a busy one, or during which one was busy, is marked in the report'),
+      })
+      .strict()
+      .default({ quietBelow: 0.1, wait: 30_000 })
+      .describe('other targets\' brokers up beside a trial: a bounded wait for them to go quiet before it, and their CPU during it'),
     cleanup: z
       .boolean()
       .default(true)

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { LogConsumer, LogDriver, ToolProbeSpec, ToolReading } from '../targets/driver.js';
 import { toolReading, calibrate } from '../targets/perf-tool.js';
 import { registerTarget } from '../targets/registry.js';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { TargetDefinition } from '../targets/target.js';
 
 const faultsSchema = z
@@ -42,6 +43,11 @@ const faultsSchema = z
     deathNoticedAfterMs: z.number().min(0).default(0),
     /** A Go reference of the pub/sub operation at this many messages per second (0: the fake has none). */
     referenceMessagesPerSec: z.number().min(0).default(0),
+    /**
+     * A broker process of its own (the fake's messages stay in memory): idle, or burning a core (a neighbour busy
+     * with background work, for the other targets' trials).
+     */
+    brokerProcess: z.enum(['none', 'idle', 'busy']).default('none'),
     /** Refuses this many producer opens after the first: a broker slow to take producers again after a restart. */
     refuseProducers: z.number().int().min(0).default(0),
     /** What the fake says of its durability (its driver's fsyncBeforeAck). */
@@ -211,12 +217,17 @@ export const fakeTarget: TargetDefinition<Faults> = {
     };
     const store = randomBytes(6).toString('hex');
     stores.set(store, new FakeStore());
+    const broker = faults.brokerProcess === 'none' ? undefined : fakeBrokerProcess(faults.brokerProcess);
     return {
       provider: 'embedded',
       endpoint: { store },
+      ...(broker ? { broker: { kind: 'process-tree' as const, pid: broker.pid!, label: `fake broker (pid ${broker.pid})` } } : {}),
       storage: { kind: 'none', reason: 'in memory' },
       info: {},
-      stop: async () => void stores.delete(store),
+      stop: async () => {
+        stores.delete(store);
+        broker?.kill('SIGKILL');
+      },
       ...(faults.deathNoticedAfterMs > 0 ? { failure } : {}),
     };
   },
@@ -227,6 +238,13 @@ export const fakeTarget: TargetDefinition<Faults> = {
     return new FakeDriver(settings, earlierData, store === undefined ? undefined : stores.get(store));
   },
 };
+
+/** A stand-in broker process, idle or spinning; it exits by itself when the process that started it is gone. */
+function fakeBrokerProcess(kind: 'idle' | 'busy'): ChildProcess {
+  const orphaned = `setInterval(() => { try { process.kill(${process.pid}, 0); } catch { process.exit(0); } }, 500);`;
+  const spin = kind === 'busy' ? `setInterval(() => { const until = Date.now() + 45; while (Date.now() < until); }, 50);` : '';
+  return spawn(process.execPath, ['-e', orphaned + spin], { stdio: 'ignore' });
+}
 
 /** Registers the fake target for the duration of a test file. */
 export function useFakeTarget(): () => void {
