@@ -50,6 +50,7 @@ export function resolvedConfig(loaded: LoadedScenario): Record<string, unknown> 
     sampling: file.sampling,
     cleanup: file.cleanup,
     neighbours: file.neighbours,
+    pageCache: file.pageCache,
     targets: loaded.targets,
     cases: loaded.cases.map((planned) => ({ id: planned.id, target: planned.target.name, params: planned.params })),
   };
@@ -57,10 +58,11 @@ export function resolvedConfig(loaded: LoadedScenario): Record<string, unknown> 
 
 /**
  * A stable hash of the configuration that determines what is measured: everything but the trial count, the names and
- * the wait for other brokers (which guards the conditions, and is recorded per trial; runs from before it compare).
+ * the wait for other brokers and the page cache's eviction (which guard the conditions, and are recorded per trial;
+ * runs from before them compare).
  */
 export function configHash(loaded: LoadedScenario): string {
-  const { trials: _trials, name: _name, neighbours: _neighbours, ...measured } = resolvedConfig(loaded);
+  const { trials: _trials, name: _name, neighbours: _neighbours, pageCache: _pageCache, ...measured } = resolvedConfig(loaded);
   // Secrets do not change what is measured, and must not be derivable from the result: hashed redacted.
   return createHash('sha256').update(stableStringify(redactDeep(measured))).digest('hex');
 }

@@ -1,6 +1,7 @@
 /** The serialisable record of one trial, as a worker returns it and result.json stores it. */
 import { z } from 'zod';
 import { phaseRecordSchema } from '../metrics/recorder.js';
+import { pageCacheEvictionSchema } from '../util/page-cache-evict.js';
 import { resourceSeriesSchema, sideUsageSchema } from '../metrics/sampler.js';
 import { storageReadingSchema } from '../metrics/storage.js';
 import { ceilingReadingSchema, driverDescriptionSchema, toolReadingSchema } from '../targets/driver.js';
@@ -93,6 +94,8 @@ const trialFields = {
   resources: trialResourcesSchema.optional(),
   /** Other targets' brokers up beside this one (multi-target runs with more than one broker). */
   neighbours: trialNeighboursSchema.optional(),
+  /** The brokers' data dropped from the page cache before the trial (the scenario's pageCache.evict). */
+  evicted: pageCacheEvictionSchema.optional(),
   /** The machine's CPU over the measured phase (Linux). */
   host: trialHostSchema.optional(),
   /**

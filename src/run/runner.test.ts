@@ -194,6 +194,8 @@ neighbours: { quietBelow: 0.2, wait: 1s }
     assert.equal(beside.atStart[0]!.target, 'busy');
     assert.ok(beside.measured[0]!.cores >= 0.2 && beside.measured[0]!.cpuSeconds >= 0.4, JSON.stringify(beside));
   }
+  // Before each trial, the data of every broker started so far left the page cache: busy's own alone at first.
+  assert.deepEqual([...busy!.trials, ...calm!.trials].map((trial) => (trial.evicted && 'files' in trial.evicted ? trial.evicted.files : -1)), [1, 2, 2, 2]);
   for (const trial of [...busy!.trials, ...calm!.trials]) {
     const host = trial.host!;
     assert.equal(host.cpus, availableParallelism());

@@ -23,6 +23,7 @@ import type { RunListener } from './events.js';
 import { caseStatus, runStatus } from './status.js';
 import { ProcessWorker } from './process-worker.js';
 import { brokerProbe } from './broker-probe.js';
+import { evictFromPageCache } from '../util/page-cache-evict.js';
 import { NeighbourWatch, type Neighbour } from './neighbours.js';
 import type { Worker } from './worker.js';
 
@@ -98,6 +99,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
           }
           sequence += 1;
           emit({ type: 'trial-start', caseId: planned.id, label: planned.label, target: planned.target.name, trial, trials });
+          const evicted = loaded.file.pageCache.evict ? await evictFromPageCache(await dataPaths(provisioned), { timeoutMs: EVICT_TIMEOUT_MS, signal }) : undefined;
           const neighbours = await neighboursOf(provisioned, planned.target.name);
           const watch = new NeighbourWatch(neighbours);
           const policy = { quietBelow: loaded.file.neighbours.quietBelow, waitMs: loaded.file.neighbours.wait };
@@ -128,7 +130,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
             signal,
             (request) => applyFault({ target: planned.target.name, provider: target.provider, faults: target.instance.faults }, request, signal),
           ).finally(() => watch.stop());
-          Object.assign(record, watch.surroundings(record, settled && { quietBelow: policy.quietBelow, ...settled }));
+          Object.assign(record, watch.surroundings(record, settled && { quietBelow: policy.quietBelow, ...settled }), evicted ? { evicted } : {});
           manifestTarget.driver ??= redactDeep(record.driver);
           if (record.error) record.error = redactSecrets(record.error);
           const brokerFailure = await brokerFailureAfter(target.instance, record.status === 'errored');
@@ -243,6 +245,15 @@ function currentBroker(instance: TargetInstance): TargetInstance['broker'] {
   const restartable = instance.faults?.broker ?? instance.faults?.backend;
   if (spec?.kind !== 'process-tree' || !restartable || restartable.pid() === spec.pid) return spec;
   return { ...spec, pid: restartable.pid(), label: spec.label.replace(/pid \d+/, `pid ${restartable.pid()}`) };
+}
+
+/** The longest the page cache's eviction before a trial may take (it is cut short, and the trial begins, after it). */
+const EVICT_TIMEOUT_MS = 30_000;
+
+/** The data directories of every target started so far (a broker's, or an embedded engine's), on this machine. */
+async function dataPaths(provisioned: Map<string, Promise<ProvisionedTarget>>): Promise<string[]> {
+  const started = await Promise.all(provisioned.values());
+  return started.flatMap((target) => (target.ok && target.instance.storage.kind === 'directories' ? target.instance.storage.paths : []));
 }
 
 /** The brokers of the other targets started so far (each stays up until the run ends), with a probe of each. */

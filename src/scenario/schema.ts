@@ -106,6 +106,15 @@ export const scenarioSchema = z
       .strict()
       .default({ quietBelow: 0.1, wait: 30_000 })
       .describe('other targets\' brokers up beside a trial: a bounded wait for them to go quiet before it, and their CPU during it'),
+    pageCache: z
+      .object({
+        evict: z
+          .boolean()
+          .default(true)
+          .describe('before each trial, drop from the page cache the data files of every broker the run started (the trial\'s own and the others\'), so that no trial pays for what an earlier one left cached'),
+      })
+      .strict()
+      .default({ evict: true }),
     cleanup: z
       .boolean()
       .default(true)

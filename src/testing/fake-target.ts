@@ -218,11 +218,13 @@ export const fakeTarget: TargetDefinition<Faults> = {
     const store = randomBytes(6).toString('hex');
     stores.set(store, new FakeStore());
     const broker = faults.brokerProcess === 'none' ? undefined : fakeBrokerProcess(faults.brokerProcess);
+    // A broker process of its own keeps a data file, as a real one would (2 MiB: large enough to be evicted).
+    if (broker) await writeFile(join(context.dir, 'data.log'), Buffer.alloc(2 * 1024 * 1024, 1));
     return {
       provider: 'embedded',
       endpoint: { store },
       ...(broker ? { broker: { kind: 'process-tree' as const, pid: broker.pid!, label: `fake broker (pid ${broker.pid})` } } : {}),
-      storage: { kind: 'none', reason: 'in memory' },
+      storage: broker ? { kind: 'directories', paths: [context.dir] } : { kind: 'none', reason: 'in memory' },
       info: {},
       stop: async () => {
         stores.delete(store);

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { tempDir } from '../testing/temp-dir.js';
+import { cachedBytes, evictFromPageCache } from './page-cache-evict.js';
+
+/** Bytes of `path` in the page cache, as util-linux's fincore counts them. */
+function residentBytes(path: string): number {
+  return Number(execFileSync('fincore', ['--bytes', '--noheadings', '--output', 'RES', path], { encoding: 'utf8' }).trim());
+}
+
+test('the Cached line of /proc/meminfo, in bytes', () => {
+  assert.equal(cachedBytes('MemFree:  100 kB\nCached:          2048 kB\nSwapCached:  0 kB\n'), 2 * 1024 * 1024);
+  assert.equal(cachedBytes('MemFree:  100 kB\n'), undefined);
+});
+
+test('the files of a directory leave the page cache, written ones too; small files are left alone', async (t) => {
+  const dir = await tempDir(t, 'mqbench-evict-');
+  const large = join(dir, 'nested', 'segment.log');
+  await writeFile(join(dir, 'small.idx'), Buffer.alloc(4096, 1));
+  await mkdir(join(dir, 'nested'));
+  // Written and not yet synced: dirty pages, which only a sync lets go.
+  await writeFile(large, Buffer.alloc(4 * 1024 * 1024, 7));
+  await readFile(large);
+  assert.ok(residentBytes(large) > 0, 'cached after the write');
+  const eviction = await evictFromPageCache([dir, join(dir, 'missing')], { timeoutMs: 30_000 });
+  assert.ok(!('skipped' in eviction), JSON.stringify(eviction));
+  assert.deepEqual({ files: eviction.files, bytes: eviction.bytes, timedOut: eviction.timedOut }, { files: 1, bytes: 4 * 1024 * 1024, timedOut: undefined });
+  assert.ok(eviction.cachedBytesBefore > 0 && eviction.ms >= 0);
+  assert.equal(residentBytes(large), 0, 'nothing of the file left in the cache');
+});
+
+test('an eviction whose bound has run out stops and says so', async (t) => {
+  const dir = await tempDir(t, 'mqbench-evict-');
+  await writeFile(join(dir, 'a.log'), Buffer.alloc(2 * 1024 * 1024, 1));
+  const eviction = await evictFromPageCache([dir], { timeoutMs: 0 });
+  assert.ok(!('skipped' in eviction) && eviction.timedOut === true, JSON.stringify(eviction));
+});

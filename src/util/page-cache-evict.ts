@@ -1,0 +1,108 @@
+/**
+ * Evicting files from the page cache, without root: after a `sync` (dirty pages cannot be dropped), `dd iflag=nocache
+ * count=0` asks the kernel (posix_fadvise DONTNEED) to drop a whole file's cached pages. Before each trial the coordinator evicts the data of every broker
+ * the run started: a broker's leftovers in the cache (Pulsar's bookie keeps the entry logs of deleted topics until its
+ * garbage collection) more than doubled the kernel time of the next trial's writes here, on any broker
+ * (docs/measurements/2026-12-02-neighbours.md).
+ */
+import { spawn } from 'node:child_process';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { trackChild } from './child-processes.js';
+import { settlePageCache } from './page-cache.js';
+
+/** What an eviction did: the files asked to leave the cache, and the machine's page cache before and after. */
+export const pageCacheEvictionSchema = z.union([
+  z.object({
+    files: z.number(),
+    /** Their sizes (what may have been cached, not what was). */
+    bytes: z.number(),
+    /** `Cached` of /proc/meminfo before and after. */
+    cachedBytesBefore: z.number(),
+    cachedBytesAfter: z.number(),
+    ms: z.number(),
+    /** The bound ran out before every file was done. */
+    timedOut: z.boolean().optional(),
+  }),
+  z.object({ skipped: z.string() }),
+]);
+
+/** See pageCacheEvictionSchema. */
+export type PageCacheEviction = z.infer<typeof pageCacheEvictionSchema>;
+
+/** Files smaller than this are left alone: their cache is small, and each file costs a process. */
+const MIN_FILE_BYTES = 1024 * 1024;
+const PARALLEL = 4;
+
+/** The `Cached` bytes of the text of /proc/meminfo; undefined without the line. */
+export function cachedBytes(meminfo: string): number | undefined {
+  const match = /^Cached:\s+(\d+) kB$/m.exec(meminfo);
+  return match ? Number(match[1]) * 1024 : undefined;
+}
+
+async function readCachedBytes(): Promise<number | undefined> {
+  return cachedBytes(await readFile('/proc/meminfo', 'utf8').catch(() => ''));
+}
+
+/** Every regular file of at least MIN_FILE_BYTES under `paths`, with its size (unreadable parts are skipped). */
+async function largeFiles(paths: readonly string[]): Promise<Array<{ path: string; bytes: number }>> {
+  const found: Array<{ path: string; bytes: number }> = [];
+  for (const root of paths) {
+    const names = await readdir(root, { recursive: true }).catch(() => [] as string[]);
+    for (const name of names) {
+      const path = join(root, name);
+      const info = await stat(path).catch(() => undefined);
+      if (info?.isFile() && info.size >= MIN_FILE_BYTES) found.push({ path, bytes: info.size });
+    }
+  }
+  return found;
+}
+
+/**
+ * Flushes dirty data (`sync`), then asks the kernel to drop the cached pages of the files under `paths`, all within
+ * `timeoutMs`; never throws.
+ */
+export async function evictFromPageCache(paths: readonly string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<PageCacheEviction> {
+  const before = await readCachedBytes();
+  if (before === undefined) return { skipped: 'no /proc/meminfo (not Linux): the page cache was not evicted' };
+  const started = performance.now();
+  const until = started + options.timeoutMs;
+  const files = await largeFiles(paths);
+  if (files.length > 0) await settlePageCache({ timeoutMs: options.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+  let next = 0;
+  let timedOut = false;
+  const lane = async () => {
+    while (next < files.length) {
+      if (options.signal?.aborted || performance.now() >= until) {
+        timedOut = true;
+        return;
+      }
+      await dropFile(files[next++]!.path, until - performance.now());
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL }, lane));
+  return {
+    files: files.length,
+    bytes: files.reduce((sum, file) => sum + file.bytes, 0),
+    cachedBytesBefore: before,
+    cachedBytesAfter: (await readCachedBytes()) ?? 0,
+    ms: Math.round(performance.now() - started),
+    ...(timedOut ? { timedOut: true } : {}),
+  };
+}
+
+/** `dd if=<file> iflag=nocache count=0`: drops the file's cached pages; bounded by `timeoutMs`. */
+function dropFile(path: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn('dd', [`if=${path}`, 'iflag=nocache', 'count=0', 'status=none'], { stdio: 'ignore' });
+    trackChild(child);
+    const timer = setTimeout(() => child.kill('SIGKILL'), Math.max(1, timeoutMs));
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    child.once('error', done);
+    child.once('exit', done);
+  });
+}
