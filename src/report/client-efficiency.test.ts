@@ -30,14 +30,15 @@ workload: { type: stream, mode: closed-loop, inFlight: 4, payloadBytes: 1KiB, me
   const table = renderSummaryTable(result);
   // The fake target is embedded, so its tool is named as on the same disk (a broker's wording: the test below).
   assert.match(table, /^! slow-client .*: mqbench wrote at 0% of fake-perf on the same disk: the embedded engine, not the storage underneath, limits this figure$/m);
-  assert.doesNotMatch(table, /^! fast-client/m);
+  // (A loaded machine may add warnings of its own about the CPU other processes took.)
+  assert.doesNotMatch(table, /^! fast-client .*(mqbench wrote|perf tool)/m);
   assert.match(table, /^! no-tool .*: the broker's perf tool did not run: nats: command not found$/m);
   assert.match(table, /^! slow-reader .*: mqbench read back at 0% of fake-perf on the same disk: the embedded engine, not the storage underneath, limits the read figure$/m);
   assert.match(table, /^! no-read-tool .*: the broker's perf tool could not read back: consumer not found$/m);
   assert.match(table, /tool msg\/s.*vs tool.*read vs tool/);
   const rows = buildReportModel([result]).rows;
   assert.match(rows.find((row) => row.series === 'slow-client')!.note, /the embedded engine, not the storage underneath, limits this figure/);
-  assert.equal(rows.find((row) => row.series === 'fast-client')!.note, '');
+  assert.doesNotMatch(rows.find((row) => row.series === 'fast-client')!.note, /mqbench wrote|perf tool/);
   // A gate can require the client to keep up with the broker's own tool.
   const rules = parseGateRules('clientEfficiency: ["value > 0.8"]\n', 'gates.yaml');
   const outcome = evaluateGate(rules, result.cases.map((entry) => ({ key: entry.target, baseline: entry, candidate: entry })));
@@ -64,7 +65,7 @@ workload: { type: pubsub, payloadBytes: 1KiB, messages: 50, operations: 2, refer
   assert.equal(result.cases[0]!.trials[0]!.toolCeiling?.command, 'fake-ref --messages 50 --operations 2', 'the reference ran as many operations as the trial');
   const table = renderSummaryTable(result);
   assert.match(table, /^! slow-round-trip .*: mqbench's operation took [\d.]+× as long as fake-ref's on the same disk: the embedded engine's round trip, not the disk, sets part of this figure$/m);
-  assert.doesNotMatch(table, /^! quick-round-trip/m);
+  assert.doesNotMatch(table, /^! quick-round-trip .*as long as/m);
 });
 
 test("a broker's warning names mqbench's client against the same broker; an embedded engine's names the disk", async (t) => {

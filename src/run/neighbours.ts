@@ -128,9 +128,12 @@ export class NeighbourWatch {
 
   /**
    * The machine over the measured phase: busy and stolen cores, and what was busy beyond the trial's own processes and
-   * the neighbours (not where the client ran partly on remote workers, whose CPU is not this machine's).
+   * the neighbours (not where the client ran partly on remote workers, whose CPU is not this machine's; not for a phase
+   * shorter than one window).
    */
   private hostDuring([fromMs, toMs]: [number, number], record: TrialRecord, neighbours: NeighbourCpu[]): TrialHost | undefined {
+    // Read once a window, /proc/stat cannot tell what a shorter phase shared the machine with.
+    if (toMs - fromMs < NEIGHBOUR_WINDOW_MS) return undefined;
     const host = this.hostOver(fromMs, toMs);
     if (!host) return undefined;
     const resources = record.resources;
