@@ -250,16 +250,19 @@ function currentBroker(instance: TargetInstance): TargetInstance['broker'] {
 /** The longest the page cache's eviction before a trial may take (it is cut short, and the trial begins, after it). */
 const EVICT_TIMEOUT_MS = 30_000;
 
-/** The data directories of every target started so far (a broker's, or an embedded engine's), on this machine. */
-async function dataPaths(provisioned: Map<string, Promise<ProvisionedTarget>>): Promise<string[]> {
-  const started = await Promise.all(provisioned.values());
-  return started.flatMap((target) => (target.ok && target.instance.storage.kind === 'directories' ? target.instance.storage.paths : []));
+/** Every target started so far, by name (each stays up until the run ends). */
+async function startedTargets(provisioned: Map<string, Promise<ProvisionedTarget>>): Promise<Array<{ name: string; target: ProvisionedTarget }>> {
+  return Promise.all([...provisioned].map(async ([name, pending]) => ({ name, target: await pending })));
 }
 
-/** The brokers of the other targets started so far (each stays up until the run ends), with a probe of each. */
+/** The data directories of every target started so far (a broker's, or an embedded engine's), on this machine. */
+async function dataPaths(provisioned: Map<string, Promise<ProvisionedTarget>>): Promise<string[]> {
+  return (await startedTargets(provisioned)).flatMap(({ target }) => (target.ok && target.instance.storage.kind === 'directories' ? target.instance.storage.paths : []));
+}
+
+/** The brokers of the other targets started so far, with a probe of each. */
 async function neighboursOf(provisioned: Map<string, Promise<ProvisionedTarget>>, current: string): Promise<Neighbour[]> {
-  const started = await Promise.all([...provisioned].map(async ([name, pending]) => ({ name, target: await pending })));
-  return started.flatMap(({ name, target }) => {
+  return (await startedTargets(provisioned)).flatMap(({ name, target }) => {
     if (name === current || !target.ok || target.instance.failure?.()) return [];
     const probe = brokerProbe(currentBroker(target.instance));
     return probe ? [{ target: name, probe }] : [];

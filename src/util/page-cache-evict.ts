@@ -6,11 +6,11 @@
  * (docs/measurements/2026-12-02-neighbours.md).
  */
 import { spawn } from 'node:child_process';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { trackChild } from './child-processes.js';
-import { settlePageCache } from './page-cache.js';
+import { meminfoBytes, readMeminfo, settlePageCache } from './page-cache.js';
 
 /** What an eviction did: the files asked to leave the cache, and the machine's page cache before and after. */
 export const pageCacheEvictionSchema = z.union([
@@ -37,12 +37,11 @@ const PARALLEL = 4;
 
 /** The `Cached` bytes of the text of /proc/meminfo; undefined without the line. */
 export function cachedBytes(meminfo: string): number | undefined {
-  const match = /^Cached:\s+(\d+) kB$/m.exec(meminfo);
-  return match ? Number(match[1]) * 1024 : undefined;
+  return meminfoBytes(meminfo, 'Cached');
 }
 
 async function readCachedBytes(): Promise<number | undefined> {
-  return cachedBytes(await readFile('/proc/meminfo', 'utf8').catch(() => ''));
+  return cachedBytes(await readMeminfo());
 }
 
 /** Every regular file of at least MIN_FILE_BYTES under `paths`, with its size (unreadable parts are skipped). */

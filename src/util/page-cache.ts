@@ -24,18 +24,25 @@ export const pageCacheSettleSchema = z.union([
 /** What settling did (see pageCacheSettleSchema). */
 export type PageCacheSettle = z.infer<typeof pageCacheSettleSchema>;
 
+/** One line of the text of /proc/meminfo (`name:  N kB`), in bytes; undefined without it. */
+export function meminfoBytes(meminfo: string, name: string): number | undefined {
+  const match = new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(meminfo);
+  return match ? Number(match[1]) * 1024 : undefined;
+}
+
+/** The text of /proc/meminfo ('' where it cannot be read). */
+export function readMeminfo(): Promise<string> {
+  return readFile('/proc/meminfo', 'utf8').catch(() => '');
+}
+
 /** The kernel's dirty and under-writeback bytes from the text of /proc/meminfo; undefined when it has neither line. */
 export function dirtyBytes(meminfo: string): number | undefined {
-  const kib = (name: string) => {
-    const match = new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(meminfo);
-    return match ? Number(match[1]) * 1024 : undefined;
-  };
-  const [dirty, writeback] = [kib('Dirty'), kib('Writeback')];
+  const [dirty, writeback] = [meminfoBytes(meminfo, 'Dirty'), meminfoBytes(meminfo, 'Writeback')];
   return dirty === undefined && writeback === undefined ? undefined : (dirty ?? 0) + (writeback ?? 0);
 }
 
 async function readDirtyBytes(): Promise<number | undefined> {
-  return dirtyBytes(await readFile('/proc/meminfo', 'utf8').catch(() => ''));
+  return dirtyBytes(await readMeminfo());
 }
 
 /** Flushes the page cache's dirty data (`sync`), waiting at most `timeoutMs`; never throws. */
