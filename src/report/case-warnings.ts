@@ -1,4 +1,7 @@
-/** Every warning a reader gets about one case: where mqbench's client limited a figure, where the broker paused, and where other brokers or processes were busy beside it. */
+/**
+ * Every warning a reader gets about one case: where mqbench's client limited a figure, where the broker paused, and
+ * where other brokers or processes were busy beside it.
+ */
 import type { PhaseRecord } from '../metrics/recorder.js';
 import type { CaseResult } from '../results/result-file.js';
 import type { TrialNeighbours } from '../results/trial.js';
@@ -10,7 +13,7 @@ type NeighbourCpu = TrialNeighbours['measured'][number];
 /** A measured phase with nothing acknowledged or delivered for this long is reported: far beyond GC or scheduling. */
 export const PAUSE_WARNING_SECONDS = 5;
 
-/** The warnings for `entry`: client efficiency (write, read, tool failures), pauses of the broker, uncertain clocks, a busy machine. */
+/** The warnings for `entry`: client efficiency, pauses of the broker, uncertain clocks, busy neighbours, a busy machine. */
 export function caseWarnings(entry: CaseResult): string[] {
   return [...clientEfficiencyWarnings(entry), ...pauseWarnings(entry), ...clockWarnings(entry), ...neighbourWarnings(entry), ...hostWarnings(entry)];
 }
