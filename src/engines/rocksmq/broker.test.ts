@@ -10,13 +10,17 @@ import { compactionStats, type KeyValueStore } from './store.js';
 const text = (value: string) => ({ payload: Buffer.from(value) });
 const payloads = (messages: { payload: Buffer }[]) => messages.map((message) => message.payload.toString());
 
-async function drain(engine: RocksMQ, topic: string, group: string): Promise<string[]> {
-  const out: string[] = [];
+async function drainMessages(engine: RocksMQ, topic: string, group: string): Promise<{ payload: Buffer }[]> {
+  const out: { payload: Buffer }[] = [];
   for (;;) {
     const batch = await engine.consume(topic, group, 100);
     if (batch.length === 0) return out;
-    out.push(...payloads(batch));
+    out.push(...batch);
   }
+}
+
+async function drain(engine: RocksMQ, topic: string, group: string): Promise<string[]> {
+  return payloads(await drainMessages(engine, topic, group));
 }
 
 // Every behaviour on both stores the engine runs on.
@@ -294,7 +298,7 @@ for (const store of ['rocksdb', 'leveldb'] as const) {
     });
 
     test('the tail cache keeps the newest messages within its budget across many trims', async (t) => {
-      const engine = await open(await tempDir(t), { tailCacheBytes: 100 });
+      const engine = await open(await tempDir(t), { tailCacheBytes: 160 });
       closeWhenDone(t, () => engine.close());
       await engine.createTopic('t');
       await engine.subscribe('t', 'g');
@@ -302,15 +306,40 @@ for (const store of ['rocksdb', 'leveldb'] as const) {
       // Trimmed slots are emptied, so a trimmed message (a 1 MiB payload, say) is not kept alive until the next compaction.
       const state = (engine as unknown as { topics: Map<string, { tail: unknown[]; tailHead: number }> }).topics.get('t')!;
       assert.ok(state.tail.slice(0, state.tailHead).every((slot) => slot === undefined));
-      assert.equal(state.tail.length - state.tailHead, 10);
+      assert.equal(state.tail.length - state.tailHead, 16);
       const counts = countStoreCalls(engine);
-      // The last 10 ten-byte messages fit the 100-byte budget: reading from the 2990th is served from the cache.
-      await engine.seek('t', 'g', 2990);
-      assert.deepEqual(payloads(await engine.consume('t', 'g', 100)), Array.from({ length: 10 }, (_, i) => String(2990 + i).padStart(10, '0')));
+      // The last 16 ten-byte messages fit the 160-byte budget: reading from the 2984th is served from the cache.
+      await engine.seek('t', 'g', 2984);
+      assert.deepEqual(payloads(await engine.consume('t', 'g', 100)), Array.from({ length: 16 }, (_, i) => String(2984 + i).padStart(10, '0')));
       assert.equal(counts.iterators, 0);
-      await engine.seek('t', 'g', 2989);
-      assert.equal((await engine.consume('t', 'g', 100)).length, 11);
+      await engine.seek('t', 'g', 2983);
+      assert.equal((await engine.consume('t', 'g', 100)).length, 17);
       assert.equal(counts.iterators, 1, 'older messages come from LevelDB');
+    });
+
+    test('a message larger than a sixteenth of the tail cache is cached only for a group waiting at the tail; else it is read from the store, whole, and ends the cached tail', async (t) => {
+      const engine = await open(await tempDir(t), { tailCacheBytes: 1600 });
+      closeWhenDone(t, () => engine.close());
+      await engine.createTopic('t');
+      await engine.subscribe('t', 'g');
+      const large = (fill: number) => ({ payload: Buffer.alloc(101 + fill, fill) });
+      // Small, then large ones (each encoded into the engine's one scratch buffer: the store must have copied each),
+      // in one call and in concurrent calls (one group commit), then small ones again.
+      await engine.produce('t', [text('a'), text('b')]);
+      const consumed = await drainMessages(engine, 't', 'g'); // a consumer at the tail
+      const state = (engine as unknown as { topics: Map<string, { tail: Array<{ payload: Buffer } | undefined>; tailHead: number }> }).topics.get('t')!;
+      const cached = () => state.tail.slice(state.tailHead).map((message) => (message!.payload.length > 100 ? `large ${message!.payload[0]}` : message!.payload.toString()));
+      await engine.produce('t', [large(1), text('c'), large(2)]);
+      assert.deepEqual(cached(), ['a', 'b', 'large 1', 'c', 'large 2'], 'a group waited at the tail');
+      await Promise.all([engine.produce('t', [large(3)]), engine.produce('t', [large(4)]), engine.produce('t', [text('d')])]);
+      await engine.produce('t', [text('e')]);
+      assert.deepEqual(cached(), ['d', 'e'], 'with no group at the tail, only what follows the last large message is cached');
+      consumed.push(...(await drainMessages(engine, 't', 'g')));
+      assert.deepEqual(
+        consumed.map((message) => (message.payload.length > 100 ? `large ${message.payload[0]} × ${message.payload.length}` : message.payload.toString())),
+        ['a', 'b', 'large 1 × 102', 'c', 'large 2 × 103', 'large 3 × 104', 'large 4 × 105', 'd', 'e'],
+      );
+      for (const message of consumed.filter((message) => message.payload.length > 100)) assert.ok(message.payload.every((byte) => byte === message.payload[0]), 'a large message arrives whole');
     });
 
     test('a reopened engine carries on filling the open page where it was (its size is summed from the stored messages)', async (t) => {

@@ -11,12 +11,21 @@ export interface EngineMessage {
 
 /** Encodes a message value: version byte, u32 length of JSON properties, properties, payload. */
 export function encodeValue(message: EngineMessage): Buffer {
+  return encodeValueInto(message, undefined);
+}
+
+/**
+ * Encodes a message value into `scratch` when it is large enough (a view of its start), else into a new buffer. A
+ * scratch is for a value the store copies at once (a write batch's put) and that nothing keeps.
+ */
+export function encodeValueInto(message: EngineMessage, scratch: Buffer | undefined): Buffer {
   const properties =
     message.properties && Object.keys(message.properties).length > 0
       ? Buffer.from(JSON.stringify(message.properties), 'utf8')
       : undefined;
   const propertiesLength = properties?.length ?? 0;
-  const value = Buffer.allocUnsafe(HEADER_BYTES + propertiesLength + message.payload.byteLength);
+  const bytes = HEADER_BYTES + propertiesLength + message.payload.byteLength;
+  const value = scratch && scratch.length >= bytes ? scratch.subarray(0, bytes) : Buffer.allocUnsafe(bytes);
   value[0] = VERSION;
   value.writeUInt32BE(propertiesLength, 1);
   if (properties) properties.copy(value, HEADER_BYTES);

@@ -20,7 +20,7 @@ export const rocksmqSettingsSchema = z
       .default(engine.retentionMaxBytes)
       .describe('delete the oldest acked pages while acked pages hold more than this; -1 = unlimited'),
     ackFlushInterval: durationField.default(engine.ackFlushIntervalMs).describe('longest time an ack stays in memory before it is persisted'),
-    tailCacheBytes: sizeField.default(engine.tailCacheBytes).describe('recent messages kept in memory (one budget for all topics) for consumers at the tail'),
+    tailCacheBytes: sizeField.default(engine.tailCacheBytes).describe('recent messages kept in memory (one budget for all topics) for consumers at the tail; a message larger than a sixteenth of it is kept only when a consumer group waits at the tail'),
     writeBufferSize: sizeField.default(engine.writeBufferSize).describe("the store's memtable size"),
     maxFileSize: sizeField.default(engine.maxFileSize).describe("LevelDB's table file size (RocksDB sizes files from the memtable)"),
     cacheSize: sizeField.default(engine.cacheSize).describe("the store's block cache size"),
