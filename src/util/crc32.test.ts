@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { crc32 as zlibCrc32 } from 'node:zlib';
-import { crc32, crc32Implementation } from './crc32.js';
+import { crc32, crc32Implementation, crc32Range } from './crc32.js';
 
 test('crc32 gives zlib values, whole and continued, whatever implementation is loaded', () => {
   assert.equal(crc32Implementation, '@node-rs/crc32', 'the native CRC is installed with the package');
@@ -14,4 +14,12 @@ test('crc32 gives zlib values, whole and continued, whatever implementation is l
     assert.equal(crc32(data.subarray(cut), crc32(data.subarray(0, cut))), zlibCrc32(data), `${size} bytes continued at ${cut}`);
     assert.equal(crc32(new Uint8Array(data)), zlibCrc32(data), 'a plain Uint8Array');
   }
+});
+
+test('crc32Range gives zlib values over any range of the bytes, empty and whole included', () => {
+  const bytes = Buffer.from(Array.from({ length: 300 }, (_, index) => (index * 37 + 11) & 0xff));
+  for (const [start, end] of [[0, 0], [0, 44], [3, 47], [0, 300], [299, 300]] as const) {
+    assert.equal(crc32Range(bytes, start, end), zlibCrc32(bytes.subarray(start, end)), `bytes ${start}-${end}`);
+  }
+  assert.equal(crc32Range(Buffer.from('hello'), 0, 5), 907060870);
 });

@@ -23,3 +23,20 @@ export const crc32: Crc32 = native
 
 /** Which implementation `crc32` uses (the wal target records it in its driver settings). */
 export const crc32Implementation: string = native ? '@node-rs/crc32' : 'node:zlib';
+
+/** The CRC-32 table of the polynomial's reflected form, one entry per byte value. */
+const TABLE = new Int32Array(256).map((_, byte) => {
+  let crc = byte;
+  for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? 0xedb88320 ^ (crc >>> 1) : crc >>> 1;
+  return crc;
+});
+
+/**
+ * CRC-32 of `bytes[start, end)` in JavaScript, for short ranges such as the 44-byte envelope header: no view to make
+ * and no native call (0.10 µs against 0.27-0.32 µs for zlib's on a 44-byte view here); the same values as `crc32`.
+ */
+export function crc32Range(bytes: Uint8Array, start: number, end: number): number {
+  let crc = -1;
+  for (let index = start; index < end; index++) crc = TABLE[(crc ^ bytes[index]!) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ -1) >>> 0;
+}

@@ -7,7 +7,7 @@
  *   24 f64 actual send time (epoch ms) · 32 u32 body length · 36 u32 CRC32 of the body · 40 u32 flags (1 = warm-up)
  *   44 u32 CRC32 of bytes 0-43
  */
-import { crc32 } from '../util/crc32.js';
+import { crc32, crc32Range } from '../util/crc32.js';
 
 /** Bytes taken by the envelope header; the smallest message is this size. */
 export const ENVELOPE_BYTES = 48;
@@ -51,15 +51,15 @@ export function writeEnvelope(message: Buffer, fields: EnvelopeFields): void {
   message.writeUInt32LE(message.length - ENVELOPE_BYTES, 32);
   message.writeUInt32LE(fields.bodyCrc >>> 0, 36);
   message.writeUInt32LE(fields.flags ?? 0, 40);
-  message.writeUInt32LE(crc32(message.subarray(0, 44)), 44);
+  message.writeUInt32LE(crc32Range(message, 0, 44), 44);
 }
 
 /** Reads and verifies a delivered message: magic, header checksum, body length and body checksum. */
 export function readEnvelope(payload: Uint8Array): EnvelopeCheck {
   if (payload.byteLength < ENVELOPE_BYTES) return { ok: false, reason: `message of ${payload.byteLength} bytes is shorter than the envelope` };
-  const message = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  const message = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
   if (message.readUInt32LE(0) !== MAGIC) return { ok: false, reason: 'bad envelope magic' };
-  if (message.readUInt32LE(44) !== crc32(message.subarray(0, 44))) return { ok: false, reason: 'envelope header checksum mismatch' };
+  if (message.readUInt32LE(44) !== crc32Range(message, 0, 44)) return { ok: false, reason: 'envelope header checksum mismatch' };
   const bodyBytes = message.readUInt32LE(32);
   if (bodyBytes !== message.length - ENVELOPE_BYTES) {
     return { ok: false, reason: `body is ${message.length - ENVELOPE_BYTES} bytes, envelope says ${bodyBytes}` };
