@@ -4,7 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from '../testing/temp-dir.js';
-import { cachedBytes, evictFromPageCache } from './page-cache-evict.js';
+import { cachedBytes, describeEviction, evictFromPageCache } from './page-cache-evict.js';
 
 /** Bytes of `path` in the page cache, as util-linux's fincore counts them. */
 function residentBytes(path: string): number {
@@ -37,4 +37,12 @@ test('an eviction whose bound has run out stops and says so', async (t) => {
   await writeFile(join(dir, 'a.log'), Buffer.alloc(2 * 1024 * 1024, 1));
   const eviction = await evictFromPageCache([dir], { timeoutMs: 0 });
   assert.ok(!('skipped' in eviction) && eviction.timedOut === true, JSON.stringify(eviction));
+});
+
+test('an eviction is described in one line: what was asked to leave, the page cache before and after, the time, a spent bound', () => {
+  assert.equal(
+    describeEviction({ files: 269, bytes: 3_324_558_953, cachedBytesBefore: 6_124_441_600, cachedBytesAfter: 4_214_710_272, ms: 30_092, timedOut: true }),
+    '3,170.5 MiB in 269 files, page cache 5,840.7 MiB → 4,019.5 MiB, 30092 ms (bound reached)',
+  );
+  assert.equal(describeEviction({ skipped: 'no /proc/meminfo' }), 'no /proc/meminfo');
 });

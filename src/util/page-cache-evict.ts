@@ -105,3 +105,10 @@ function dropFile(path: string, timeoutMs: number): Promise<void> {
     child.once('exit', done);
   });
 }
+
+/** One line for a manifest: "3,170.5 MiB in 269 files, page cache 5,840.7 MiB → 4,019.5 MiB, 30092 ms (bound reached)". */
+export function describeEviction(eviction: PageCacheEviction): string {
+  if ('skipped' in eviction) return eviction.skipped;
+  const mib = (bytes: number) => `${(bytes / 1048576).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} MiB`;
+  return `${mib(eviction.bytes)} in ${eviction.files} files, page cache ${mib(eviction.cachedBytesBefore)} → ${mib(eviction.cachedBytesAfter)}, ${eviction.ms} ms${eviction.timedOut ? ' (bound reached)' : ''}`;
+}

@@ -99,9 +99,9 @@ class RocksmqDriver implements LogDriver {
     };
   }
 
-  /** The engine against raw writes of the same shape to its own kind of store, beside the trial's. */
+  /** The engine against raw writes of the same shape to its own kind of store, beside the trial's (out of the page cache). */
   probeTool(spec: ToolProbeSpec): Promise<ToolReading> {
-    return probeRawLevel(spec, `${this.directory}-raw-level`, this.engine.options, this.engine.storeKind);
+    return probeRawLevel(spec, `${this.directory}-raw-level`, this.engine.options, this.engine.storeKind, this.directory);
   }
 
   /** The pub/sub operation through Milvus's own RocksMQ, with fresh stores beside the trial's (same disk). */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { resolveOptions } from '../../engines/rocksmq/options.js';
@@ -17,7 +18,14 @@ for (const [kind, tool] of [['rocksdb', /^raw RocksDB \(@nxtedition\/rocksdb \d+
     assert.ok(reading.readBack!.messagesPerSec > 0 && Number.isFinite(reading.readBack!.messagesPerSec));
     assert.match(reading.readBack!.tool, tool);
     assert.equal(existsSync(directory), false);
+    assert.equal(reading.settings.trialStoreEvicted, undefined, 'no trial store named, none evicted');
     const writeOnly = await probeRawLevel({ ...spec, readBack: undefined }, directory, resolveOptions(), kind);
     assert.equal(writeOnly.readBack, undefined);
+    // The trial's store leaves the page cache before the raw writes (as a broker's tool writes after the trial's topic is deleted).
+    const trialStore = join(directory, '..', 'trial');
+    await mkdir(trialStore, { recursive: true });
+    await writeFile(join(trialStore, 'data.sst'), Buffer.alloc(2 * 1024 * 1024, 1));
+    const afterEviction = await probeRawLevel({ ...spec, readBack: undefined }, directory, resolveOptions(), kind, trialStore);
+    assert.match(String(afterEviction.settings.trialStoreEvicted), /^2\.0 MiB in 1 files, page cache [\d,.]+ MiB → [\d,.]+ MiB, \d+ ms$/);
   });
 }
