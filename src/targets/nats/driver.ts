@@ -27,7 +27,7 @@ import { runPubsubReference } from '../pubsub-reference.js';
 import { sizeInboundBuffersOnce } from './inbound-buffer.js';
 import { LARGE_CHUNK_BYTES, writeLargeFlushesUnpacked } from './outbound-writes.js';
 import { PipelinedPublisher } from './pipelined-publisher.js';
-import { TurnAcks } from './turn-acks.js';
+import { rawCommandSender, TurnAcks, type RawCommandSender } from './turn-acks.js';
 import type { NatsSettings } from './settings.js';
 
 /** Connection details a NATS instance hands to workers. */
@@ -56,6 +56,8 @@ export async function connectNats(endpoint: NatsEndpoint, settings: NatsSettings
 class NatsDriver implements LogDriver {
   private readonly consumers = new Set<LogConsumer>();
   private publisher: PipelinedPublisher | undefined;
+  /** Sends a turn's acks as one command of PUB frames, where nats.js's protocol handler allows it. */
+  private readonly ackSender: RawCommandSender | undefined;
 
   constructor(
     private readonly connection: NatsConnection,
@@ -63,7 +65,9 @@ class NatsDriver implements LogDriver {
     private readonly manager: JetStreamManager,
     private readonly endpoint: NatsEndpoint,
     private readonly settings: NatsSettings,
-  ) {}
+  ) {
+    this.ackSender = rawCommandSender(connection);
+  }
 
   async describe(): Promise<DriverDescription> {
     const info = this.connection.info;
@@ -88,7 +92,7 @@ class NatsDriver implements LogDriver {
         consumer:
           this.settings.consumer === 'ephemeral-push'
             ? "ephemeral push consumer, explicit acks not awaited, flow control (Milvus natsmq's shape)"
-            : 'durable pull consumer, explicit ack per message (a turn\'s acks sent in one write)',
+            : `durable pull consumer, explicit ack per message (${this.ackSender ? "a turn's acks as one command of PUB frames, one write" : "a turn's acks in one write, each through nats.js's own ack"})`,
         consumeMaxBytes: this.settings.consumeMaxBytes,
         inboundBuffer: inboundBufferSizedOnce
           ? "a message spanning several socket reads is read into a buffer sized once from its MSG line (nats.js's own doubles as it grows)"
@@ -170,7 +174,7 @@ class NatsDriver implements LogDriver {
 
   async consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {
     const deliver_policy = options.from === 'earliest' ? DeliverPolicy.All : DeliverPolicy.New;
-    const acks = new TurnAcks();
+    const acks = new TurnAcks(this.ackSender);
     const callback = (message: JsMsg) => {
       options.onMessage(message.data);
       acks.add(message);
