@@ -7,7 +7,7 @@ import { crc32, crc32Implementation, crc32Range } from './crc32.js';
 test('crc32 gives zlib values, whole and continued, whatever implementation is loaded', () => {
   assert.equal(crc32Implementation, '@node-rs/crc32', 'the native CRC is installed with the package');
   assert.equal(crc32(Buffer.from('hello')), 907060870);
-  for (const size of [0, 1, 47, 4096, 1 << 20]) {
+  for (const size of [0, 1, 47, 63, 64, 200, 4096, 1 << 20]) {
     const data = randomBytes(size);
     assert.equal(crc32(data), zlibCrc32(data), `${size} bytes`);
     const cut = Math.floor(size / 3);
@@ -22,4 +22,5 @@ test('crc32Range gives zlib values over any range of the bytes, empty and whole 
     assert.equal(crc32Range(bytes, start, end), zlibCrc32(bytes.subarray(start, end)), `bytes ${start}-${end}`);
   }
   assert.equal(crc32Range(Buffer.from('hello'), 0, 5), 907060870);
+  assert.equal(crc32Range(bytes, 100, 300, crc32Range(bytes, 0, 100)), zlibCrc32(bytes), 'continued from the CRC of the bytes before');
 });
