@@ -30,6 +30,11 @@ export interface ConsumerOptions {
   onError(error: Error): void;
   /** The size of the messages the workload sends, when it knows: a hint for drivers that size fetches in messages. */
   messageBytes?: number;
+  /**
+   * `call`: `onMessage` reads a payload only while it runs and keeps no reference to it, so a driver may reuse the
+   * payload's memory for a later message. Unset, payloads are the workload's to keep.
+   */
+  payloadLifetime?: 'call';
 }
 
 /**

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { LogConsumer, LogDriver, ToolProbeSpec, ToolReading } from '../targets/driver.js';
+import type { ConsumerOptions, LogConsumer, LogDriver, ToolProbeSpec, ToolReading } from '../targets/driver.js';
 import { toolReading, calibrate } from '../targets/perf-tool.js';
 import { registerTarget } from '../targets/registry.js';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -56,6 +56,29 @@ const faultsSchema = z
   .strict();
 
 type Faults = z.output<typeof faultsSchema>;
+
+let scratchDeliveries = 0;
+
+/** Messages the fake delivered through a reused scratch buffer (to workloads that keep no payload), in this process. */
+export function fakeScratchDeliveries(): number {
+  return scratchDeliveries;
+}
+
+/**
+ * Hands each payload over in one buffer the consumer reuses, overwritten once the call returns, as a driver that
+ * recycles its read buffers does: a workload that kept a payload past its call would find garbage in it.
+ */
+function throughScratch(onMessage: (payload: Uint8Array) => void): (payload: Uint8Array) => void {
+  let scratch = new Uint8Array(0);
+  return (payload) => {
+    if (scratch.length < payload.length) scratch = new Uint8Array(payload.length);
+    const view = scratch.subarray(0, payload.length);
+    view.set(payload);
+    onMessage(view);
+    view.fill(0xee);
+    scratchDeliveries += 1;
+  };
+}
 
 /**
  * Waits at least `ms` on the monotonic clock. Node measures a timeout from the event loop's cached time, so a bare
@@ -132,12 +155,13 @@ class FakeDriver implements LogDriver {
       close: async () => undefined,
     };
   }
-  async consumer(topic: string, options: { onMessage(payload: Uint8Array): void }): Promise<LogConsumer> {
+  async consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {
     const listeners = this.topics.get(topic)!;
     const earlier = [...(this.logs.get(topic) ?? [])];
-    if (earlier.length > 0) setImmediate(() => earlier.forEach((payload) => options.onMessage(payload)));
-    listeners.add(options.onMessage);
-    return { close: async () => void listeners.delete(options.onMessage) };
+    const onMessage = options.payloadLifetime === 'call' ? throughScratch(options.onMessage) : options.onMessage;
+    if (earlier.length > 0) setImmediate(() => earlier.forEach((payload) => onMessage(payload)));
+    listeners.add(onMessage);
+    return { close: async () => void listeners.delete(onMessage) };
   }
   async close() {}
 

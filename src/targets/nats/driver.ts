@@ -24,7 +24,7 @@ import { messagesWithin, type ConsumerOptions, type DriverDescription, type LogC
 import { natsCliAuthFlags, natsJsAuthOptions, serversWithAuth, type NatsAuth } from './auth.js';
 import { runNatsBench, runNatsBenchConsume } from './bench-tool.js';
 import { runPubsubReference } from '../pubsub-reference.js';
-import { sizeInboundBuffersOnce } from './inbound-buffer.js';
+import { recycleInboundPayload, sizeInboundBuffersOnce } from './inbound-buffer.js';
 import { LARGE_CHUNK_BYTES, writeLargeFlushesUnpacked } from './outbound-writes.js';
 import { PipelinedPublisher } from './pipelined-publisher.js';
 import { rawCommandSender, TurnAcks, type RawCommandSender } from './turn-acks.js';
@@ -95,7 +95,7 @@ class NatsDriver implements LogDriver {
             : `durable pull consumer, explicit ack per message (${this.ackSender ? "a turn's acks as one command of PUB frames, one write" : "a turn's acks in one write, each through nats.js's own ack"})`,
         consumeMaxBytes: this.settings.consumeMaxBytes,
         inboundBuffer: inboundBufferSizedOnce
-          ? "a message spanning several socket reads is read into a buffer sized once from its MSG line (nats.js's own doubles as it grows)"
+          ? "a message spanning several socket reads is read into a buffer sized once from its MSG line (nats.js's own doubles as it grows), reused for a later message of its size once a workload that keeps no payload has handled it"
           : "nats.js's own (grown by doubling): its parser was not as expected, so it was left alone",
         outboundWrites: largeFlushesUnpacked
           ? `a flush holding a payload of ${LARGE_CHUNK_BYTES / 1024} KiB or more goes to the socket chunk by chunk, corked into one writev (nats.js's own copies each flush into one buffer first)`
@@ -175,9 +175,11 @@ class NatsDriver implements LogDriver {
   async consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {
     const deliver_policy = options.from === 'earliest' ? DeliverPolicy.All : DeliverPolicy.New;
     const acks = new TurnAcks(this.ackSender);
+    const recycles = options.payloadLifetime === 'call';
     const callback = (message: JsMsg) => {
       options.onMessage(message.data);
       acks.add(message);
+      if (recycles) recycleInboundPayload(message.data);
     };
     let messages: ConsumerMessages;
     if (this.settings.consumer === 'ephemeral-push') {

@@ -53,6 +53,8 @@ class StreamRun {
         onMessage: (payload) => this.onMessage(payload),
         onError: (error) => (this.flow.failure ??= error),
         messageBytes: params.payloadBytes,
+        // onMessage checks and counts each payload, and keeps none.
+        payloadLifetime: 'call',
       });
     // Reading back later: the group must exist now, or a broker may delete what no subscription needs (Pulsar).
     if (params.consumer === 'after') await context.driver.registerGroup?.(topic, topic);
