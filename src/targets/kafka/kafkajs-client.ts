@@ -4,6 +4,7 @@
  * with auto-committed offsets.
  */
 import { kafkajsChecksum } from './kafkajs-native-crc.js';
+import { growEncodersUnfilled, kafkajsEncoderGrowth } from './kafkajs-encoder.js';
 import { kafkaJsAuthOptions } from './auth.js';
 import { Kafka, logLevel, Partitioners, type Admin, type KafkaConfig } from 'kafkajs';
 import { packageVersion } from '../../util/package-version.js';
@@ -22,6 +23,7 @@ const MAX_BATCH_BYTES = 1024 * 1024;
 
 /** Connects kafkajs to the brokers. */
 export async function kafkajsClient(options: KafkaClientOptions): Promise<KafkaClient> {
+  growEncodersUnfilled();
   const kafka = new Kafka({ clientId: 'mqbench', brokers: options.brokers, logLevel: logLevel.NOTHING, retry: { retries: 3, maxRetryTime: 2000 }, ...((await kafkaJsAuthOptions(options.auth)) as Pick<KafkaConfig, 'sasl' | 'ssl'>) });
   const admin: Admin = kafka.admin();
   await admin.connect();
@@ -34,6 +36,7 @@ export async function kafkajsClient(options: KafkaClientOptions): Promise<KafkaC
       compression: 'none',
       batching: `concurrent sends batched by mqbench: ${MAX_IN_FLIGHT_REQUESTS} request in flight per producer (kafkajs reorders concurrent requests), the sends queued meanwhile leave together (≤ ${MAX_BATCH_BYTES} bytes a request)`,
       recordBatchChecksum: kafkajsChecksum(),
+      encoderGrowth: kafkajsEncoderGrowth(),
       maxBytesPerPartition: options.fetchMaxBytes,
       autoCommit: true,
       consumer: 'eachBatch',
