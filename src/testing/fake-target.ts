@@ -50,6 +50,8 @@ const faultsSchema = z
     brokerProcess: z.enum(['none', 'idle', 'busy']).default('none'),
     /** Refuses this many producer opens after the first: a broker slow to take producers again after a restart. */
     refuseProducers: z.number().int().min(0).default(0),
+    /** A consumer delivers nothing for this long after it opens: a group join that waits on a recovering broker. */
+    consumerJoinMs: z.number().min(0).default(0),
     /** What the fake says of its durability (its driver's fsyncBeforeAck). */
     fsyncBeforeAck: z.boolean().nullable().default(null),
   })
@@ -157,11 +159,22 @@ class FakeDriver implements LogDriver {
   }
   async consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {
     const listeners = this.topics.get(topic)!;
-    const earlier = [...(this.logs.get(topic) ?? [])];
     const onMessage = options.payloadLifetime === 'call' ? throughScratch(options.onMessage) : options.onMessage;
-    if (earlier.length > 0) setImmediate(() => earlier.forEach((payload) => onMessage(payload)));
-    listeners.add(onMessage);
-    return { close: async () => void listeners.delete(onMessage) };
+    let closed = false;
+    const join = () => {
+      if (closed) return;
+      const earlier = [...(this.logs.get(topic) ?? [])];
+      if (earlier.length > 0) setImmediate(() => earlier.forEach((payload) => onMessage(payload)));
+      listeners.add(onMessage);
+    };
+    if (this.faults.consumerJoinMs > 0) setTimeout(join, this.faults.consumerJoinMs).unref();
+    else join();
+    return {
+      close: async () => {
+        closed = true;
+        listeners.delete(onMessage);
+      },
+    };
   }
   async close() {}
 

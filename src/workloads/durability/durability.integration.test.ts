@@ -89,7 +89,7 @@ async function assertSurvives(t: TestContext, name: string, type: string, settin
   const { result, outDir } = await tinyRun(t, scenario(`  - { name: ${name}, type: ${type}, settings: ${settings} }`, workload), { load: { provider: 'local' } });
   const extras = extrasOf(result, name);
   assertFaultsRan(extras, [kind]);
-  assert.equal(extras.acknowledgedLost, 0);
+  assert.equal(extras.acknowledgedLost, 0, `acknowledged messages lost: ${JSON.stringify(extras)}`);
   assert.equal(result.cases[0]!.status, 'passed', result.cases[0]!.error ?? result.cases[0]!.failures.join('; '));
   await assertNothingLeft(outDir, name);
   return extras;

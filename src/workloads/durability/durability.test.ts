@@ -196,3 +196,18 @@ test('an interrupted durability trial keeps what it measured and calls nothing l
   assert.ok((extras.notVerified ?? 0) > 0, JSON.stringify(extras));
   assert.equal(entry.trials[0]!.measured?.delivery.lost, 0);
 });
+
+test("a read-back whose first message waits past readIdle (a group join on a recovering broker) waits up to readIdle plus recoveryWait for it, and loses nothing", async (t) => {
+  const slowJoin = scenario('{ consumerJoinMs: 1500 }').replace('readIdle: 1s', 'readIdle: 1s, recoveryWait: 2s');
+  const { result } = await tinyRun(t, slowJoin);
+  const extras = extrasOf(result);
+  assert.ok(extras.acknowledged > 300, `${extras.acknowledged} acknowledged`);
+  assert.equal(extras.readBack, extras.sent, `every message read back: ${JSON.stringify(extras)}`);
+  assert.equal(extras.acknowledgedLost, 0);
+  assert.equal(extras.readBackEndedIdle, false);
+  // Past readIdle plus recoveryWait the read-back still ends: then what it did not read counts lost.
+  const { result: tooSlow } = await tinyRun(t, scenario('{ consumerJoinMs: 4000 }').replace('readIdle: 1s', 'readIdle: 1s, recoveryWait: 1s'));
+  assert.ok(extrasOf(tooSlow).acknowledged > 300);
+  assert.equal(extrasOf(tooSlow).acknowledgedLost, extrasOf(tooSlow).acknowledged);
+  assert.equal(extrasOf(tooSlow).readBackEndedIdle, true);
+});

@@ -24,7 +24,9 @@ export const durabilityParamsObject = z
       .describe(
         'when the target has not acknowledged a write since it was ready again after the last fault by the end of duration, the writes go on until it has (and one second more), at most this much longer; 0 ends them at duration',
       ),
-    readIdle: positiveDurationField.default(15_000).describe('the read-back ends when every message sent was read, or nothing arrived for this long'),
+    readIdle: positiveDurationField
+      .default(15_000)
+      .describe('the read-back ends when every message sent was read, or nothing arrived for this long (before its first message, for this plus recoveryWait)'),
     payload: payloadGeneratorField.default('random'),
     lateAfter: durationField.default(1).describe('a send later than this after its intended time counts as late'),
   })
