@@ -31,6 +31,7 @@ for (const store of ['rocksdb', 'leveldb'] as const) {
     test('messages are consumed in produce order with strictly increasing ids', async (t) => {
       const engine = await open(await tempDir(t));
       closeWhenDone(t, () => engine.close());
+      assert.equal(engine.readsOnCallingThread, store === 'rocksdb', 'RocksDB steps its iterators on the calling thread, LevelDB on the thread pool');
       await engine.createTopic('orders');
       const first = await engine.produce('orders', [text('a'), text('b')]);
       const second = await engine.produce('orders', [text('c')]);

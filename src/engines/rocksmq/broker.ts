@@ -16,7 +16,7 @@ import { ReadCursor } from './read-cursor.js';
 import { WriteChunk } from './write-chunk.js';
 import { resolveOptions, type ResolvedRocksMQOptions, type RocksMQOptions } from './options.js';
 import { expiredPages, newlyAckedPages, type PageRecord } from './pages.js';
-import { createStore, getOptional, resolveStoreKind, SYNCED_WRITE, type KeyValueStore, type StoreIteratorOptions, type StoreKind } from './store.js';
+import { createStore, getOptional, resolveStoreKind, synchronousStep, SYNCED_WRITE, type KeyValueStore, type StoreIterator, type StoreIteratorOptions, type StoreKind } from './store.js';
 
 
 /**
@@ -133,6 +133,8 @@ export class RocksMQ {
     readonly options: ResolvedRocksMQOptions,
     /** The store the engine runs on (`options.store` resolved on this machine). */
     readonly storeKind: StoreKind,
+    /** Whether consumers step their store iterators on the calling thread (RocksDB), not on libuv's thread pool. */
+    readonly readsOnCallingThread: boolean,
   ) {}
 
   /** Opens (creating if needed) the engine stored in `directory`. */
@@ -152,7 +154,10 @@ export class RocksMQ {
       await messages.close();
       throw error;
     });
-    const engine = new RocksMQ(messages, meta, resolved, storeKind);
+    const probe = messages.iterator();
+    const readsOnCallingThread = synchronousStep(probe as StoreIterator<Buffer, Buffer>) !== undefined;
+    await probe.close();
+    const engine = new RocksMQ(messages, meta, resolved, storeKind, readsOnCallingThread);
     if (resolved.retentionIntervalMs > 0) {
       engine.retentionTimer = setInterval(() => void engine.runRetention().catch(() => undefined), resolved.retentionIntervalMs);
       engine.retentionTimer.unref();

@@ -36,7 +36,8 @@ export function encodeValueInto(message: EngineMessage, scratch: Buffer | undefi
 /** Decodes a stored value; the payload is a view into `value`, not a copy. */
 export function decodeValue(value: Uint8Array): EngineMessage {
   if (value[0] !== VERSION) throw new Error(`unknown message value version ${value[0]}`);
-  const view = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  // The stores hand back Buffers; a view of anything else (another Uint8Array) costs an object per message.
+  const view = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   const propertiesLength = view.readUInt32BE(1);
   const payload = view.subarray(HEADER_BYTES + propertiesLength);
   if (propertiesLength === 0) return { payload };

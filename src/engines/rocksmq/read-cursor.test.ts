@@ -8,24 +8,39 @@ function fakeStore(end: number, valueBytes = 10) {
   const calls: { from: number; size: number }[] = [];
   let failNext = false;
   let closed = 0;
+  const steps: { from: number; size: number }[] = [];
   const open = (from: number) => {
     let at = from;
+    const take = (size: number) => {
+      if (failNext) throw new Error('disk read failed');
+      const run: StoredEntry[] = [];
+      for (; at < end && run.length < size; at++) run.push([Buffer.from([at]), Buffer.alloc(valueBytes, at)]);
+      return run;
+    };
     return {
       async nextv(size: number): Promise<StoredEntry[]> {
         calls.push({ from: at, size });
         await new Promise((resolve) => setImmediate(resolve));
-        if (failNext) throw new Error('disk read failed');
-        const run: StoredEntry[] = [];
-        for (; at < end && run.length < size; at++) run.push([Buffer.from([at]), Buffer.alloc(valueBytes, at)]);
-        return run;
+        return take(size);
+      },
+      /** The synchronous step a store like RocksDB has (found by `stepOf` below). */
+      step(size: number): StoredEntry[] {
+        steps.push({ from: at, size });
+        return take(size);
       },
       async close() {
         closed += 1;
       },
     } as unknown as AbstractIterator<unknown, Buffer, Buffer>;
   };
-  return { open, calls, fail: () => (failNext = true), closed: () => closed };
+  return { open, calls, steps, fail: () => (failNext = true), closed: () => closed };
 }
+
+/** The fake iterator's synchronous step, as `synchronousStep` finds RocksDB's. */
+const stepOf = (iterator: AbstractIterator<unknown, Buffer, Buffer>) => {
+  const fake = iterator as unknown as { step(size: number): StoredEntry[] };
+  return (size: number) => fake.step(size);
+};
 
 const idOf = (key: Buffer) => key[0]!;
 const ids = (entries: StoredEntry[]) => entries.map(([key]) => idOf(key));
@@ -79,5 +94,28 @@ test('a second read while the first runs gets an iterator of its own, closed aft
   assert.deepEqual(ids(second), [50, 51, 52, 53, 54, 55, 56, 57, 58, 59]);
   assert.deepEqual(store.calls.filter((call) => call.from >= 50), [{ from: 50, size: 10 }], 'no run read ahead for the one-read cursor');
   assert.equal(store.closed(), 1);
+  await cursor.close();
+});
+
+test('where the store steps on the calling thread, each run is read when needed: none ahead, none through nextv, nothing lost', async () => {
+  const store = fakeStore(40, 100);
+  const cursor = new ReadCursor(store.open, true, stepOf);
+  const read: number[] = [];
+  read.push(...ids(await cursor.read(0, 40, 10, Infinity, idOf)));
+  assert.deepEqual(store.steps, [{ from: 0, size: 10 }], 'one step for the read, none ahead');
+  // A run that passes the byte budget is carried, as with nextv.
+  read.push(...ids(await cursor.read(10, 40, 10, 350, idOf)));
+  for (let from = read.length; from < 40; ) {
+    const next = ids(await cursor.read(from, 40, 7, Infinity, idOf));
+    read.push(...next);
+    from = next.at(-1)! + 1;
+  }
+  assert.deepEqual(read, Array.from({ length: 40 }, (_, id) => id));
+  assert.deepEqual(store.calls, [], 'no step went through the thread pool (nextv)');
+  // An iterator that runs dry before the newest id is reopened once, at the cursor's position.
+  assert.deepEqual(await cursor.read(40, 41, 10, Infinity, idOf), []);
+  assert.equal(store.closed(), 1);
+  store.fail();
+  await assert.rejects(cursor.read(0, 40, 3, Infinity, idOf), /disk read failed/);
   await cursor.close();
 });

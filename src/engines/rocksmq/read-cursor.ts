@@ -4,7 +4,7 @@
  * that opened its own iterator for 16 messages spent about a third of its time seeking (1 MiB backlog: 2,000 msg/s
  * against 3,100 for one iterator over the same store).
  */
-import type { StoreIterator } from './store.js';
+import { synchronousStep, type StoreIterator, type SynchronousStep } from './store.js';
 
 /** The iterator over one topic's messages that a cursor opens, from message id `from` on. */
 export type OpenMessageIterator = (from: number) => StoreIterator<Buffer, Buffer>;
@@ -13,13 +13,16 @@ export type OpenMessageIterator = (from: number) => StoreIterator<Buffer, Buffer
 export type StoredEntry = [key: Buffer, value: Buffer];
 
 /**
- * One group's read position in the store, with the iterator standing at it while the group reads a backlog. After a
- * read, the cursor starts the iterator's next run at once, so LevelDB reads it on the thread pool while the consumer
- * handles what it got (read-ahead: a 1 MiB backlog's read-back had the main thread idle a third of the time between
- * runs).
+ * One group's read position in the store, with the iterator standing at it while the group reads a backlog. Where the
+ * store steps its iterator on the calling thread (RocksDB), every run is read when it is needed. Otherwise (LevelDB,
+ * whose steps run on libuv's thread pool) the cursor starts the iterator's next run as soon as a read returns, so the
+ * store reads it while the consumer handles what it got (read-ahead: a 1 MiB backlog's read-back had the main thread
+ * idle a third of the time between runs).
  */
 export class ReadCursor {
   private iterator: StoreIterator<Buffer, Buffer> | undefined;
+  /** The iterator's synchronous step, where its store has one. */
+  private step: SynchronousStep | undefined;
   /** The id the cursor returns next. */
   private standsAt = -1;
   /** Entries read from the iterator and not returned yet (the rest of a run that passed a read's limit). */
@@ -28,10 +31,14 @@ export class ReadCursor {
   private ahead: Promise<StoredEntry[]> | undefined;
   private busy = false;
 
-  /** `readsAhead: false` for a cursor that is closed after one read (its run ahead would be read for nothing). */
+  /**
+   * `readsAhead: false` for a cursor that is closed after one read (its run ahead would be read for nothing);
+   * `stepOf` finds an iterator's synchronous step (the store's, by default).
+   */
   constructor(
     private readonly open: OpenMessageIterator,
     private readonly readsAhead = true,
+    private readonly stepOf: (iterator: StoreIterator<Buffer, Buffer>) => SynchronousStep | undefined = synchronousStep,
   ) {}
 
   /**
@@ -41,7 +48,7 @@ export class ReadCursor {
    */
   async read(from: number, newest: number, limit: number, maxBytes: number, idOf: (key: Buffer) => number): Promise<StoredEntry[]> {
     // Two reads of one group at once: the second gets an iterator of its own (one iterator serves one call at a time).
-    if (this.busy) return new ReadCursor(this.open, false).readAndClose(from, newest, limit, maxBytes, idOf);
+    if (this.busy) return new ReadCursor(this.open, false, this.stepOf).readAndClose(from, newest, limit, maxBytes, idOf);
     this.busy = true;
     try {
       if (this.standsAt !== from) await this.reopen(from);
@@ -65,7 +72,7 @@ export class ReadCursor {
         this.carried = run.slice(taken);
         this.standsAt = idOf(entries.at(-1)![0]) + 1;
       }
-      if (this.readsAhead && entries.length > 0 && this.carried.length === 0) this.readAhead(limit);
+      if (this.readsAhead && !this.step && entries.length > 0 && this.carried.length === 0) this.readAhead(limit);
       return entries;
     } catch (error) {
       await this.close();
@@ -84,6 +91,7 @@ export class ReadCursor {
   async close(): Promise<void> {
     const [iterator, ahead] = [this.iterator, this.ahead];
     this.iterator = undefined;
+    this.step = undefined;
     this.ahead = undefined;
     this.carried = [];
     this.standsAt = -1;
@@ -92,12 +100,13 @@ export class ReadCursor {
   }
 
   /** The entries carried over, else the run read ahead, else a new run of up to `size` entries. */
-  private nextRun(size: number): Promise<StoredEntry[]> {
+  private nextRun(size: number): Promise<StoredEntry[]> | StoredEntry[] {
     if (this.carried.length > 0) {
       const carried = this.carried;
       this.carried = [];
-      return Promise.resolve(carried);
+      return carried;
     }
+    if (this.step) return this.step(size);
     const ahead = this.ahead;
     this.ahead = undefined;
     return ahead ?? this.iterator!.nextv(size);
@@ -121,6 +130,7 @@ export class ReadCursor {
   private async reopen(from: number): Promise<void> {
     await this.close();
     this.iterator = this.open(from);
+    this.step = this.stepOf(this.iterator);
     this.standsAt = from;
   }
 }

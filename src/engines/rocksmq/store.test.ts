@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { closeWhenDone, tempDir } from '../../testing/temp-dir.js';
-import { compactionStats, createStore, getOptional, resolveStoreKind, storeDescription } from './store.js';
+import { compactionStats, createStore, getOptional, resolveStoreKind, storeDescription, synchronousStep, type StoreIteratorOptions } from './store.js';
 
 const tuning = { compression: true, writeBufferSize: 1024 * 1024, maxFileSize: 1024 * 1024, cacheSize: 1024 * 1024 };
 
@@ -26,3 +26,25 @@ for (const kind of ['rocksdb', 'leveldb'] as const) {
     assert.match(compactionStats(kind, store), /Level|Compactions/);
   });
 }
+
+test('a rocksdb iterator steps on the calling thread: entries in key order, a step ends past its byte bound, the end is empty; leveldb has no such step', async (t) => {
+  const rocks = createStore<Buffer, Buffer>('rocksdb', join(await tempDir(t), 'rocks'), 'buffer', tuning);
+  const level = createStore<Buffer, Buffer>('leveldb', join(await tempDir(t), 'level'), 'buffer', tuning);
+  await Promise.all([rocks.open(), level.open()]);
+  closeWhenDone(t, () => Promise.all([rocks.close(), level.close()]));
+  await rocks.batch(Array.from({ length: 10 }, (_, id) => ({ type: 'put' as const, key: Buffer.from([id]), value: Buffer.alloc(100, id) })));
+  const iterator = rocks.iterator({ highWaterMarkBytes: 250 } as StoreIteratorOptions<Buffer, Buffer>);
+  const step = synchronousStep(iterator);
+  assert.ok(step, 'RocksDB has a synchronous step');
+  const runs: number[][] = [];
+  for (let run = step(4); run.length > 0; run = step(4)) {
+    for (const [key, value] of run) assert.deepEqual(value, Buffer.alloc(100, key[0]));
+    runs.push(run.map(([key]) => key[0]!));
+  }
+  // 250 bytes a step: the step stops after the entry that passes it (three of 100 bytes), before its size of four.
+  assert.deepEqual(runs, [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]);
+  await iterator.close();
+  const levelIterator = level.iterator();
+  assert.equal(synchronousStep(levelIterator), undefined);
+  await levelIterator.close();
+});

@@ -1,6 +1,6 @@
 /** LogDriver over the in-process RocksMQ-style engine: one engine per trial, in the trial's directory. */
 import { rm } from 'node:fs/promises';
-import { RocksMQ } from '../../engines/rocksmq/index.js';
+import { READ_RUN_BYTES, RocksMQ } from '../../engines/rocksmq/index.js';
 import { storeDescription, type StoreKind } from '../../engines/rocksmq/store.js';
 import { mqbenchVersion } from '../../util/package-version.js';
 import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogProducer, ReferenceProbeSpec, ToolProbeSpec, ToolReading } from '../driver.js';
@@ -75,6 +75,9 @@ class RocksmqDriver implements LogDriver {
         maxFileSize: options.maxFileSize,
         cacheSize: options.cacheSize,
         consumeBatch: this.consumeBatch,
+        readSteps: this.engine.readsOnCallingThread
+          ? `store iterator steps of up to ${READ_RUN_BYTES} bytes on the calling thread (RocksDB's synchronous nextv)`
+          : `store iterator steps of up to ${READ_RUN_BYTES} bytes on libuv's thread pool, one step read ahead`,
       },
       notes: ['embedded: the broker runs inside the trial\'s worker process, so CPU and memory are broker+client'],
     };
