@@ -130,10 +130,11 @@ export type SynchronousStep = (size: number) => [key: Buffer, value: Buffer][];
 const NO_OPTIONS = {};
 
 /**
- * The synchronous step of `iterator` where its binding has one (RocksDB's nextv on the calling thread: on two cores
- * the round trip of every step through libuv's thread pool made reading a backlog 1.3-1.7× slower at 1 KiB, 64 KiB
- * and 1 MiB), else undefined (LevelDB). The step bypasses abstract-level's own nextv, so its caller must not use the
- * iterator from two calls at once (nor set a `limit`, which abstract-level counts).
+ * The synchronous step of `iterator` where its binding has one (RocksDB's nextv on the calling thread), else undefined
+ * (LevelDB). On two cores, a trial's read-back through these steps ran 1.2× (1 KiB) and 1.5× (64 KiB, 1 MiB) the
+ * rate of steps through libuv's thread pool with one read ahead (medians of three alternations, 2026-12-02). The step
+ * bypasses abstract-level's own nextv, so its caller must not use the iterator from two calls at once (nor set a
+ * `limit`, which abstract-level counts).
  */
 export function synchronousStep(iterator: StoreIterator<Buffer, Buffer>): SynchronousStep | undefined {
   const native = iterator as unknown as { _nextvSync?: (size: number, options: object) => { rows: Buffer[] } };
