@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { closeWhenDone, tempDir } from '../../testing/temp-dir.js';
 import { RocksMQ } from './broker.js';
 import type { RocksMQOptions } from './options.js';
-import { compactionStats, type KeyValueStore } from './store.js';
+import { compactionStats, type KeyValueStore, type ReusableBatch } from './store.js';
 
 const text = (value: string) => ({ payload: Buffer.from(value) });
 const payloads = (messages: { payload: Buffer }[]) => messages.map((message) => message.payload.toString());
@@ -32,6 +32,7 @@ for (const store of ['rocksdb', 'leveldb'] as const) {
       const engine = await open(await tempDir(t));
       closeWhenDone(t, () => engine.close());
       assert.equal(engine.readsOnCallingThread, store === 'rocksdb', 'RocksDB steps its iterators on the calling thread, LevelDB on the thread pool');
+      assert.equal(engine.writesThroughReusedBatch, store === 'rocksdb', 'RocksDB writes through one reused native batch');
       await engine.createTopic('orders');
       const first = await engine.produce('orders', [text('a'), text('b')]);
       const second = await engine.produce('orders', [text('c')]);
@@ -248,9 +249,12 @@ for (const store of ['rocksdb', 'leveldb'] as const) {
     /** Counts the engine's writes to its message store and its message iterators (private members, reached for this test). */
     function countStoreCalls(engine: RocksMQ): { batches: number; iterators: number } {
       type Method = (...args: unknown[]) => unknown;
-      const internals = engine as unknown as { messages: { batch: Method; put: Method; iterator: Method } };
+      const internals = engine as unknown as { messages: { batch: Method; put: Method; iterator: Method }; reusedBatch?: ReusableBatch };
       const store = internals.messages;
       const counts = { batches: 0, iterators: 0 };
+      // RocksDB: every produce writes through one native batch the engine reuses.
+      const reused = internals.reusedBatch;
+      if (reused) internals.reusedBatch = { ...reused, write: (sync) => ((counts.batches += 1), reused.write(sync)) };
       const [batch, put, iterator] = [store.batch.bind(store), store.put.bind(store), store.iterator.bind(store)];
       store.batch = (...args) => ((counts.batches += 1), batch(...args));
       store.put = (...args) => ((counts.batches += 1), put(...args));

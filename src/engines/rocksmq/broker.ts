@@ -16,7 +16,7 @@ import { ReadCursor } from './read-cursor.js';
 import { WriteChunk } from './write-chunk.js';
 import { resolveOptions, type ResolvedRocksMQOptions, type RocksMQOptions } from './options.js';
 import { expiredPages, newlyAckedPages, type PageRecord } from './pages.js';
-import { createStore, getOptional, resolveStoreKind, synchronousStep, SYNCED_WRITE, type KeyValueStore, type StoreIterator, type StoreIteratorOptions, type StoreKind } from './store.js';
+import { createStore, getOptional, resolveStoreKind, reusableBatch, synchronousStep, SYNCED_WRITE, type KeyValueStore, type ReusableBatch, type StoreIterator, type StoreIteratorOptions, type StoreKind } from './store.js';
 
 
 /**
@@ -135,7 +135,14 @@ export class RocksMQ {
     readonly storeKind: StoreKind,
     /** Whether consumers step their store iterators on the calling thread (RocksDB), not on libuv's thread pool. */
     readonly readsOnCallingThread: boolean,
+    /** The messages store's native write batch that every produce fills and writes (RocksDB), if it has one. */
+    private reusedBatch: ReusableBatch | undefined,
   ) {}
+
+  /** Whether produces write through one native batch the engine reuses (RocksDB), not a new batch object each. */
+  get writesThroughReusedBatch(): boolean {
+    return this.reusedBatch !== undefined;
+  }
 
   /** Opens (creating if needed) the engine stored in `directory`. */
   static async open(directory: string, options: RocksMQOptions = {}): Promise<RocksMQ> {
@@ -157,7 +164,7 @@ export class RocksMQ {
     const probe = messages.iterator();
     const readsOnCallingThread = synchronousStep(probe as StoreIterator<Buffer, Buffer>) !== undefined;
     await probe.close();
-    const engine = new RocksMQ(messages, meta, resolved, storeKind, readsOnCallingThread);
+    const engine = new RocksMQ(messages, meta, resolved, storeKind, readsOnCallingThread, reusableBatch(messages));
     if (resolved.retentionIntervalMs > 0) {
       engine.retentionTimer = setInterval(() => void engine.runRetention().catch(() => undefined), resolved.retentionIntervalMs);
       engine.retentionTimer.unref();
@@ -234,7 +241,7 @@ export class RocksMQ {
   private async writeProduced(topic: string, calls: EngineMessage[][]): Promise<number[][]> {
     const state = await this.state(topic);
     const ids: number[][] = [];
-    const chunk = new WriteChunk(this.messages, this.options.sync);
+    const chunk = new WriteChunk(this.messages, this.options.sync, this.reusedBatch);
     const pageOps: MetaOp[] = [];
     const now = Date.now();
     let id = state.nextId;

@@ -146,3 +146,39 @@ export function synchronousStep(iterator: StoreIterator<Buffer, Buffer>): Synchr
     return entries;
   };
 }
+
+/** A native write batch reused from one write to the next: `put` copies into it, `write` applies it on the calling thread. */
+export interface ReusableBatch {
+  put(key: Buffer, value: Buffer): void;
+  /** Applies the puts since the last clear (fsyncing the write-ahead log when `sync`), then clears them. */
+  write(sync: boolean): void;
+  /** Drops the puts since the last write. */
+  clear(): void;
+}
+
+type NativeChainedBatch = { _put(key: Buffer, value: Buffer, options: object): void; _writeSync(options?: object): void; _clear(): void };
+
+/**
+ * RocksDB's native write batch, kept for reuse, where the binding has one (else undefined: LevelDB). Each `put()`,
+ * `batch()` or chained batch of abstract-level builds a new batch object with its checks and resources: 18-22 µs a
+ * write of 1 KiB here, against 10-11 µs for one native batch filled, written and cleared again (50,000 awaited writes
+ * each, three rounds). One batch serves the whole store, so whoever fills it must write or clear it before an await.
+ */
+export function reusableBatch(store: KeyValueStore<Buffer, Buffer>): ReusableBatch | undefined {
+  const native = store as unknown as { _chainedBatch?: () => Partial<NativeChainedBatch> };
+  if (typeof native._chainedBatch !== 'function') return undefined;
+  const batch = native._chainedBatch();
+  if (typeof batch._put !== 'function' || typeof batch._writeSync !== 'function' || typeof batch._clear !== 'function') return undefined;
+  const { _put, _writeSync, _clear } = batch as NativeChainedBatch;
+  return {
+    put: (key, value) => _put.call(batch, key, value, NO_OPTIONS),
+    write(sync) {
+      try {
+        _writeSync.call(batch, sync ? SYNCED_WRITE : undefined);
+      } finally {
+        _clear.call(batch);
+      }
+    },
+    clear: () => _clear.call(batch),
+  };
+}

@@ -75,6 +75,9 @@ class RocksmqDriver implements LogDriver {
         maxFileSize: options.maxFileSize,
         cacheSize: options.cacheSize,
         consumeBatch: this.consumeBatch,
+        writeBatches: this.engine.writesThroughReusedBatch
+          ? "one native RocksDB write batch, reused by every produce and applied on the calling thread"
+          : "a batch (or a put for a lone message) per produce group, through abstract-level",
         readSteps: this.engine.readsOnCallingThread
           ? `store iterator steps of up to ${READ_RUN_BYTES} bytes on the calling thread (RocksDB's synchronous nextv)`
           : `store iterator steps of up to ${READ_RUN_BYTES} bytes on libuv's thread pool, one step read ahead`,
