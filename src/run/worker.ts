@@ -121,6 +121,7 @@ export class LocalWorker implements Worker {
       failures: record.failures,
       topicPrefix: command.topicPrefix,
       warmupMessages: record.warmup?.counters.messagesAcknowledged ?? 0,
+      seed: command.seed,
       ...(command.cleanup ? { dropTopic } : {}),
       ...(storageIsHere(command) ? { settle: () => settle(signal) } : {}),
       signal,

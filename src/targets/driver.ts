@@ -143,6 +143,13 @@ export interface ToolProbeSpec {
   /** A name for the probe's own topic. */
   topic: string;
   /**
+   * Writes message `index` of the trial, as its producers built it (envelope and body, `messageBytes` long), into
+   * `into`. A calibration whose cost depends on the bytes writes these: the raw store writes, as RocksDB and LevelDB
+   * compress what they store (one value repeated compresses to almost nothing). The brokers' own tools write their own
+   * payloads, which Kafka, NATS and Pulsar store as they come.
+   */
+  writeMessage?: (index: number, into: Buffer) => void;
+  /**
    * The trial read a backlog back after its writes (stream, `consumer: after`): the tool's consumer then reads the
    * same backlog (the trial's `topic`, all `messages` of it, through `group`, which the workload registered before
    * its writes where the broker needs that), for the read side's ratio. Same messages, same layout on disk.

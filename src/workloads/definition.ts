@@ -42,6 +42,8 @@ export interface TrialStepContext<Params> {
   topicPrefix: string;
   /** Messages the trial's warm-up acknowledged (0 without one). */
   warmupMessages: number;
+  /** The run's seed (the trial's payloads were generated from it). */
+  seed: number;
   /** Deletes one of the trial's topics now instead of at cleanup; absent when the run keeps its data. */
   dropTopic?: (topic: string) => Promise<void>;
   /** Settles the page cache (bounded), where the target's storage is on this machine. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
-import { bodyChecksum } from './envelope.js';
+import { bodyChecksum, ENVELOPE_BYTES, readEnvelope } from './envelope.js';
 import { PayloadSource, seededBytes } from './payload.js';
 
 test('bodies are deterministic for a seed and carry correct checksums', () => {
@@ -32,4 +32,15 @@ test('the random pool is bounded: bodies repeat only after it is used up', () =>
   assert.equal(big.info().distinctBodies, 12);
   assert.ok(big.body(0).bytes.equals(big.body(12).bytes));
   assert.equal(seededBytes(1, 'x', 16).length, 16);
+});
+
+test('writeMessage builds message i as a producer sends it: an envelope with sequence i over body i', () => {
+  const source = new PayloadSource('random', 1000, 50, 3);
+  const message = Buffer.alloc(ENVELOPE_BYTES + 1000);
+  source.writeMessage(57, message);
+  const check = readEnvelope(message);
+  assert.ok(check.ok, check.ok ? '' : check.reason);
+  assert.equal(check.envelope.sequence, 57);
+  assert.deepEqual(message.subarray(ENVELOPE_BYTES), source.body(57).bytes);
+  assert.notDeepEqual(message.subarray(ENVELOPE_BYTES), source.body(58).bytes);
 });

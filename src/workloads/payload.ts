@@ -6,7 +6,7 @@
  *   it at a random offset — consecutive bodies share most of their bytes, so stores that compress shrink them a lot.
  */
 import { createCipheriv, createHash } from 'node:crypto';
-import { bodyChecksum } from './envelope.js';
+import { bodyChecksum, ENVELOPE_BYTES, writeEnvelope } from './envelope.js';
 import { seededRandom } from '../util/random.js';
 import { z } from 'zod';
 
@@ -63,6 +63,16 @@ export class PayloadSource {
   /** What the result records about these bodies. */
   info(): PayloadInfo {
     return { generator: this.generator, bodyBytes: this.bodyBytes, poolBytes: this.pool.length, distinctBodies: this.offsets.length };
+  }
+
+  /**
+   * Writes message `index` into `into` as a producer sends it (bodyBytes + the envelope long): an envelope (producer
+   * 0, sequence `index`) and body `index`.
+   */
+  writeMessage(index: number, into: Buffer): void {
+    const { bytes, crc } = this.body(index);
+    into.set(bytes, ENVELOPE_BYTES);
+    writeEnvelope(into, { producerId: 0, sequence: index, intendedMs: 0, sentMs: 0, bodyCrc: crc });
   }
 
   private slice(offset: number): Buffer {

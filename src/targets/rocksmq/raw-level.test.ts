@@ -29,3 +29,20 @@ for (const [kind, tool] of [['rocksdb', /^raw RocksDB \(@nxtedition\/rocksdb \d+
     assert.match(String(afterEviction.settings.trialStoreEvicted), /^2\.0 MiB in 1 files, page cache [\d,.]+ MiB → [\d,.]+ MiB, \d+ ms$/);
   });
 }
+
+test("the raw calibration writes the trial's warm-up count unmeasured, then the trial's own messages", async (t) => {
+  const directory = join(await tempDir(t), 'raw');
+  const written: number[] = [];
+  const writeMessage = (index: number, into: Buffer) => {
+    assert.equal(into.length, 1024);
+    into.fill(index & 255);
+    written.push(index);
+  };
+  const spec = { messageBytes: 1024, messages: 1500, concurrency: 8, producers: 1, timeoutMs: 60_000, topic: 'raw', warmupMessages: 700, writeMessage, readBack: { topic: 'mqb-1', group: 'mqb-1-tool-reader', messages: 2200 }, signal: new AbortController().signal };
+  const reading = await probeRawLevel(spec, directory, resolveOptions(), 'rocksdb');
+  assert.equal(reading.messages, 1500, 'the measured count is the trial’s');
+  assert.equal(reading.readBack?.messages, 2200, 'warm-up and measured messages are all in the store');
+  assert.deepEqual(written.sort((a, b) => a - b), Array.from({ length: 2200 }, (_, index) => index), 'each of the trial’s messages once');
+  assert.match(String(reading.settings.values), /the trial's messages/);
+  assert.match(reading.command, /2200 messages \(the first 700 unmeasured\)/);
+});

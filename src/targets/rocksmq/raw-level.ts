@@ -1,6 +1,7 @@
 /**
- * The rocksmq engine's calibration: raw writes of the trial's message size to the store the engine runs on (RocksDB
- * or LevelDB), one put per message as the engine's produce() makes one write per call, from as many concurrent
+ * The rocksmq engine's calibration: raw writes of the trial's messages, the same bytes, to the store the engine runs on
+ * (RocksDB or LevelDB; both compress, so the bytes set the cost: one repeated value made raw 1 KiB writes 2.3× faster
+ * than the trial's distinct random bodies), one put per message as the engine's produce() makes one write per call, from as many concurrent
  * writers as the trial had sends in flight, into a fresh store opened with the engine's own options. This is what the
  * engine could reach if it added nothing. The read side: one iterator over them in key order, as a consumer reads a
  * topic's backlog. Before the raw writes, the trial's store leaves the page cache: the trial began with it out (the
@@ -20,7 +21,8 @@ import { describeEviction, evictFromPageCache } from '../../util/page-cache-evic
 const EVICT_TRIAL_STORE_TIMEOUT_MS = 60_000;
 
 /**
- * Writes `spec.messages` messages into a scratch store at `directory` (removed after) and returns the rate; with
+ * Writes the trial's warm-up count of messages (unmeasured), then `spec.messages` measured, into a scratch store at
+ * `directory` (removed after) and returns the rate; with
  * `spec.readBack`, then reads them all back in key order through one iterator, as a consumer of the topic would (its
  * own store, not the trial's: the engine holds that one open). `trialStore`, the trial's store, leaves the page
  * cache first.
@@ -31,7 +33,11 @@ export async function probeRawLevel(spec: ToolProbeSpec, directory: string, opti
   await db.open();
   const tool = `raw ${storeDescription(kind)}`;
   try {
-    const reading = await calibrate(spec, { write: () => rawWrites(db, spec, options, tool), read: () => rawReads(db, spec, tool), reads: 'own' });
+    // As the trial: its warm-up's count first, unmeasured, so both measured windows start on a store of the same size
+    // (its compactions too); without a warm-up, the first fifth of the messages.
+    const warmup = spec.warmupMessages || Math.floor(spec.messages / 5);
+    const total = spec.warmupMessages ? spec.warmupMessages + spec.messages : spec.messages;
+    const reading = await calibrate(spec, { write: () => rawWrites(db, spec, warmup, total, options, tool), read: () => rawReads(db, spec, total, tool), reads: 'own' });
     return evicted ? { ...reading, settings: { ...reading.settings, trialStoreEvicted: describeEviction(evicted) } } : reading;
   } finally {
     await db.close();
@@ -39,15 +45,20 @@ export async function probeRawLevel(spec: ToolProbeSpec, directory: string, opti
   }
 }
 
-async function rawWrites(db: KeyValueStore<Buffer, Buffer>, spec: ToolProbeSpec, options: ResolvedRocksMQOptions, tool: string): Promise<ToolReading> {
-  const value = randomBytes(spec.messageBytes);
-  const warmup = Math.floor(spec.messages / 5);
+/** Writes messages 0 to `total` - 1, timed from message `warmup` on. */
+async function rawWrites(db: KeyValueStore<Buffer, Buffer>, spec: ToolProbeSpec, warmup: number, total: number, options: ResolvedRocksMQOptions, tool: string): Promise<ToolReading> {
+  const writeMessage = spec.writeMessage ?? randomMessages(spec.messageBytes);
   let next = 0;
   let startedAt = 0;
   // As the engine writes: through one reused native batch where the store has one (RocksDB).
   const reused = reusableBatch(db);
   const writers = Array.from({ length: spec.concurrency }, async () => {
-    for (let id = next++; id < spec.messages && !spec.signal.aborted; id = next++) {
+    // The reused batch copies a put at once, so a writer fills one buffer again and again; a batch of the store's
+    // own is written later, from its own buffer (as the engine encodes every message into a buffer of its own).
+    const scratch = reused ? Buffer.allocUnsafe(spec.messageBytes) : undefined;
+    for (let id = next++; id < total && !spec.signal.aborted; id = next++) {
+      const value = scratch ?? Buffer.allocUnsafe(spec.messageBytes);
+      writeMessage(id, value);
       if (reused) {
         reused.put(messageKey(id), value);
         reused.write(options.sync);
@@ -62,11 +73,19 @@ async function rawWrites(db: KeyValueStore<Buffer, Buffer>, spec: ToolProbeSpec,
   });
   await Promise.all(writers);
   const seconds = (performance.now() - startedAt) / 1000;
-  const measured = spec.messages - warmup;
+  const measured = total - warmup;
   return toolReading({
     tool: `${tool} writes`,
-    command: `${spec.concurrency} concurrent writers, one batch of one put per message (${spec.messageBytes} bytes), ${spec.messages} messages${reused ? ', through one reused native batch' : ''}`,
-    settings: { writers: spec.concurrency, putsPerWrite: 1, sync: options.sync, compression: options.compression, warmupMessages: warmup, batches: reused ? 'one native batch, reused' : 'a batch per write' },
+    command: `${spec.concurrency} concurrent writers, one batch of one put per message (${spec.messageBytes} bytes), ${total} messages (the first ${warmup} unmeasured)${reused ? ', through one reused native batch' : ''}`,
+    settings: {
+      writers: spec.concurrency,
+      putsPerWrite: 1,
+      sync: options.sync,
+      compression: options.compression,
+      warmupMessages: warmup,
+      batches: reused ? 'one native batch, reused' : 'a batch per write',
+      values: spec.writeMessage ? "the trial's messages (envelope and body, from its payload generator and seed)" : `distinct random values of ${spec.messageBytes} bytes`,
+    },
     messages: measured,
     messageBytes: spec.messageBytes,
     messagesPerSec: measured / seconds,
@@ -79,7 +98,7 @@ const WRITTEN = Promise.resolve();
 const READ_BATCH = 1000;
 
 /** All of it, timed from opening the iterator, as mqbench's read-back is timed from opening its consumer. */
-async function rawReads(db: KeyValueStore<Buffer, Buffer>, spec: ToolProbeSpec, tool: string): Promise<ToolReading> {
+async function rawReads(db: KeyValueStore<Buffer, Buffer>, spec: ToolProbeSpec, written: number, tool: string): Promise<ToolReading> {
   const startedAt = performance.now();
   // Steps of the engine's byte size: classic-level's default (16 KiB) read a 1 KiB backlog at a third of the rate.
   const iterator = db.iterator({ gte: messageKey(0), highWaterMarkBytes: READ_RUN_BYTES } as StoreIteratorOptions<Buffer, Buffer>);
@@ -97,7 +116,7 @@ async function rawReads(db: KeyValueStore<Buffer, Buffer>, spec: ToolProbeSpec, 
   } finally {
     await iterator.close();
   }
-  if (read < spec.messages) throw new Error(`${tool} read back ${read} of ${spec.messages} messages`);
+  if (read < written) throw new Error(`${tool} read back ${read} of the ${written} messages written`);
   const steps = step ? 'on the calling thread' : "on libuv's thread pool";
   return toolReading({
     tool: `${tool} reads`,
@@ -107,6 +126,16 @@ async function rawReads(db: KeyValueStore<Buffer, Buffer>, spec: ToolProbeSpec, 
     messageBytes: spec.messageBytes,
     messagesPerSec: read / ((performance.now() - startedAt) / 1000),
   });
+}
+
+/** Distinct random values where no trial's messages are given (one value repeated would compress to nothing). */
+function randomMessages(bytes: number): (index: number, into: Buffer) => void {
+  const pool = randomBytes(Math.min(64 * 1024 * 1024, Math.max(bytes, 1024 * bytes)));
+  const values = Math.max(1, Math.floor(pool.length / bytes));
+  return (index, into) => {
+    const start = (index % values) * bytes;
+    pool.copy(into, 0, start, start + bytes);
+  };
 }
 
 function messageKey(id: number): Buffer {

@@ -3,8 +3,19 @@ import { calibrationGroup } from '../../targets/driver.js';
 import { errorMessage } from '../../util/errors.js';
 import { formatBytes } from '../../util/units.js';
 import type { WorkloadDefinition } from '../definition.js';
-import { runsTool, streamParamsObject, streamParamsSchema, toolReadsBack, type StreamParams } from './params.js';
+import { ENVELOPE_BYTES } from '../envelope.js';
+import { PayloadSource } from '../payload.js';
+import { payloadPoolSize, runsTool, streamParamsObject, streamParamsSchema, toolReadsBack, type StreamParams } from './params.js';
 import { streamWorkload } from './stream.js';
+
+/** The trial's messages for a calibration to write (its bodies are generated at the first call: most tools make their own). */
+function trialMessages(params: StreamParams, seed: number): (index: number, into: Buffer) => void {
+  let bodies: PayloadSource | undefined;
+  return (index, into) => {
+    bodies ??= new PayloadSource(params.payload, params.payloadBytes - ENVELOPE_BYTES, payloadPoolSize(params), seed);
+    bodies.writeMessage(index, into);
+  };
+}
 
 /** The stream workload type. */
 export const streamDefinition: WorkloadDefinition<StreamParams> = {
@@ -26,7 +37,7 @@ export const streamDefinition: WorkloadDefinition<StreamParams> = {
     return { ceiling: await driver.probeCeiling() };
   },
   /** Closed loop: the broker's own perf tool against the same broker, with the trial's size, count and concurrency. */
-  async afterTrial({ params, driver, measured, failures, topicPrefix, warmupMessages, dropTopic, settle, signal }) {
+  async afterTrial({ params, driver, measured, failures, topicPrefix, warmupMessages, seed, dropTopic, settle, signal }) {
     if (!runsTool(params) || !driver.probeTool) return {};
     if (signal.aborted || failures.length > 0 || !measured || measured.counters.messagesAcknowledged === 0) return {};
     try {
@@ -37,6 +48,7 @@ export const streamDefinition: WorkloadDefinition<StreamParams> = {
         producers: params.producers,
         timeoutMs: Math.max(60_000, 10_000 * (measured.writeSeconds ?? measured.durationSeconds)),
         topic: `${topicPrefix}-tool`,
+        writeMessage: trialMessages(params, seed),
         // The stream's topic is the trial's topic prefix; the workload registered the calibration group before writing.
         ...(toolReadsBack(params) && measured.readBack
           ? { readBack: { topic: topicPrefix, group: calibrationGroup(topicPrefix), messages: measured.readBack.messages } }

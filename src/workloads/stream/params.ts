@@ -60,6 +60,12 @@ export const streamParamsSchema = streamParamsObject.superRefine((params, ctx) =
 /** Resolved stream parameters. */
 export type StreamParams = z.output<typeof streamParamsSchema>;
 
+/** How many messages a trial's pool of distinct bodies is sized for (PayloadSource's `messages`). */
+export function payloadPoolSize(params: StreamParams): number {
+  const expected = params.messages ?? (params.rate ?? 10_000) * ((params.duration ?? 60_000) / 1000);
+  return Math.min(expected, 100_000);
+}
+
 /** Whether the broker's perf tool runs after a trial with `params` (on targets that have one). */
 export function runsTool(params: StreamParams): boolean {
   return params.mode === 'closed-loop' && params.toolCeiling;

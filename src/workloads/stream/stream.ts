@@ -13,7 +13,7 @@ import { ENVELOPE_BYTES, ENVELOPE_WARMUP } from '../envelope.js';
 import { MessageFlow } from '../flow.js';
 import { PayloadSource } from '../payload.js';
 import type { Workload, WorkloadContext } from '../workload.js';
-import { runsTool, toolReadsBack, type StreamParams } from './params.js';
+import { payloadPoolSize, runsTool, toolReadsBack, type StreamParams } from './params.js';
 import { runProducerClient, STREAM_PRODUCERS_ROLE, type ProducerClientSpec } from './producer-client.js';
 import { openProducers, type StreamProducers } from './producers.js';
 import { recordClocks } from '../clock-sync.js';
@@ -34,8 +34,7 @@ class StreamRun {
     private readonly context: WorkloadContext<StreamParams>,
     private readonly params: StreamParams,
   ) {
-    const expected = params.messages ?? (params.rate ?? 10_000) * ((params.duration ?? 60_000) / 1000);
-    this.payloadPool = Math.min(expected, 100_000);
+    this.payloadPool = payloadPoolSize(params);
     const payloads = new PayloadSource(params.payload, params.payloadBytes - ENVELOPE_BYTES, this.payloadPool, context.seed);
     context.setPayloadInfo(payloads.info());
     this.flow = new MessageFlow({ payloads, messageBytes: params.payloadBytes, stallTimeoutMs: params.timeout, signal: context.signal });
