@@ -453,3 +453,23 @@ test('on RocksDB with sync: true, every produce syncs the write-ahead log, a lon
   assert.ok(Number(wal[1]) >= 8, `writes: ${wal[0]}`);
   assert.equal(wal[2], wal[1], `every write synced: ${wal[0]}`);
 });
+
+test("settleBackgroundWork waits while RocksDB reports flushes or compactions, within its bound; LevelDB's engine cannot tell", async (t) => {
+  const engine = await RocksMQ.open(await tempDir(t), { store: 'rocksdb' });
+  closeWhenDone(t, () => engine.close());
+  const messages = (engine as unknown as { messages: { getProperty(name: string): string } }).messages;
+  const real = messages.getProperty.bind(messages);
+  let busyPolls = 3;
+  messages.getProperty = (name) => (name === 'rocksdb.compaction-pending' && busyPolls-- > 0 ? '1' : real(name));
+  const settled = await engine.settleBackgroundWork(10_000, new AbortController().signal);
+  assert.ok(settled?.settled, 'ends once nothing is pending');
+  assert.ok(settled.ms >= 250, `waited through three busy polls (${settled.ms} ms)`);
+  messages.getProperty = (name) => (name === 'rocksdb.num-running-compactions' ? '2' : real(name));
+  const bounded = await engine.settleBackgroundWork(300, new AbortController().signal);
+  assert.equal(bounded?.settled, false, 'still busy at the bound');
+  assert.ok(bounded.ms >= 300 && bounded.ms < 5_000);
+  messages.getProperty = real;
+  const leveldb = await RocksMQ.open(await tempDir(t), { store: 'leveldb' });
+  closeWhenDone(t, () => leveldb.close());
+  assert.equal(await leveldb.settleBackgroundWork(1_000, new AbortController().signal), undefined);
+});

@@ -16,7 +16,7 @@ import { ReadCursor } from './read-cursor.js';
 import { WriteChunk } from './write-chunk.js';
 import { resolveOptions, type ResolvedRocksMQOptions, type RocksMQOptions } from './options.js';
 import { expiredPages, newlyAckedPages, type PageRecord } from './pages.js';
-import { createStore, getOptional, resolveStoreKind, reusableBatch, synchronousStep, SYNCED_WRITE, type KeyValueStore, type ReusableBatch, type StoreIterator, type StoreIteratorOptions, type StoreKind } from './store.js';
+import { backgroundWorkPending, createStore, getOptional, resolveStoreKind, reusableBatch, synchronousStep, SYNCED_WRITE, type KeyValueStore, type ReusableBatch, type StoreIterator, type StoreIteratorOptions, type StoreKind } from './store.js';
 
 
 /**
@@ -42,6 +42,9 @@ const GROUP_CHUNK_BYTES = 1024 * 1024;
  * operation 30 % slower.
  */
 const TAIL_CACHE_SHARE = 16;
+
+/** How often settleBackgroundWork asks the stores whether they are still busy. */
+const BACKGROUND_WORK_POLL_MS = 100;
 
 /** True when a consumer group of the topic has read everything written so far (it reads the next message next). */
 function groupAtTail(state: TopicState): boolean {
@@ -537,6 +540,20 @@ export class RocksMQ {
   /** Applies metadata operations atomically, with fsync when the engine is in sync mode. */
   private writeMeta(ops: MetaOp[]): Promise<void> {
     return this.options.sync ? this.meta.batch(ops, SYNCED_WRITE) : this.meta.batch(ops);
+  }
+
+  /**
+   * Waits, at most `timeoutMs`, until neither store flushes or compacts nor has either queued: the ms waited and
+   * whether the work ended, or undefined where the store does not say (LevelDB).
+   */
+  async settleBackgroundWork(timeoutMs: number, signal: AbortSignal): Promise<{ ms: number; settled: boolean } | undefined> {
+    const busy = () => backgroundWorkPending(this.storeKind, this.messages) || backgroundWorkPending(this.storeKind, this.meta);
+    if (this.storeKind !== 'rocksdb') return undefined;
+    const startedAt = performance.now();
+    while (!this.closed && !signal.aborted && performance.now() - startedAt < timeoutMs && busy()) {
+      await new Promise((resolve) => setTimeout(resolve, BACKGROUND_WORK_POLL_MS));
+    }
+    return { ms: performance.now() - startedAt, settled: !this.closed && !busy() };
   }
 
   private assertOpen(): void {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { closeWhenDone, tempDir } from '../../testing/temp-dir.js';
-import { compactionStats, createStore, getOptional, resolveStoreKind, storeDescription, synchronousStep, type StoreIteratorOptions } from './store.js';
+import { backgroundWorkPending, compactionStats, createStore, getOptional, resolveStoreKind, storeDescription, synchronousStep, type StoreIteratorOptions } from './store.js';
 
 const tuning = { compression: true, writeBufferSize: 1024 * 1024, maxFileSize: 1024 * 1024, cacheSize: 1024 * 1024 };
 
@@ -47,4 +47,22 @@ test('a rocksdb iterator steps on the calling thread: entries in key order, a st
   const levelIterator = level.iterator();
   assert.equal(synchronousStep(levelIterator), undefined);
   await levelIterator.close();
+});
+
+test("backgroundWorkPending reads RocksDB's flush and compaction properties; LevelDB does not say", async (t) => {
+  const values: Record<string, string> = { 'rocksdb.num-running-compactions': '0', 'rocksdb.compaction-pending': '0', 'rocksdb.num-running-flushes': '0', 'rocksdb.mem-table-flush-pending': '0' };
+  const fake = { getProperty: (name: string) => values[name] ?? 'missing' } as never;
+  assert.equal(backgroundWorkPending('rocksdb', fake), false);
+  for (const name of Object.keys(values)) {
+    values[name] = '1';
+    assert.equal(backgroundWorkPending('rocksdb', fake), true, name);
+    values[name] = '0';
+  }
+  const directory = await tempDir(t);
+  const rocksdb = createStore<Buffer, Buffer>('rocksdb', join(directory, 'r'), 'buffer', tuning);
+  await rocksdb.open();
+  closeWhenDone(t, () => rocksdb.close());
+  await rocksdb.put(Buffer.from('k'), Buffer.from('v'));
+  assert.equal(backgroundWorkPending('rocksdb', rocksdb), false, 'an idle store has nothing running or queued');
+  assert.equal(backgroundWorkPending('leveldb', rocksdb), undefined);
 });

@@ -124,6 +124,16 @@ export function compactionStats<K, V>(kind: StoreKind, store: KeyValueStore<K, V
   return (store as unknown as { getProperty(name: string): string }).getProperty(`${kind}.stats`);
 }
 
+/**
+ * Whether the store is flushing or compacting, or has either queued (RocksDB's properties); undefined where the store
+ * does not say (LevelDB).
+ */
+export function backgroundWorkPending<K, V>(kind: StoreKind, store: KeyValueStore<K, V>): boolean | undefined {
+  if (kind !== 'rocksdb') return undefined;
+  const property = (name: string) => Number((store as unknown as { getProperty(name: string): string }).getProperty(`rocksdb.${name}`));
+  return ['num-running-compactions', 'compaction-pending', 'num-running-flushes', 'mem-table-flush-pending'].some((name) => property(name) > 0);
+}
+
 /** One step of an iterator taken on the calling thread: up to `size` entries, fewer at its byte bound, none at its end. */
 export type SynchronousStep = (size: number) => [key: Buffer, value: Buffer][];
 

@@ -25,8 +25,14 @@ for (const [kind, tool] of [['rocksdb', /^raw RocksDB \(@nxtedition\/rocksdb \d+
     const trialStore = join(directory, '..', 'trial');
     await mkdir(trialStore, { recursive: true });
     await writeFile(join(trialStore, 'data.sst'), Buffer.alloc(2 * 1024 * 1024, 1));
-    const afterEviction = await probeRawLevel({ ...spec, readBack: undefined }, directory, resolveOptions(), kind, trialStore);
+    const order: string[] = [];
+    const settle = async () => (order.push('settled'), { ms: 1500, settled: true });
+    const afterEviction = await probeRawLevel({ ...spec, readBack: undefined, writeMessage: (_index, into) => (order.push('write'), into.fill(1)) }, directory, resolveOptions(), kind, { directory: trialStore, settle });
     assert.match(String(afterEviction.settings.trialStoreEvicted), /^2\.0 MiB in 1 files, page cache [\d,.]+ MiB → [\d,.]+ MiB, \d+ ms$/);
+    assert.equal(order[0], 'settled', "the trial store's compactions end before the first raw write");
+    assert.equal(afterEviction.settings.trialStoreCompactions, 'none left after 1.5 s');
+    const unsettled = await probeRawLevel({ ...spec, readBack: undefined }, directory, resolveOptions(), kind, { directory: trialStore, settle: async () => ({ ms: 120_000, settled: false }) });
+    assert.equal(unsettled.settings.trialStoreCompactions, "still running after 120.0 s (the wait's bound)");
   });
 }
 
