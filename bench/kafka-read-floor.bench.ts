@@ -1,0 +1,112 @@
+/**
+ * The floor of librdkafka's consumer through its Node binding: one backlog of enveloped messages in a local Kafka
+ * broker started by mqbench, read in a fresh group by `consume(n)` calls that do nothing with the messages (bare),
+ * by the same calls checking every message's envelope and CRCs (checked, as a trial does), and by Kafka's
+ * ConsumerPerformance, alternated. Prints msg/s from opening the consumer (as both mqbench and ConsumerPerformance are
+ * timed), and for the binding the main thread's event-loop utilisation and the process's CPU (cores) in the read window
+ * from its first message: a bare read with the main thread busy throughout is the binding's own per-message work.
+ *   npm run bench:kafka-read-floor -- [messages] [bytes] [rounds]
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { nativeConsumerProperties } from '../src/targets/kafka/confluent-consumer.js';
+import { runConsumerPerformance } from '../src/targets/kafka/consumer-performance.js';
+import { kafkaSettingsSchema } from '../src/targets/kafka/settings.js';
+import { kafkaTarget } from '../src/targets/kafka/target.js';
+import { crc32 } from '../src/util/crc32.js';
+import { ENVELOPE_BYTES, readEnvelope, writeEnvelope } from '../src/workloads/envelope.js';
+
+type Kafka = typeof import('@confluentinc/kafka-javascript');
+type Message = { value: Buffer | null };
+
+const kafka = createRequire(import.meta.url)('@confluentinc/kafka-javascript') as Kafka;
+const MESSAGES = Number(process.argv[2] ?? 200_000);
+const BYTES = Number(process.argv[3] ?? 1024);
+const ROUNDS = Number(process.argv[4] ?? 3);
+const BATCH = 2_000;
+const TOPIC = 'backlog';
+
+const callback = <T>(run: (done: (error: unknown, value?: T) => void) => void) =>
+  new Promise<T>((resolve, reject) => run((error, value) => (error ? reject(error) : resolve(value as T))));
+
+/** Writes the backlog: MESSAGES enveloped messages of BYTES into one partition. */
+async function writeBacklog(brokers: string): Promise<void> {
+  const admin = kafka.AdminClient.create({ 'bootstrap.servers': brokers });
+  await callback<void>((done) => admin.createTopic({ topic: TOPIC, num_partitions: 1, replication_factor: 1 }, 30_000, done));
+  admin.disconnect();
+  const producer = new kafka.Producer({ 'bootstrap.servers': brokers, 'linger.ms': 5, 'queue.buffering.max.messages': MESSAGES, 'queue.buffering.max.kbytes': 2_000_000, dr_cb: true });
+  await callback<void>((done) => producer.connect({}, (error) => done(error)));
+  producer.setPollInterval(10);
+  let acknowledged = 0;
+  const all = new Promise<void>((resolve, reject) => producer.on('delivery-report', (error) => (error ? reject(error) : ++acknowledged === MESSAGES && resolve())));
+  for (let sequence = 0; sequence < MESSAGES; sequence++) {
+    const message = Buffer.alloc(BYTES, sequence & 255);
+    writeEnvelope(message, { producerId: 0, sequence, intendedMs: 0, sentMs: 0, bodyCrc: crc32(message.subarray(ENVELOPE_BYTES)) });
+    producer.produce(TOPIC, 0, message);
+  }
+  await all;
+  await callback<void>((done) => producer.disconnect(() => done(null)));
+}
+
+let groups = 0;
+/** Reads the whole backlog through the binding in a new group, checking each message or not. */
+async function readBacklog(brokers: string, check: boolean): Promise<Record<string, number>> {
+  const openedAt = performance.now();
+  const consumer = new kafka.KafkaConsumer({ 'bootstrap.servers': brokers, ...nativeConsumerProperties(16 * 1024 * 1024, 10 * 1024 * 1024), 'group.id': `floor-${groups++}` }, { 'auto.offset.reset': 'earliest' });
+  await callback<void>((done) => consumer.connect({ timeout: 30_000 }, (error) => done(error)));
+  consumer.setDefaultConsumeTimeout(10);
+  (consumer as unknown as { setDefaultIsTimeoutOnlyForFirstMessage(only: boolean): void }).setDefaultIsTimeoutOnlyForFirstMessage(true);
+  consumer.subscribe([TOPIC]);
+  let read = 0;
+  let firstAt = 0;
+  let utilisation = performance.eventLoopUtilization();
+  let cpu = process.cpuUsage();
+  while (read < MESSAGES) {
+    const messages = await callback<Message[]>((done) => consumer.consume(BATCH, (error, batch) => done(error, batch as Message[])));
+    if (messages.length > 0 && firstAt === 0) {
+      firstAt = performance.now();
+      utilisation = performance.eventLoopUtilization();
+      cpu = process.cpuUsage();
+    }
+    if (check) {
+      for (const message of messages) {
+        if (!message.value || !readEnvelope(message.value).ok) throw new Error(`message ${read} of the backlog is corrupt`);
+        read += 1;
+      }
+    } else {
+      read += messages.length;
+    }
+  }
+  const endedAt = performance.now();
+  const used = process.cpuUsage(cpu);
+  const mainThread = performance.eventLoopUtilization(utilisation).utilization;
+  await callback<void>((done) => consumer.disconnect(() => done(null)));
+  return {
+    msgPerSec: Math.round(MESSAGES / ((endedAt - openedAt) / 1000)),
+    mainThreadBusy: +mainThread.toFixed(2),
+    processCores: +((used.user + used.system) / 1000 / (endedAt - firstAt)).toFixed(2),
+  };
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'mqbench-kafka-read-floor-'));
+const broker = await kafkaTarget.provision('local', { name: 'kafka', dir, logDir: dir, settings: kafkaSettingsSchema.parse({}), signal: new AbortController().signal });
+try {
+  const { brokers } = broker.endpoint as { brokers: string };
+  await writeBacklog(brokers);
+  for (let round = 1; round <= ROUNDS; round++) {
+    const tool = await runConsumerPerformance(
+      { messageBytes: BYTES, messages: MESSAGES, concurrency: 1, producers: 1, timeoutMs: 120_000, topic: TOPIC, signal: new AbortController().signal },
+      brokers,
+      { topic: TOPIC, group: `floor-${groups++}`, messages: MESSAGES },
+    );
+    const bare = await readBacklog(brokers, false);
+    const checked = await readBacklog(brokers, true);
+    console.log(JSON.stringify({ round, messages: MESSAGES, bytes: BYTES, consumerPerformanceMsgPerSec: Math.round(tool.messagesPerSec), bare, checked }));
+  }
+} finally {
+  await broker.stop();
+  await rm(dir, { recursive: true, force: true });
+}
