@@ -16,7 +16,10 @@ import type { RocksmqSettings } from './settings.js';
  */
 const CONSUME_MAX_BYTES = 4 * 1024 * 1024;
 
-/** The longest the calibration waits for the trial's store to finish its flushes and compactions (31 s after 2.2 GB of 64 KiB messages here). */
+/**
+ * The longest the calibration waits for the trial's store to finish its flushes and compactions (16–32 s after the
+ * client ceiling's 64 KiB trials here).
+ */
 const TRIAL_STORE_SETTLE_MS = 120_000;
 
 /** Opens the engine in `directory` with `settings` and wraps it as a LogDriver. */

@@ -1,8 +1,9 @@
 /**
  * The rocksmq engine's calibration: raw writes of the trial's messages, the same bytes, to the store the engine runs on
- * (RocksDB or LevelDB; both compress, so the bytes set the cost: one repeated value made raw 1 KiB writes 2.3× faster
- * than the trial's distinct random bodies), one put per message as the engine's produce() makes one write per call, from as many concurrent
- * writers as the trial had sends in flight, into a fresh store opened with the engine's own options. This is what the
+ * (RocksDB or LevelDB; both compress what they compact, so the bytes set the cost: one body repeated made the engine's
+ * 1 KiB produces 1.8–2.1× as fast as the trial's distinct random bodies, `npm run bench:rocksdb-conditions`), one put
+ * per message as the engine's produce() makes one write per call, from as many concurrent writers as the trial had
+ * sends in flight, into a fresh store opened with the engine's own options. This is what the
  * engine could reach if it added nothing. The read side: one iterator over them in key order, as a consumer reads a
  * topic's backlog. Before the raw writes, the trial's store leaves the page cache: the trial began with it out (the
  * run's `pageCache.evict`), and a broker's tool writes after the trial's topic is deleted, its files with it. Left
@@ -43,7 +44,8 @@ const EVICT_TRIAL_STORE_TIMEOUT_MS = 60_000;
  */
 export async function probeRawLevel(spec: ToolProbeSpec, directory: string, options: ResolvedRocksMQOptions, kind: StoreKind, trialStore?: TrialStore): Promise<ToolReading> {
   // The trial's store first finishes its flushes and compactions: a trial's last seconds leave it gigabytes to compact,
-  // which cut raw 64 KiB writes beside it to 1,066 msg/s against 4,823 once it had finished (31 s).
+  // and raw 64 KiB writes beside that ran at 723-1,002 msg/s against 2,869-3,010 once it had finished
+  // (`npm run bench:rocksdb-conditions -- neighbour`).
   const compactions = await trialStore?.settle?.();
   const evicted = trialStore ? await evictFromPageCache([trialStore.directory], { timeoutMs: EVICT_TRIAL_STORE_TIMEOUT_MS, signal: spec.signal }) : undefined;
   const db = createStore<Buffer, Buffer>(kind, directory, 'buffer', options);
@@ -151,7 +153,7 @@ async function rawReads(db: KeyValueStore<Buffer, Buffer>, spec: ToolProbeSpec, 
 
 /** Distinct random values where no trial's messages are given (one value repeated would compress to nothing). */
 function randomMessages(bytes: number): (index: number, into: Buffer) => void {
-  const pool = randomBytes(Math.min(64 * 1024 * 1024, Math.max(bytes, 1024 * bytes)));
+  const pool = randomBytes(Math.max(bytes, Math.min(64 * 1024 * 1024, 1024 * bytes)));
   const values = Math.max(1, Math.floor(pool.length / bytes));
   return (index, into) => {
     const start = (index % values) * bytes;
