@@ -1,7 +1,7 @@
 /**
  * The rocksmq engine's calibration: raw writes of the trial's messages, the same bytes, to the store the engine runs on
  * (RocksDB or LevelDB; both compress what they compact, so the bytes set the cost: one body repeated made the engine's
- * 1 KiB produces 1.8–2.1× as fast as the trial's distinct random bodies, `npm run bench:rocksdb-conditions`), one put
+ * 1 KiB produces 1.7–2.1× as fast as the trial's distinct random bodies, `npm run bench:rocksdb-conditions`), one put
  * per message as the engine's produce() makes one write per call, from as many concurrent writers as the trial had
  * sends in flight, into a fresh store opened with the engine's own options. This is what the
  * engine could reach if it added nothing. The read side: one iterator over them in key order, as a consumer reads a
