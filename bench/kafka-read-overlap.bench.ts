@@ -6,49 +6,22 @@
  * `ROUNDS` rounds.   npm run bench:kafka-read -- [messages] [bytes]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nativeConsumerProperties } from '../src/targets/kafka/confluent-consumer.js';
 import { kafkaSettingsSchema } from '../src/targets/kafka/settings.js';
 import { kafkaTarget } from '../src/targets/kafka/target.js';
-import { crc32 } from '../src/util/crc32.js';
-import { ENVELOPE_BYTES, readEnvelope, writeEnvelope } from '../src/workloads/envelope.js';
+import { readEnvelope } from '../src/workloads/envelope.js';
+import { callback, kafka, writeBacklog, type Kafka } from './kafka-backlog.js';
 
-type Kafka = typeof import('@confluentinc/kafka-javascript');
 type Consumer = InstanceType<Kafka['KafkaConsumer']>;
 type Message = { value: Buffer | null };
 
-const kafka = createRequire(import.meta.url)('@confluentinc/kafka-javascript') as Kafka;
 const MESSAGES = Number(process.argv[2] ?? 200_000);
 const BYTES = Number(process.argv[3] ?? 1024);
 const BATCH = 2_000;
 const ROUNDS = 3;
 const TOPIC = 'backlog';
-
-const callback = <T>(run: (done: (error: unknown, value?: T) => void) => void) =>
-  new Promise<T>((resolve, reject) => run((error, value) => (error ? reject(error) : resolve(value as T))));
-
-/** Writes the backlog: MESSAGES enveloped messages of BYTES into one partition. */
-async function writeBacklog(brokers: string): Promise<void> {
-  const admin = kafka.AdminClient.create({ 'bootstrap.servers': brokers });
-  await callback<void>((done) => admin.createTopic({ topic: TOPIC, num_partitions: 1, replication_factor: 1 }, 30_000, done));
-  admin.disconnect();
-  const producer = new kafka.Producer({ 'bootstrap.servers': brokers, 'linger.ms': 5, 'queue.buffering.max.messages': MESSAGES, 'queue.buffering.max.kbytes': 2_000_000, dr_cb: true });
-  await callback<void>((done) => producer.connect({}, (error) => done(error)));
-  producer.setPollInterval(10);
-  let acknowledged = 0;
-  const all = new Promise<void>((resolve, reject) =>
-    producer.on('delivery-report', (error) => (error ? reject(error) : ++acknowledged === MESSAGES && resolve())),
-  );
-  for (let sequence = 0; sequence < MESSAGES; sequence++) {
-    const message = Buffer.alloc(BYTES, sequence & 255);
-    writeEnvelope(message, { producerId: 0, sequence, intendedMs: 0, sentMs: 0, bodyCrc: crc32(message.subarray(ENVELOPE_BYTES)) });
-    producer.produce(TOPIC, 0, message);
-  }
-  await all;
-  await callback<void>((done) => producer.disconnect(() => done(null)));
-}
 
 let groups = 0;
 /** Reads the whole backlog in a new group; msg/s from the first message to the last. */
@@ -83,7 +56,7 @@ const dir = await mkdtemp(join(tmpdir(), 'mqbench-kafka-read-'));
 const broker = await kafkaTarget.provision('local', { name: 'kafka', dir, logDir: dir, settings: kafkaSettingsSchema.parse({}), signal: new AbortController().signal });
 try {
   const { brokers } = broker.endpoint as { brokers: string };
-  await writeBacklog(brokers);
+  await writeBacklog(brokers, TOPIC, MESSAGES, BYTES);
   for (let round = 1; round <= ROUNDS; round++) {
     const serial = await readBacklog(brokers, false);
     const overlapped = await readBacklog(brokers, true);
