@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { nativeConsumerProperties } from '../src/targets/kafka/confluent-consumer.js';
+import { kafkaReader, openGoConsumer } from '../src/targets/kafka/go-consumer.js';
 import { runConsumerPerformance } from '../src/targets/kafka/consumer-performance.js';
 import { kafkaSettingsSchema } from '../src/targets/kafka/settings.js';
 import { kafkaTarget } from '../src/targets/kafka/target.js';
@@ -66,6 +67,46 @@ async function readBacklog(brokers: string, check: boolean): Promise<Record<stri
   };
 }
 
+/** Reads the whole backlog through kafka-reader (confluent-kafka-go in its own process), checking every message. */
+async function readThroughGo(brokers: string): Promise<Record<string, number>> {
+  const binary = await kafkaReader.path();
+  const openedAt = performance.now();
+  let read = 0;
+  let firstAt = 0;
+  let utilisation = performance.eventLoopUtilization();
+  let cpu = process.cpuUsage();
+  let done: () => void = () => undefined;
+  let failed: (error: Error) => void = () => undefined;
+  const all = new Promise<void>((resolve, reject) => {
+    done = resolve;
+    failed = reject;
+  });
+  const consumer = await openGoConsumer(binary, { 'bootstrap.servers': brokers, ...nativeConsumerProperties(16 * 1024 * 1024, 10 * 1024 * 1024) }, TOPIC, {
+    group: `floor-${groups++}`,
+    from: 'earliest',
+    onError: failed,
+    onMessage(payload) {
+      if (read === 0) {
+        firstAt = performance.now();
+        utilisation = performance.eventLoopUtilization();
+        cpu = process.cpuUsage();
+      }
+      if (!readEnvelope(payload).ok) failed(new Error(`message ${read} of the backlog is corrupt`));
+      if (++read === MESSAGES) done();
+    },
+  });
+  await all;
+  const endedAt = performance.now();
+  const used = process.cpuUsage(cpu);
+  const mainThread = performance.eventLoopUtilization(utilisation).utilization;
+  await consumer.close();
+  return {
+    msgPerSec: Math.round(MESSAGES / ((endedAt - openedAt) / 1000)),
+    mainThreadBusy: +mainThread.toFixed(2),
+    processCores: +((used.user + used.system) / 1000 / (endedAt - firstAt)).toFixed(2),
+  };
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'mqbench-kafka-read-floor-'));
 const broker = await kafkaTarget.provision('local', { name: 'kafka', dir, logDir: dir, settings: kafkaSettingsSchema.parse({}), signal: new AbortController().signal });
 try {
@@ -79,7 +120,8 @@ try {
     );
     const bare = await readBacklog(brokers, false);
     const checked = await readBacklog(brokers, true);
-    console.log(JSON.stringify({ round, messages: MESSAGES, bytes: BYTES, consumerPerformanceMsgPerSec: Math.round(tool.messagesPerSec), bare, checked }));
+    const go = await readThroughGo(brokers);
+    console.log(JSON.stringify({ round, messages: MESSAGES, bytes: BYTES, consumerPerformanceMsgPerSec: Math.round(tool.messagesPerSec), bare, checked, go }));
   }
 } finally {
   await broker.stop();

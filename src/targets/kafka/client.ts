@@ -6,6 +6,8 @@ import type { ConsumerOptions, LogConsumer, LogProducer, SettingValue } from '..
 export interface KafkaClient {
   name: string;
   version: string;
+  /** What its consumers run, where that is not `name` (e.g. another process). */
+  consumerName?: string;
   /** Client settings in force, for the manifest. */
   settings: Record<string, SettingValue>;
   createTopic(topic: string, partitions: number): Promise<void>;
@@ -28,6 +30,15 @@ export interface KafkaClientOptions {
   producerProperties: Record<string, string | number | boolean>;
   /** Credentials for an external cluster. */
   auth?: KafkaAuth;
+  /** confluent: consumers run in kafka-reader (confluent-kafka-go) rather than through the Node binding. */
+  reader?: KafkaReader;
+}
+
+/** A built kafka-reader and what it links. */
+export interface KafkaReader {
+  binary: string;
+  /** e.g. "confluent-kafka-go v2.11.1 (librdkafka 2.11.1)". */
+  version: string;
 }
 
 /** A Node Buffer view of `payload` without copying. */

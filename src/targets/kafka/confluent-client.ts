@@ -2,10 +2,12 @@
  * The @confluentinc/kafka-javascript adapter (librdkafka through its KafkaJS-compatible API): acks=all, no linger (a
  * send awaited alone is not held back), and at most 5 requests in flight per connection as the Java producer, so
  * concurrent sends queue and share requests instead of each going out as its own (librdkafka allows 1,000,000 in
- * flight by default). Consumers use the binding's own API (see confluent-consumer.ts).
+ * flight by default). Consumers run in kafka-reader, confluent-kafka-go in its own process (see go-consumer.ts), or where
+ * that is not built or not chosen, through the binding's own API (see confluent-consumer.ts).
  */
 import { kafkaJsAuthOptions, librdkafkaAuthProperties, librdkafkaNativeAuthProperties } from './auth.js';
 import { nativeConsumerProperties, openNativeConsumer } from './confluent-consumer.js';
+import { openGoConsumer } from './go-consumer.js';
 import { errorMessage } from '../../util/errors.js';
 import { withTimeout } from '../../util/timeout.js';
 import { createRequire } from 'node:module';
@@ -40,10 +42,20 @@ export async function confluentClient(options: KafkaClientOptions): Promise<Kafk
   const open = new Set<{ disconnect(): Promise<void> }>();
   const consumers = new Set<LogConsumer>();
   const producerProperties = { 'linger.ms': options.lingerMs, 'max.in.flight.requests.per.connection': 5, ...options.producerProperties };
+  const { reader } = options;
   return {
     name: '@confluentinc/kafka-javascript (librdkafka)',
     version: `${packageVersion('@confluentinc/kafka-javascript')} (librdkafka ${librdkafkaVersion})`,
-    settings: { acks: 'all (-1)', compression: 'none', ...producerProperties, ...consumerProperties, consumer: 'KafkaConsumer.consume(n): what librdkafka has queued, up to 2,000 messages a call' },
+    ...(reader ? { consumerName: `${reader.version} in kafka-reader` } : {}),
+    settings: {
+      acks: 'all (-1)',
+      compression: 'none',
+      ...producerProperties,
+      ...consumerProperties,
+      consumer: reader
+        ? `kafka-reader: ${reader.version} in its own process, each message's value framed over a pipe (flushed whenever librdkafka has nothing more queued)`
+        : 'KafkaConsumer.consume(n) in the worker: what librdkafka has queued, up to 2,000 messages a call',
+    },
     async createTopic(topic, partitions) {
       await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
     },
@@ -73,7 +85,9 @@ export async function confluentClient(options: KafkaClientOptions): Promise<Kafk
       };
     },
     async consumer(topic, consumerOptions) {
-      const consumer = await openNativeConsumer(module, connection, consumerProperties, topic, consumerOptions);
+      const consumer = reader
+        ? await openGoConsumer(reader.binary, { ...connection, ...consumerProperties }, topic, consumerOptions)
+        : await openNativeConsumer(module, connection, consumerProperties, topic, consumerOptions);
       consumers.add(consumer);
       return {
         async close() {

@@ -1,8 +1,10 @@
 /**
  * Installing Apache Kafka (KRaft) for the local provider: its jars from Maven Central, resolved by Maven, with
- * kafka-tools (ProducerPerformance, the perf tool mqbench calibrates its client against).
+ * kafka-tools (ProducerPerformance, the perf tool mqbench calibrates its client against); and kafka-reader, mqbench's
+ * consumer on confluent-kafka-go (tools/kafka-reader).
  */
 import { buildPubsubReference, pubsubReferenceMissing } from '../../install/go-reference.js';
+import { kafkaReader } from './go-consumer.js';
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cacheDir } from '../../install/cache.js';
@@ -38,13 +40,13 @@ ${dependency('org.apache.logging.log4j', 'log4j-slf4j-impl', VERSIONS.log4j)}
 
 /** Installer of Kafka's jars. */
 export const kafkaInstaller: Installer = {
-  component: `Apache Kafka ${VERSIONS.kafka} (KRaft, Maven Central jars) + pubsub-ref (confluent-kafka-go)`,
+  component: `Apache Kafka ${VERSIONS.kafka} (KRaft, Maven Central jars) + kafka-reader and pubsub-ref (confluent-kafka-go)`,
   async status() {
     const home = kafkaHome();
     const exists = (path: string) => access(path).then(() => true, () => false);
     // An install from before kafka-tools was added lacks its jar: installed again.
     const jars = (await exists(join(home, MARKER))) && (await exists(join(home, 'libs', `kafka-tools-${VERSIONS.kafka}.jar`)));
-    const missing = [...(jars ? [] : [`no Kafka jars under ${home}`]), ...(await pubsubReferenceMissing())];
+    const missing = [...(jars ? [] : [`no Kafka jars under ${home}`]), ...(await kafkaReader.missing()), ...(await pubsubReferenceMissing())];
     return {
       installed: missing.length === 0,
       detail: missing.length === 0 ? join(home, 'libs') : missing.join('; '),
@@ -52,7 +54,9 @@ export const kafkaInstaller: Installer = {
     };
   },
   async install(log) {
-    // The Go reference of the pub/sub operation (confluent-kafka-go), built from tools/pubsub-ref.
+    // mqbench's consumer (tools/kafka-reader) and the Go reference of the pub/sub operation (tools/pubsub-ref), both
+    // on confluent-kafka-go.
+    await kafkaReader.build(log);
     await buildPubsubReference(log);
     if ((await this.status()).installed) return log(`${this.component}: already installed at ${kafkaHome()}`);
     const home = kafkaHome();

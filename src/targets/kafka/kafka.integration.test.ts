@@ -15,20 +15,24 @@ import { kafkaHome } from './install.js';
 
 before(() => requireInstalled('kafka'));
 
-test('kafka (local, KRaft): 1 KiB and 5 MiB payloads pass with full verification, through kafkajs and librdkafka', async (t) => {
+test('kafka (local, KRaft): 1 KiB and 5 MiB payloads pass with full verification, through kafkajs, librdkafka with kafka-reader consumers, and librdkafka\'s Node binding', async (t) => {
   const scenario = brokerScenario(
-    '  - { name: kafka, type: kafka, settings: { client: kafkajs } }\n  - { name: kafka-confluent, type: kafka, settings: { durability: fsync } }',
+    '  - { name: kafka, type: kafka, settings: { client: kafkajs } }\n  - { name: kafka-confluent, type: kafka, settings: { durability: fsync } }\n  - { name: kafka-binding, type: kafka, settings: { consumerClient: confluent-binding } }',
     '    - { payloadBytes: 1KiB, messages: 300 }\n    - { payloadBytes: 5MiB, messages: 12 }',
   );
   const { result, outDir } = await tinyRun(t, scenario, { load: { provider: 'local' } });
   assert.equal(result.status, 'passed', JSON.stringify(result.cases.map((entry) => entry.error)));
-  for (const target of ['kafka', 'kafka-confluent']) {
+  for (const target of ['kafka', 'kafka-confluent', 'kafka-binding']) {
     assertVerifiedCase(caseOf(result, target, '1KiB×300 random'), 900);
     assertVerifiedCase(caseOf(result, target, '5MiB×12 random'), 36);
   }
-  const { kafka, 'kafka-confluent': confluent } = result.manifest.targets;
+  const { kafka, 'kafka-confluent': confluent, 'kafka-binding': binding } = result.manifest.targets;
   assert.equal(kafka?.driver?.client.name, 'kafkajs');
-  assert.match(String(confluent?.driver?.client.name), /librdkafka/, 'librdkafka is the default client');
+  // librdkafka is the default client; its consumers run in kafka-reader, on confluent-kafka-go as Milvus's do.
+  assert.match(String(confluent?.driver?.client.name), /^@confluentinc\/kafka-javascript \(librdkafka\); consumers: confluent-kafka-go v2\.\d+\.\d+ \(librdkafka 2\.\d+\.\d+\) in kafka-reader$/);
+  assert.match(String(confluent?.driver?.settings.consumer), /^kafka-reader: confluent-kafka-go/);
+  assert.equal(binding?.driver?.client.name, '@confluentinc/kafka-javascript (librdkafka)');
+  assert.match(String(binding?.driver?.settings.consumer), /KafkaConsumer\.consume\(n\) in the worker/);
   assert.equal(confluent?.driver?.settings['max.in.flight.requests.per.connection'], 5);
   assert.equal(confluent?.driver?.settings['linger.ms'], 0);
   assert.match(String(kafka?.driver?.settings.batching), /batched by mqbench/);

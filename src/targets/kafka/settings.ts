@@ -12,10 +12,10 @@ export const kafkaSettingsSchema = z
       .default('confluent')
       .describe('confluent: @confluentinc/kafka-javascript (librdkafka, as Milvus uses through confluent-kafka-go; the default) or kafkajs (pure JS)'),
     consumerClient: z
-      .enum(['kafkajs', 'confluent'])
+      .enum(['confluent', 'confluent-binding', 'kafkajs'])
       .optional()
       .describe(
-        'the client library consumers use (default: the same as client). A 1 KiB backlog read here at 0.50–0.80 of ConsumerPerformance through librdkafka, 0.70–0.88 through kafkajs; a 1 MiB backlog at 1.45–1.79 and 0.70–0.79 (docs/calibration.md)',
+        "the client consumers use (default: the same as client). confluent: librdkafka through confluent-kafka-go, Milvus's consumer client, in mqbench's kafka-reader process (the Node binding instead where kafka-reader is not built; the manifest says which ran); confluent-binding: librdkafka's Node binding in the worker, which holds a 1 KiB read near 95–125k msg/s here; kafkajs: pure JS (docs/calibration.md)",
       ),
     linger: durationField
       .default(0)
