@@ -39,11 +39,16 @@ export class SelfProbe implements ResourceProbe {
 /**
  * The harness's process and the load-client processes of the trial (`clients: N`): the client side of a trial whose
  * producers run in several processes. Forked ones are read by pid; ones on remote workers from their own reports.
- * A load client that has exited keeps the CPU it last used and no longer counts for memory.
+ * A load client that has exited keeps the CPU it last used and no longer counts for memory. Helper processes of the
+ * client (a consumer in a process of its own, see client-helpers.ts) count the same way, and come and go during a
+ * trial: one that has exited no longer counts towards the peak memory.
  */
 export class SelfAndLoadClientsProbe implements ResourceProbe {
   private readonly self = new SelfProbe();
   private readonly pids = new Set<number>();
+  private readonly helpers = new Set<number>();
+  /** Helpers that have exited (their CPU stays counted). */
+  private readonly goneHelpers = new Set<number>();
   /** The last CPU seconds and peak RSS read of each load client (what it used until it exited). */
   private readonly lastCpuSeconds = new Map<number, number>();
   private readonly lastSystemCpuSeconds = new Map<number, number>();
@@ -51,12 +56,18 @@ export class SelfAndLoadClientsProbe implements ResourceProbe {
   private readonly remote = new Set<{ reading: ResourceReading; peak: number }>();
 
   get label(): string {
-    return `this process (pid ${process.pid}) and its load clients${this.pids.size > 0 ? ` (pids ${[...this.pids].join(', ')})` : ''}`;
+    const helpers = this.helpers.size > 0 ? ` and ${this.helpers.size} helper process${this.helpers.size === 1 ? '' : 'es'} of the client` : '';
+    return `this process (pid ${process.pid}) and its load clients${this.pids.size > 0 ? ` (pids ${[...this.pids].join(', ')})` : ''}${helpers}`;
   }
 
   /** How many load-client processes it counts by pid (on this machine). */
   get loadClients(): number {
     return this.pids.size;
+  }
+
+  /** How many helper processes of the client it has counted. */
+  get clientHelpers(): number {
+    return this.helpers.size;
   }
 
   /** How many remote load clients it counts from their own reports. */
@@ -83,19 +94,28 @@ export class SelfAndLoadClientsProbe implements ResourceProbe {
     this.pids.add(pid);
   }
 
+  /** Counts the client helper process `pid` from now on (its CPU from its start). */
+  addHelper(pid: number): void {
+    this.helpers.add(pid);
+  }
+
   async read(): Promise<ResourceReading> {
-    const pids = [...this.pids];
+    const pids = [...this.pids, ...[...this.helpers].filter((pid) => !this.goneHelpers.has(pid))];
     const [self, ...others] = await Promise.all([this.self.read(), ...pids.map((pid) => readProcStat(pid))]);
     const peaks = await Promise.all(pids.map((pid) => readPeakRss(pid)));
     let { cpuSeconds, rssBytes, systemCpuSeconds = 0 } = self;
     others.forEach((stat, index) => {
-      if (stat) this.lastCpuSeconds.set(pids[index]!, stat.cpuSeconds);
-      if (stat) this.lastSystemCpuSeconds.set(pids[index]!, stat.systemCpuSeconds);
-      if (peaks[index] !== undefined) this.lastPeakRss.set(pids[index]!, peaks[index]!);
-      cpuSeconds += this.lastCpuSeconds.get(pids[index]!) ?? 0;
-      systemCpuSeconds += this.lastSystemCpuSeconds.get(pids[index]!) ?? 0;
+      const pid = pids[index]!;
+      if (stat) this.lastCpuSeconds.set(pid, stat.cpuSeconds);
+      if (stat) this.lastSystemCpuSeconds.set(pid, stat.systemCpuSeconds);
+      if (peaks[index] !== undefined) this.lastPeakRss.set(pid, peaks[index]!);
+      if (!stat && this.helpers.has(pid)) this.goneHelpers.add(pid);
       rssBytes += stat?.rssBytes ?? 0;
     });
+    for (const pid of [...this.pids, ...this.helpers]) {
+      cpuSeconds += this.lastCpuSeconds.get(pid) ?? 0;
+      systemCpuSeconds += this.lastSystemCpuSeconds.get(pid) ?? 0;
+    }
     for (const { reading } of this.remote) {
       cpuSeconds += reading.cpuSeconds;
       rssBytes += reading.rssBytes;
@@ -108,6 +128,8 @@ export class SelfAndLoadClientsProbe implements ResourceProbe {
     this.lastPeakRss.clear();
     for (const state of this.remote) state.peak = state.reading.rssBytes;
     const results = await Promise.all([this.self.resetPeak(), ...[...this.pids].map((pid) => resetPeakRss(pid))]);
+    // A helper that has exited has nothing to reset, and no longer counts.
+    await Promise.all([...this.helpers].map((pid) => resetPeakRss(pid)));
     return results.every(Boolean);
   }
 

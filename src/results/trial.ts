@@ -35,6 +35,8 @@ export const trialResourcesSchema = z.object({
   loadClients: z.number().optional(),
   /** Load clients on remote workers, counted in the client figures from their own reports (every 250 ms). */
   remoteLoadClients: z.number().optional(),
+  /** Helper processes of the client (a Kafka consumer in kafka-reader) whose CPU and memory the client figures include. */
+  clientHelpers: z.number().optional(),
   series: resourceSeriesSchema,
 });
 

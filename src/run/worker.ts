@@ -5,6 +5,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { PhaseRecorder } from '../metrics/recorder.js';
 import { SelfAndLoadClientsProbe } from '../metrics/resources.js';
+import { onClientHelper } from '../metrics/client-helpers.js';
 import { ResourceSampler } from '../metrics/sampler.js';
 import { grownBetween, totalOf, type StorageReading } from '../metrics/storage.js';
 import { finishTrial, type EventLoopDelay, type TrialDraft, type TrialRecord, type TrialResources } from '../results/trial.js';
@@ -140,6 +141,7 @@ export class LocalWorker implements Worker {
   ): Promise<void> {
     const clientProbe = new SelfAndLoadClientsProbe();
     const sampler = new ResourceSampler({ client: clientProbe, broker: brokerProbe(command.broker) }, command.samplingIntervalMs);
+    const stopCountingHelpers = onClientHelper((pid) => clientProbe.addHelper(pid));
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     let current: { phase: 'warmup' | 'measured'; recorder: PhaseRecorder } | undefined;
     let baselineRss = 0;
@@ -163,6 +165,7 @@ export class LocalWorker implements Worker {
         clientBaselineRssBytes: baselineRss,
         ...(clientProbe.loadClients > 0 ? { loadClients: clientProbe.loadClients } : {}),
         ...(clientProbe.remoteLoadClients > 0 ? { remoteLoadClients: clientProbe.remoteLoadClients } : {}),
+        ...(clientProbe.clientHelpers > 0 ? { clientHelpers: clientProbe.clientHelpers } : {}),
       } satisfies TrialResources;
     };
 
@@ -217,6 +220,7 @@ export class LocalWorker implements Worker {
       await workloadFor(command.workload.type).run(context);
     } finally {
       await endPhase();
+      stopCountingHelpers();
     }
   }
 

@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { trackChild } from '../../util/child-processes.js';
+import { countAsClient } from '../../metrics/client-helpers.js';
 import { errorMessage } from '../../util/errors.js';
 import { withTimeout } from '../../util/timeout.js';
 import { GoTool } from '../../install/go-tool.js';
@@ -41,6 +42,7 @@ export async function openGoConsumer(binary: string, properties: Record<string, 
     throw starting(error);
   }
   trackChild(child);
+  if (child.pid !== undefined) countAsClient(child.pid);
   let closing = false;
   let failed = false;
   let stderr = '';
