@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { tempDir } from '../../testing/temp-dir.js';
 import { waitUntil } from '../../provision/readiness.js';
-import { kafkaReader, openGoConsumer } from './go-consumer.js';
+import { builtKafkaReader, kafkaReader, openGoConsumer } from './go-consumer.js';
 
 /**
  * A stand-in for kafka-reader (a Node script with its protocol): it records its config line in `config.json`, then
@@ -97,4 +97,13 @@ test('the real kafka-reader dies with the process that started it, even one kill
   assert.equal(await alive(), true);
   parent.kill('SIGKILL');
   assert.ok(await waitUntil(async () => !(await alive()), 10_000, 20), `kafka-reader ${pid} outlived its parent`);
+});
+
+test('MQBENCH_KAFKA_READER names the binary to use, and one that does not run is a clear error', async (t) => {
+  const dir = await tempDir(t);
+  const binary = join(dir, 'kafka-reader');
+  await writeFile(binary, `#!/bin/sh\necho '{"client":"confluent-kafka-go v9.9.9","librdkafka":"9.9.9"}'\n`);
+  await chmod(binary, 0o755);
+  assert.deepEqual(await builtKafkaReader({ ...process.env, MQBENCH_KAFKA_READER: binary }), { binary, version: 'confluent-kafka-go v9.9.9 (librdkafka 9.9.9)' });
+  await assert.rejects(builtKafkaReader({ ...process.env, MQBENCH_KAFKA_READER: join(dir, 'missing') }), /MQBENCH_KAFKA_READER=.*missing does not run/);
 });

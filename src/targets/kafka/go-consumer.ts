@@ -18,11 +18,17 @@ import { ReaderFrameSplitter, type ReaderFrameKind } from './reader-frames.js';
 /** kafka-reader, built from tools/kafka-reader with the librdkafka that confluent-kafka-go bundles (cgo). */
 export const kafkaReader = new GoTool('kafka-reader', 'kafka-reader (confluent-kafka-go)', { CGO_ENABLED: '1' });
 
-/** kafka-reader and its versions when it is built for the current source, else undefined. */
-export async function builtKafkaReader(): Promise<KafkaReader | undefined> {
-  if (!(await kafkaReader.built())) return undefined;
-  const binary = await kafkaReader.path();
-  const output = await execute(binary, ['--version'], { label: 'kafka-reader --version', timeoutMs: 10_000 });
+/**
+ * kafka-reader and its versions: the binary `MQBENCH_KAFKA_READER` names (a container image builds one), else the
+ * one built for the current source, else undefined.
+ */
+export async function builtKafkaReader(env: NodeJS.ProcessEnv = process.env): Promise<KafkaReader | undefined> {
+  const named = env.MQBENCH_KAFKA_READER;
+  if (!named && !(await kafkaReader.built())) return undefined;
+  const binary = named || (await kafkaReader.path(env));
+  const output = await execute(binary, ['--version'], { label: 'kafka-reader --version', timeoutMs: 10_000 }).catch((error: unknown) => {
+    throw new Error(`${named ? `MQBENCH_KAFKA_READER=${named}` : `kafka-reader (${binary})`} does not run: ${errorMessage(error)}`);
+  });
   const { client, librdkafka } = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as { client?: string; librdkafka?: string };
   return { binary, version: `${client ?? 'confluent-kafka-go'} (librdkafka ${librdkafka ?? 'unknown'})` };
 }

@@ -80,6 +80,7 @@ export const kafkaTarget: TargetDefinition<KafkaSettings> = {
     { name: 'MQBENCH_KAFKA_SASL_USERNAME', kind: 'secret', description: 'SASL user name' },
     { name: 'MQBENCH_KAFKA_SASL_PASSWORD', kind: 'secret', description: 'SASL password' },
     { name: 'MQBENCH_KAFKA_HOME', kind: 'install', description: 'a Kafka distribution to use instead of the installed one' },
+    { name: 'MQBENCH_KAFKA_READER', kind: 'install', description: 'a kafka-reader binary (tools/kafka-reader) to use instead of the built one' },
   ],
   kind: 'server',
   multiProcessClients: true,
