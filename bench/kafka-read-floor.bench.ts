@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { nativeConsumerProperties } from '../src/targets/kafka/confluent-consumer.js';
 import { kafkaReader, openGoConsumer } from '../src/targets/kafka/go-consumer.js';
+import { onClientHelper } from '../src/metrics/client-helpers.js';
+import { readProcStat } from '../src/metrics/proc.js';
 import { runConsumerPerformance } from '../src/targets/kafka/consumer-performance.js';
 import { kafkaSettingsSchema } from '../src/targets/kafka/settings.js';
 import { kafkaTarget } from '../src/targets/kafka/target.js';
@@ -81,12 +83,16 @@ async function readThroughGo(brokers: string): Promise<Record<string, number>> {
     done = resolve;
     failed = reject;
   });
+  let readerPid = 0;
+  let readerCpuAtFirst = 0;
+  const stopListening = onClientHelper((pid) => (readerPid = pid));
   const consumer = await openGoConsumer(binary, { 'bootstrap.servers': brokers, ...nativeConsumerProperties(16 * 1024 * 1024, 10 * 1024 * 1024) }, TOPIC, {
     group: `floor-${groups++}`,
     from: 'earliest',
     onError: failed,
     onMessage(payload) {
       if (read === 0) {
+        void readProcStat(readerPid).then((stat) => (readerCpuAtFirst = stat?.cpuSeconds ?? 0));
         firstAt = performance.now();
         utilisation = performance.eventLoopUtilization();
         cpu = process.cpuUsage();
@@ -99,11 +105,14 @@ async function readThroughGo(brokers: string): Promise<Record<string, number>> {
   const endedAt = performance.now();
   const used = process.cpuUsage(cpu);
   const mainThread = performance.eventLoopUtilization(utilisation).utilization;
+  const readerCpu = ((await readProcStat(readerPid))?.cpuSeconds ?? Number.NaN) - readerCpuAtFirst;
+  stopListening();
   await consumer.close();
   return {
     msgPerSec: Math.round(MESSAGES / ((endedAt - openedAt) / 1000)),
     mainThreadBusy: +mainThread.toFixed(2),
     processCores: +((used.user + used.system) / 1000 / (endedAt - firstAt)).toFixed(2),
+    readerCores: +(readerCpu / ((endedAt - firstAt) / 1000)).toFixed(2),
   };
 }
 

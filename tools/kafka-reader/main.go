@@ -43,6 +43,9 @@ type config struct {
 // fetch response of small messages goes out in several writes, so the first of them waits little).
 const flushBytes = 256 << 10
 
+// directBytes is the size from which a value is written straight from librdkafka's copy, not through the buffer.
+const directBytes = 64 << 10
+
 // pollIdleMs is how long one poll waits when librdkafka has nothing queued (a stop is noticed within it).
 const pollIdleMs = 50
 
@@ -129,6 +132,17 @@ func consume(consumer *kafka.Consumer, out *bufio.Writer, stopping *atomic.Bool)
 				writeFrame(out, 'e', []byte(e.TopicPartition.Error.Error()))
 				continue
 			}
+			if len(e.Value) >= directBytes {
+				// A large value goes out as it is, after what is buffered, rather than copied into the buffer first.
+				writeHeader(out, 'm', len(e.Value))
+				if err := out.Flush(); err != nil {
+					return err
+				}
+				if _, err := os.Stdout.Write(e.Value); err != nil {
+					return err
+				}
+				continue
+			}
 			writeFrame(out, 'm', e.Value)
 			if out.Buffered() >= flushBytes {
 				if err := out.Flush(); err != nil {
@@ -159,9 +173,14 @@ func clientVersion() string {
 
 // writeFrame appends one frame to out (a write error shows at the next flush).
 func writeFrame(out *bufio.Writer, kind byte, body []byte) {
+	writeHeader(out, kind, len(body))
+	out.Write(body)
+}
+
+// writeHeader appends a frame's header to out.
+func writeHeader(out *bufio.Writer, kind byte, length int) {
 	var header [5]byte
 	header[0] = kind
-	binary.LittleEndian.PutUint32(header[1:], uint32(len(body)))
+	binary.LittleEndian.PutUint32(header[1:], uint32(length))
 	out.Write(header[:])
-	out.Write(body)
 }

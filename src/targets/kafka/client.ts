@@ -30,8 +30,10 @@ export interface KafkaClientOptions {
   producerProperties: Record<string, string | number | boolean>;
   /** Credentials for an external cluster. */
   auth?: KafkaAuth;
-  /** confluent: consumers run in kafka-reader (confluent-kafka-go) rather than through the Node binding. */
+  /** confluent: consumers of messages below `readerBelowBytes` run in kafka-reader (confluent-kafka-go), not the Node binding. */
   reader?: KafkaReader;
+  /** The message size from which consumers use the Node binding even with a reader (Infinity: never). */
+  readerBelowBytes?: number;
 }
 
 /** A built kafka-reader and what it links. */

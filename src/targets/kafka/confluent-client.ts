@@ -2,8 +2,9 @@
  * The @confluentinc/kafka-javascript adapter (librdkafka through its KafkaJS-compatible API): acks=all, no linger (a
  * send awaited alone is not held back), and at most 5 requests in flight per connection as the Java producer, so
  * concurrent sends queue and share requests instead of each going out as its own (librdkafka allows 1,000,000 in
- * flight by default). Consumers run in kafka-reader, confluent-kafka-go in its own process (see go-consumer.ts), or where
- * that is not built or not chosen, through the binding's own API (see confluent-consumer.ts).
+ * flight by default). Consumers of small messages run in kafka-reader, confluent-kafka-go in its own process (see
+ * go-consumer.ts); those of larger ones, and all where kafka-reader is not built or not chosen, through the binding's
+ * own API (see confluent-consumer.ts).
  */
 import { kafkaJsAuthOptions, librdkafkaAuthProperties, librdkafkaNativeAuthProperties } from './auth.js';
 import { nativeConsumerProperties, openNativeConsumer } from './confluent-consumer.js';
@@ -12,6 +13,7 @@ import { errorMessage } from '../../util/errors.js';
 import { withTimeout } from '../../util/timeout.js';
 import { createRequire } from 'node:module';
 import { packageVersion } from '../../util/package-version.js';
+import { formatBytes } from '../../util/units.js';
 import type { LogConsumer } from '../driver.js';
 import { asBuffer, messagesBetweenOffsets, type KafkaClient, type KafkaClientOptions } from './client.js';
 
@@ -43,18 +45,19 @@ export async function confluentClient(options: KafkaClientOptions): Promise<Kafk
   const consumers = new Set<LogConsumer>();
   const producerProperties = { 'linger.ms': options.lingerMs, 'max.in.flight.requests.per.connection': 5, ...options.producerProperties };
   const { reader } = options;
+  const readerBelow = reader ? (options.readerBelowBytes ?? Number.POSITIVE_INFINITY) : 0;
+  const readerPath = reader && `kafka-reader: ${reader.version} in its own process, each message's value framed over a pipe (flushed whenever librdkafka has nothing more queued)`;
+  const bindingPath = 'KafkaConsumer.consume(n) in the worker: what librdkafka has queued, up to 2,000 messages a call';
   return {
     name: '@confluentinc/kafka-javascript (librdkafka)',
     version: `${packageVersion('@confluentinc/kafka-javascript')} (librdkafka ${librdkafkaVersion})`,
-    ...(reader ? { consumerName: `${reader.version} in kafka-reader` } : {}),
+    ...(reader ? { consumerName: `${reader.version} in kafka-reader${Number.isFinite(readerBelow) ? ` (messages under ${formatBytes(readerBelow)}; the Node binding from ${formatBytes(readerBelow)})` : ''}` } : {}),
     settings: {
       acks: 'all (-1)',
       compression: 'none',
       ...producerProperties,
       ...consumerProperties,
-      consumer: reader
-        ? `kafka-reader: ${reader.version} in its own process, each message's value framed over a pipe (flushed whenever librdkafka has nothing more queued)`
-        : 'KafkaConsumer.consume(n) in the worker: what librdkafka has queued, up to 2,000 messages a call',
+      consumer: !readerPath ? bindingPath : Number.isFinite(readerBelow) ? `messages under ${formatBytes(readerBelow)} (or of unknown size): ${readerPath}; larger ones: ${bindingPath}` : readerPath,
     },
     async createTopic(topic, partitions) {
       await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
@@ -85,7 +88,7 @@ export async function confluentClient(options: KafkaClientOptions): Promise<Kafk
       };
     },
     async consumer(topic, consumerOptions) {
-      const consumer = reader
+      const consumer = reader && (consumerOptions.messageBytes ?? 0) < readerBelow
         ? await openGoConsumer(reader.binary, { ...connection, ...consumerProperties }, topic, consumerOptions)
         : await openNativeConsumer(module, connection, consumerProperties, topic, consumerOptions);
       consumers.add(consumer);

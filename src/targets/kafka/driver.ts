@@ -9,6 +9,14 @@ import type { KafkaSettings } from './settings.js';
 import { withClientConfig, type KafkaAuth } from './auth.js';
 import { builtKafkaReader } from './go-consumer.js';
 
+/**
+ * From this message size librdkafka's consumers run through the Node binding rather than kafka-reader: the pipe copies
+ * each message three more times, which costs more than the binding's per-message work from about 4 KiB on (a backlog
+ * read, 2026-12-02: kafka-reader 1.38–1.67× the binding at 1 KiB, 1.21–1.35× at 2 KiB, 0.72–1.22× at 4 KiB, and
+ * 0.38–0.77× at 64 KiB and 1 MiB; docs/calibration.md).
+ */
+export const KAFKA_READER_BELOW_BYTES = 4096;
+
 /** Connection details a Kafka instance hands to workers. */
 export interface KafkaEndpoint {
   brokers: string;
@@ -23,9 +31,12 @@ export interface KafkaEndpoint {
 /** Connects the client library the settings choose. */
 export async function connectKafka(endpoint: KafkaEndpoint, settings: KafkaSettings): Promise<LogDriver> {
   const consumerLibrary = settings.consumerClient ?? settings.client;
-  // confluent consumers run in kafka-reader where it is built; the binding in the worker where it is not.
-  const reader = consumerLibrary === 'confluent' ? await builtKafkaReader() : undefined;
-  const options = { brokers: endpoint.brokers.split(','), fetchMaxBytes: settings.fetchMaxBytes, messageMaxBytes: settings.messageMaxBytes, lingerMs: settings.linger, producerProperties: settings.producerProperties, auth: endpoint.auth, reader };
+  // confluent: consumers of small messages run in kafka-reader where it is built, the others through the binding;
+  // confluent-go: all in kafka-reader.
+  const readerBelowBytes = consumerLibrary === 'confluent' ? KAFKA_READER_BELOW_BYTES : consumerLibrary === 'confluent-go' ? Number.POSITIVE_INFINITY : 0;
+  const reader = readerBelowBytes > 0 ? await builtKafkaReader() : undefined;
+  if (consumerLibrary === 'confluent-go' && !reader) throw new Error('consumerClient: confluent-go runs consumers in kafka-reader, which is not built: npx mqbench install kafka builds it');
+  const options = { brokers: endpoint.brokers.split(','), fetchMaxBytes: settings.fetchMaxBytes, messageMaxBytes: settings.messageMaxBytes, lingerMs: settings.linger, producerProperties: settings.producerProperties, auth: endpoint.auth, reader, readerBelowBytes };
   const connect = async (library: 'confluent' | 'kafkajs') =>
     library === 'confluent' ? (await import('./confluent-client.js')).confluentClient(options) : (await import('./kafkajs-client.js')).kafkajsClient(options);
   const client = await connect(settings.client);

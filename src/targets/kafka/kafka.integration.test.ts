@@ -15,24 +15,41 @@ import { kafkaHome } from './install.js';
 
 before(() => requireInstalled('kafka'));
 
-test('kafka (local, KRaft): 1 KiB and 5 MiB payloads pass with full verification, through kafkajs, librdkafka with kafka-reader consumers, and librdkafka\'s Node binding', async (t) => {
+test('kafka (local, KRaft): 1 KiB and 5 MiB payloads pass with full verification, through kafkajs and through librdkafka with each consumer path (kafka-reader, the Node binding, by size)', async (t) => {
   const scenario = brokerScenario(
-    '  - { name: kafka, type: kafka, settings: { client: kafkajs } }\n  - { name: kafka-confluent, type: kafka, settings: { durability: fsync } }\n  - { name: kafka-binding, type: kafka, settings: { consumerClient: confluent-binding } }',
+    [
+      '  - { name: kafka, type: kafka, settings: { client: kafkajs } }',
+      '  - { name: kafka-confluent, type: kafka, settings: { durability: fsync } }',
+      '  - { name: kafka-go, type: kafka, settings: { consumerClient: confluent-go } }',
+      '  - { name: kafka-binding, type: kafka, settings: { consumerClient: confluent-binding } }',
+    ].join('\n'),
     '    - { payloadBytes: 1KiB, messages: 300 }\n    - { payloadBytes: 5MiB, messages: 12 }',
   );
   const { result, outDir } = await tinyRun(t, scenario, { load: { provider: 'local' } });
   assert.equal(result.status, 'passed', JSON.stringify(result.cases.map((entry) => entry.error)));
-  for (const target of ['kafka', 'kafka-confluent', 'kafka-binding']) {
+  // Which consumers ran in kafka-reader: its processes count in the client's figures (clientHelpers).
+  const helpers = (target: string, label: string) => caseOf(result, target, label)!.trials.map((trial) => trial.resources?.clientHelpers ?? 0);
+  for (const target of ['kafka', 'kafka-confluent', 'kafka-go', 'kafka-binding']) {
     assertVerifiedCase(caseOf(result, target, '1KiB×300 random'), 900);
     assertVerifiedCase(caseOf(result, target, '5MiB×12 random'), 36);
+    const expected = { kafka: [false, false], 'kafka-confluent': [true, false], 'kafka-go': [true, true], 'kafka-binding': [false, false] }[target]!;
+    assert.deepEqual(
+      [helpers(target, '1KiB×300 random').every((count) => count > 0), helpers(target, '5MiB×12 random').every((count) => count > 0)],
+      expected,
+      `${target}: consumers in kafka-reader at 1 KiB and at 5 MiB`,
+    );
   }
-  const { kafka, 'kafka-confluent': confluent, 'kafka-binding': binding } = result.manifest.targets;
+  const { kafka, 'kafka-confluent': confluent, 'kafka-go': go, 'kafka-binding': binding } = result.manifest.targets;
   assert.equal(kafka?.driver?.client.name, 'kafkajs');
-  // librdkafka is the default client; its consumers run in kafka-reader, on confluent-kafka-go as Milvus's do.
-  assert.match(String(confluent?.driver?.client.name), /^@confluentinc\/kafka-javascript \(librdkafka\); consumers: confluent-kafka-go v2\.\d+\.\d+ \(librdkafka 2\.\d+\.\d+\) in kafka-reader$/);
-  assert.match(String(confluent?.driver?.settings.consumer), /^kafka-reader: confluent-kafka-go/);
+  // librdkafka is the default client; its consumers of small messages run in kafka-reader, on confluent-kafka-go as Milvus's do.
+  assert.match(
+    String(confluent?.driver?.client.name),
+    /^@confluentinc\/kafka-javascript \(librdkafka\); consumers: confluent-kafka-go v2\.\d+\.\d+ \(librdkafka 2\.\d+\.\d+\) in kafka-reader \(messages under 4KiB; the Node binding from 4KiB\)$/,
+  );
+  assert.match(String(confluent?.driver?.settings.consumer), /^messages under 4KiB \(or of unknown size\): kafka-reader: confluent-kafka-go .*; larger ones: KafkaConsumer\.consume\(n\) in the worker/);
+  assert.match(String(go?.driver?.client.name), /consumers: confluent-kafka-go v2\.\d+\.\d+ \(librdkafka 2\.\d+\.\d+\) in kafka-reader$/);
   assert.equal(binding?.driver?.client.name, '@confluentinc/kafka-javascript (librdkafka)');
-  assert.match(String(binding?.driver?.settings.consumer), /KafkaConsumer\.consume\(n\) in the worker/);
+  assert.match(String(binding?.driver?.settings.consumer), /^KafkaConsumer\.consume\(n\) in the worker/);
   assert.equal(confluent?.driver?.settings['max.in.flight.requests.per.connection'], 5);
   assert.equal(confluent?.driver?.settings['linger.ms'], 0);
   assert.match(String(kafka?.driver?.settings.batching), /batched by mqbench/);

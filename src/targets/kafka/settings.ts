@@ -12,10 +12,10 @@ export const kafkaSettingsSchema = z
       .default('confluent')
       .describe('confluent: @confluentinc/kafka-javascript (librdkafka, as Milvus uses through confluent-kafka-go; the default) or kafkajs (pure JS)'),
     consumerClient: z
-      .enum(['confluent', 'confluent-binding', 'kafkajs'])
+      .enum(['confluent', 'confluent-go', 'confluent-binding', 'kafkajs'])
       .optional()
       .describe(
-        "the client consumers use (default: the same as client). confluent: librdkafka through confluent-kafka-go, Milvus's consumer client, in mqbench's kafka-reader process (the Node binding instead where kafka-reader is not built; the manifest says which ran); confluent-binding: librdkafka's Node binding in the worker, which holds a 1 KiB read near 95–125k msg/s here; kafkajs: pure JS (docs/calibration.md)",
+        "the client consumers use (default: the same as client). confluent: librdkafka, for messages under 4 KiB through confluent-kafka-go (Milvus's consumer client) in mqbench's kafka-reader process, for larger ones through librdkafka's Node binding in the worker (which copies each message once, where the pipe to kafka-reader copies it three more times); the binding throughout where kafka-reader is not built, which the manifest notes. confluent-go: kafka-reader at every size. confluent-binding: the Node binding at every size, which holds a 1 KiB read near 80–125k msg/s here. kafkajs: pure JS (docs/calibration.md)",
       ),
     linger: durationField
       .default(0)

@@ -143,7 +143,7 @@ export async function runOperation(input: OperationInput): Promise<OperationResu
   const work = (async () => {
     await driver.createTopic(topic);
     const subscribe = driver
-      .consumer(topic, { group: topic, from: 'earliest', onMessage, onError: fail, payloadLifetime: 'call' })
+      .consumer(topic, { group: topic, from: 'earliest', onMessage, onError: fail, messageBytes: input.messageBytes, payloadLifetime: 'call' })
       .then((created) => (consumer = created));
     await Promise.all([subscribe, produce()]);
     await consumed;
