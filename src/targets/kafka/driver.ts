@@ -4,7 +4,7 @@ import type { ConsumerOptions, DriverDescription, LogConsumer, LogDriver, LogPro
 import { runPubsubReference } from '../pubsub-reference.js';
 import { runProducerPerformance } from './producer-performance.js';
 import { runConsumerPerformance } from './consumer-performance.js';
-import type { KafkaClient } from './client.js';
+import type { KafkaClient, KafkaReader } from './client.js';
 import type { KafkaSettings } from './settings.js';
 import { withClientConfig, type KafkaAuth } from './auth.js';
 import { builtKafkaReader } from './go-consumer.js';
@@ -12,8 +12,8 @@ import { builtKafkaReader } from './go-consumer.js';
 /**
  * From this message size librdkafka's consumers run through the Node binding rather than kafka-reader: the pipe copies
  * each message three more times, which costs more than the binding's per-message work from about 4 KiB on (a backlog
- * read, 2026-12-02: kafka-reader 1.38–1.67× the binding at 1 KiB, 1.21–1.35× at 2 KiB, 0.72–1.22× at 4 KiB, and
- * 0.38–0.77× at 64 KiB and 1 MiB; docs/calibration.md).
+ * read, 2026-12-02: kafka-reader 1.50–1.67× the binding at 1 KiB, 1.21–1.35× at 2 KiB, 0.72–1.22× at 4 KiB,
+ * 0.60–0.87× at 16 KiB, 0.38–0.81× at 64 KiB and 1 MiB; docs/calibration.md).
  */
 export const KAFKA_READER_BELOW_BYTES = 4096;
 
@@ -28,25 +28,45 @@ export interface KafkaEndpoint {
   auth?: KafkaAuth;
 }
 
+/** Where a target's consumers run: the client library, and for librdkafka which messages go through kafka-reader. */
+export interface ConsumerPlan {
+  library: 'confluent' | 'kafkajs';
+  /** kafka-reader, for consumers of messages below `readerBelowBytes`. */
+  reader?: KafkaReader;
+  readerBelowBytes: number;
+  /** The settings asked for kafka-reader where it is not built: the binding reads instead, and the manifest says so. */
+  readerMissing: boolean;
+}
+
+/**
+ * The consumers `settings` ask for, given kafka-reader if it is built. confluent: messages under
+ * KAFKA_READER_BELOW_BYTES through kafka-reader where it is built, the others (and all where it is not) through the
+ * binding; confluent-go: all through kafka-reader, which must be built; confluent-binding: all through the binding.
+ */
+export function planConsumers(settings: Pick<KafkaSettings, 'client' | 'consumerClient'>, built: KafkaReader | undefined): ConsumerPlan {
+  const chosen = settings.consumerClient ?? settings.client;
+  if (chosen === 'kafkajs') return { library: 'kafkajs', readerBelowBytes: 0, readerMissing: false };
+  if (chosen === 'confluent-binding') return { library: 'confluent', readerBelowBytes: 0, readerMissing: false };
+  if (chosen === 'confluent-go') {
+    if (!built) throw new Error('settings.consumerClient: confluent-go runs consumers in kafka-reader, which is not built (npx mqbench install kafka builds it)');
+    return { library: 'confluent', reader: built, readerBelowBytes: Number.POSITIVE_INFINITY, readerMissing: false };
+  }
+  return built ? { library: 'confluent', reader: built, readerBelowBytes: KAFKA_READER_BELOW_BYTES, readerMissing: false } : { library: 'confluent', readerBelowBytes: 0, readerMissing: true };
+}
+
 /** Connects the client library the settings choose. */
 export async function connectKafka(endpoint: KafkaEndpoint, settings: KafkaSettings): Promise<LogDriver> {
-  const consumerLibrary = settings.consumerClient ?? settings.client;
-  // confluent: consumers of small messages run in kafka-reader where it is built, the others through the binding;
-  // confluent-go: all in kafka-reader.
-  const readerBelowBytes = consumerLibrary === 'confluent' ? KAFKA_READER_BELOW_BYTES : consumerLibrary === 'confluent-go' ? Number.POSITIVE_INFINITY : 0;
-  const reader = readerBelowBytes > 0 ? await builtKafkaReader() : undefined;
-  if (consumerLibrary === 'confluent-go' && !reader) throw new Error('consumerClient: confluent-go runs consumers in kafka-reader, which is not built: npx mqbench install kafka builds it');
-  const options = { brokers: endpoint.brokers.split(','), fetchMaxBytes: settings.fetchMaxBytes, messageMaxBytes: settings.messageMaxBytes, lingerMs: settings.linger, producerProperties: settings.producerProperties, auth: endpoint.auth, reader, readerBelowBytes };
+  const chosen = settings.consumerClient ?? settings.client;
+  const plan = planConsumers(settings, chosen === 'confluent' || chosen === 'confluent-go' ? await builtKafkaReader() : undefined);
+  const options = { brokers: endpoint.brokers.split(','), fetchMaxBytes: settings.fetchMaxBytes, messageMaxBytes: settings.messageMaxBytes, lingerMs: settings.linger, producerProperties: settings.producerProperties, auth: endpoint.auth, reader: plan.reader, readerBelowBytes: plan.readerBelowBytes };
   const connect = async (library: 'confluent' | 'kafkajs') =>
     library === 'confluent' ? (await import('./confluent-client.js')).confluentClient(options) : (await import('./kafkajs-client.js')).kafkajsClient(options);
   const client = await connect(settings.client);
-  const consumerFamily = consumerLibrary === 'kafkajs' ? 'kafkajs' : 'confluent';
-  const consumerClient = consumerFamily === settings.client ? client : await connect(consumerFamily).catch(async (error: unknown) => {
+  const consumerClient = plan.library === settings.client ? client : await connect(plan.library).catch(async (error: unknown) => {
     await client.close();
     throw error;
   });
-  const readerMissing = consumerLibrary === 'confluent' && !reader;
-  return new KafkaDriver(client, consumerClient, endpoint, settings, readerMissing);
+  return new KafkaDriver(client, consumerClient, endpoint, settings, plan.readerMissing);
 }
 
 class KafkaDriver implements LogDriver {
