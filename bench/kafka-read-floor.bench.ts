@@ -85,7 +85,7 @@ async function readThroughGo(brokers: string): Promise<Record<string, number>> {
   });
   let readerPid = 0;
   let readerCpuAtFirst = 0;
-  const stopListening = onClientHelper((pid) => (readerPid = pid));
+  const stopListening = onClientHelper({ started: (pid) => (readerPid = pid), exiting: () => undefined });
   const consumer = await openGoConsumer(binary, { 'bootstrap.servers': brokers, ...nativeConsumerProperties(16 * 1024 * 1024, 10 * 1024 * 1024) }, TOPIC, {
     group: `floor-${groups++}`,
     from: 'earliest',

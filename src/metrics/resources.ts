@@ -1,4 +1,5 @@
 /** Resource probes (CPU seconds, RSS) for the client process and broker process trees, and their periodic sampler. */
+import type { HelperUsage } from './client-helpers.js';
 import { procAvailable, readPeakRss, readProcessTree, readProcStat, resetPeakRss } from './proc.js';
 
 /** Cumulative CPU seconds and current resident memory of whatever a probe watches. */
@@ -97,6 +98,14 @@ export class SelfAndLoadClientsProbe implements ResourceProbe {
   /** Counts the client helper process `pid` from now on (its CPU from its start). */
   addHelper(pid: number): void {
     this.helpers.add(pid);
+  }
+
+  /** Takes the CPU the helper `pid` reports on its way out, which /proc cannot give once it is gone. */
+  helperExiting(pid: number, usage: HelperUsage): void {
+    if (!this.helpers.has(pid)) return;
+    this.lastCpuSeconds.set(pid, Math.max(usage.cpuSeconds, this.lastCpuSeconds.get(pid) ?? 0));
+    this.lastSystemCpuSeconds.set(pid, Math.max(usage.systemCpuSeconds, this.lastSystemCpuSeconds.get(pid) ?? 0));
+    this.goneHelpers.add(pid);
   }
 
   async read(): Promise<ResourceReading> {

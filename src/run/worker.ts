@@ -141,7 +141,7 @@ export class LocalWorker implements Worker {
   ): Promise<void> {
     const clientProbe = new SelfAndLoadClientsProbe();
     const sampler = new ResourceSampler({ client: clientProbe, broker: brokerProbe(command.broker) }, command.samplingIntervalMs);
-    const stopCountingHelpers = onClientHelper((pid) => clientProbe.addHelper(pid));
+    const stopCountingHelpers = onClientHelper({ started: (pid) => clientProbe.addHelper(pid), exiting: (pid, usage) => clientProbe.helperExiting(pid, usage) });
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     let current: { phase: 'warmup' | 'measured'; recorder: PhaseRecorder } | undefined;
     let baselineRss = 0;

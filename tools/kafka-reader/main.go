@@ -12,6 +12,8 @@
 //	'r' ready: subscribed (empty body)
 //	'm' one message's value
 //	'e' an error librdkafka reports that the consumer survives (text), 'x' a fatal one (text; the reader then exits 1)
+//	'u' last, before a clean exit: the CPU the reader used, as JSON {"user": s, "system": s} (its parent counts it,
+//	    /proc no longer can once it has exited)
 //
 // Frames are buffered and flushed whenever librdkafka has nothing more queued, so a tailing consumer sees each
 // message at once and a backlog goes out in large writes. librdkafka's own log lines go to stderr.
@@ -65,7 +67,19 @@ func main() {
 		fmt.Fprintln(os.Stderr, "kafka-reader:", err)
 		os.Exit(1)
 	}
+	writeUsage(out)
 	out.Flush()
+}
+
+// writeUsage appends the 'u' frame: the CPU this process has used.
+func writeUsage(out *bufio.Writer) {
+	var usage syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &usage) != nil {
+		return
+	}
+	seconds := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
+	body, _ := json.Marshal(map[string]float64{"user": seconds(usage.Utime), "system": seconds(usage.Stime)})
+	writeFrame(out, 'u', body)
 }
 
 func run(in *bufio.Reader, out *bufio.Writer) error {

@@ -4,6 +4,7 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { tempDir } from '../../testing/temp-dir.js';
+import { onClientHelper } from '../../metrics/client-helpers.js';
 import { waitUntil } from '../../provision/readiness.js';
 import { builtKafkaReader, kafkaReader, openGoConsumer } from './go-consumer.js';
 
@@ -34,7 +35,10 @@ process.stdin.on('data', (chunk) => {
     ${behaviour}
   }
 });
-process.stdin.on('end', () => process.exit(0));
+process.stdin.on('end', () => {
+  frame('u', JSON.stringify({ user: 0.25, system: 0.05 }));
+  process.stdout.end(() => process.exit(0));
+});
 `,
   );
   await chmod(binary, 0o755);
@@ -51,10 +55,16 @@ function collector() {
 test('a kafka-reader consumer gets its config on stdin, hands on each message in order, and stops its reader on close', async (t) => {
   const { binary, dir } = await fakeReader(t, "frame('r'); frame('m', 'one'); frame('e', 'broker connection retried'); frame('m', 'two');");
   const { messages, errors, options } = collector();
+  const helpers: Array<[string, number, number?]> = [];
+  const stop = onClientHelper({ started: (pid) => helpers.push(['started', pid]), exiting: (pid, usage) => helpers.push(['exiting', pid, usage.cpuSeconds]) });
+  t.after(stop);
   const consumer = await openGoConsumer(binary, { 'bootstrap.servers': '127.0.0.1:1', 'fetch.wait.max.ms': 100 }, 'topic-a', options);
   assert.ok(await waitUntil(async () => messages.length === 2, 10_000, 10));
   await consumer.close();
   assert.deepEqual(messages, ['one', 'two']);
+  // The reader counts as the client's, with the CPU it reports on its way out.
+  const pid = helpers[0]?.[1];
+  assert.deepEqual(helpers, [['started', pid], ['exiting', pid, 0.3]]);
   assert.deepEqual(errors, [], 'an error librdkafka recovers from is not the consumer failing');
   assert.deepEqual(JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')), {
     topic: 'topic-a',

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { trackChild } from '../../util/child-processes.js';
-import { countAsClient } from '../../metrics/client-helpers.js';
+import { countAsClient, helperExiting } from '../../metrics/client-helpers.js';
 import { errorMessage } from '../../util/errors.js';
 import { withTimeout } from '../../util/timeout.js';
 import { GoTool } from '../../install/go-tool.js';
@@ -72,6 +72,9 @@ export async function openGoConsumer(binary: string, properties: Record<string, 
       markReady();
     } else if (kind === 'x') {
       fail(new Error(`Kafka consumer of ${topic} (kafka-reader): ${body.toString('utf8')}`));
+    } else if (kind === 'u' && child.pid !== undefined) {
+      const { user, system } = JSON.parse(body.toString('utf8')) as { user: number; system: number };
+      helperExiting(child.pid, { cpuSeconds: user + system, systemCpuSeconds: system });
     }
     // 'e': an error librdkafka recovers from by itself (a broker connection retried), as the binding's consumer ignores.
   };

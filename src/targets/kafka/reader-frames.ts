@@ -4,11 +4,11 @@
  * joined once.
  */
 
-/** The kinds of frame: ready, a message, a survivable error, a fatal error. */
-export type ReaderFrameKind = 'r' | 'm' | 'e' | 'x';
+/** The kinds of frame: ready, a message, a survivable error, a fatal error, the reader's CPU on its way out. */
+export type ReaderFrameKind = 'r' | 'm' | 'e' | 'x' | 'u';
 
 const HEADER_BYTES = 5;
-const KINDS = new Set<number>(['r', 'm', 'e', 'x'].map((kind) => kind.charCodeAt(0)));
+const KINDS = new Set<number>(['r', 'm', 'e', 'x', 'u'].map((kind) => kind.charCodeAt(0)));
 
 /** Splits kafka-reader's output into frames, whatever the chunk boundaries. */
 export class ReaderFrameSplitter {
