@@ -90,9 +90,10 @@ test('a fatal error from kafka-reader, or its exit, reaches onError with the cau
 
 test('a kafka-reader that exits before it is ready fails the open with its stderr', async (t) => {
   const { binary } = await fakeReader(t, "console.error('kafka-reader: No such configuration property: \"fetch.bogus\"'); process.exit(1);");
-  const { options } = collector();
+  const { options, errors } = collector();
   await assert.rejects(openGoConsumer(binary, {}, 'topic-d', options), /kafka-reader exited with code 1: kafka-reader: No such configuration property/);
   await assert.rejects(openGoConsumer(join(binary, 'missing'), {}, 'topic-e', options), /starting kafka-reader/);
+  assert.deepEqual(errors, [], 'a consumer that never opened fails its open, not onError');
 });
 
 test('the real kafka-reader dies with the process that started it, even one killed with SIGKILL', async () => {

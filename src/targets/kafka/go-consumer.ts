@@ -58,11 +58,13 @@ export async function openGoConsumer(binary: string, properties: Record<string, 
     markReady = resolve;
     markFailed = reject;
   });
+  let opened = false;
+  // Before the consumer is open its failure is the open's; after, the workload's onError.
   const fail = (error: Error) => {
     if (failed || closing) return;
     failed = true;
-    markFailed(error);
-    options.onError(error);
+    if (opened) options.onError(error);
+    else markFailed(error);
     child.kill('SIGKILL');
   };
   const onFrame = (kind: ReaderFrameKind, body: Buffer) => {
@@ -100,6 +102,7 @@ export async function openGoConsumer(binary: string, properties: Record<string, 
   child.stdin.write(`${JSON.stringify({ topic, properties: { ...properties, 'group.id': options.group, 'auto.offset.reset': options.from === 'earliest' ? 'earliest' : 'latest' } })}\n`);
   try {
     await withTimeout(ready, READY_TIMEOUT_MS, `starting the consumer of ${topic} (kafka-reader)`);
+    opened = true;
   } catch (error) {
     closing = true;
     child.kill('SIGKILL');
