@@ -162,6 +162,8 @@ warmup: { operations: 0 }
     assert.ok((entry.summary!.toolCeiling!.readBack?.messagesPerSec ?? 0) > 0, `${entry.target}: ConsumerPerformance authenticated (${entry.summary!.toolReadBackError})`);
   }
   assert.equal(result.manifest.targets['kafka-confluent']?.instance?.authentication, 'SASL PLAIN as alice');
+  // librdkafka's 1 KiB read-back went through kafka-reader, which took the credentials on its standard input.
+  assert.ok((caseOf(result, 'kafka-confluent', result.cases[0]!.label)?.trials[0]?.resources?.clientHelpers ?? 0) > 0, 'kafka-reader read the backlog');
   const written = `${await readFile(join(outDir, 'result.json'), 'utf8')}${await readFile(join(outDir, 'report.html'), 'utf8')}`;
   assert.equal(written.includes(password), false, 'the password is in neither result.json nor report.html');
 
