@@ -1,7 +1,8 @@
 /**
  * The floor of librdkafka's consumer through its Node binding: one backlog of enveloped messages in a local Kafka
  * broker started by mqbench, read in a fresh group by `consume(n)` calls that do nothing with the messages (bare),
- * by the same calls checking every message's envelope and CRCs (checked, as a trial does), and by Kafka's
+ * by the same calls checking every message's envelope and CRCs (checked, as a trial does), through kafka-reader
+ * (confluent-kafka-go in its own process, the same check; its own CPU in `readerCores`), and by Kafka's
  * ConsumerPerformance, alternated. Prints msg/s from opening the consumer (as both mqbench and ConsumerPerformance are
  * timed), and for the binding the main thread's event-loop utilisation and the process's CPU (cores) in the read window
  * from its first message: a bare read with the main thread busy throughout is the binding's own per-message work.
