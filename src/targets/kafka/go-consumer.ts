@@ -24,7 +24,8 @@ export const kafkaReader = new GoTool('kafka-reader', 'kafka-reader (confluent-k
  */
 export async function builtKafkaReader(env: NodeJS.ProcessEnv = process.env): Promise<KafkaReader | undefined> {
   const named = env.MQBENCH_KAFKA_READER;
-  if (!named && !(await kafkaReader.built())) return undefined;
+  // An installation without tools/ (a trimmed image) has no source to build from, and so no built reader either.
+  if (!named && !(await kafkaReader.built().catch(() => false))) return undefined;
   const binary = named || (await kafkaReader.path(env));
   const output = await execute(binary, ['--version'], { label: 'kafka-reader --version', timeoutMs: 10_000 }).catch((error: unknown) => {
     throw new Error(`${named ? `MQBENCH_KAFKA_READER=${named}` : `kafka-reader (${binary})`} does not run: ${errorMessage(error)}`);
