@@ -56,8 +56,8 @@ export async function connectNats(endpoint: NatsEndpoint, settings: NatsSettings
 class NatsDriver implements LogDriver {
   private readonly consumers = new Set<LogConsumer>();
   private publisher: PipelinedPublisher | undefined;
-  /** Sends a turn's acks as one command of PUB frames, where nats.js's protocol handler allows it. */
-  private readonly ackSender: RawCommandSender | undefined;
+  /** Sends a turn's acks, or its small publishes, as one command of PUB frames, where nats.js's protocol handler allows it. */
+  private readonly commandSender: RawCommandSender | undefined;
 
   constructor(
     private readonly connection: NatsConnection,
@@ -66,7 +66,7 @@ class NatsDriver implements LogDriver {
     private readonly endpoint: NatsEndpoint,
     private readonly settings: NatsSettings,
   ) {
-    this.ackSender = rawCommandSender(connection);
+    this.commandSender = rawCommandSender(connection);
   }
 
   async describe(): Promise<DriverDescription> {
@@ -92,7 +92,7 @@ class NatsDriver implements LogDriver {
         consumer:
           this.settings.consumer === 'ephemeral-push'
             ? "ephemeral push consumer, explicit acks not awaited, flow control (Milvus natsmq's shape)"
-            : `durable pull consumer, explicit ack per message (${this.ackSender ? "a turn's acks as one command of PUB frames, one write" : "a turn's acks in one write, each through nats.js's own ack"})`,
+            : `durable pull consumer, explicit ack per message (${this.commandSender ? "a turn's acks as one command of PUB frames, one write" : "a turn's acks in one write, each through nats.js's own ack"})`,
         consumeMaxBytes: this.settings.consumeMaxBytes,
         inboundBuffer: inboundBufferSizedOnce
           ? "a message spanning several socket reads is read into a buffer sized once from its MSG line (nats.js's own doubles as it grows), reused for a later message of its size once a workload that keeps no payload has handled it"
@@ -104,7 +104,11 @@ class NatsDriver implements LogDriver {
         publishTimeoutMs: this.settings.publishTimeout,
         publish:
           this.settings.publish === 'pipelined'
-            ? 'pipelined: core publish with a reply inbox, PubAcks matched as they return (as nats bench js pub async)'
+            ? `pipelined: core publish with a reply inbox, PubAcks matched as they return (as nats bench js pub async); ${
+                this.commandSender
+                  ? `a turn's publishes under ${LARGE_CHUNK_BYTES / 1024} KiB framed into one buffer and handed to the connection as one command`
+                  : "each through nats.js's publish (its protocol handler was not as expected)"
+              }`
             : 'request: nats.js js.publish per message',
       },
       notes: [
@@ -154,7 +158,7 @@ class NatsDriver implements LogDriver {
       const client = this.client;
       return async (topic, payload) => String((await client.publish(topic, payload, { timeout })).seq);
     }
-    const publisher = (this.publisher ??= new PipelinedPublisher(this.connection, timeout));
+    const publisher = (this.publisher ??= new PipelinedPublisher(this.connection, timeout, this.commandSender));
     return (topic, payload) => publisher.publish(topic, payload);
   }
 
@@ -174,7 +178,7 @@ class NatsDriver implements LogDriver {
 
   async consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {
     const deliver_policy = options.from === 'earliest' ? DeliverPolicy.All : DeliverPolicy.New;
-    const acks = new TurnAcks(this.ackSender);
+    const acks = new TurnAcks(this.commandSender);
     const recycles = options.payloadLifetime === 'call';
     const callback = (message: JsMsg) => {
       options.onMessage(message.data);

@@ -57,3 +57,48 @@ test('a publish without a PubAck fails after the timeout; close fails what is ou
   await assert.rejects(publisher.publish('t', Buffer.from('z')), /closed/);
   clearTimeout(keepAlive);
 });
+
+/** A connection whose protocol handler takes raw frames: every hand-off is logged in order. */
+function framingConnection(state: { closed: boolean; maxPayload: number }) {
+  const log: string[] = [];
+  const connection = {
+    info: { max_payload: state.maxPayload },
+    isClosed: () => state.closed,
+    isDraining: () => false,
+    subscribe: () => ({ unsubscribe() {} }),
+    publish: (subject: string, payload: Uint8Array) => {
+      if (state.closed) throw new Error('closed connection');
+      log.push(`publish ${subject} ${payload.byteLength}`);
+    },
+  } as unknown as NatsConnection;
+  const send = (frames: string | Uint8Array) => {
+    const text = Buffer.from(frames as Uint8Array).toString('latin1');
+    log.push(`frames ${[...text.matchAll(/PUB (\S+) \S+ (\d+)\r\n/g)].map((match) => `${match[1]}:${match[2]}`).join(',')}`);
+  };
+  return { connection, send, log };
+}
+
+test("with a raw sender, a turn's small publishes are one buffer of frames; large ones and oversized ones keep their order through nats.js", async () => {
+  const state = { closed: false, maxPayload: 100_000 };
+  const { connection, send, log } = framingConnection(state);
+  const publisher = new PipelinedPublisher(connection, 60_000, send);
+  const sizes = [10, 20, 40_000, 30, 200_000, 5];
+  const sends = sizes.map((size, index) => publisher.publish(`s${index}`, Buffer.alloc(size)));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(log, ['frames s0:10,s1:20', 'publish s2 40000', 'frames s3:30', 'publish s4 200000', 'frames s5:5']);
+  publisher.close();
+  await Promise.allSettled(sends);
+});
+
+test('framed publishes on a closed connection fail with nats.js\'s reason, and a bad subject goes to nats.js to be named', async () => {
+  const state = { closed: true, maxPayload: 100_000 };
+  const { connection, send, log } = framingConnection(state);
+  const publisher = new PipelinedPublisher(connection, 60_000, send);
+  await assert.rejects(publisher.publish('orders', Buffer.from('x')), /closed connection/);
+  state.closed = false;
+  const spaced = publisher.publish('bad subject', Buffer.from('x'));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(log, ['publish bad subject 1'], 'the subject with a space was not framed');
+  publisher.close();
+  await assert.rejects(spaced, /closed before its PubAck/);
+});

@@ -5,9 +5,13 @@
  * can be outstanding at a cost of a few microseconds each. Publishes are handed to the connection together once per
  * event-loop turn, so nats.js writes them to the socket in one write (it flushes on the microtask after the first
  * publish into an empty buffer, which made one socket write per message when PubAcks trickled in), as nats.go's
- * flusher coalesces writes. Built on nats.js's public core API only.
+ * flusher coalesces writes. Built on nats.js's public core API; where the connection's protocol handler takes raw
+ * commands (see turn-acks.ts), a turn's small publishes go to it as one buffer of frames (publish-frames.ts).
  */
 import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { LARGE_CHUNK_BYTES } from './outbound-writes.js';
+import { invalidSubject, PublishFrames, type FramedPublish } from './publish-frames.js';
+import type { RawCommandSender } from './turn-acks.js';
 
 interface Pending {
   resolve(sequence: string): void;
@@ -42,14 +46,20 @@ export class PipelinedPublisher {
   private readonly sweeper: NodeJS.Timeout;
   private next = 0;
   private closed = false;
-  /** Publishes waiting for this turn's hand-off to the connection: subject, payload, reply token. */
-  private queued: [string, Uint8Array, string][] = [];
+  /** Publishes waiting for this turn's hand-off to the connection. */
+  private queued: FramedPublish[] = [];
   private handOff: NodeJS.Immediate | undefined;
+  private readonly frames: PublishFrames;
+  /** Subjects checked once, for the framed path. */
+  private readonly validSubjects = new Set<string>();
 
+  /** With `sendFrames`, a turn's publishes under LARGE_CHUNK_BYTES go to the connection as one buffer of frames. */
   constructor(
     private readonly connection: NatsConnection,
     private readonly timeoutMs: number,
+    private readonly sendFrames?: RawCommandSender,
   ) {
+    this.frames = new PublishFrames(this.inbox);
     this.subscription = connection.subscribe(`${this.inbox}.*`, { callback: (error, message) => this.onReply(error, message) });
     this.sweeper = setInterval(() => this.expire(), Math.max(10, Math.min(1000, timeoutMs / 4)));
     this.sweeper.unref();
@@ -61,7 +71,7 @@ export class PipelinedPublisher {
     const token = (this.next++).toString(36);
     return new Promise<string>((resolve, reject) => {
       this.pending.set(token, { resolve, reject, deadline: performance.now() + this.timeoutMs });
-      this.queued.push([subject, payload, token]);
+      this.queued.push({ subject, payload, token });
       this.handOff ??= setImmediate(() => this.publishQueued());
     });
   }
@@ -70,14 +80,55 @@ export class PipelinedPublisher {
     this.handOff = undefined;
     const queued = this.queued;
     this.queued = [];
-    for (const [subject, payload, token] of queued) {
-      try {
-        this.connection.publish(subject, payload, { reply: `${this.inbox}.${token}` });
-      } catch (error) {
-        this.pending.get(token)?.reject(error as Error);
-        this.pending.delete(token);
+    const framed: FramedPublish[] = [];
+    for (const entry of queued) {
+      if (this.sendFrames && this.frameable(entry)) {
+        framed.push(entry);
+        continue;
       }
+      this.sendFramed(framed); // keeps the publishes in order
+      this.publishOne(entry);
     }
+    this.sendFramed(framed);
+  }
+
+  /** Whether `entry` can go out as a frame; if it cannot be published at all, it is failed here. */
+  private frameable(entry: FramedPublish): boolean {
+    if (entry.payload.byteLength >= LARGE_CHUNK_BYTES) return false;
+    if (!this.validSubjects.has(entry.subject)) {
+      if (invalidSubject(entry.subject)) return false; // nats.js's publish names the problem
+      this.validSubjects.add(entry.subject);
+    }
+    const maxPayload = this.connection.info?.max_payload;
+    return maxPayload === undefined || entry.payload.byteLength <= maxPayload;
+  }
+
+  private sendFramed(framed: FramedPublish[]): void {
+    if (framed.length === 0) return;
+    const batch = framed.splice(0);
+    if (this.connection.isClosed() || this.connection.isDraining()) {
+      // nats.js's own publish says why (closed or draining): fail each with it.
+      for (const entry of batch) this.publishOne(entry);
+      return;
+    }
+    try {
+      this.sendFrames!(this.frames.build(batch));
+    } catch (error) {
+      for (const entry of batch) this.fail(entry.token, error as Error);
+    }
+  }
+
+  private publishOne({ subject, payload, token }: FramedPublish): void {
+    try {
+      this.connection.publish(subject, payload, { reply: `${this.inbox}.${token}` });
+    } catch (error) {
+      this.fail(token, error as Error);
+    }
+  }
+
+  private fail(token: string, error: Error): void {
+    this.pending.get(token)?.reject(error);
+    this.pending.delete(token);
   }
 
   /** Fails what is outstanding and stops listening for PubAcks. */

@@ -22,7 +22,7 @@ test("with a raw sender, a turn's acks are one command of PUB +ACK frames, one p
   const sent: string[] = [];
   const ownAcks: string[] = [];
   const message = (reply: string) => ({ reply, ack: () => void ownAcks.push(reply) });
-  const acks = new TurnAcks((commands) => sent.push(commands));
+  const acks = new TurnAcks((commands) => sent.push(String(commands)));
   ['$JS.ACK.s.c.1.1.1.0.9', '$JS.ACK.s.c.1.2.2.0.8'].forEach((reply) => acks.add(message(reply)));
   acks.add(message(''));
   await nextTurn();

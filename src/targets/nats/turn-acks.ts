@@ -17,15 +17,15 @@ export interface Ackable {
   readonly reply?: string;
 }
 
-/** Hands a string of protocol commands to the connection's outbound buffer. */
-export type RawCommandSender = (commands: string) => void;
+/** Hands protocol commands (a string, or their bytes) to the connection's outbound buffer. */
+export type RawCommandSender = (commands: string | Uint8Array) => void;
 
 /** The raw command sender of a nats.js connection, or undefined where its protocol handler is not as expected. */
 export function rawCommandSender(connection: unknown): RawCommandSender | undefined {
   const protocol = (connection as { protocol?: { sendCommand?: unknown } } | undefined)?.protocol;
   const sendCommand = protocol?.sendCommand;
   if (typeof sendCommand !== 'function') return undefined;
-  return (commands) => (sendCommand as (this: unknown, command: string) => void).call(protocol, commands);
+  return (commands) => (sendCommand as (this: unknown, command: string | Uint8Array) => void).call(protocol, commands);
 }
 
 /** The protocol frames acking `replies`: one explicit ack (`+ACK`) published to each reply subject. */
