@@ -102,3 +102,10 @@ test('framed publishes on a closed connection fail with nats.js\'s reason, and a
   publisher.close();
   await assert.rejects(spaced, /closed before its PubAck/);
 });
+
+test('parsePubAck reads the sequence from the bytes wherever the key sits, and a reply with an error is never a sequence', () => {
+  assert.deepEqual(parsePubAck(reply('{"seq":9007199254740993,"stream":"t","domain":"hub"}')), { sequence: '9007199254740993' });
+  assert.match((parsePubAck(reply('{"stream":"t","seq":5,"error":{"code":500,"description":"boom"}}')) as { error: string }).error, /boom \(500\)/);
+  assert.match((parsePubAck(reply('{"stream":"t","seq":}')) as { error: string }).error, /not a PubAck/);
+  assert.match((parsePubAck(reply('{"stream":"t","se')) as { error: string }).error, /not a PubAck/);
+});
