@@ -109,3 +109,13 @@ test('parsePubAck reads the sequence from the bytes wherever the key sits, and a
   assert.match((parsePubAck(reply('{"stream":"t","seq":}')) as { error: string }).error, /not a PubAck/);
   assert.match((parsePubAck(reply('{"stream":"t","se')) as { error: string }).error, /not a PubAck/);
 });
+
+test('a turn of framed publishes goes out in buffers of about 64 KiB of payload, in order', async () => {
+  const { connection, send, log } = framingConnection({ closed: false, maxPayload: 1_000_000 });
+  const publisher = new PipelinedPublisher(connection, 60_000, send);
+  const sends = [0, 1, 2, 3, 4].map((index) => publisher.publish(`s${index}`, Buffer.alloc(20_000)));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(log, ['frames s0:20000,s1:20000,s2:20000,s3:20000', 'frames s4:20000']);
+  publisher.close();
+  await Promise.allSettled(sends);
+});
