@@ -17,7 +17,14 @@ class EngineHostDriver implements LogDriver {
 
   async describe(): Promise<DriverDescription> {
     const described = JSON.parse((await this.connection.request(OP.describe)).toString('utf8')) as DriverDescription;
-    return { ...described, notes: [...described.notes, `the engine runs in a process of its own (${this.peer}), reached over a unix socket, so that faults can kill and restart it`] };
+    return {
+      ...described,
+      notes: [
+        ...described.notes,
+        `the engine runs in a process of its own (${this.peer}), reached over a unix socket, so that faults can kill and restart it`,
+        'no raw-store calibration (toolCeiling, readEfficiency) in this mode: the store lives in the host process; run it with process: worker to measure the client against its raw engine',
+      ],
+    };
   }
 
   async createTopic(topic: string): Promise<void> {
