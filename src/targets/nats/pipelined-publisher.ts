@@ -16,7 +16,7 @@ import type { RawCommandSender } from './turn-acks.js';
 /**
  * A turn's frames go to the connection in buffers of about this many payload bytes: one buffer of a whole turn of
  * 16 KiB publishes (megabytes, a fresh allocation each turn) cost more CPU a message than nats.js's own path, which
- * writes every 64 KiB or so.
+ * flushes whenever 32 KiB are queued.
  */
 const FRAMES_BUFFER_BYTES = 64 * 1024;
 
@@ -119,7 +119,7 @@ export class PipelinedPublisher {
     this.sendFramed(framed);
   }
 
-  /** Whether `entry` can go out as a frame; if it cannot be published at all, it is failed here. */
+  /** Whether `entry` can go out as a frame; where not, nats.js's publish sends it, or names what is wrong with it. */
   private frameable(entry: FramedPublish): boolean {
     if (entry.payload.byteLength >= LARGE_CHUNK_BYTES) return false;
     if (!this.validSubjects.has(entry.subject)) {
