@@ -8,9 +8,6 @@
  * from its first message: a bare read with the main thread busy throughout is the binding's own per-message work.
  *   npm run bench:kafka-read-floor -- [messages] [bytes] [rounds]
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { nativeConsumerProperties } from '../src/targets/kafka/confluent-consumer.js';
 import { kafkaReader, openGoConsumer } from '../src/targets/kafka/go-consumer.js';
@@ -19,6 +16,7 @@ import { readProcStat } from '../src/metrics/proc.js';
 import { runConsumerPerformance } from '../src/targets/kafka/consumer-performance.js';
 import { kafkaSettingsSchema } from '../src/targets/kafka/settings.js';
 import { kafkaTarget } from '../src/targets/kafka/target.js';
+import { withLocalBroker } from './local-broker.js';
 import { readEnvelope } from '../src/workloads/envelope.js';
 import { callback, kafka, writeBacklog } from './kafka-backlog.js';
 
@@ -117,9 +115,7 @@ async function readThroughGo(brokers: string): Promise<Record<string, number>> {
   };
 }
 
-const dir = await mkdtemp(join(tmpdir(), 'mqbench-kafka-read-floor-'));
-const broker = await kafkaTarget.provision('local', { name: 'kafka', dir, logDir: dir, settings: kafkaSettingsSchema.parse({}), signal: new AbortController().signal });
-try {
+await withLocalBroker(kafkaTarget, kafkaSettingsSchema.parse({}), async (broker) => {
   const { brokers } = broker.endpoint as { brokers: string };
   await writeBacklog(brokers, TOPIC, MESSAGES, BYTES);
   for (let round = 1; round <= ROUNDS; round++) {
@@ -133,7 +129,4 @@ try {
     const go = await readThroughGo(brokers);
     console.log(JSON.stringify({ round, messages: MESSAGES, bytes: BYTES, consumerPerformanceMsgPerSec: Math.round(tool.messagesPerSec), bare, checked, go }));
   }
-} finally {
-  await broker.stop();
-  await rm(dir, { recursive: true, force: true });
-}
+});

@@ -5,12 +5,10 @@
  * envelope is read and checked, as a trial does. Prints msg/s from the first message for each way, alternated,
  * `ROUNDS` rounds.   npm run bench:kafka-read -- [messages] [bytes]
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { nativeConsumerProperties } from '../src/targets/kafka/confluent-consumer.js';
 import { kafkaSettingsSchema } from '../src/targets/kafka/settings.js';
 import { kafkaTarget } from '../src/targets/kafka/target.js';
+import { withLocalBroker } from './local-broker.js';
 import { readEnvelope } from '../src/workloads/envelope.js';
 import { callback, kafka, writeBacklog, type Kafka } from './kafka-backlog.js';
 
@@ -52,9 +50,7 @@ async function readBacklog(brokers: string, overlapped: boolean): Promise<number
   return MESSAGES / seconds;
 }
 
-const dir = await mkdtemp(join(tmpdir(), 'mqbench-kafka-read-'));
-const broker = await kafkaTarget.provision('local', { name: 'kafka', dir, logDir: dir, settings: kafkaSettingsSchema.parse({}), signal: new AbortController().signal });
-try {
+await withLocalBroker(kafkaTarget, kafkaSettingsSchema.parse({}), async (broker) => {
   const { brokers } = broker.endpoint as { brokers: string };
   await writeBacklog(brokers, TOPIC, MESSAGES, BYTES);
   for (let round = 1; round <= ROUNDS; round++) {
@@ -62,7 +58,4 @@ try {
     const overlapped = await readBacklog(brokers, true);
     console.log({ round, messages: MESSAGES, bytes: BYTES, serialMsgPerSec: Math.round(serial), overlappedMsgPerSec: Math.round(overlapped) });
   }
-} finally {
-  await broker.stop();
-  await rm(dir, { recursive: true, force: true });
-}
+});

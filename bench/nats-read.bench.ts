@@ -7,9 +7,6 @@
  * read-back is timed) and the client's CPU per message for mqbench's readers.
  *   npm run bench:nats-read -- [messages] [bytes] [rounds]
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { LogDriver } from '../src/targets/driver.js';
@@ -20,6 +17,7 @@ import { natsTarget } from '../src/targets/nats/target.js';
 import type { ToolProbeSpec } from '../src/targets/driver.js';
 import { crc32 } from '../src/util/crc32.js';
 import { ENVELOPE_BYTES, readEnvelope, writeEnvelope } from '../src/workloads/envelope.js';
+import { withLocalBroker } from './local-broker.js';
 
 const MESSAGES = Number(process.argv[2] ?? 2_000);
 const BYTES = Number(process.argv[3] ?? 1_048_576);
@@ -79,10 +77,8 @@ async function readWithNatsBench(servers: string, topic: string): Promise<number
   return (await runNatsBenchConsume(spec, { topic, group: 'nats-bench', messages: MESSAGES }, servers)).messagesPerSec;
 }
 
-const dir = await mkdtemp(join(tmpdir(), 'mqbench-nats-read-'));
 const settings = natsSettingsSchema.parse({});
-const broker = await natsTarget.provision('local', { name: 'nats', dir, logDir: dir, settings, signal: new AbortController().signal });
-try {
+await withLocalBroker(natsTarget, settings, async (broker) => {
   const endpoint = broker.endpoint as unknown as NatsEndpoint;
   const driver = await connectNats(endpoint, settings);
   const admin = await connect({ servers: endpoint.servers });
@@ -104,7 +100,4 @@ try {
   }
   await admin.close();
   await driver.close();
-} finally {
-  await broker.stop();
-  await rm(dir, { recursive: true, force: true });
-}
+});

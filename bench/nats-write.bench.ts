@@ -6,9 +6,6 @@
  * from round to round. Prints msg/s and, for mqbench's writers, the client's CPU per message.
  *   npm run bench:nats-write -- [messages] [bytes] [rounds] [inflight]
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { ToolProbeSpec } from '../src/targets/driver.js';
@@ -18,6 +15,7 @@ import { PipelinedPublisher } from '../src/targets/nats/pipelined-publisher.js';
 import { natsSettingsSchema } from '../src/targets/nats/settings.js';
 import { natsTarget } from '../src/targets/nats/target.js';
 import { rawCommandSender } from '../src/targets/nats/turn-acks.js';
+import { withLocalBroker } from './local-broker.js';
 
 const MESSAGES = Number(process.argv[2] ?? 200_000);
 const BYTES = Number(process.argv[3] ?? 1024);
@@ -49,10 +47,8 @@ async function publishAll(publisher: PipelinedPublisher, subject: string): Promi
   return { msgPerSec: MESSAGES / seconds, cpuUsPerMessage: (used.user + used.system) / MESSAGES };
 }
 
-const dir = await mkdtemp(join(tmpdir(), 'mqbench-nats-write-'));
 const settings = natsSettingsSchema.parse({});
-const broker = await natsTarget.provision('local', { name: 'nats', dir, logDir: dir, settings, signal: new AbortController().signal });
-try {
+await withLocalBroker(natsTarget, settings, async (broker) => {
   const endpoint = broker.endpoint as unknown as NatsEndpoint;
   const driver = await connectNats(endpoint, settings); // creates streams as mqbench does, and patches nats.js as a trial's does
   const connection: NatsConnection = await connect({ servers: endpoint.servers });
@@ -79,7 +75,4 @@ try {
   unframed.close();
   await connection.close();
   await driver.close();
-} finally {
-  await broker.stop();
-  await rm(dir, { recursive: true, force: true });
-}
+});
