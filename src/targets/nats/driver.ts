@@ -25,6 +25,7 @@ import { natsCliAuthFlags, natsJsAuthOptions, serversWithAuth, type NatsAuth } f
 import { runNatsBench, runNatsBenchConsume } from './bench-tool.js';
 import { runPubsubReference } from '../pubsub-reference.js';
 import { recycleInboundPayload, sizeInboundBuffersOnce } from './inbound-buffer.js';
+import { parseWholeFramesFirst } from './whole-frames.js';
 import { LARGE_CHUNK_BYTES, writeLargeFlushesUnpacked } from './outbound-writes.js';
 import { PipelinedPublisher } from './pipelined-publisher.js';
 import { rawCommandSender, TurnAcks, type RawCommandSender } from './turn-acks.js';
@@ -43,11 +44,14 @@ export interface NatsEndpoint {
 let inboundBufferSizedOnce = false;
 /** Whether nats.js writes large flushes without packing them into one copy (outbound-writes.ts). */
 let largeFlushesUnpacked = false;
+/** Whether nats.js's parser takes whole MSG frames on a fast path first (whole-frames.ts). */
+let wholeFramesFirst = false;
 
 /** Connects to `endpoint` and returns a driver. */
 export async function connectNats(endpoint: NatsEndpoint, settings: NatsSettings): Promise<LogDriver> {
   inboundBufferSizedOnce = sizeInboundBuffersOnce();
   largeFlushesUnpacked = writeLargeFlushesUnpacked();
+  wholeFramesFirst = parseWholeFramesFirst();
   const connection = await connect({ servers: endpoint.servers, name: 'mqbench', maxReconnectAttempts: 3, reconnectTimeWait: 500, ...(await natsJsAuthOptions(endpoint.auth ?? {})) });
   const manager = await jetstreamManager(connection);
   return new NatsDriver(connection, jetstream(connection), manager, endpoint, settings);
@@ -97,6 +101,9 @@ class NatsDriver implements LogDriver {
         inboundBuffer: inboundBufferSizedOnce
           ? "a message spanning several socket reads is read into a buffer sized once from its MSG line (nats.js's own doubles as it grows), reused for a later message of its size once a workload that keeps no payload has handled it"
           : "nats.js's own (grown by doubling): its parser was not as expected, so it was left alone",
+        inboundParse: wholeFramesFirst
+          ? "MSG frames that lie whole in a socket read are cut by mqbench (line end and fields found by byte search); the rest by nats.js's parser"
+          : "nats.js's parser (byte by byte): it was not as expected, so it was left alone",
         outboundWrites: largeFlushesUnpacked
           ? `a flush holding a payload of ${LARGE_CHUNK_BYTES / 1024} KiB or more goes to the socket chunk by chunk, corked into one writev (nats.js's own copies each flush into one buffer first)`
           : "nats.js's own (each flush copied into one buffer): its protocol handler was not as expected, so it was left alone",
