@@ -4,6 +4,12 @@ import { Kind, Parser } from '@nats-io/nats-core/internal';
 import { dispatchWholeMsgFrames, msgArgs, parseWholeFramesFirst, type MsgArgs } from './whole-frames.js';
 
 const originalParse = Parser.prototype.parse;
+/** Bytes handed to nats.js's own parser (counted beneath the fast path, which wraps this). */
+let bytesToNatsParser = 0;
+Parser.prototype.parse = function countingParse(this: Parser, buffer: Uint8Array): void {
+  bytesToNatsParser += buffer.length;
+  originalParse.call(this, buffer);
+};
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -63,7 +69,7 @@ const stream = encoder.encode(
 
 test('whole MSG frames are dispatched exactly as nats.js parses them, however the reads cut them', () => {
   assert.ok(parseWholeFramesFirst());
-  assert.notEqual(Parser.prototype.parse, originalParse, 'the parser is wrapped');
+  assert.notEqual(Parser.prototype.parse.name, 'countingParse', 'the parser is wrapped');
   const expected = feed(stream, stream.length, originalParse);
   assert.ok(Array.isArray(expected) && expected.length === 11, 'the original parser reads the stream');
   for (const chunk of [1, 3, 17, 64, 1024, 65_536, stream.length]) {
@@ -102,4 +108,14 @@ test('MSG lines outside the plain form are left to nats.js', () => {
   for (const text of ['s\t1 2', 's 1', 's  1 2', 's 1 r 2 extra', 's one 2', 's 1 -2', 's 1 1234567890', ' s 1 2', 's 1 r 99999999']) {
     assert.equal(msgArgs(line(text), 0, text.length), undefined, text);
   }
+});
+
+test('reads that start inside a message leave only that message to nats.js', () => {
+  assert.ok(parseWholeFramesFirst());
+  const payload = 'p'.repeat(1000);
+  const frames = encoder.encode(Array.from({ length: 256 }, (_, index) => `MSG orders 7 $JS.ACK.orders.c.1.${index}.${index}.1733000000000000000.0 ${payload.length}\r\n${payload}\r\n`).join(''));
+  bytesToNatsParser = 0;
+  const seen = feed(frames, 16_411, Parser.prototype.parse);
+  assert.ok(Array.isArray(seen) && seen.length === 256 && seen.every((event) => event.data === payload));
+  assert.ok(bytesToNatsParser < frames.length / 10, `${bytesToNatsParser} of ${frames.length} bytes went through nats.js's parser`);
 });

@@ -8,7 +8,9 @@
  * the parser calls, with the same fields (subject and reply as views of the read, as the parser cuts them). Anything
  * else — a frame cut by the read's end, `HMSG` (JetStream's status messages), `PING`, `+OK`, `-ERR`, `INFO`, a line
  * with tabs or a field that is not a number — goes to nats.js's own parser from that frame on, which also names
- * whatever is wrong. Where the parser does not look as expected, it is left alone and the caller says so.
+ * whatever is wrong. A read that starts inside a frame (most do: 64 KiB reads cut a message at their end) has nats.js's
+ * parser finish that frame alone before the fast path takes the frames after it. Where the parser does not look as
+ * expected, it is left alone and the caller says so.
  */
 import { Kind, Parser, State } from '@nats-io/nats-core/internal';
 
@@ -95,19 +97,46 @@ export function dispatchWholeMsgFrames(parser: ParserFields, buffer: Uint8Array)
   return at;
 }
 
+/**
+ * How many bytes at the start of `buffer` end the frame the parser is in the middle of (a read cut it), or -1 where
+ * that end is not in `buffer`: the payload's missing bytes and its CRLF, or the rest of a line up to its LF.
+ */
+export function pendingFrameEnd(parser: ParserFields, buffer: Uint8Array): number {
+  if (parser.state === State.MSG_PAYLOAD) {
+    const started = parser.msgBuf as { length?: unknown } | undefined;
+    if (!parser.ma || typeof started?.length !== 'number') return -1;
+    const missing = Math.max(0, parser.ma.size - started.length);
+    return buffer.length >= missing + 2 && buffer[missing] === CR && buffer[missing + 1] === LF ? missing + 2 : -1;
+  }
+  const lineEnd = buffer.indexOf(LF);
+  return lineEnd < 0 ? -1 : lineEnd + 1;
+}
+
+/** Whether the parser is between frames, with nothing of a cut frame held. */
+function betweenFrames(parser: ParserFields): boolean {
+  return parser.state === State.OP_START && !parser.argBuf && !parser.msgBuf;
+}
+
 /** Makes nats.js's parser take whole `MSG` frames on a fast path first (idempotent); false where it is not as expected. */
 export function parseWholeFramesFirst(): boolean {
   const prototype = Parser.prototype as unknown as { parse(buffer: Uint8Array): void; [WRAPPED]?: true };
   if (prototype[WRAPPED]) return true;
   const parse = prototype.parse;
-  if (typeof parse !== 'function' || typeof State.OP_START !== 'number' || typeof Kind.MSG !== 'number') return false;
+  if (typeof parse !== 'function' || typeof State.OP_START !== 'number' || typeof State.MSG_PAYLOAD !== 'number' || typeof Kind.MSG !== 'number') return false;
   prototype.parse = function parseWholeFrames(this: ParserFields, buffer: Uint8Array): void {
-    if (this.state !== State.OP_START || this.argBuf || this.msgBuf || typeof this.dispatcher?.push !== 'function') {
-      parse.call(this, buffer);
-      return;
+    let rest = buffer;
+    // A read that starts inside a frame: nats.js's parser finishes that frame (a line, then its payload) first.
+    for (let step = 0; !betweenFrames(this); step++) {
+      const end = step < 3 && typeof this.dispatcher?.push === 'function' ? pendingFrameEnd(this, rest) : -1;
+      if (end < 0 || end === rest.length) {
+        parse.call(this, rest);
+        return;
+      }
+      parse.call(this, rest.subarray(0, end));
+      rest = rest.subarray(end);
     }
-    const taken = dispatchWholeMsgFrames(this, buffer);
-    if (taken < buffer.length) parse.call(this, taken === 0 ? buffer : buffer.subarray(taken));
+    const taken = dispatchWholeMsgFrames(this, rest);
+    if (taken < rest.length) parse.call(this, taken === 0 ? rest : rest.subarray(taken));
   };
   prototype[WRAPPED] = true;
   return true;
