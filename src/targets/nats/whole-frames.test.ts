@@ -102,12 +102,13 @@ test('the fast path takes the whole frames and stops at the first it cannot take
 
 test('MSG lines outside the plain form are left to nats.js', () => {
   const line = (text: string) => encoder.encode(text);
-  const plain = msgArgs(line('MSG s 12 r 1024'), 4, 15);
+  const plain = msgArgs(line('MSG s 12 r 1024\r\n'), 4);
   assert.ok(plain);
   assert.deepEqual({ ...plain, subject: decoder.decode(plain.subject), reply: decoder.decode(plain.reply) }, { subject: 's', reply: 'r', sid: 12, size: 1024, hdr: -1 });
-  for (const text of ['s\t1 2', 's 1', 's  1 2', 's 1 r 2 extra', 's one 2', 's 1 -2', 's 1 1234567890', ' s 1 2', 's 1 r 99999999']) {
-    assert.equal(msgArgs(line(text), 0, text.length), undefined, text);
+  for (const text of ['s\t1 2', 's 1', 's  1 2', 's 1  2', 's 1 r 2 extra', 's one 2', 's 1 -2', 's 1 1234567890', ' s 1 2', 's 1 r 99999999', 's 1 2\n']) {
+    assert.equal(msgArgs(line(`${text}\r\n`), 0), undefined, text);
   }
+  for (const cut of ['s 1 2', 's 1 2\r']) assert.equal(msgArgs(line(cut), 0), undefined, `${cut} (the line's end not read yet)`);
 });
 
 test('reads that start inside a message leave only that message to nats.js', () => {

@@ -3,9 +3,10 @@
  * by byte into its fields. Reading a 1 KiB backlog, those two loops and the views they cut took about a fifth of the
  * consumer's main thread here (`parse`, `processMsgArgs`, `subarray`), for a line of about 100 bytes per message.
  *
- * This lets the parser take the `MSG` frames that lie whole in a socket read first: it finds each line's end and
- * spaces with the runtime's own byte search, reads the sid and size, and hands the message to the same dispatcher
- * the parser calls, with the same fields (subject and reply as views of the read, as the parser cuts them). Anything
+ * This lets the parser take the `MSG` frames that lie whole in a socket read first: one pass over each line finds its
+ * spaces and its end, reads the sid and size, and hands the message to the same dispatcher the parser calls, with the
+ * same fields (subject and reply as views of the read, as the parser cuts them, and the payload as the same Buffer
+ * view). Anything
  * else — a frame cut by the read's end, `HMSG` (JetStream's status messages), `PING`, `+OK`, `-ERR`, `INFO`, a line
  * with tabs or a field that is not a number — goes to nats.js's own parser from that frame on, which also names
  * whatever is wrong. A read that starts inside a frame (most do: 64 KiB reads cut a message at their end) has nats.js's
@@ -17,7 +18,7 @@ import { Kind, Parser, State } from '@nats-io/nats-core/internal';
 /** The fields of a `MSG` line, as nats.js's parser passes them on. */
 export interface MsgArgs {
   subject: Uint8Array;
-  reply?: Uint8Array;
+  reply: Uint8Array | undefined;
   sid: number;
   size: number;
   hdr: number;
@@ -54,26 +55,42 @@ function digits(buffer: Uint8Array, from: number, to: number): number {
   return value;
 }
 
+/** A plain Uint8Array view of `buffer[from, to)` (a Buffer's own subarray builds a Buffer, which costs more). */
+function view(buffer: Uint8Array, from: number, to: number): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset + from, to - from);
+}
+
+/** Where the line read by the last `msgArgs` that returned fields ends (its CR). */
+let lastLineEnd = -1;
+
 /**
- * The fields of the `MSG` line in `buffer[from, lineEnd)` (after `MSG `), or undefined where the line is not the
- * plain form (single spaces, no tabs, 3 or 4 fields, numeric sid and size within 64 MiB).
+ * The fields of the `MSG` line starting at `from` (after `MSG `) and ending in CRLF within `buffer`, or undefined
+ * where the line is not whole or not the plain form (single spaces, no tabs, 3 or 4 fields, numeric sid and size
+ * within 64 MiB). One pass over the line finds its spaces and its end.
  */
-export function msgArgs(buffer: Uint8Array, from: number, lineEnd: number): MsgArgs | undefined {
-  const line = buffer.subarray(from, lineEnd);
-  if (line.includes(TAB)) return undefined;
-  const first = line.indexOf(SPACE);
-  const second = first < 0 ? -1 : line.indexOf(SPACE, first + 1);
-  if (first <= 0 || second < 0) return undefined;
-  const third = line.indexOf(SPACE, second + 1);
-  const fourth = third < 0 ? -1 : line.indexOf(SPACE, third + 1);
-  if (fourth >= 0) return undefined;
-  const sid = digits(line, first + 1, second);
-  if (sid < 0) return undefined;
-  const reply = third < 0 ? undefined : line.subarray(second + 1, third);
-  if (reply && reply.length === 0) return undefined;
-  const size = digits(line, (third < 0 ? second : third) + 1, line.length);
-  if (size < 0 || size > MAX_SIZE) return undefined;
-  return { subject: line.subarray(0, first), ...(reply ? { reply } : {}), sid, size, hdr: -1 };
+export function msgArgs(buffer: Uint8Array, from: number): MsgArgs | undefined {
+  let first = -1;
+  let second = -1;
+  let third = -1;
+  let at = from;
+  for (; at < buffer.length; at++) {
+    const byte = buffer[at]!;
+    if (byte === CR) break;
+    if (byte === SPACE) {
+      if (first < 0) first = at;
+      else if (second < 0) second = at;
+      else if (third < 0) third = at;
+      else return undefined;
+    } else if (byte === TAB || byte === LF) {
+      return undefined;
+    }
+  }
+  if (buffer[at + 1] !== LF || first <= from || second < 0 || third === second + 1) return undefined;
+  const sid = digits(buffer, first + 1, second);
+  const size = digits(buffer, (third < 0 ? second : third) + 1, at);
+  if (sid < 0 || size < 0 || size > MAX_SIZE) return undefined;
+  lastLineEnd = at;
+  return { subject: view(buffer, from, first), reply: third < 0 ? undefined : view(buffer, second + 1, third), sid, size, hdr: -1 };
 }
 
 /**
@@ -83,11 +100,9 @@ export function msgArgs(buffer: Uint8Array, from: number, lineEnd: number): MsgA
 export function dispatchWholeMsgFrames(parser: ParserFields, buffer: Uint8Array): number {
   let at = 0;
   while (buffer.length - at > 4 && buffer[at] === M && buffer[at + 1] === S && buffer[at + 2] === G && buffer[at + 3] === SPACE) {
-    const lineEnd = buffer.indexOf(CR, at + 4);
-    if (lineEnd < 0 || buffer[lineEnd + 1] !== LF) break;
-    const args = msgArgs(buffer, at + 4, lineEnd);
+    const args = msgArgs(buffer, at + 4);
     if (!args) break;
-    const start = lineEnd + 2;
+    const start = lastLineEnd + 2;
     const end = start + args.size;
     if (end + 2 > buffer.length || buffer[end] !== CR || buffer[end + 1] !== LF) break;
     parser.ma = args;
