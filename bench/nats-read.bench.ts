@@ -93,7 +93,7 @@ await withLocalBroker(natsTarget, settings, async (broker) => {
         console.log(JSON.stringify({ ...line, msgPerSec: Math.round(await readWithNatsBench(endpoint.servers, topic)) }));
       } else {
         const reading = await readWithDriver(driver, topic, `${topic}-${position}`, reader === 'given back');
-        console.log(JSON.stringify({ ...line, msgPerSec: Math.round(reading.msgPerSec), cpuMsPerMessage: Number(reading.cpuMsPerMessage.toFixed(3)) }));
+        console.log(JSON.stringify({ ...line, msgPerSec: Math.round(reading.msgPerSec), cpuMsPerMessage: Number(reading.cpuMsPerMessage.toFixed(4)) }));
       }
     }
     await manager.streams.delete(topic);
