@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { closeWhenDone, tempDir } from '../../testing/temp-dir.js';
 import { createStore, getOptional, reusableBatch } from './store.js';
-import { ASYNC_WRITE_FROM_BYTES, WriteChunk } from './write-chunk.js';
+import { WriteChunk } from './write-chunk.js';
 
 const tuning = { compression: true, writeBufferSize: 1024 * 1024, maxFileSize: 1024 * 1024, cacheSize: 1024 * 1024 };
 const key = (text: string) => Buffer.from(text);
@@ -32,30 +32,6 @@ test('through a reused RocksDB batch, a chunk writes what it was given, a value 
   next.add(key('c'), Buffer.from('third'));
   await next.write();
   assert.equal((await getOptional(store, key('c')))?.toString(), 'third');
-});
-
-test('on RocksDB, a chunk that starts with a large value is written from a batch of its own, the values after it included; one that starts small stays on the reused batch', async (t) => {
-  const store = createStore<Buffer, Buffer>('rocksdb', join(await tempDir(t), 'store'), 'buffer', tuning);
-  await store.open();
-  closeWhenDone(t, () => store.close());
-  const native = reusableBatch(store)!;
-  let reusedWrites = 0;
-  const reused = { ...native, write: (sync: boolean) => (reusedWrites++, native.write(sync)) };
-  const large = Buffer.alloc(ASYNC_WRITE_FROM_BYTES, 'l');
-  const chunk = new WriteChunk(store, false, reused);
-  chunk.putNow(key('large'), large);
-  large.fill('X');
-  chunk.add(key('small'), Buffer.from('after it'));
-  await chunk.write();
-  assert.equal(reusedWrites, 0, 'the reused batch was not written');
-  assert.equal((await getOptional(store, key('large')))?.toString(), 'l'.repeat(ASYNC_WRITE_FROM_BYTES), 'the value was copied when it was put');
-  assert.equal((await getOptional(store, key('small')))?.toString(), 'after it');
-  const mixed = new WriteChunk(store, false, reused);
-  mixed.add(key('first'), Buffer.from('small'));
-  mixed.putNow(key('second'), Buffer.alloc(ASYNC_WRITE_FROM_BYTES, 's'));
-  await mixed.write();
-  assert.equal(reusedWrites, 1, 'a chunk that started small was written from the reused batch, whole');
-  assert.equal((await getOptional(store, key('second')))?.length, ASYNC_WRITE_FROM_BYTES);
 });
 
 test('LevelDB has no reusable batch: its chunks write through abstract-level', async (t) => {

@@ -12,15 +12,6 @@ type MessagePut = { type: 'put'; key: Buffer; value: Buffer };
 
 const WRITTEN = Promise.resolve();
 
-/**
- * From this value size on, a chunk is written from a batch of its own on the thread pool, not from the reused batch on
- * the calling thread. RocksDB's write of a 1 MiB message holds its thread about 2 ms; on the calling thread, the
- * engine's copies and the harness's work for the next messages wait behind it, where the raw writers of the
- * calibration (each write awaited on the thread pool) overlap. Small writes stay on the reused batch: a batch of their
- * own and the pool's round trip cost more than the write (18–22 µs a 1 KiB write against 10–11, see store.ts).
- */
-export const ASYNC_WRITE_FROM_BYTES = 256 * 1024;
-
 /** The messages of one write batch, written atomically by `write()`. */
 export class WriteChunk {
   private ops: MessagePut[] = [];
@@ -53,18 +44,13 @@ export class WriteChunk {
     this.bytes += value.byteLength;
   }
 
-  /**
-   * Copies a put into the store's write batch now: `value` may be overwritten as soon as this returns. A chunk that
-   * starts with a value of ASYNC_WRITE_FROM_BYTES or more goes into a batch of its own, written on the thread pool
-   * (see ASYNC_WRITE_FROM_BYTES); so does everything after it in that chunk, which stays one atomic batch.
-   */
+  /** Copies a put into the store's write batch now: `value` may be overwritten as soon as this returns. */
   putNow(key: Buffer, value: Buffer): void {
-    const ownBatch = this.native !== undefined || !this.reusable || (this.reusedPuts === 0 && value.byteLength >= ASYNC_WRITE_FROM_BYTES);
-    if (ownBatch) {
-      (this.native ??= this.store.batch()).put(key, value);
+    if (this.reusable) {
+      if (this.reusedPuts++ === 0) this.reusable.clear();
+      this.reusable.put(key, value);
     } else {
-      if (this.reusedPuts++ === 0) this.reusable!.clear();
-      this.reusable!.put(key, value);
+      (this.native ??= this.store.batch()).put(key, value);
     }
     this.bytes += value.byteLength;
   }
@@ -75,7 +61,7 @@ export class WriteChunk {
     this.ops = [];
     this.native = undefined;
     this.bytes = 0;
-    if (this.reusable && !native) {
+    if (this.reusable) {
       this.reusedPuts = 0;
       try {
         this.reusable.write(this.sync);
