@@ -6,10 +6,9 @@
  * This lets the parser take the `MSG` frames that lie whole in a socket read first: one pass over each line finds its
  * spaces and its end, reads the sid and size, and hands the message to the same dispatcher the parser calls, with the
  * same fields (subject and reply as views of the read, as the parser cuts them, and the payload as the same Buffer
- * view). Anything
- * else — a frame cut by the read's end, `HMSG` (JetStream's status messages), `PING`, `+OK`, `-ERR`, `INFO`, a line
- * with tabs or a field that is not a number — goes to nats.js's own parser from that frame on, which also names
- * whatever is wrong. A read that starts inside a frame (most do: 64 KiB reads cut a message at their end) has nats.js's
+ * view). Anything else — a frame cut by the read's end, `HMSG` (JetStream's status messages), `PING`, `+OK`, `-ERR`,
+ * `INFO`, a line with tabs or a field that is not a number — goes to nats.js's own parser from that frame on, which
+ * also names whatever is wrong. A read that starts inside a frame (most do: 64 KiB reads cut a message at their end) has nats.js's
  * parser finish that frame alone before the fast path takes the frames after it. Where the parser does not look as
  * expected, it is left alone and the caller says so.
  */
