@@ -102,7 +102,7 @@ class NatsDriver implements LogDriver {
           ? "a message spanning several socket reads is read into a buffer sized once from its MSG line (nats.js's own doubles as it grows), reused for a later message of its size once a workload that keeps no payload has handled it"
           : "nats.js's own (grown by doubling): its parser was not as expected, so it was left alone",
         inboundParse: wholeFramesFirst
-          ? "MSG frames that lie whole in a socket read are cut by mqbench (line end and fields found by byte search); the rest by nats.js's parser"
+          ? "MSG frames that lie whole in a socket read are cut by mqbench (one pass over each line); the rest by nats.js's parser"
           : "nats.js's parser (byte by byte): it was not as expected, so it was left alone",
         outboundWrites: largeFlushesUnpacked
           ? `a flush holding a payload of ${LARGE_CHUNK_BYTES / 1024} KiB or more goes to the socket chunk by chunk, corked into one writev (nats.js's own copies each flush into one buffer first)`
