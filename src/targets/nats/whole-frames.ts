@@ -115,7 +115,7 @@ export function dispatchWholeMsgFrames(parser: ParserFields, buffer: Uint8Array)
  * How many bytes at the start of `buffer` end the frame the parser is in the middle of (a read cut it), or -1 where
  * that end is not in `buffer`: the payload's missing bytes and its CRLF, or the rest of a line up to its LF.
  */
-export function pendingFrameEnd(parser: ParserFields, buffer: Uint8Array): number {
+function pendingFrameEnd(parser: ParserFields, buffer: Uint8Array): number {
   if (parser.state === State.MSG_PAYLOAD) {
     const started = parser.msgBuf as { length?: unknown } | undefined;
     if (!parser.ma || typeof started?.length !== 'number') return -1;
@@ -138,10 +138,14 @@ export function parseWholeFramesFirst(): boolean {
   const parse = prototype.parse;
   if (typeof parse !== 'function' || typeof State.OP_START !== 'number' || typeof State.MSG_PAYLOAD !== 'number' || typeof Kind.MSG !== 'number') return false;
   prototype.parse = function parseWholeFrames(this: ParserFields, buffer: Uint8Array): void {
+    if (typeof this.dispatcher?.push !== 'function') {
+      parse.call(this, buffer);
+      return;
+    }
     let rest = buffer;
     // A read that starts inside a frame: nats.js's parser finishes that frame (a line, then its payload) first.
     for (let step = 0; !betweenFrames(this); step++) {
-      const end = step < 3 && typeof this.dispatcher?.push === 'function' ? pendingFrameEnd(this, rest) : -1;
+      const end = step < 3 ? pendingFrameEnd(this, rest) : -1;
       if (end < 0 || end === rest.length) {
         parse.call(this, rest);
         return;
