@@ -52,6 +52,11 @@ const faultsSchema = z
     refuseProducers: z.number().int().min(0).default(0),
     /** A consumer delivers nothing for this long after it opens: a group join that waits on a recovering broker. */
     consumerJoinMs: z.number().min(0).default(0),
+    /**
+     * A producer that holds each send this long before storing and acknowledging it, and stores all it holds when
+     * closed: a client that goes on retrying the sends a writer gave up on, and flushes them on close.
+     */
+    holdSendsMs: z.number().min(0).default(0),
     /** What the fake says of its durability (its driver's fsyncBeforeAck). */
     fsyncBeforeAck: z.boolean().nullable().default(null),
   })
@@ -132,6 +137,13 @@ class FakeDriver implements LogDriver {
   async producer(topic: string) {
     const opened = ++this.store.producersOpened;
     if (opened > 1 && opened <= 1 + this.faults.refuseProducers) throw new Error('injected: the topic is not ready yet');
+    let flush: () => void = () => undefined;
+    const flushed = new Promise<void>((resolve) => (flush = resolve));
+    const hold = () =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.faults.holdSendsMs);
+        void flushed.then(() => (clearTimeout(timer), resolve()));
+      });
     return {
       send: async (payload: Uint8Array) => {
         this.sent += 1;
@@ -143,6 +155,7 @@ class FakeDriver implements LogDriver {
           });
         }
         if (this.faults.sendDelayMs) await sleepAtLeast(this.faults.sendDelayMs);
+        if (this.faults.holdSendsMs) await hold();
         // A slowdown outside the configuration (as a code change would be), for the history's tests.
         const slowdown = Number(process.env.MQBENCH_FAKE_SLOWDOWN_MS ?? 0);
         if (slowdown > 0) await sleepAtLeast(slowdown);
@@ -154,7 +167,11 @@ class FakeDriver implements LogDriver {
         if (every(this.faults.duplicateEvery)) this.deliver(topic, copy, false);
         return String(n);
       },
-      close: async () => undefined,
+      close: async () => {
+        flush();
+        // The held sends store their messages in the microtasks the flush starts, all run before the next turn.
+        await new Promise((resolve) => setImmediate(resolve));
+      },
     };
   }
   async consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {

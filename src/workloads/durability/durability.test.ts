@@ -37,6 +37,7 @@ test('the ledger classifies every sequence: acknowledged but lost, unacknowledge
     lateAcknowledged: 1,
     readBack: 5,
     acknowledgedLost: 4, // 3, 4, 5, 8
+    acknowledgedDuringReadBack: 0,
     unacknowledgedPresent: 2, // 6, 9
     duplicated: 1,
     outOfOrder: 1,
@@ -51,6 +52,10 @@ test('the ledger classifies every sequence: acknowledged but lost, unacknowledge
     { from: 3, to: 5, firstAckMs: 1003, lastAckMs: 1005 },
     { from: 8, to: 8, firstAckMs: 2000, lastAckMs: 2000 },
   ]);
+  // Acknowledged once the read-back had begun, and not read: unverifiable, not lost.
+  ledger.readBackBegan(1500);
+  assert.deepEqual([ledger.classify().acknowledgedLost, ledger.classify().acknowledgedDuringReadBack], [3, 1]);
+  assert.deepEqual(ledger.lostRuns(), [{ from: 3, to: 5, firstAckMs: 1003, lastAckMs: 1005 }]);
 });
 
 test('fault windows: the longest gap without an acknowledgement over the fault, and the rates before, during and after it', () => {
@@ -210,4 +215,16 @@ test("a read-back whose first message waits past readIdle (a group join on a rec
   assert.ok(extrasOf(tooSlow).acknowledged > 300);
   assert.equal(extrasOf(tooSlow).acknowledgedLost, extrasOf(tooSlow).acknowledged);
   assert.equal(extrasOf(tooSlow).readBackEndedIdle, true);
+});
+
+test('a client still retrying sends the writer gave up on (librdkafka after a restart): its producer is flushed before the read-back, so they are read, not lost', async (t) => {
+  // Each send is held 5 s: all time out (sendTimeout 2 s), and would land after a read-back that began once they had.
+  const { result } = await tinyRun(t, scenario('{ holdSendsMs: 5000, fsyncBeforeAck: true }'));
+  const extras = extrasOf(result);
+  assert.equal(extras.sent, 400);
+  assert.equal(extras.lateAcknowledged, 400, JSON.stringify(extras));
+  assert.equal(extras.readBack, 400);
+  assert.equal(extras.acknowledgedLost, 0);
+  assert.equal(extras.notVerified, undefined);
+  assert.equal(result.cases[0]!.status, 'passed', result.cases[0]!.failures.join());
 });

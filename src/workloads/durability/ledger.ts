@@ -23,6 +23,11 @@ export interface DurabilityCounts {
   readBack: number;
   /** Acknowledged, never read back: the durability failure. */
   acknowledgedLost: number;
+  /**
+   * Acknowledged only after the read-back began, and not read back: whether the message was stored cannot be told
+   * (a client that went on retrying a timed-out send wrote it after the read), so it is not counted lost.
+   */
+  acknowledgedDuringReadBack: number;
   /** Not acknowledged (failed or timed out), yet read back. */
   unacknowledgedPresent: number;
   /** Read back more than once. */
@@ -43,6 +48,7 @@ export class DurabilityLedger {
   private sentCount = 0;
   private late = 0;
   private highestRead = -1;
+  private readBackBeganMs = Number.POSITIVE_INFINITY;
   private distinctReads = 0;
   private counts = { duplicated: 0, outOfOrder: 0, corrupt: 0, unknown: 0 };
   /** The first few reasons sends failed, with how often each occurred. */
@@ -119,8 +125,7 @@ export class DurabilityLedger {
     const runs: Array<{ from: number; to: number; firstAckMs: number; lastAckMs: number }> = [];
     let current: (typeof runs)[number] | undefined;
     for (let sequence = 0; sequence < this.sentCount && runs.length <= limit; sequence++) {
-      const lost = this.status[sequence] === SEND.acknowledged && this.reads[sequence] === 0;
-      if (!lost) continue;
+      if (this.fate(sequence) !== 'lost') continue;
       const ackMs = this.ackTimes[sequence]!;
       if (current && current.to === sequence - 1) {
         current.to = sequence;
@@ -140,6 +145,18 @@ export class DurabilityLedger {
     return Float64Array.from(times).sort();
   }
 
+  /** The read-back began at `atMs` (epoch ms): an acknowledgement after it cannot make its message count as lost. */
+  readBackBegan(atMs: number): void {
+    this.readBackBeganMs = atMs;
+  }
+
+  /** Whether an acknowledged sequence was read back, lost, or acknowledged too late to tell. */
+  private fate(sequence: number): 'read' | 'lost' | 'unverifiable' | 'unacknowledged' {
+    if (this.status[sequence] !== SEND.acknowledged) return 'unacknowledged';
+    if (this.reads[sequence]! > 0) return 'read';
+    return this.ackTimes[sequence]! >= this.readBackBeganMs ? 'unverifiable' : 'lost';
+  }
+
   /** The classification of everything sent and read. */
   classify(): DurabilityCounts {
     const result: DurabilityCounts = {
@@ -150,6 +167,7 @@ export class DurabilityLedger {
       lateAcknowledged: this.late,
       readBack: 0,
       acknowledgedLost: 0,
+      acknowledgedDuringReadBack: 0,
       unacknowledgedPresent: 0,
       ...this.counts,
     };
@@ -159,7 +177,9 @@ export class DurabilityLedger {
       if (read) result.readBack += 1;
       if (status === SEND.acknowledged) {
         result.acknowledged += 1;
-        if (!read) result.acknowledgedLost += 1;
+        const fate = this.fate(sequence);
+        if (fate === 'lost') result.acknowledgedLost += 1;
+        else if (fate === 'unverifiable') result.acknowledgedDuringReadBack += 1;
       } else {
         if (status === SEND.failed) result.failed += 1;
         else if (status === SEND.timedOut) result.timedOut += 1;
