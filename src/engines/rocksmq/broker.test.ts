@@ -307,7 +307,11 @@ for (const store of ['rocksdb', 'leveldb'] as const) {
       closeWhenDone(t, () => engine.close());
       await engine.createTopic('t');
       await engine.subscribe('t', 'g');
-      for (let i = 0; i < 3000; i++) await engine.produce('t', [text(String(i).padStart(10, '0'))]);
+      // The group reads along, so it stays within the cache's reach.
+      for (let i = 0; i < 3000; i++) {
+        await engine.produce('t', [text(String(i).padStart(10, '0'))]);
+        if (i % 8 === 7) await drain(engine, 't', 'g');
+      }
       // Trimmed slots are emptied, so a trimmed message (a 1 MiB payload, say) is not kept alive until the next compaction.
       const state = (engine as unknown as { topics: Map<string, { tail: unknown[]; tailHead: number }> }).topics.get('t')!;
       assert.ok(state.tail.slice(0, state.tailHead).every((slot) => slot === undefined));
@@ -320,6 +324,27 @@ for (const store of ['rocksdb', 'leveldb'] as const) {
       await engine.seek('t', 'g', 2983);
       assert.equal((await engine.consume('t', 'g', 100)).length, 17);
       assert.equal(counts.iterators, 1, 'older messages come from LevelDB');
+    });
+
+    test('the tail cache holds messages only while a group is within its reach: none for a topic without groups or one read back after its writes', async (t) => {
+      const engine = await open(await tempDir(t), { tailCacheBytes: 160 });
+      closeWhenDone(t, () => engine.close());
+      await engine.createTopic('t');
+      const topics = (engine as unknown as { topics: Map<string, { tail: unknown[]; tailHead: number }> }).topics;
+      const cachedCount = () => topics.get('t')!.tail.length - topics.get('t')!.tailHead;
+      const ten = (i: number) => text(String(i).padStart(10, '0'));
+      for (let i = 0; i < 20; i++) await engine.produce('t', [ten(i)]);
+      assert.equal(cachedCount(), 0, 'no group: nothing to serve');
+      await engine.subscribe('t', 'g', 'earliest');
+      for (let i = 20; i < 40; i++) await engine.produce('t', [ten(i)]);
+      assert.equal(cachedCount(), 0, 'the group is 20 messages (200 bytes) behind: more than the cache holds');
+      await drain(engine, 't', 'g');
+      for (let i = 40; i < 52; i++) await engine.produce('t', [ten(i)]);
+      assert.equal(cachedCount(), 12, 'within reach: 12 messages behind the tail, 120 bytes');
+      await engine.seek('t', 'g', 40);
+      assert.deepEqual(payloads(await engine.consume('t', 'g', 100)), Array.from({ length: 12 }, (_, i) => String(40 + i).padStart(10, '0')));
+      await engine.seek('t', 'g', 0);
+      assert.equal((await engine.consume('t', 'g', 100)).length, 52, 'the uncached ones come from the store');
     });
 
     test('a message larger than a sixteenth of the tail cache is cached only for a group waiting at the tail; else it is read from the store, whole, and ends the cached tail', async (t) => {

@@ -46,10 +46,14 @@ const TAIL_CACHE_SHARE = 16;
 /** How often settleBackgroundWork asks the stores whether they are still busy. */
 const BACKGROUND_WORK_POLL_MS = 100;
 
-/** True when a consumer group of the topic has read everything written so far (it reads the next message next). */
-function groupAtTail(state: TopicState): boolean {
-  for (const group of state.groups.values()) if (group.readNext >= state.nextId) return true;
-  return false;
+/**
+ * How many messages the topic's nearest consumer group has still to read (0: one has read everything written so far;
+ * Infinity: the topic has no group).
+ */
+function messagesBehind(state: TopicState): number {
+  let behind = Number.POSITIVE_INFINITY;
+  for (const group of state.groups.values()) behind = Math.min(behind, Math.max(0, state.nextId - group.readNext));
+  return behind;
 }
 
 /** Waits for every one of `writes`, then throws the first failure, if any (no write is left running unobserved). */
@@ -257,23 +261,31 @@ export class RocksMQ {
     // Checked before any batch leaves: a batch is written as soon as it is full.
     const count = calls.reduce((sum, messages) => sum + messages.length, 0);
     if (id + count - 1 > MAX_MESSAGE_ID) throw new Error(`topic ${topic} has run out of message ids`);
-    // Large messages are cached only for a group waiting at the tail, which reads them next.
-    const largeFrom = groupAtTail(state) ? Number.POSITIVE_INFINITY : this.options.tailCacheBytes / TAIL_CACHE_SHARE;
+    // Large messages are cached only for a group waiting at the tail, which reads them next; any message only while a
+    // group is within the cache's reach (no further behind than the cache holds of messages this size): a topic read
+    // back after its writes, or by no group yet, is read from the store, and caching it only costs a buffer a message.
+    const behind = messagesBehind(state);
+    const largeFrom = behind === 0 ? Number.POSITIVE_INFINITY : this.options.tailCacheBytes / TAIL_CACHE_SHARE;
     for (const messages of calls) {
       const callIds: number[] = [];
       for (const message of messages) {
-        if (message.payload.byteLength > largeFrom) {
-          // Encoded into the engine's one scratch buffer, which the batch copies at once; not cached (a fresh buffer
-          // per 1 MiB message cost a fifth of a 1 MiB produce here, in page faults and garbage collection).
+        const bytes = message.payload.byteLength;
+        const cached = bytes <= largeFrom && !(behind * bytes > this.options.tailCacheBytes);
+        if (!cached && (bytes > largeFrom || chunk.copiesAtOnce)) {
+          // Encoded into the engine's one scratch buffer, which the batch copies at once (a fresh buffer per 1 MiB
+          // message cost a fifth of a 1 MiB produce here, in page faults and garbage collection).
           const value = encodeValueInto(message, this.scratch);
           if (value.length > (this.scratch?.length ?? 0)) this.scratch = value;
           chunk.putNow(messageKey(topic, id), value);
-          stored = [];
-          tailEnded = true;
         } else {
+          // A buffer of its own: LevelDB writes a lone small message with a plain put, later.
           const value = encodeValue(message);
           chunk.add(messageKey(topic, id), value);
-          stored.push({ id, ...decodeValue(value) } as StoredMessage);
+          if (cached) stored.push({ id, ...decodeValue(value) } as StoredMessage);
+        }
+        if (!cached) {
+          stored = [];
+          tailEnded = true;
         }
         callIds.push(id);
         openPageBytes += message.payload.byteLength;

@@ -32,6 +32,11 @@ export class WriteChunk {
     private readonly reusable?: ReusableBatch,
   ) {}
 
+  /** True when every put is copied into the store's batch at once (its value may be reused as soon as it returns). */
+  get copiesAtOnce(): boolean {
+    return this.reusable !== undefined;
+  }
+
   /** True when nothing was added since the last write. */
   get empty(): boolean {
     return this.ops.length === 0 && !this.native && this.reusedPuts === 0;
