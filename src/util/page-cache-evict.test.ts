@@ -32,6 +32,18 @@ test('the files of a directory leave the page cache, written ones too; small fil
   assert.equal(residentBytes(large), 0, 'nothing of the file left in the cache');
 });
 
+test('many files, over every lane, names with spaces and quotes among them, all leave the page cache', async (t) => {
+  const dir = await tempDir(t, 'mqbench-evict-');
+  const paths = Array.from({ length: 9 }, (_, index) => join(dir, index % 3 === 0 ? `segment ${index} "x".log` : `segment-${index}.log`));
+  for (const path of paths) {
+    await writeFile(path, Buffer.alloc(1024 * 1024, 3));
+    await readFile(path);
+  }
+  const eviction = await evictFromPageCache([dir], { timeoutMs: 30_000 });
+  assert.ok(!('skipped' in eviction) && eviction.files === 9 && eviction.timedOut === undefined, JSON.stringify(eviction));
+  assert.deepEqual(paths.map(residentBytes), paths.map(() => 0));
+});
+
 test('an eviction whose bound has run out stops and says so', async (t) => {
   const dir = await tempDir(t, 'mqbench-evict-');
   await writeFile(join(dir, 'a.log'), Buffer.alloc(2 * 1024 * 1024, 1));
