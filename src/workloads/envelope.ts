@@ -7,6 +7,7 @@
  *   24 f64 actual send time (epoch ms) · 32 u32 body length · 36 u32 CRC32 of the body · 40 u32 flags (1 = warm-up)
  *   44 u32 CRC32 of bytes 0-43
  */
+import { asBuffer } from '../util/buffer-view.js';
 import { crc32, crc32Range } from '../util/crc32.js';
 
 /** Bytes taken by the envelope header; the smallest message is this size. */
@@ -57,7 +58,7 @@ export function writeEnvelope(message: Buffer, fields: EnvelopeFields): void {
 /** Reads and verifies a delivered message: magic, header checksum, body length and body checksum. */
 export function readEnvelope(payload: Uint8Array): EnvelopeCheck {
   if (payload.byteLength < ENVELOPE_BYTES) return { ok: false, reason: `message of ${payload.byteLength} bytes is shorter than the envelope` };
-  const message = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  const message = asBuffer(payload);
   if (message.readUInt32LE(0) !== MAGIC) return { ok: false, reason: 'bad envelope magic' };
   if (message.readUInt32LE(44) !== crc32Range(message, 0, 44)) return { ok: false, reason: 'envelope header checksum mismatch' };
   const bodyBytes = message.readUInt32LE(32);

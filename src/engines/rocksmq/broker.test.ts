@@ -5,7 +5,8 @@ import { describe, test } from 'node:test';
 import { closeWhenDone, tempDir } from '../../testing/temp-dir.js';
 import { RocksMQ } from './broker.js';
 import type { RocksMQOptions } from './options.js';
-import { compactionStats, type KeyValueStore, type ReusableBatch } from './store.js';
+import { resolveOptions } from './options.js';
+import { compactionStats, createStore, type KeyValueStore, type ReusableBatch } from './store.js';
 
 const text = (value: string) => ({ payload: Buffer.from(value) });
 const payloads = (messages: { payload: Buffer }[]) => messages.map((message) => message.payload.toString());
@@ -44,6 +45,46 @@ for (const store of ['rocksdb', 'leveldb'] as const) {
         consumed.map((message) => message.id),
         [0, 1, 2],
       );
+    });
+
+    test('a message without properties is stored bare, its payload as it is; one with them, enveloped; both read back, cached or not', async (t) => {
+      const dir = await tempDir(t);
+      let engine = await open(dir, { tailCacheBytes: 1600 });
+      await engine.createTopic('t');
+      const withProperties = (value: string) => ({ payload: Buffer.from(value), properties: { key: value } });
+      const large = Buffer.alloc(500, 7);
+      // No group: nothing cached, every message read back from the store; then a group at the tail, so all are cached.
+      await engine.produce('t', [text('a'), withProperties('b'), { payload: large }]);
+      await engine.subscribe('t', 'g', 'latest');
+      await engine.produce('t', [withProperties('c'), text('d')]);
+      const internals = engine as unknown as { messages: KeyValueStore<Buffer, Buffer> };
+      const values = await internals.messages.values().all();
+      assert.deepEqual(values[0], Buffer.from('a'), 'bare: the payload itself');
+      assert.deepEqual(values[2], large);
+      assert.notDeepEqual(values[1], Buffer.from('b'), 'enveloped');
+      const read = (messages: Array<{ payload: Buffer; properties?: Record<string, string> }>) => messages.map(({ payload, properties }) => `${payload.length > 100 ? `large ${payload.length}` : payload.toString()} ${JSON.stringify(properties ?? {})}`);
+      assert.deepEqual(read(await engine.consume('t', 'g', 10)), ['c {"key":"c"}', 'd {}'], 'from the tail cache');
+      await engine.close();
+      engine = await open(dir);
+      closeWhenDone(t, () => engine.close());
+      await engine.subscribe('t', 'all', 'earliest');
+      assert.deepEqual(read(await drainMessages(engine, 't', 'all')), ['a {}', 'b {"key":"b"}', 'large 500 {}', 'c {"key":"c"}', 'd {}'], 'from the store, after a reopen');
+    });
+
+    test('a store whose message keys have another layout is refused, not misread', async (t) => {
+      const dir = await tempDir(t);
+      const engine = await open(dir);
+      await engine.createTopic('t');
+      await engine.close();
+      const meta = createStore<string, string>(store, join(dir, 'meta'), 'utf8', resolveOptions({ store }), true);
+      await meta.open();
+      await meta.del('store/layout');
+      await meta.close();
+      await assert.rejects(open(dir), /holds a rocksmq store of an earlier layout \(message keys without their value's format byte\): start from an empty directory/);
+      await meta.open();
+      await meta.put('store/layout', 'topic/id');
+      await meta.close();
+      await assert.rejects(open(dir), /earlier layout \(topic\/id\)/);
     });
 
     test('ids keep increasing across a reopen, and group positions persist', async (t) => {

@@ -1,13 +1,16 @@
 /** A RocksMQ-style embedded log broker on RocksDB or LevelDB: topics, ordered ids, consumer groups, retention. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { asBuffer } from '../../util/buffer-view.js';
 import { KeyedMutex } from '../../util/keyed-mutex.js';
-import { decodeValue, encodeValue, encodeValueInto, type EngineMessage } from './codec.js';
+import { decodeStored, encodeValue, encodeValueInto, storedBare, type EngineMessage } from './codec.js';
 import {
   assertGroupName,
   assertTopicName,
+  formatOfMessageKey,
   idOfMessageKey,
   messageKey,
+  VALUE_FORMAT,
   messageRange,
   metaKey,
   MAX_MESSAGE_ID,
@@ -54,6 +57,20 @@ function messagesBehind(state: TopicState): number {
   let behind = Number.POSITIVE_INFINITY;
   for (const group of state.groups.values()) behind = Math.min(behind, Math.max(0, state.nextId - group.readNext));
   return behind;
+}
+
+/** The layout of the message keys: topic, "/", 8-byte id, the value's format byte (keys.ts). */
+const MESSAGE_KEY_LAYOUT = 'topic/id/format';
+
+/** Records the key layout in a new store; refuses a store of another layout (its keys would be misread). */
+async function checkLayout(meta: MetaStore, directory: string): Promise<void> {
+  const layout = await getOptional(meta, metaKey.layout);
+  if (layout === MESSAGE_KEY_LAYOUT) return;
+  const [topic] = await meta.keys({ gte: metaKey.allTopicsPrefix, lt: `${metaKey.allTopicsPrefix}\uffff`, limit: 1 }).all();
+  if (layout !== undefined || topic !== undefined) {
+    throw new Error(`${directory} holds a rocksmq store of an earlier layout (${layout ?? 'message keys without their value\'s format byte'}): start from an empty directory`);
+  }
+  await meta.put(metaKey.layout, MESSAGE_KEY_LAYOUT);
 }
 
 /** Waits for every one of `writes`, then throws the first failure, if any (no write is left running unobserved). */
@@ -168,6 +185,12 @@ export class RocksMQ {
       await messages.close();
       throw error;
     });
+    try {
+      await checkLayout(meta, directory);
+    } catch (error) {
+      await Promise.all([messages.close(), meta.close()]);
+      throw error;
+    }
     const probe = messages.iterator();
     const readsOnCallingThread = synchronousStep(probe as StoreIterator<Buffer, Buffer>) !== undefined;
     await probe.close();
@@ -271,17 +294,18 @@ export class RocksMQ {
       for (const message of messages) {
         const bytes = message.payload.byteLength;
         const cached = bytes <= largeFrom && !(behind * bytes > this.options.tailCacheBytes);
+        const bare = storedBare(message);
+        const key = messageKey(topic, id, bare ? VALUE_FORMAT.bare : VALUE_FORMAT.enveloped);
         if (!cached && (bytes > largeFrom || chunk.copiesAtOnce)) {
-          // Encoded into the engine's one scratch buffer, which the batch copies at once (a fresh buffer per 1 MiB
-          // message cost a fifth of a 1 MiB produce here, in page faults and garbage collection).
-          const value = encodeValueInto(message, this.scratch);
-          if (value.length > (this.scratch?.length ?? 0)) this.scratch = value;
-          chunk.putNow(messageKey(topic, id), value);
+          // Copied into the batch at once: a bare payload as the producer holds it, an enveloped one from the engine's
+          // one scratch buffer (a fresh buffer per 1 MiB message cost a fifth of a 1 MiB produce here, in page faults
+          // and garbage collection).
+          chunk.putNow(key, bare ? asBuffer(message.payload) : this.encodeIntoScratch(message));
         } else {
-          // A buffer of its own: LevelDB writes a lone small message with a plain put, later.
-          const value = encodeValue(message);
-          chunk.add(messageKey(topic, id), value);
-          if (cached) stored.push({ id, ...decodeValue(value) } as StoredMessage);
+          // A buffer of its own, which the cache keeps (and LevelDB writes later, a lone small message with a plain put).
+          const value = bare ? Buffer.from(message.payload) : encodeValue(message);
+          chunk.add(key, value);
+          if (cached) stored.push({ id, ...decodeStored(bare ? VALUE_FORMAT.bare : VALUE_FORMAT.enveloped, value) } as StoredMessage);
         }
         if (!cached) {
           stored = [];
@@ -365,7 +389,7 @@ export class RocksMQ {
     position.cursor ??= new ReadCursor((from) => this.messageIterator(topic, from));
     const entries = await position.cursor.read(position.readNext, state.nextId, limit, maxBytes, idOfMessageKey);
     const consumed = entries.map(([key, value]): StoredMessage => {
-      const decoded = decodeValue(value);
+      const decoded = decodeStored(formatOfMessageKey(key), value);
       return { id: idOfMessageKey(key), payload: decoded.payload as Buffer, properties: decoded.properties };
     });
     const last = consumed.at(-1);
@@ -521,6 +545,13 @@ export class RocksMQ {
     }
   }
 
+  /** `message` encoded into the engine's scratch buffer (grown to the largest so far): valid until the next call. */
+  private encodeIntoScratch(message: EngineMessage): Buffer {
+    const value = encodeValueInto(message, this.scratch);
+    if (value.length > (this.scratch?.length ?? 0)) this.scratch = value;
+    return value;
+  }
+
   /** Forgets a topic's cached tail. */
   private dropTail(topic: string, state: TopicState): void {
     this.tailBytesTotal -= state.tailBytes;
@@ -593,7 +624,7 @@ export class RocksMQ {
    */
   private async openPageBytes(topic: string, from: number): Promise<number> {
     let bytes = 0;
-    for await (const value of this.messages.values(messageRange(topic, from))) bytes += decodeValue(value).payload.byteLength;
+    for await (const [key, value] of this.messages.iterator(messageRange(topic, from))) bytes += decodeStored(formatOfMessageKey(key), value).payload.byteLength;
     return bytes;
   }
 

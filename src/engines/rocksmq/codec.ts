@@ -1,4 +1,9 @@
-/** The stored form of a message: an explicit envelope holding properties and the payload. */
+/**
+ * The stored form of a message with properties: an envelope holding them and the payload. A message without is stored
+ * bare, its payload as it is (the key's format byte tells the two apart, keys.ts).
+ */
+import { asBuffer } from '../../util/buffer-view.js';
+import { VALUE_FORMAT } from './keys.js';
 
 const VERSION = 1;
 const HEADER_BYTES = 5; // version (1) + properties length (4)
@@ -37,7 +42,7 @@ export function encodeValueInto(message: EngineMessage, scratch: Buffer | undefi
 export function decodeValue(value: Uint8Array): EngineMessage {
   if (value[0] !== VERSION) throw new Error(`unknown message value version ${value[0]}`);
   // The stores hand back Buffers; a view of anything else (another Uint8Array) costs an object per message.
-  const view = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  const view = asBuffer(value);
   const propertiesLength = view.readUInt32BE(1);
   const payload = view.subarray(HEADER_BYTES + propertiesLength);
   if (propertiesLength === 0) return { payload };
@@ -46,4 +51,16 @@ export function decodeValue(value: Uint8Array): EngineMessage {
     string
   >;
   return { payload, properties };
+}
+
+/** True when `message` is stored bare: it has no properties. */
+export function storedBare(message: EngineMessage): boolean {
+  return !message.properties || Object.keys(message.properties).length === 0;
+}
+
+/** Decodes a value stored in `format` (its key's last byte); the payload is `value` itself or a view into it. */
+export function decodeStored(format: number, value: Buffer): EngineMessage {
+  if (format === VALUE_FORMAT.bare) return { payload: value };
+  if (format === VALUE_FORMAT.enveloped) return decodeValue(value);
+  throw new Error(`unknown message value format ${format}`);
 }

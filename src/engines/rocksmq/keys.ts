@@ -36,24 +36,42 @@ export function decodeId(bytes: Uint8Array, offset = 0): number {
   return view.readUInt32BE(0) * 2 ** 32 + view.readUInt32BE(4);
 }
 
-/** The key of message `id` of `topic`: topic bytes, "/", 8-byte id. */
-export function messageKey(topic: string, id: number): Buffer {
+/**
+ * How a message's value is stored, as the last byte of its key says: `bare`, the payload as it is (a message without
+ * properties: the store copies the producer's bytes, as a raw put would); `enveloped`, the codec's envelope holding
+ * properties and payload.
+ */
+export const VALUE_FORMAT = { bare: 0, enveloped: 1 } as const;
+
+/** One of VALUE_FORMAT's bytes. */
+export type ValueFormat = (typeof VALUE_FORMAT)[keyof typeof VALUE_FORMAT];
+
+/** The key of message `id` of `topic`: topic bytes, "/", 8-byte id, the value's format byte. */
+export function messageKey(topic: string, id: number, format: ValueFormat): Buffer {
   const topicBytes = Buffer.from(topic, 'utf8');
-  const key = Buffer.allocUnsafe(topicBytes.length + 1 + ID_BYTES);
+  const key = Buffer.allocUnsafe(topicBytes.length + 1 + ID_BYTES + 1);
   topicBytes.copy(key, 0);
   key[topicBytes.length] = SEPARATOR;
   encodeId(id).copy(key, topicBytes.length + 1);
+  key[key.length - 1] = format;
   return key;
 }
 
 /** The message id inside a message key. */
 export function idOfMessageKey(key: Uint8Array): number {
-  return decodeId(key, key.length - ID_BYTES);
+  return decodeId(key, key.length - ID_BYTES - 1);
 }
 
-/** Inclusive key range covering ids [from, to] of `topic`. */
+/** The format of the value stored under a message key. */
+export function formatOfMessageKey(key: Uint8Array): number {
+  return key[key.length - 1]!;
+}
+
+/** Inclusive key range covering ids [from, to] of `topic`, whatever their values' formats. */
 export function messageRange(topic: string, from = 0, to = MAX_MESSAGE_ID): { gte: Buffer; lte: Buffer } {
-  return { gte: messageKey(topic, from), lte: messageKey(topic, to) };
+  const lte = messageKey(topic, to, VALUE_FORMAT.bare);
+  lte[lte.length - 1] = 0xff;
+  return { gte: messageKey(topic, from, VALUE_FORMAT.bare), lte };
 }
 
 /** Zero-padded hex form of an id, for metadata keys that must sort by id. */
@@ -63,6 +81,8 @@ export function idText(id: number): string {
 
 /** Metadata keys (strings in the metadata key space). */
 export const metaKey = {
+  /** The layout of the message keys, written when the store is created. */
+  layout: 'store/layout',
   topicCreated: (topic: string) => `topic/${topic}/created`,
   deletedThrough: (topic: string) => `topic/${topic}/deleted-through`,
   pagePrefix: (topic: string) => `topic/${topic}/page/`,

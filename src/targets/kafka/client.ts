@@ -43,11 +43,6 @@ export interface KafkaReader {
   version: string;
 }
 
-/** A Node Buffer view of `payload` without copying. */
-export function asBuffer(payload: Uint8Array): Buffer {
-  return Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-}
-
 /** What an admin's fetchTopicOffsets answers: the messages between each partition's log start and high watermark. */
 export function messagesBetweenOffsets(offsets: ReadonlyArray<{ high: string; low: string }>): number {
   return offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);

@@ -15,7 +15,8 @@ import { createRequire } from 'node:module';
 import { packageVersion } from '../../util/package-version.js';
 import { formatBytes } from '../../util/units.js';
 import type { LogConsumer } from '../driver.js';
-import { asBuffer, messagesBetweenOffsets, type KafkaClient, type KafkaClientOptions } from './client.js';
+import { asBuffer } from '../../util/buffer-view.js';
+import { messagesBetweenOffsets, type KafkaClient, type KafkaClientOptions } from './client.js';
 
 type ConfluentModule = typeof import('@confluentinc/kafka-javascript');
 

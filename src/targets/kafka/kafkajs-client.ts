@@ -9,7 +9,8 @@ import { kafkaJsAuthOptions } from './auth.js';
 import { Kafka, logLevel, Partitioners, type Admin, type KafkaConfig } from 'kafkajs';
 import { packageVersion } from '../../util/package-version.js';
 import type { LogConsumer } from '../driver.js';
-import { asBuffer, messagesBetweenOffsets, type KafkaClient, type KafkaClientOptions } from './client.js';
+import { asBuffer } from '../../util/buffer-view.js';
+import { messagesBetweenOffsets, type KafkaClient, type KafkaClientOptions } from './client.js';
 import { SendBatcher } from '../send-batcher.js';
 
 /**
