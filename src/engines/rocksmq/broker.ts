@@ -10,10 +10,10 @@ import {
   formatOfMessageKey,
   idOfMessageKey,
   messageKey,
-  VALUE_FORMAT,
   messageRange,
   metaKey,
   MAX_MESSAGE_ID,
+  VALUE_FORMAT,
 } from './keys.js';
 import { ReadCursor } from './read-cursor.js';
 import { WriteChunk } from './write-chunk.js';
@@ -293,9 +293,10 @@ export class RocksMQ {
       const callIds: number[] = [];
       for (const message of messages) {
         const bytes = message.payload.byteLength;
-        const cached = bytes <= largeFrom && !(behind * bytes > this.options.tailCacheBytes);
-        const bare = storedBare(message);
-        const key = messageKey(topic, id, bare ? VALUE_FORMAT.bare : VALUE_FORMAT.enveloped);
+        const cached = bytes <= largeFrom && behind * bytes <= this.options.tailCacheBytes;
+        const format = storedBare(message) ? VALUE_FORMAT.bare : VALUE_FORMAT.enveloped;
+        const bare = format === VALUE_FORMAT.bare;
+        const key = messageKey(topic, id, format);
         if (!cached && (bytes > largeFrom || chunk.copiesAtOnce)) {
           // Copied into the batch at once: a bare payload as the producer holds it, an enveloped one from the engine's
           // one scratch buffer (a fresh buffer per 1 MiB message cost a fifth of a 1 MiB produce here, in page faults
@@ -305,7 +306,7 @@ export class RocksMQ {
           // A buffer of its own, which the cache keeps (and LevelDB writes later, a lone small message with a plain put).
           const value = bare ? Buffer.from(message.payload) : encodeValue(message);
           chunk.add(key, value);
-          if (cached) stored.push({ id, ...decodeStored(bare ? VALUE_FORMAT.bare : VALUE_FORMAT.enveloped, value) } as StoredMessage);
+          if (cached) stored.push({ id, ...decodeStored(format, value) } as StoredMessage);
         }
         if (!cached) {
           stored = [];
