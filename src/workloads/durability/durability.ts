@@ -82,7 +82,7 @@ class DurabilityRun {
   private readyAgainMs: number | undefined;
   /** The first acknowledgement since `readyAgainMs`. */
   private recoveredAtMs: number | undefined;
-  /** Connections replaced after a restart, closed at the end (closing one to a dead broker may take its timeout). */
+  /** Connections replaced after a restart, closed when the writes end (closing one to a dead broker may take its timeout). */
   private readonly retired: LogDriver[] = [];
   private readonly closed = new Set<LogDriver>();
   private driver: LogDriver;
@@ -257,7 +257,7 @@ class DurabilityRun {
   }
 
   /**
-   * A fresh connection and producer (the old ones are closed at the end); retried until `untilMs`. Returns what the
+   * A fresh connection and producer (the old ones are closed when the writes end); retried until `untilMs`. Returns what the
    * attempts took and why the failed ones failed (a target that never takes a producer again explains itself).
    */
   private async reconnect(topic: string, readyMs: number, untilMs: number): Promise<WriterReconnect> {
