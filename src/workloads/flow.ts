@@ -30,7 +30,8 @@ export class MessageFlow {
   outstanding = 0;
   /** The first failure (a send or the consumer), if any. */
   failure: Error | undefined;
-  private lastActivity = performance.now();
+  /** When a send was last acknowledged or a message last delivered (nowMs: the clock read for that event anyway). */
+  private lastActivity = nowMs();
   /** Set once drain() waited for every message (or for the stall timeout): only then is an undelivered message lost. */
   private settled = false;
   private recorded = false;
@@ -60,7 +61,7 @@ export class MessageFlow {
       this.outstanding -= 1;
     }
     const ackedMs = nowMs();
-    this.lastActivity = performance.now();
+    this.lastActivity = ackedMs;
     tracker.onAcknowledged(producerId, sequence);
     recorder?.recordPublish(ackedMs - sentMs, message.length, ackedMs);
     if (!body) this.buffers.release(message);
@@ -69,7 +70,7 @@ export class MessageFlow {
   /** Adds sends made by a load client in `phase`: `published` issued, these sequences acknowledged (now, for stall detection). */
   absorbSends(phase: FlowPhase, published: number, acknowledged: Iterable<readonly [number, readonly number[]]>): void {
     this.trackers[phase].absorb(published, acknowledged);
-    this.lastActivity = performance.now();
+    this.lastActivity = nowMs();
   }
 
   /**
@@ -95,10 +96,10 @@ export class MessageFlow {
     void this.send(producer, producerId, intendedMs, flags, recorder).catch((error: Error) => (this.failure ??= error));
   }
 
-  /** Verifies a delivered message; returns its envelope (and body) when it is intact and new (not a duplicate). */
-  receive(payload: Uint8Array): { envelope: Envelope; receivedMs: number; body: Uint8Array } | undefined {
+  /** Verifies a delivered message; returns its envelope and when it arrived, when it is intact and new (not a duplicate). */
+  receive(payload: Uint8Array): { envelope: Envelope; receivedMs: number } | undefined {
     const receivedMs = nowMs();
-    this.lastActivity = performance.now();
+    this.lastActivity = receivedMs;
     const check = readEnvelope(payload);
     if (!check.ok) {
       // Which phase an unreadable message belonged to cannot be told: it counts against the measurement.
@@ -106,12 +107,12 @@ export class MessageFlow {
       return undefined;
     }
     if (!this.trackers[phaseOf(check.envelope.flags ?? 0)].onDelivered(check.envelope.producerId, check.envelope.sequence)) return undefined;
-    return { envelope: check.envelope, receivedMs, body: payload.subarray(ENVELOPE_BYTES) };
+    return { envelope: check.envelope, receivedMs };
   }
 
   /** True once nothing happened for the stall timeout; sets `failure` when sends are still unacknowledged. */
   stalled(): boolean {
-    if (performance.now() - this.lastActivity <= this.options.stallTimeoutMs) return false;
+    if (nowMs() - this.lastActivity <= this.options.stallTimeoutMs) return false;
     if (this.outstanding > 0) {
       this.failure ??= new Error(`no send acknowledged for ${(this.options.stallTimeoutMs / 1000).toFixed(1)} s (${this.outstanding} outstanding)`);
     }

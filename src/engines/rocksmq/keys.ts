@@ -30,10 +30,18 @@ export function encodeId(id: number): Buffer {
   return bytes;
 }
 
-/** Decodes an 8-byte big-endian message id. */
+/**
+ * Decodes an 8-byte big-endian message id. Read byte by byte: a Buffer view to read it through was an object per
+ * consumed message (2.5 % of a 1 KiB read-back's main thread).
+ */
 export function decodeId(bytes: Uint8Array, offset = 0): number {
-  const view = Buffer.from(bytes.buffer, bytes.byteOffset + offset, ID_BYTES);
-  return view.readUInt32BE(0) * 2 ** 32 + view.readUInt32BE(4);
+  if (offset < 0 || offset + ID_BYTES > bytes.length) throw new RangeError(`no 8-byte message id at offset ${offset} of ${bytes.length} bytes`);
+  return uint32At(bytes, offset) * 2 ** 32 + uint32At(bytes, offset + 4);
+}
+
+/** The big-endian u32 at `offset` of `bytes` (in range). */
+function uint32At(bytes: Uint8Array, offset: number): number {
+  return bytes[offset]! * 2 ** 24 + ((bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!);
 }
 
 /**

@@ -71,7 +71,7 @@ class StreamRun {
       }
       // Compared with the broker's perf tool, whose run starts on a settled page cache: so does this window.
       this.measured = await context.beginPhase('measured', { settleWrites: runsTool(params) });
-      this.measuredStartedAt = performance.now();
+      this.measuredStartedAt = nowMs();
       await producers.measure(this.measured);
       if (!consumer) {
         // Write-only measurement: the writes are all acknowledged (the write window closes) before anything is read.
@@ -103,11 +103,11 @@ class StreamRun {
     (warm ? this.warmup : this.measured)?.recordDelivery(e2eMs, payload.byteLength, receivedMs);
     this.measured?.recordReadBack(payload.byteLength, receivedMs);
     if (!warm) this.measuredDelivered += 1;
-    this.reportProgress();
+    this.reportProgress(receivedMs);
   }
 
-  private reportProgress(): void {
-    const now = performance.now();
+  /** Reports progress at most every PROGRESS_EVERY_MS; `now` is the delivery's own clock reading (nowMs). */
+  private reportProgress(now: number): void {
     if (now - this.lastProgress < PROGRESS_EVERY_MS || !this.measured) return;
     this.lastProgress = now;
     const { params } = this;

@@ -13,6 +13,7 @@ import type { LogConsumer, LogDriver, LogProducer } from '../../targets/driver.j
 import { nowMs } from '../../util/clock.js';
 import { startWorker, WorkerClient } from '../../util/worker.js';
 import type { MessageFlow } from '../flow.js';
+import { ENVELOPE_BYTES } from '../envelope.js';
 import type { BackendStats, SearchResult, VectorBackend } from '../../targets/vector-store.js';
 import { decodeVectorMessage, encodeInsert, encodeTick, type RowBatch } from './codec.js';
 import type { VectorParams } from './params.js';
@@ -107,7 +108,7 @@ export class BrokerBackend implements VectorBackend {
   private onMessage(channel: number, payload: Uint8Array): void {
     const delivered = this.context.flow.receive(payload);
     if (!delivered) return;
-    const message = decodeVectorMessage(delivered.body);
+    const message = decodeVectorMessage(payload.subarray(ENVELOPE_BYTES));
     const recorder = this.context.recorder();
     if (message.kind === 'tick') {
       recorder?.recordNamed(TICK_HISTOGRAMS.lag, delivered.receivedMs - message.ts);
