@@ -34,3 +34,13 @@ test('truncated and foreign messages are corrupt, with a reason', () => {
   const foreign = readEnvelope(Buffer.alloc(100, 7));
   assert.deepEqual(foreign, { ok: false, reason: 'bad envelope magic' });
 });
+
+test('fields with their top bits set read back unsigned, from a Buffer and from a plain Uint8Array', () => {
+  const buffer = Buffer.alloc(ENVELOPE_BYTES + 1000, 0xff);
+  const bodyCrc = bodyChecksum(buffer.subarray(ENVELOPE_BYTES));
+  assert.ok(bodyCrc > 2 ** 31, 'a body CRC with its top bit set');
+  writeEnvelope(buffer, { producerId: 0xfffe, sequence: 2 ** 40 + 3, intendedMs: 1, sentMs: 2, bodyCrc, flags: 0x80000001 });
+  const expected = { producerId: 0xfffe, sequence: 2 ** 40 + 3, intendedMs: 1, sentMs: 2, bodyCrc, bodyBytes: 1000, flags: 0x80000001 };
+  assert.deepEqual(readEnvelope(buffer), { ok: true, envelope: expected });
+  assert.deepEqual(readEnvelope(new Uint8Array(buffer)), { ok: true, envelope: expected });
+});

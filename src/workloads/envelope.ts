@@ -55,28 +55,37 @@ export function writeEnvelope(message: Buffer, fields: EnvelopeFields): void {
   message.writeUInt32LE(crc32Range(message, 0, 44), 44);
 }
 
-/** Reads and verifies a delivered message: magic, header checksum, body length and body checksum. */
+/**
+ * Reads and verifies a delivered message: magic, header checksum, body length and body checksum. Runs once per
+ * delivered message: its integer fields are read from the bytes directly (Buffer's bounds-checked readers were 0.2 of
+ * its 1.5 µs at 1 KiB here, `npm run bench:receive-check`).
+ */
 export function readEnvelope(payload: Uint8Array): EnvelopeCheck {
   if (payload.byteLength < ENVELOPE_BYTES) return { ok: false, reason: `message of ${payload.byteLength} bytes is shorter than the envelope` };
   const message = asBuffer(payload);
-  if (message.readUInt32LE(0) !== MAGIC) return { ok: false, reason: 'bad envelope magic' };
-  if (message.readUInt32LE(44) !== crc32Range(message, 0, 44)) return { ok: false, reason: 'envelope header checksum mismatch' };
-  const bodyBytes = message.readUInt32LE(32);
+  if (uint32LE(message, 0) !== MAGIC) return { ok: false, reason: 'bad envelope magic' };
+  if (uint32LE(message, 44) !== crc32Range(message, 0, 44)) return { ok: false, reason: 'envelope header checksum mismatch' };
+  const bodyBytes = uint32LE(message, 32);
   if (bodyBytes !== message.length - ENVELOPE_BYTES) {
     return { ok: false, reason: `body is ${message.length - ENVELOPE_BYTES} bytes, envelope says ${bodyBytes}` };
   }
-  const bodyCrc = message.readUInt32LE(36);
+  const bodyCrc = uint32LE(message, 36);
   if (crc32(message.subarray(ENVELOPE_BYTES)) !== bodyCrc) return { ok: false, reason: 'body checksum mismatch' };
   return {
     ok: true,
     envelope: {
-      producerId: message.readUInt16LE(6),
+      producerId: message[6]! | (message[7]! << 8),
       sequence: message.readDoubleLE(8),
       intendedMs: message.readDoubleLE(16),
       sentMs: message.readDoubleLE(24),
       bodyCrc,
       bodyBytes,
-      flags: message.readUInt32LE(40),
+      flags: uint32LE(message, 40),
     },
   };
+}
+
+/** The little-endian u32 at `offset` of `bytes` (the caller has checked that 4 bytes are there). */
+function uint32LE(bytes: Uint8Array, offset: number): number {
+  return (bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16) | (bytes[offset + 3]! << 24)) >>> 0;
 }
