@@ -99,7 +99,7 @@ export class PipelinedPublisher {
       this.queued.push({ subject, payload, token });
       if (this.handOffScheduled) return;
       this.handOffScheduled = true;
-      this.turn.later(() => this.publishQueued());
+      this.turn.laterFirst(() => this.publishQueued());
     });
   }
 

@@ -6,7 +6,7 @@ import { PipelinedPublisher } from './pipelined-publisher.js';
 import { TurnAcks } from './turn-acks.js';
 import { TurnScheduler } from './turn-scheduler.js';
 
-test("a turn's tasks run in one immediate, in the order they came, those added meanwhile in the next; a throwing task stops none of the others", async () => {
+test("a turn's tasks run in one immediate, the first ones ahead, each in the order they came, those added meanwhile in the next; a throwing task stops none of the others", async () => {
   const turn = new TurnScheduler();
   const ran: string[] = [];
   turn.later(() => ran.push('a'));
@@ -15,11 +15,12 @@ test("a turn's tasks run in one immediate, in the order they came, those added m
     turn.later(() => ran.push('d'));
   });
   turn.later(() => ran.push('c'));
+  turn.laterFirst(() => ran.push('first'));
   assert.deepEqual(ran, []);
   await nextTurn();
-  assert.deepEqual(ran, ['a', 'b', 'c']);
+  assert.deepEqual(ran, ['first', 'a', 'b', 'c']);
   await nextTurn();
-  assert.deepEqual(ran, ['a', 'b', 'c', 'd']);
+  assert.deepEqual(ran, ['first', 'a', 'b', 'c', 'd']);
 
   const after: string[] = [];
   const uncaught: unknown[] = [];
@@ -82,10 +83,10 @@ async function ackThenPublish(shared: boolean): Promise<string[]> {
   return writes;
 }
 
-test("sharing the connection's turn, a turn's ack and the publish after it go out in one socket write; each with a turn of its own, in two", async () => {
+test("sharing the connection's turn, a turn's ack and the publish after it go out in one socket write, the publish first; each with a turn of its own, in two", async () => {
   const together = await ackThenPublish(true);
   assert.equal(together.length, 1, together.join(' | '));
-  assert.match(together[0]!, /^PUB \$JS\.ACK\.s\.c\.1\.7\.7\.0\.0 4\r\n\+ACK\r\nPUB s \S+ 4\r\nnext\r\n$/);
+  assert.match(together[0]!, /^PUB s \S+ 4\r\nnext\r\nPUB \$JS\.ACK\.s\.c\.1\.7\.7\.0\.0 4\r\n\+ACK\r\n$/);
   const apart = await ackThenPublish(false);
   assert.equal(apart.length, 2, apart.join(' | '));
 });
