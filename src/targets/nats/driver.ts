@@ -29,7 +29,6 @@ import { parseWholeFramesFirst } from './whole-frames.js';
 import { LARGE_CHUNK_BYTES, writeLargeFlushesUnpacked } from './outbound-writes.js';
 import { PipelinedPublisher } from './pipelined-publisher.js';
 import { rawCommandSender, TurnAcks, type RawCommandSender } from './turn-acks.js';
-import { TurnScheduler } from './turn-scheduler.js';
 import type { NatsSettings } from './settings.js';
 
 /** Connection details a NATS instance hands to workers. */
@@ -63,8 +62,6 @@ class NatsDriver implements LogDriver {
   private publisher: PipelinedPublisher | undefined;
   /** Sends a turn's acks, or its small publishes, as one command of PUB frames, where nats.js's protocol handler allows it. */
   private readonly commandSender: RawCommandSender | undefined;
-  /** The connection's once-a-turn hand-off, shared by its publisher and its consumers' acks (one write for both). */
-  private readonly turn = new TurnScheduler();
 
   constructor(
     private readonly connection: NatsConnection,
@@ -168,7 +165,7 @@ class NatsDriver implements LogDriver {
       const client = this.client;
       return async (topic, payload) => String((await client.publish(topic, payload, { timeout })).seq);
     }
-    const publisher = (this.publisher ??= new PipelinedPublisher(this.connection, timeout, this.commandSender, this.turn));
+    const publisher = (this.publisher ??= new PipelinedPublisher(this.connection, timeout, this.commandSender));
     return (topic, payload) => publisher.publish(topic, payload);
   }
 
@@ -188,7 +185,7 @@ class NatsDriver implements LogDriver {
 
   async consumer(topic: string, options: ConsumerOptions): Promise<LogConsumer> {
     const deliver_policy = options.from === 'earliest' ? DeliverPolicy.All : DeliverPolicy.New;
-    const acks = new TurnAcks(this.commandSender, this.turn);
+    const acks = new TurnAcks(this.commandSender);
     const recycles = options.payloadLifetime === 'call';
     const callback = (message: JsMsg) => {
       options.onMessage(message.data);

@@ -12,7 +12,6 @@ import { createInbox, type Msg, type NatsConnection, type Subscription } from '@
 import { LARGE_CHUNK_BYTES } from './outbound-writes.js';
 import { invalidSubject, PublishFrames, type FramedPublish } from './publish-frames.js';
 import type { RawCommandSender } from './turn-acks.js';
-import { TurnScheduler } from './turn-scheduler.js';
 
 /**
  * A turn's frames go to the connection in buffers of about this many payload bytes: one buffer of a whole turn of
@@ -69,20 +68,16 @@ export class PipelinedPublisher {
   private closed = false;
   /** Publishes waiting for this turn's hand-off to the connection. */
   private queued: FramedPublish[] = [];
-  private handOffScheduled = false;
+  private handOff: NodeJS.Immediate | undefined;
   private readonly frames: PublishFrames;
   /** Subjects checked once, for the framed path. */
   private readonly validSubjects = new Set<string>();
 
-  /**
-   * With `sendFrames`, a turn's publishes under LARGE_CHUNK_BYTES go to the connection as one buffer of frames. `turn`
-   * is the connection's, shared with its consumers' acks, so a turn's publishes and acks go out in one write.
-   */
+  /** With `sendFrames`, a turn's publishes under LARGE_CHUNK_BYTES go to the connection as one buffer of frames. */
   constructor(
     private readonly connection: NatsConnection,
     private readonly timeoutMs: number,
     private readonly sendFrames?: RawCommandSender,
-    private readonly turn = new TurnScheduler(),
   ) {
     this.frames = new PublishFrames(this.inbox);
     this.subscription = connection.subscribe(`${this.inbox}.*`, { callback: (error, message) => this.onReply(error, message) });
@@ -97,14 +92,12 @@ export class PipelinedPublisher {
     return new Promise<string>((resolve, reject) => {
       this.pending.set(token, { resolve, reject, deadline: performance.now() + this.timeoutMs });
       this.queued.push({ subject, payload, token });
-      if (this.handOffScheduled) return;
-      this.handOffScheduled = true;
-      this.turn.laterFirst(() => this.publishQueued());
+      this.handOff ??= setImmediate(() => this.publishQueued());
     });
   }
 
   private publishQueued(): void {
-    this.handOffScheduled = false;
+    this.handOff = undefined;
     const queued = this.queued;
     this.queued = [];
     const framed: FramedPublish[] = [];
@@ -170,6 +163,7 @@ export class PipelinedPublisher {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.sweeper);
+    if (this.handOff) clearImmediate(this.handOff);
     this.queued = [];
     this.subscription.unsubscribe();
     for (const waiting of this.pending.values()) waiting.reject(new Error('the NATS publisher closed before its PubAck'));

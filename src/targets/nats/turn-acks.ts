@@ -12,7 +12,6 @@
  * builds, encodes and queues three chunks per message (2-3 µs each); reading a 1 KiB backlog, acks took a fifth of the
  * consumer's main thread.
  */
-import { TurnScheduler } from './turn-scheduler.js';
 
 /** Something to acknowledge (a JetStream message): its own ack, and the reply subject its ack is published to. */
 export interface Ackable {
@@ -59,33 +58,25 @@ export function replyBytes(message: Ackable): Uint8Array | undefined {
   return reply instanceof Uint8Array && reply.length > 0 ? reply : undefined;
 }
 
-/** Queues acks and sends them all at the end of the turn (one socket write for them, and the turn's publishes). */
+/** Queues acks and sends them all at the end of the turn (one socket write for them). */
 export class TurnAcks {
   private queued: Ackable[] = [];
-  private scheduled = false;
+  private scheduled: NodeJS.Immediate | undefined;
 
-  /**
-   * With `send`, a turn's acks go out as one command; without it, through each message's own ack. `turn` is the
-   * connection's, shared with its publisher, so the acks and publishes of a turn go out together.
-   */
-  constructor(
-    private readonly send?: RawCommandSender,
-    private readonly turn = new TurnScheduler(),
-  ) {}
+  /** With `send`, a turn's acks go out as one command; without it, through each message's own ack. */
+  constructor(private readonly send?: RawCommandSender) {}
 
   /** Acknowledges `message` at the end of this turn. */
   add(message: Ackable): void {
     this.queued.push(message);
-    if (this.scheduled) return;
-    this.scheduled = true;
-    this.turn.later(() => this.flush());
+    this.scheduled ??= setImmediate(() => this.flush());
   }
 
   /** Sends every queued ack now (before a consumer closes). */
   flush(): void {
-    this.scheduled = false;
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
     const queued = this.queued;
-    if (queued.length === 0) return;
     this.queued = [];
     if (!this.send) {
       for (const message of queued) message.ack();
