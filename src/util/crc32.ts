@@ -45,3 +45,45 @@ export function crc32Range(bytes: Uint8Array, start: number, end: number, initia
   for (let index = start; index < end; index++) crc = TABLE[(crc ^ bytes[index]!) & 0xff]! ^ (crc >>> 8);
   return (crc ^ -1) >>> 0;
 }
+
+/** The reflected polynomial, as TABLE uses it. */
+const POLYNOMIAL = 0xedb88320;
+
+/**
+ * The product of two polynomials modulo the CRC's polynomial, both in the reflected form (bit 31 is x^0): the
+ * arithmetic of CRC concatenation. Bit by bit, 32 steps at most.
+ */
+function multiplyModPolynomial(a: number, b: number): number {
+  let product = 0;
+  let factor = b;
+  for (let bit = 0x80000000; bit !== 0; bit >>>= 1) {
+    if (a & bit) product ^= factor;
+    factor = factor & 1 ? (factor >>> 1) ^ POLYNOMIAL : factor >>> 1;
+  }
+  return product >>> 0;
+}
+
+/** x^(8·bytes) modulo the polynomial (reflected), by squaring: what appending `bytes` bytes does to a CRC. */
+function shiftByBytes(bytes: number): number {
+  let result = 0x80000000; // x^0
+  let square = 0x00800000; // x^8, the shift of one byte
+  for (let remaining = bytes; remaining > 0; remaining = Math.floor(remaining / 2)) {
+    if (remaining % 2 === 1) result = multiplyModPolynomial(square, result);
+    square = multiplyModPolynomial(square, square);
+  }
+  return result;
+}
+
+/**
+ * The CRC-32 of A followed by B, from CRC(A), CRC(B) and B's length, without reading either (the GF(2) identity
+ * behind zlib's crc32_combine).
+ */
+export function crc32Concat(crcA: number, crcB: number, bytesB: number): number {
+  return (multiplyModPolynomial(shiftByBytes(bytesB), crcA) ^ crcB) >>> 0;
+}
+
+/**
+ * CRC-32 of any bytes followed by their own CRC (little-endian): the same for every input, so a block that carries
+ * its CRC can be checked as part of a longer run without computing the block's CRC apart.
+ */
+export const CRC32_RESIDUE = crc32Range(new Uint8Array(4), 0, 4);

@@ -26,6 +26,31 @@ test('any flipped bit in header or body is detected', () => {
   }
 });
 
+test('a damaged message is said to be wrong in the part that is: header, length or body', () => {
+  const original = message('a body of some length');
+  const bodyFlipped = Buffer.from(original);
+  bodyFlipped[ENVELOPE_BYTES + 4]! ^= 1;
+  assert.deepEqual(readEnvelope(bodyFlipped), { ok: false, reason: 'body checksum mismatch' });
+  const headerFlipped = Buffer.from(original);
+  headerFlipped[20]! ^= 1;
+  assert.deepEqual(readEnvelope(headerFlipped), { ok: false, reason: 'envelope header checksum mismatch' });
+  const storedBodyCrcFlipped = Buffer.from(original);
+  storedBodyCrcFlipped[37]! ^= 4;
+  assert.deepEqual(readEnvelope(storedBodyCrcFlipped), { ok: false, reason: 'envelope header checksum mismatch' });
+  // A header rewritten whole (its CRC right) over a body that is not the one it names.
+  const rewritten = message('a body of some length');
+  rewritten.write('A', ENVELOPE_BYTES);
+  assert.deepEqual(readEnvelope(rewritten), { ok: false, reason: 'body checksum mismatch' });
+});
+
+test('messages of different lengths, interleaved, are each checked against their own length', () => {
+  const messages = ['', 'x', 'a longer body', 'x'.repeat(5000), 'x'].map(message);
+  for (const delivered of [...messages, ...messages.reverse()]) assert.equal(readEnvelope(delivered).ok, true, `${delivered.length} bytes`);
+  const longBodyFlipped = Buffer.from(messages[1]!);
+  longBodyFlipped[longBodyFlipped.length - 1]! ^= 0x80;
+  assert.deepEqual(readEnvelope(longBodyFlipped), { ok: false, reason: 'body checksum mismatch' });
+});
+
 test('truncated and foreign messages are corrupt, with a reason', () => {
   const truncated = readEnvelope(message('abcdef').subarray(0, ENVELOPE_BYTES + 3));
   assert.deepEqual(truncated.ok ? undefined : truncated.reason.includes('envelope says'), true);

@@ -8,7 +8,7 @@
  *   44 u32 CRC32 of bytes 0-43
  */
 import { asBuffer } from '../util/buffer-view.js';
-import { crc32, crc32Range } from '../util/crc32.js';
+import { CRC32_RESIDUE, crc32, crc32Concat, crc32Range } from '../util/crc32.js';
 
 /** Bytes taken by the envelope header; the smallest message is this size. */
 export const ENVELOPE_BYTES = 48;
@@ -56,21 +56,20 @@ export function writeEnvelope(message: Buffer, fields: EnvelopeFields): void {
 }
 
 /**
- * Reads and verifies a delivered message: magic, header checksum, body length and body checksum. Runs once per
- * delivered message: its integer fields are read from the bytes directly (Buffer's bounds-checked integer readers
- * were 2 % of the main thread in a profile of a 1 KiB read-back from rocksmq).
+ * Reads and verifies a delivered message: magic, body length, and both checksums at once. Runs once per delivered
+ * message, so it makes one CRC pass over the whole message: a header that carries its own CRC contributes a constant
+ * (CRC32_RESIDUE) to the CRC of everything, so an intact message's CRC is fixed by its body's CRC and length alone.
+ * That saves the header's own pass and the body's view: 0.47–0.73 µs a 1 KiB message against 0.72–0.93 µs for the
+ * two CRCs apart (`npm run bench:receive-check`, 3 runs of 3 rounds each, alternated). A mismatch is then checked part by part, to say which part is wrong. Integer fields are read
+ * from the bytes directly (Buffer's bounds-checked readers were 2 % of a 1 KiB read-back's main thread).
  */
 export function readEnvelope(payload: Uint8Array): EnvelopeCheck {
   if (payload.byteLength < ENVELOPE_BYTES) return { ok: false, reason: `message of ${payload.byteLength} bytes is shorter than the envelope` };
   const message = asBuffer(payload);
   if (uint32LE(message, 0) !== MAGIC) return { ok: false, reason: 'bad envelope magic' };
-  if (uint32LE(message, 44) !== crc32Range(message, 0, 44)) return { ok: false, reason: 'envelope header checksum mismatch' };
   const bodyBytes = uint32LE(message, 32);
-  if (bodyBytes !== message.length - ENVELOPE_BYTES) {
-    return { ok: false, reason: `body is ${message.length - ENVELOPE_BYTES} bytes, envelope says ${bodyBytes}` };
-  }
   const bodyCrc = uint32LE(message, 36);
-  if (crc32(message.subarray(ENVELOPE_BYTES)) !== bodyCrc) return { ok: false, reason: 'body checksum mismatch' };
+  if (bodyBytes !== message.length - ENVELOPE_BYTES || crc32(message) !== (intactHeaderTerm(bodyBytes) ^ bodyCrc) >>> 0) return partFailing(message);
   return {
     ok: true,
     envelope: {
@@ -83,6 +82,29 @@ export function readEnvelope(payload: Uint8Array): EnvelopeCheck {
       flags: uint32LE(message, 40),
     },
   };
+}
+
+/** The body length whose header term was computed last, and the term (messages of one run share a length). */
+let termBodyBytes = -1;
+let term = 0;
+
+/** What an intact header (with its CRC) adds to the CRC of a whole message with a body of `bodyBytes`. */
+function intactHeaderTerm(bodyBytes: number): number {
+  if (bodyBytes !== termBodyBytes) {
+    term = crc32Concat(CRC32_RESIDUE, 0, bodyBytes);
+    termBodyBytes = bodyBytes;
+  }
+  return term;
+}
+
+/** Why a message that failed the whole-message check is corrupt: its header, its length or its body. */
+function partFailing(message: Buffer): { ok: false; reason: string } {
+  if (uint32LE(message, 44) !== crc32Range(message, 0, 44)) return { ok: false, reason: 'envelope header checksum mismatch' };
+  const bodyBytes = uint32LE(message, 32);
+  if (bodyBytes !== message.length - ENVELOPE_BYTES) {
+    return { ok: false, reason: `body is ${message.length - ENVELOPE_BYTES} bytes, envelope says ${bodyBytes}` };
+  }
+  return { ok: false, reason: 'body checksum mismatch' };
 }
 
 /** The little-endian u32 at `offset` of `bytes` (the caller has checked that 4 bytes are there). */
