@@ -29,15 +29,15 @@ workload: { type: stream, mode: closed-loop, inFlight: 4, payloadBytes: 1KiB, me
   );
   const table = renderSummaryTable(result);
   // The fake target is embedded, so its tool is named as on the same disk (a broker's wording: the test below).
-  assert.match(table, /^! slow-client .*: mqbench wrote at 0% of fake-perf on the same disk: the embedded engine, not the storage underneath, limits this figure$/m);
+  assert.match(table, /^! slow-client .*: mqbench wrote at 0% of fake-perf on the same disk: the embedded engine and the harness beside it in one process, not the storage underneath, limit this figure$/m);
   // (A loaded machine may add warnings of its own about the CPU other processes took.)
   assert.doesNotMatch(table, /^! fast-client .*(mqbench wrote|perf tool)/m);
   assert.match(table, /^! no-tool .*: the broker's perf tool did not run: nats: command not found$/m);
-  assert.match(table, /^! slow-reader .*: mqbench read back at 0% of fake-perf on the same disk: the embedded engine, not the storage underneath, limits the read figure$/m);
+  assert.match(table, /^! slow-reader .*: mqbench read back at 0% of fake-perf on the same disk: the embedded engine and the harness's check of every message, not the storage underneath, limit the read figure$/m);
   assert.match(table, /^! no-read-tool .*: the broker's perf tool could not read back: consumer not found$/m);
   assert.match(table, /tool msg\/s.*vs tool.*read vs tool/);
   const rows = buildReportModel([result]).rows;
-  assert.match(rows.find((row) => row.series === 'slow-client')!.note, /the embedded engine, not the storage underneath, limits this figure/);
+  assert.match(rows.find((row) => row.series === 'slow-client')!.note, /the embedded engine and the harness beside it in one process, not the storage underneath, limit this figure/);
   assert.doesNotMatch(rows.find((row) => row.series === 'fast-client')!.note, /mqbench wrote|perf tool/);
   // A gate can require the client to keep up with the broker's own tool.
   const rules = parseGateRules('clientEfficiency: ["value > 0.8"]\n', 'gates.yaml');

@@ -20,12 +20,12 @@ export function clientEfficiencyWarnings(entry: CaseResult): string[] {
       warnings.push(embedded ? `${times} on the same disk: the embedded engine's round trip, not the disk, sets part of this figure` : `${times} against the same broker: mqbench's client, not the broker, sets part of this figure`);
     } else {
       const share = `mqbench wrote at ${percent(summary.clientEfficiency)}% of ${tool}`;
-      warnings.push(embedded ? `${share} on the same disk: the embedded engine, not the storage underneath, limits this figure` : `${share} against the same broker: mqbench's client, not the broker, limits this figure`);
+      warnings.push(embedded ? `${share} on the same disk: the embedded engine and the harness beside it in one process, not the storage underneath, limit this figure` : `${share} against the same broker: mqbench's client, not the broker, limits this figure`);
     }
   }
   if (summary.readEfficiency != null && summary.readEfficiency < CLIENT_EFFICIENCY_WARNING) {
     const share = `mqbench read back at ${percent(summary.readEfficiency)}% of ${summary.toolCeiling!.readBack!.tool}`;
-    warnings.push(embedded ? `${share} on the same disk: the embedded engine, not the storage underneath, limits the read figure` : `${share}'s consumer: mqbench's consumer, not the broker, limits the read figure`);
+    warnings.push(embedded ? `${share} on the same disk: the embedded engine and the harness's check of every message, not the storage underneath, limit the read figure` : `${share}'s consumer: mqbench's consumer, not the broker, limits the read figure`);
   }
   if (summary.toolCeilingError) warnings.push(`${pubsub ? 'the Go reference' : "the broker's perf tool"} did not run: ${summary.toolCeilingError}`);
   if (summary.toolReadBackError) warnings.push(`the broker's perf tool could not read back: ${summary.toolReadBackError}`);
