@@ -4,7 +4,8 @@
 #    headers (to build @confluentinc/kafka-javascript's bundled librdkafka offline), Chromium (report test), openssl
 #    (the TLS tests make their certificates with it), pkg-config and librocksdb-dev (Milvus's own RocksMQ, the
 #    rocksmq target's pub/sub reference, is built against them), docker.io (dockerd, for the docker provider's
-#    tests), debootstrap (their stand-in images' Debian base) and docker-compose (to check the compose files)
+#    tests), debootstrap (their stand-in images' Debian base), docker-compose (to check the compose files) and
+#    libjemalloc2 (the allocator of mqbench's trial and load-client processes, docs/calibration.md)
 #  - npm packages from package-lock.json, with CKJS_LINKING=dynamic so librdkafka is built here, not downloaded
 #  - the brokers the local provider runs (nats-server, Kafka jars), into ~/.cache/mqbench: `mqbench install`
 #  - test fixtures: Maven Surefire's JUnit XML schema, into ~/.cache/mqbench/schemas; MongoDB's E-Divisive
@@ -25,6 +26,8 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 [ -f /usr/include/rocksdb/c.h ] || missing+=(librocksdb-dev)
+# jemalloc, preloaded into mqbench's own processes (src/util/allocator.ts): glibc's malloc made them contend for a lock.
+{ ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libjemalloc\.so\.2 ' || missing+=(libjemalloc2)
 # dockerd, for the docker provider's tests: they start an engine of their own on a private socket (never the default
 # one, which the package does not start where there is no init system, as in CI containers).
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)

@@ -6,6 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { test, type TestContext } from 'node:test';
 import { readResultFile } from '../results/io.js';
 import { runCli, type CliOutcome } from '../testing/cli.js';
+import { findJemalloc } from '../util/allocator.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { TINY_SCENARIO } from '../testing/tiny-run.js';
 
@@ -25,6 +26,11 @@ test('run writes result.json and report.html, prints the table, exits 0; report 
   assert.deepEqual(result.manifest.scenario.overrides, ['--set workload.operations=1']);
   assert.match(result.manifest.command, /^npx mqbench run .*tiny\.yaml --set workload\.operations=1$/);
   assert.ok(existsSync(join(out, 'report.html')));
+  // The trials' processes run with jemalloc (npm run setup installs it), and say so from what is mapped into them.
+  const jemalloc = findJemalloc();
+  assert.ok(jemalloc, 'libjemalloc.so.2 is installed (npm run setup: libjemalloc2)');
+  assert.equal(result.manifest.allocator, `jemalloc (${jemalloc}), preloaded into every trial's and load client's process`);
+  for (const entry of result.cases) for (const trial of entry.trials) assert.equal(trial.resources?.clientAllocator, 'jemalloc', entry.label);
 
   const regenerated = join(dir, 'again.html');
   const report = await runCli(['report', join(out, 'result.json'), '-o', regenerated]);
@@ -54,6 +60,13 @@ test('bad flags, missing files and unknown commands exit 2', async () => {
   assert.match(flag.stderr, /--trials.*must be a whole number/);
   const provider = await runCli(['run', 'scenarios/quick.yaml', '--provider', 'cloud']);
   assert.equal(provider.code, 2);
+  const allocator = await runCli(['run', 'scenarios/quick.yaml', '--allocator', 'tcmalloc']);
+  assert.equal(allocator.code, 2);
+  assert.match(allocator.stderr, /--allocator.*tcmalloc/);
+  const allocatorVariable = await runCli(['run', 'scenarios/quick.yaml'], { env: { MQBENCH_ALLOCATOR: 'fast' } });
+  assert.equal(allocatorVariable.code, 2);
+  assert.match(allocatorVariable.stderr, /MQBENCH_ALLOCATOR=fast: use one of auto, jemalloc, system/);
+  noStack(allocatorVariable.stderr);
   const missing = await runCli(['validate', 'no-such.yaml']);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /no-such\.yaml: no such file/);

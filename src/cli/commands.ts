@@ -1,4 +1,6 @@
 /** The library functions behind each CLI command; main.ts only parses arguments and maps errors to exit codes. */
+import { allocatorFromOptions } from './allocator-option.js';
+import { allocatorInForce, describeAllocator, type AllocatorChoice } from '../util/allocator.js';
 import { writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import { checkSelectorTargets, loadGateRules } from '../gate/rules.js';
@@ -27,12 +29,15 @@ export interface RunCommandOptions extends LoadOptions {
   progress?: boolean;
   /** Run trials inside the mqbench process instead of one process per trial (for debugging and profiling). */
   inProcess?: boolean;
+  /** The memory allocator of the trial and load-client processes (default: auto, or MQBENCH_ALLOCATOR). */
+  allocator?: AllocatorChoice;
 }
 
 /** `mqbench run`: runs a scenario, writes result.json and report.html, prints the summary table; returns the exit code. */
 export async function runCommand(scenarioPath: string, options: RunCommandOptions): Promise<number> {
   const loaded = await loadScenario(scenarioPath, options);
   refuseWhatThisMachineCannotRun(loaded);
+  const allocator = allocatorFromOptions(options.allocator);
   const runDirectory = await claimRunDirectory(options.out ?? join('reports', `${loaded.file.name}-${utcStamp(new Date())}`), {
     unique: options.out === undefined,
     flag: options.out === undefined ? 'the default output directory' : '--out',
@@ -72,6 +77,7 @@ export async function runCommand(scenarioPath: string, options: RunCommandOption
       signal: controller.signal,
       onEvent: progress.listener,
       keepData: options.keepData,
+      allocator: options.inProcess ? `trials in the mqbench process (--in-process): ${allocatorInForce() ?? 'its own'} malloc` : describeAllocator(allocator),
       ...(options.inProcess ? { worker: new LocalWorker() } : {}),
     });
   } finally {
@@ -202,6 +208,8 @@ export function reproduceCommand(scenarioPath: string, options: RunCommandOption
   if (options.provider) parts.push('--provider', options.provider);
   if (options.trials !== undefined) parts.push('--trials', String(options.trials));
   const env = options.env ?? process.env;
+  const allocator = options.allocator ?? env.MQBENCH_ALLOCATOR;
+  if (allocator) parts.push('--allocator', allocator);
   for (const { name, field } of SCENARIO_VARIABLES) if (env[name]) parts.push('--set', `${field}=${env[name]}`);
   for (const expression of options.set ?? []) parts.push('--set', expression);
   // External endpoints, as variables before the command (credentials in a URL masked).

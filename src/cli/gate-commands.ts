@@ -1,4 +1,5 @@
 /** compare, export and reproduce: the commands for CI performance gates and reproducible reports. */
+import { ALLOCATOR_CHOICES } from '../util/allocator.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compareCase, DEFAULT_COMPARE, matchCases, type MetricComparison } from '../gate/compare.js';
@@ -135,7 +136,9 @@ export async function reproduceCommand(resultPath: string, options: CompareOptio
   await writeFile(scenarioPath, original.manifest.scenario.text);
   const load = reproduceOptions(original);
   const rerun = join(out, 'run');
-  const code = await runCommand(scenarioPath, { ...load, trials: options.trials ?? load.trials, out: rerun, progress: true });
+  // The original's allocator choice, where it made one (it is not part of the scenario).
+  const allocator = ALLOCATOR_CHOICES.find((choice) => choice === original.manifest.environment?.MQBENCH_ALLOCATOR);
+  const code = await runCommand(scenarioPath, { ...load, trials: options.trials ?? load.trials, out: rerun, progress: true, ...(allocator ? { allocator } : {}) });
   if (code === ExitCode.interrupted) return code;
   const candidate = await readResultFile(join(rerun, 'result.json'));
   const outcome = await compareResults(original, candidate, options, [resultPath, join(rerun, 'result.json')]);

@@ -1,4 +1,6 @@
 /** The mqbench command line: argument parsing only; each command calls a library function. */
+import { allocatorOption } from './allocator-option.js';
+import type { AllocatorChoice } from '../util/allocator.js';
 import { redactSecrets } from '../util/redact.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { loadPlugins } from '../run/plugins.js';
@@ -70,6 +72,7 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--keep-data', 'keep broker data directories after the run')
     .option('--no-progress', 'no progress output on stderr')
     .option('--in-process', 'run trials inside the mqbench process, not one process per trial (debugging, profiling)')
+    .addOption(allocatorOption())
     .option('--workers <urls>', 'mqbench worker addresses the load clients run on, comma-separated (as --set workers=[…])', list)
     .action(async (scenario: string, options) => exit(await runCommand(scenario, withWorkers(options))));
 
@@ -178,7 +181,8 @@ export function buildProgram(exit: (code: number) => void): Command {
     .command('worker')
     .requiredOption('--listen <host:port>', 'where to listen, e.g. 127.0.0.1:7400 (loopback unless a token is set: MQBENCH_WORKER_TOKEN or MQBENCH_WORKER_TOKEN_FILE)')
     .description("serve load clients to coordinators on other machines (a scenario's workers:) until stopped")
-    .action(async (options: { listen: string }) => exit(await workerCommand(options)));
+    .addOption(allocatorOption())
+    .action(async (options: { listen: string; allocator?: AllocatorChoice }) => exit(await workerCommand(options)));
 
   program
     .command('targets')

@@ -1,4 +1,6 @@
 /** `mqbench worker --listen HOST:PORT`: serve load clients to coordinators until stopped (Ctrl-C, SIGTERM). */
+import { allocatorFromOptions } from './allocator-option.js';
+import { describeAllocator, type AllocatorChoice } from '../util/allocator.js';
 import { ExitCode, InputError } from '../util/errors.js';
 import { startWorkerServer } from '../run/worker-server.js';
 import { workerToken } from '../run/worker-protocol.js';
@@ -14,8 +16,9 @@ export function parseListen(value: string): { host: string; port: number } {
 }
 
 /** Runs a worker until a signal stops it; prints its address first (a line a script can wait for). */
-export async function workerCommand(options: { listen: string }): Promise<number> {
+export async function workerCommand(options: { listen: string; allocator?: AllocatorChoice }): Promise<number> {
   const { host, port } = parseListen(options.listen);
+  const allocator = allocatorFromOptions(options.allocator);
   let token: string | undefined;
   try {
     token = workerToken();
@@ -27,6 +30,7 @@ export async function workerCommand(options: { listen: string }): Promise<number
     throw error;
   });
   process.stdout.write(`mqbench worker listening on ${server.url}${token ? ' (token required)' : ''}\n`);
+  process.stderr.write(`mqbench worker: memory allocator ${describeAllocator(allocator)}\n`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));

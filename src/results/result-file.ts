@@ -53,6 +53,8 @@ export const manifestSchema = z.object({
   command: z.string(),
   /** Every MQBENCH_* variable of the table (docs/cli.md) that was set, credentials by name only; absent before 2026-11-30. */
   environment: z.record(z.string(), z.string()).optional(),
+  /** The memory allocator of mqbench's trial and load-client processes (jemalloc where installed); absent before 2026-12-03. */
+  allocator: z.string().optional(),
   targets: z.record(z.string(), targetManifestSchema),
 });
 

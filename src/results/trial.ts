@@ -37,6 +37,8 @@ export const trialResourcesSchema = z.object({
   remoteLoadClients: z.number().optional(),
   /** Helper processes of the client (a Kafka consumer in kafka-reader) whose CPU and memory the client figures include. */
   clientHelpers: z.number().optional(),
+  /** The memory allocator in force in the trial's process, from the libraries mapped into it (see util/allocator.ts). */
+  clientAllocator: z.enum(['jemalloc', 'system']).optional(),
   series: resourceSeriesSchema,
 });
 

@@ -14,6 +14,10 @@ import { withTimeout } from '../util/timeout.js';
 import { USAGE_REPORT_MS, type LoadClientChannel, type LoadClientStart, type LoadClientUsage } from '../workloads/load-client.js';
 import { loadClientRole } from '../workloads/registry.js';
 import type { LoadClientConnect, LoadClientFailure } from './load-clients.js';
+import { restoreInheritedPreload } from '../util/allocator.js';
+
+// mqbench's allocator was preloaded for this process only: what it starts runs with what it would have had.
+restoreInheritedPreload();
 
 const CONNECT_WAIT_MS = 60_000;
 const CLOSE_TIMEOUT_MS = 30_000;

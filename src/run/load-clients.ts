@@ -3,13 +3,11 @@
  * the trial's target, and talks to the workload over IPC. Every one is tracked so it never outlives mqbench, and
  * its pid is handed to the trial's client resource probe.
  */
-import { fork, type ChildProcess, type Serializable } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess, Serializable } from 'node:child_process';
 import { tail } from '../install/exec.js';
-import { TOOL_ROOT } from '../util/tool-root.js';
 import { MessageQueue } from '../util/message-queue.js';
 import { isUsageReport, type LoadClientChannel } from '../workloads/load-client.js';
-import { trackChild } from '../util/child-processes.js';
+import { forkHarnessProcess } from './harness-fork.js';
 
 /** The first message to a load client: which target to connect to. */
 export interface LoadClientConnect {
@@ -40,13 +38,7 @@ export function spawnLoadClients(count: number, connect: Omit<LoadClientConnect,
 
 /** Forks one load-client process (load-client-process.ts), tracked so that it never outlives this process. */
 export function forkLoadClient(): ChildProcess {
-  const child = fork(join(TOOL_ROOT, 'src', 'run', 'load-client-process.ts'), [], {
-    execArgv: ['--import', import.meta.resolve('tsx'), ...(process.env.MQBENCH_WORKER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.MQBENCH_WORKER_PROF}`] : [])],
-    serialization: 'advanced',
-    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-  });
-  trackChild(child);
-  return child;
+  return forkHarnessProcess('load-client-process.ts');
 }
 
 /** The channel to one forked load client: its IPC messages, its exit (with its stderr's tail) as the end. */

@@ -3,13 +3,10 @@
  * async hooks, a fragmented heap, stray timers or sockets — can leak into the measurement of another target or trial.
  * The child's own CPU and memory are the "client" figures (broker+client for embedded targets).
  */
-import { fork } from 'node:child_process';
-import { join } from 'node:path';
-import { TOOL_ROOT } from '../util/tool-root.js';
 import type { TrialRecord } from '../results/trial.js';
 import { tail } from '../install/exec.js';
 import type { Progress } from '../workloads/workload.js';
-import { trackChild } from '../util/child-processes.js';
+import { forkHarnessProcess } from './harness-fork.js';
 import type { FromWorker, ToWorker } from './worker-process.js';
 import type { FaultHandler } from '../faults/fault.js';
 import { errorMessage } from '../util/errors.js';
@@ -18,12 +15,7 @@ import type { TrialCommand, Worker } from './worker.js';
 /** A worker that runs each trial in its own Node.js process. */
 export class ProcessWorker implements Worker {
   runTrial(command: TrialCommand, onProgress: (progress: Progress) => void, signal: AbortSignal, faults?: FaultHandler): Promise<TrialRecord> {
-    const child = fork(join(TOOL_ROOT, 'src', 'run', 'worker-process.ts'), [], {
-      execArgv: ['--import', import.meta.resolve('tsx'), ...(process.env.MQBENCH_WORKER_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.MQBENCH_WORKER_PROF] : [])],
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-    });
-    trackChild(child);
+    const child = forkHarnessProcess('worker-process.ts');
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-8192);

@@ -40,6 +40,8 @@ export interface RunOptions {
   onEvent?: RunListener;
   /** Keep broker data directories after the run (default: removed). */
   keepData?: boolean;
+  /** The memory allocator of the trial and load-client processes, as the manifest says it (util/allocator.ts). */
+  allocator?: string;
 }
 
 /** Runs every case of `loaded` and returns the result (also written to `outDir`). */
@@ -192,6 +194,7 @@ function initialResult(loaded: LoadedScenario, options: RunOptions): ResultFile 
       seed: loaded.file.seed,
       command: options.command,
       environment: recordedEnvironment(process.env),
+      ...(options.allocator ? { allocator: options.allocator } : {}),
       targets: Object.fromEntries(
         loaded.targets.map((target) => [target.name, { type: target.type, provider: target.provider, settings: redactDeep(target.settings), instance: {} }]),
       ),

@@ -9,6 +9,10 @@ import { errorMessage } from '../util/errors.js';
 import type { FaultHandler, FaultOutcome, FaultRequest } from '../faults/fault.js';
 import { withTimeout } from '../util/timeout.js';
 import { LocalWorker, type TrialCommand } from './worker.js';
+import { restoreInheritedPreload } from '../util/allocator.js';
+
+// mqbench's allocator was preloaded for this process only: what it starts runs with what it would have had.
+restoreInheritedPreload();
 
 /** Messages between the coordinator and a worker process. */
 export type ToWorker =

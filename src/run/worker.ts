@@ -2,6 +2,7 @@
  * The worker seam: the coordinator sends a serialisable TrialCommand and gets a serialisable TrialRecord back.
  * LocalWorker runs trials in this process; a remote worker would receive the same commands over the network.
  */
+import { allocatorInForce } from '../util/allocator.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { PhaseRecorder } from '../metrics/recorder.js';
 import { SelfAndLoadClientsProbe } from '../metrics/resources.js';
@@ -145,6 +146,7 @@ export class LocalWorker implements Worker {
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     let current: { phase: 'warmup' | 'measured'; recorder: PhaseRecorder } | undefined;
     let baselineRss = 0;
+    const allocator = allocatorInForce();
 
     const endPhase = async () => {
       if (!current) return;
@@ -166,6 +168,7 @@ export class LocalWorker implements Worker {
         ...(clientProbe.loadClients > 0 ? { loadClients: clientProbe.loadClients } : {}),
         ...(clientProbe.remoteLoadClients > 0 ? { remoteLoadClients: clientProbe.remoteLoadClients } : {}),
         ...(clientProbe.clientHelpers > 0 ? { clientHelpers: clientProbe.clientHelpers } : {}),
+        ...(allocator ? { clientAllocator: allocator } : {}),
       } satisfies TrialResources;
     };
 

@@ -35,6 +35,8 @@ const PROCESS_VARIABLES: readonly EnvironmentVariable[] = [
   { name: 'MQBENCH_WORKER_TOKEN', kind: 'process', description: "the shared secret of `mqbench worker` and the coordinator that uses it (never written into results)" },
   { name: 'MQBENCH_WORKER_TOKEN_FILE', kind: 'process', description: 'a file holding that secret (instead of MQBENCH_WORKER_TOKEN)' },
   { name: 'MQBENCH_CLOCK_SKEW_MS', kind: 'process', description: "shift this process's clock by this many ms (tests of the clock-offset correction)" },
+  { name: 'MQBENCH_ALLOCATOR', kind: 'process', description: "memory allocator of mqbench's trial and load-client processes: auto (jemalloc where installed), jemalloc or system (as --allocator)" },
+  { name: 'MQBENCH_INHERITED_LD_PRELOAD', kind: 'process', description: 'set by mqbench in its own processes: the LD_PRELOAD they give their children back (not for users)' },
   { name: 'MQBENCH_M2_REPOSITORY', kind: 'process', description: "the Maven repository pulsar-perf's extra jars are taken from (default ~/.m2/repository)" },
 ];
 

@@ -6,6 +6,7 @@
  * fresh topic per operation, as mqbench's own.
  * The reading is the median seconds per operation.
  */
+import { allocatorPreload, harnessAllocator } from '../util/allocator.js';
 import { rm } from 'node:fs/promises';
 import { pubsubReferencePath, rocksmqReferencePath } from '../install/go-reference.js';
 import { execute } from '../install/exec.js';
@@ -76,7 +77,9 @@ async function runGoReference(spec: ReferenceProbeSpec, reference: GoReference):
     `--prefix=${spec.topicPrefix}`,
     `--timeout=${Math.ceil(spec.stallTimeoutMs / 1000)}s`,
   ];
-  const output = await execute(reference.binary, args, { label: reference.name, timeoutMs: spec.timeoutMs, signal: spec.signal });
+  // With the allocator of mqbench's own processes, so that the C code both sides run (RocksDB, librdkafka) allocates alike.
+  const allocator = harnessAllocator();
+  const output = await execute(reference.binary, args, { label: reference.name, timeoutMs: spec.timeoutMs, signal: spec.signal, env: allocatorPreload(allocator) });
   const result = parseReferenceOutput(output, reference.name);
   const secondsPerOp = median(result.secondsPerOp);
   return toolReading({
@@ -87,6 +90,7 @@ async function runGoReference(spec: ReferenceProbeSpec, reference: GoReference):
       consumer: result.consumer,
       operations: result.secondsPerOp.length,
       secondsPerOp: result.secondsPerOp.map((seconds) => seconds.toFixed(3)).join(', '),
+      allocator: allocator.name === 'jemalloc' ? "jemalloc, as mqbench's processes (for its C code: Go's own heap does not use it)" : "the system's malloc, as mqbench's processes",
     },
     messages: spec.messages,
     messageBytes: spec.messageBytes,
