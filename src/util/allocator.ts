@@ -2,8 +2,8 @@
  * The memory allocator of mqbench's own processes (trial workers, load clients). Every Buffer a client library makes
  * from native bytes (a RocksDB value, a socket read) is a malloc, and V8 frees it later on a background thread; with
  * glibc's malloc the two threads then contend for one arena lock (futex waits and wakes were a fifth of a 1 KiB
- * iterator read's CPU in `perf`). jemalloc keeps a cache per thread: the same read took 2.6–4.5 µs an entry against
- * 6.1–7.4 with glibc (`npm run bench:allocator`, three rounds alternated). So where libjemalloc is installed, the processes that carry messages
+ * iterator read's CPU in `perf`). jemalloc keeps a cache per thread: the same read took 2.8–3.8 µs an entry against
+ * 5.2–8.4 with glibc (`npm run bench:allocator`, three rounds alternated). So where libjemalloc is installed, the processes that carry messages
  * run with it (LD_PRELOAD at their start). The brokers and their perf tools never do: mqbench's own processes set it
  * for themselves only, and take it out of the environment their children inherit.
  */
