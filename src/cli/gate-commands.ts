@@ -1,4 +1,5 @@
 /** compare, export and reproduce: the commands for CI performance gates and reproducible reports. */
+import { conditionNotes } from '../report/comparison.js';
 import { ALLOCATOR_CHOICES } from '../util/allocator.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,7 +28,12 @@ export interface CompareOptions {
 }
 
 /** The comparison and gate of two results; throws InputError when their configurations differ (unless allowed). */
-export async function compareResults(baseline: ResultFile, candidate: ResultFile, options: CompareOptions, sources: [string, string]): Promise<{ comparisons: MetricComparison[]; gate?: GateOutcome; unmatched: string[] }> {
+export async function compareResults(
+  baseline: ResultFile,
+  candidate: ResultFile,
+  options: CompareOptions,
+  sources: [string, string],
+): Promise<{ comparisons: MetricComparison[]; gate?: GateOutcome; unmatched: string[]; notes: string[] }> {
   if (baseline.manifest.configHash !== candidate.manifest.configHash && !options.allowConfigMismatch) {
     throw new InputError([
       {
@@ -43,12 +49,12 @@ export async function compareResults(baseline: ResultFile, candidate: ResultFile
   if (rules) checkSelectorTargets(rules, [baseline, candidate]);
   const gate = rules ? evaluateGate(rules, matches) : undefined;
   const unmatched = [...onlyBaseline.map((entry) => `only in the baseline: ${entry.id}`), ...onlyCandidate.map((entry) => `only in the candidate: ${entry.id}`)];
-  return { comparisons, gate, unmatched };
+  return { comparisons, gate, unmatched, notes: conditionNotes(baseline, candidate).map((note) => `note: ${note}`) };
 }
 
 /** Prints a comparison and gate to stdout and writes the requested files; returns the exit code. */
 async function reportComparison(title: string, outcome: Awaited<ReturnType<typeof compareResults>>, options: CompareOptions): Promise<number> {
-  const { comparisons, gate, unmatched } = outcome;
+  const { comparisons, gate, unmatched, notes } = outcome;
   const pct = (value: number) => (Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${value.toFixed(1)}%` : '–');
   const rows = [['case', 'metric', 'baseline', 'candidate', 'change', '95% CI', 'p', 'verdict']];
   for (const comparison of comparisons) {
@@ -64,7 +70,7 @@ async function reportComparison(title: string, outcome: Awaited<ReturnType<typeo
     ]);
   }
   process.stdout.write(`${title}\n\n${comparisons.length > 0 ? alignTable(rows, 2) : 'no case matched'}\n`);
-  for (const line of unmatched) process.stdout.write(`${line}\n`);
+  for (const line of [...unmatched, ...notes]) process.stdout.write(`${line}\n`);
   if (gate) {
     process.stdout.write(`\ngate: ${gate.failed > 0 ? 'FAILED' : 'passed'} (${gate.passed} passed, ${gate.failed} failed, ${gate.inconclusive} inconclusive)\n`);
     for (const result of gate.results) {

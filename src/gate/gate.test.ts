@@ -118,6 +118,25 @@ test('runs of different configurations are refused unless allowed', async (t) =>
   assert.match(refused.stderr, /measures a different configuration .*--allow-config-mismatch/);
   const allowed = await runCli(['compare', join(dir, 'a.json'), join(dir, 'b.json'), '--allow-config-mismatch'], { env });
   assert.equal(allowed.code, 0);
+  assert.doesNotMatch(allowed.stdout, /memory allocators/);
+});
+
+test('runs whose processes had different allocators are compared, with a note saying so', async (t) => {
+  const dir = await tempDir(t);
+  const { result } = await tinyRun(t, scenario(1));
+  const [glibc, jemalloc] = [structuredClone(result), structuredClone(result)];
+  glibc.manifest.allocator = "the system's malloc: asked for (--allocator system or MQBENCH_ALLOCATOR=system)";
+  jemalloc.manifest.allocator = "jemalloc (/usr/lib/x86_64-linux-gnu/libjemalloc.so.2), preloaded into every trial's and load client's process";
+  await writeFile(join(dir, 'a.json'), JSON.stringify(glibc));
+  await writeFile(join(dir, 'b.json'), JSON.stringify(jemalloc));
+  const env = { MQBENCH_PLUGINS: 'src/testing/fake-plugin.ts' };
+  const compared = await runCli(['compare', join(dir, 'a.json'), join(dir, 'b.json')], { env });
+  assert.equal(compared.code, 0, compared.stderr);
+  assert.match(compared.stdout, /note: the runs' processes had different memory allocators \(baseline: the system's malloc: .*; candidate: jemalloc \(/);
+  const html = join(dir, 'comparison.html');
+  const report = await runCli(['report', join(dir, 'a.json'), join(dir, 'b.json'), '-o', html], { env });
+  assert.equal(report.code, 0, report.stderr);
+  assert.match(await readFile(html, 'utf8'), /<span class="note">the runs&#39; processes had different memory allocators/);
 });
 
 test('exports: Bencher Metric Format and github-action-benchmark custom formats', async (t) => {

@@ -25,6 +25,8 @@ export interface ComparisonModel {
   baseline: string;
   candidate: string;
   sameConfiguration: boolean;
+  /** Conditions that differed outside the configuration (conditionNotes). */
+  conditions: string[];
   rows: ComparisonRow[];
   gate: Array<{ status: string; rule: string; caseLabel: string; detail: string; warnings: string[] }> | null;
   unmatched: string[];
@@ -60,8 +62,16 @@ export function buildComparison(baseline: ResultFile, candidate: ResultFile, rul
     baseline: `${baseline.manifest.scenario.name} (${baseline.manifest.startedAt})`,
     candidate: `${candidate.manifest.scenario.name} (${candidate.manifest.startedAt})`,
     sameConfiguration: baseline.manifest.configHash === candidate.manifest.configHash,
+    conditions: conditionNotes(baseline, candidate),
     rows,
     gate,
     unmatched: [...onlyBaseline.map((entry) => `only in the baseline: ${entry.id}`), ...onlyCandidate.map((entry) => `only in the candidate: ${entry.id}`)],
   };
+}
+
+/** What differed between two runs' conditions outside their configuration, which can move the figures too. */
+export function conditionNotes(baseline: ResultFile, candidate: ResultFile): string[] {
+  const [before, after] = [baseline.manifest.allocator ?? 'not recorded', candidate.manifest.allocator ?? 'not recorded'];
+  if (before === after) return [];
+  return [`the runs' processes had different memory allocators (baseline: ${before}; candidate: ${after}), which moves client CPU, memory and throughput`];
 }

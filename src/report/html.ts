@@ -181,7 +181,7 @@ function comparisonSection(comparison: NonNullable<ReportModel['comparison']>): 
     .join('');
   return `<section id="comparison">
 <h2>Baseline → candidate</h2>
-<p class="meta">baseline: ${escapeHtml(comparison.baseline)} · candidate: ${escapeHtml(comparison.candidate)}${comparison.sameConfiguration ? '' : ' · <span class="note">the two runs measured different configurations</span>'}</p>
+<p class="meta">baseline: ${escapeHtml(comparison.baseline)} · candidate: ${escapeHtml(comparison.candidate)}${comparison.sameConfiguration ? '' : ' · <span class="note">the two runs measured different configurations</span>'}${comparison.conditions.map((note) => ` · <span class="note">${escapeHtml(note)}</span>`).join('')}</p>
 ${gate}
 <h3>Change per metric (median over trials; 95% bootstrap CI of the ratio; noise band = ±2 × the larger coefficient of variation)</h3>
 <div class="grid" id="comparison-charts"></div>
