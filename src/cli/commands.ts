@@ -77,7 +77,7 @@ export async function runCommand(scenarioPath: string, options: RunCommandOption
       signal: controller.signal,
       onEvent: progress.listener,
       keepData: options.keepData,
-      allocator: options.inProcess ? `trials in the mqbench process (--in-process): ${allocatorInForce() ?? 'its own'} malloc` : describeAllocator(allocator),
+      allocator: options.inProcess ? `trials in the mqbench process (--in-process), with ${allocatorInForce() === 'jemalloc' ? 'jemalloc' : "the system's malloc"}` : describeAllocator(allocator),
       ...(options.inProcess ? { worker: new LocalWorker() } : {}),
     });
   } finally {
