@@ -1,6 +1,5 @@
 /** The library functions behind each CLI command; main.ts only parses arguments and maps errors to exit codes. */
-import { allocatorFromOptions } from './allocator-option.js';
-import { allocatorInForce, describeAllocator, type AllocatorChoice } from '../util/allocator.js';
+import { allocatorInForce, applyAllocatorChoice, describeAllocator, type AllocatorChoice } from '../util/allocator.js';
 import { writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import { checkSelectorTargets, loadGateRules } from '../gate/rules.js';
@@ -37,7 +36,7 @@ export interface RunCommandOptions extends LoadOptions {
 export async function runCommand(scenarioPath: string, options: RunCommandOptions): Promise<number> {
   const loaded = await loadScenario(scenarioPath, options);
   refuseWhatThisMachineCannotRun(loaded);
-  const allocator = allocatorFromOptions(options.allocator);
+  const allocator = applyAllocatorChoice(options.allocator);
   const runDirectory = await claimRunDirectory(options.out ?? join('reports', `${loaded.file.name}-${utcStamp(new Date())}`), {
     unique: options.out === undefined,
     flag: options.out === undefined ? 'the default output directory' : '--out',

@@ -1,6 +1,5 @@
 /** The mqbench command line: argument parsing only; each command calls a library function. */
-import { allocatorOption } from './allocator-option.js';
-import type { AllocatorChoice } from '../util/allocator.js';
+import { ALLOCATOR_CHOICES, ALLOCATOR_VARIABLE, type AllocatorChoice } from '../util/allocator.js';
 import { redactSecrets } from '../util/redact.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { loadPlugins } from '../run/plugins.js';
@@ -40,6 +39,11 @@ function list(value: string): string[] {
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** `--allocator` of `run` and `worker`: the memory allocator of mqbench's trial and load-client processes. */
+function allocatorOption(): Option {
+  return new Option('--allocator <allocator>', `memory allocator of mqbench's trial and load-client processes (default: auto, jemalloc where installed; or ${ALLOCATOR_VARIABLE})`).choices(ALLOCATOR_CHOICES);
 }
 
 /** Options shared by commands that load a scenario. */

@@ -1,6 +1,5 @@
 /** `mqbench worker --listen HOST:PORT`: serve load clients to coordinators until stopped (Ctrl-C, SIGTERM). */
-import { allocatorFromOptions } from './allocator-option.js';
-import { describeAllocator, type AllocatorChoice } from '../util/allocator.js';
+import { applyAllocatorChoice, describeAllocator, type AllocatorChoice } from '../util/allocator.js';
 import { ExitCode, InputError } from '../util/errors.js';
 import { startWorkerServer } from '../run/worker-server.js';
 import { workerToken } from '../run/worker-protocol.js';
@@ -18,7 +17,7 @@ export function parseListen(value: string): { host: string; port: number } {
 /** Runs a worker until a signal stops it; prints its address first (a line a script can wait for). */
 export async function workerCommand(options: { listen: string; allocator?: AllocatorChoice }): Promise<number> {
   const { host, port } = parseListen(options.listen);
-  const allocator = allocatorFromOptions(options.allocator);
+  const allocator = applyAllocatorChoice(options.allocator);
   let token: string | undefined;
   try {
     token = workerToken();

@@ -9,6 +9,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { InputError } from './errors.js';
 
 /** What a run asks for: jemalloc where installed (auto), jemalloc or fail, or the system's malloc. */
 export type AllocatorChoice = 'auto' | 'jemalloc' | 'system';
@@ -23,6 +24,11 @@ export interface HarnessAllocator {
   /** Why it is the system's malloc, where jemalloc was not asked away. */
   note?: string;
 }
+
+/** The choice of a run (`--allocator`, or the variable itself), which mqbench's child processes inherit. */
+export const ALLOCATOR_VARIABLE = 'MQBENCH_ALLOCATOR';
+/** Set by mqbench in its own child processes: the LD_PRELOAD they had before mqbench's allocator was put in front. */
+const INHERITED_PRELOAD_VARIABLE = 'MQBENCH_INHERITED_LD_PRELOAD';
 
 const JEMALLOC_SONAME = 'libjemalloc.so.2';
 
@@ -44,37 +50,29 @@ export function findJemalloc(exists: (path: string) => boolean = existsSync): st
   return directories.map((directory) => join(directory, JEMALLOC_SONAME)).find(exists);
 }
 
-/** Thrown where jemalloc is asked for and is not installed (a usage error). */
-export class AllocatorUnavailableError extends Error {}
-
-/** The allocator for `choice`, given where jemalloc is installed (findJemalloc), if it is. */
-export function resolveAllocator(choice: AllocatorChoice, jemalloc: string | undefined): HarnessAllocator {
+/**
+ * The allocator for `choice`, given where jemalloc is installed (findJemalloc), if it is. jemalloc asked for and not
+ * installed is an InputError (exit 2) in `source`, the flag or variable that asked.
+ */
+export function resolveAllocator(choice: AllocatorChoice, jemalloc: string | undefined, source = ALLOCATOR_VARIABLE): HarnessAllocator {
   if (choice === 'system') return { name: 'system', note: 'asked for (--allocator system or MQBENCH_ALLOCATOR=system)' };
   if (jemalloc) return { name: 'jemalloc', library: jemalloc };
   const missing = process.platform === 'linux' ? `${JEMALLOC_SONAME} is not installed (apt-get install libjemalloc2)` : `preloading jemalloc is done on Linux only, not ${process.platform}`;
-  if (choice === 'jemalloc') throw new AllocatorUnavailableError(`jemalloc asked for: ${missing}`);
+  if (choice === 'jemalloc') throw new InputError([{ source, path: '', message: `jemalloc asked for: ${missing}` }]);
   return { name: 'system', note: missing };
 }
 
-/** The choice of a run (`--allocator`, or the variable itself), which mqbench's child processes inherit. */
-export const ALLOCATOR_VARIABLE = 'MQBENCH_ALLOCATOR';
-/** Set by mqbench in its own child processes: the LD_PRELOAD they had before mqbench's allocator was put in front. */
-export const INHERITED_PRELOAD_VARIABLE = 'MQBENCH_INHERITED_LD_PRELOAD';
-
-/** MQBENCH_ALLOCATOR's value as a choice ('auto' where unset); throws an InvalidAllocatorChoice for anything else. */
+/** MQBENCH_ALLOCATOR's value as a choice ('auto' where unset); anything else is an InputError (exit 2). */
 export function allocatorChoice(env: NodeJS.ProcessEnv = process.env): AllocatorChoice {
   const value = env[ALLOCATOR_VARIABLE];
   if (value === undefined || value === '') return 'auto';
   if ((ALLOCATOR_CHOICES as readonly string[]).includes(value)) return value as AllocatorChoice;
-  throw new InvalidAllocatorChoice(`${ALLOCATOR_VARIABLE}=${value}: use one of ${ALLOCATOR_CHOICES.join(', ')}`);
+  throw new InputError([{ source: 'environment', path: '', message: `${ALLOCATOR_VARIABLE}=${value}: use one of ${ALLOCATOR_CHOICES.join(', ')}` }]);
 }
 
-/** Thrown for an MQBENCH_ALLOCATOR that is not a choice (a usage error). */
-export class InvalidAllocatorChoice extends Error {}
-
 /** The allocator of the harness processes this one starts, as MQBENCH_ALLOCATOR asks (auto where unset). */
-export function harnessAllocator(env: NodeJS.ProcessEnv = process.env): HarnessAllocator {
-  return resolveAllocator(allocatorChoice(env), findJemalloc());
+export function harnessAllocator(env: NodeJS.ProcessEnv = process.env, source = ALLOCATOR_VARIABLE): HarnessAllocator {
+  return resolveAllocator(allocatorChoice(env), findJemalloc(), source);
 }
 
 /** LD_PRELOAD with the allocator in front of what `env` preloads already (nothing to set for the system's malloc). */
@@ -120,9 +118,9 @@ export function describeAllocator(allocator: HarnessAllocator): string {
 
 /**
  * Applies a command's `--allocator` (else MQBENCH_ALLOCATOR, else auto) to the harness processes this one will start,
- * and returns what they get; a choice that cannot be had is an Error naming the flag or variable.
+ * and returns what they get; a choice that cannot be had is an InputError naming the flag or variable.
  */
 export function applyAllocatorChoice(flag: AllocatorChoice | undefined, env: NodeJS.ProcessEnv = process.env): HarnessAllocator {
   if (flag) env[ALLOCATOR_VARIABLE] = flag;
-  return harnessAllocator(env);
+  return harnessAllocator(env, flag ? '--allocator' : ALLOCATOR_VARIABLE);
 }
