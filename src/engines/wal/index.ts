@@ -8,4 +8,4 @@ export { LogReader, type ReadEntry } from './reader.js';
 export { S3ObjectStore, type S3Location } from './s3-store.js';
 export { SegmentFileStore } from './segment-file-store.js';
 export { Wal, type ReadFrom } from './wal.js';
-export { FencedError, LogWriter } from './writer.js';
+export { FencedError, LogWriter, WriterStoppedError } from './writer.js';

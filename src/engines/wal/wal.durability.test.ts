@@ -14,7 +14,7 @@ import { CorruptBlockError } from './block.js';
 import { formatEntryId, parseEntryId, type EntryId } from './entry-id.js';
 import { S3ObjectStore } from './s3-store.js';
 import { Wal } from './wal.js';
-import { FencedError } from './writer.js';
+import { FencedError, WriterStoppedError } from './writer.js';
 
 function open(endpoint: WalEndpoint, layout: LocalLayout = 'file-per-segment'): Wal {
   const store = walStore(endpoint, layout);
@@ -176,6 +176,7 @@ test('MinIO restarted mid-stream: appends retry or fail cleanly, and no acknowle
   let writer = await wal.openWriter('restart');
   const acknowledged = new Map<number, EntryId>();
   const failed: number[] = [];
+  let stopped: WriterStoppedError | undefined;
   let sequence = 0;
   const appendSome = async (count: number) => {
     await Promise.all(
@@ -185,6 +186,7 @@ test('MinIO restarted mid-stream: appends retry or fail cleanly, and no acknowle
           acknowledged.set(mine, await writer.append(walTestEntry(mine, 2048)));
         } catch (error) {
           if (error instanceof FencedError) throw error;
+          if (error instanceof WriterStoppedError) stopped = error;
           failed.push(mine);
         }
       }),
@@ -196,11 +198,15 @@ test('MinIO restarted mid-stream: appends retry or fail cleanly, and no acknowle
   await new Promise((resolve) => setTimeout(resolve, 1500));
   await minio.start();
   await during;
-  await appendSome(200).catch(async () => {
+  // The writer either rides out the outage, or (when MinIO is down longer than its retries, as on a loaded machine)
+  // stops with a clear error because the segment of its failed blocks could not be sealed: then a new writer takes over.
+  await appendSome(200);
+  if (stopped) {
+    await writer.close();
     writer = await wal.openWriter('restart');
     await appendSome(200);
-  });
+  }
   await writer.close();
-  assert.ok(acknowledged.size >= 400, `${acknowledged.size} acknowledged, ${failed.length} failed cleanly`);
+  assert.ok(acknowledged.size >= 400, `${acknowledged.size} acknowledged, ${failed.length} failed cleanly${stopped ? ` (${stopped.message})` : ''}`);
   await verifyAfterCrash(t, minio.endpoint, 'restart', acknowledged);
 });

@@ -12,7 +12,7 @@ import type { ObjectStore } from './object-store.js';
 import type { WalOptions } from './options.js';
 import { SegmentFileStore } from './segment-file-store.js';
 import { Wal } from './wal.js';
-import { FencedError } from './writer.js';
+import { FencedError, WriterStoppedError } from './writer.js';
 
 /** Wraps a store so a test can delay or fail puts of chosen keys. */
 class FaultyStore implements ObjectStore {
@@ -197,6 +197,29 @@ for (const layout of LAYOUTS) {
     const read = await readAll(wal, 2);
     assert.equal(read.length, 2);
     assert.equal(read[1], 'after');
+  });
+
+  test(`${layout}: a segment that cannot be sealed after a failed block stops the writer with a clear error; a new writer takes over`, async (t) => {
+    const { store, wal } = await setup(t, layout, { blockBytes: 20, flushIntervalMs: 10_000, uploadAttempts: 2 });
+    const writer = await wal.openWriter('log');
+    const first = writer.segment;
+    await writer.append(entry('kept'));
+    const outage = async (key: string) => {
+      if (key.endsWith('.blk') || key.endsWith('footer.json')) throw Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' });
+    };
+    store.beforePut = outage;
+    await assert.rejects(writer.append(entry('lost in the outage')), /connection refused/);
+    await assert.rejects(writer.append(entry('after the outage')), (error: Error) => {
+      assert.ok(error instanceof WriterStoppedError, `${error.name}: ${error.message}`);
+      assert.match(error.message, new RegExp(`sealing segment ${first} failed, so this writer stopped \\(open a new one\\): connection refused`));
+      return true;
+    });
+    store.beforePut = async () => undefined;
+    await writer.close();
+    const next = await wal.openWriter('log');
+    await next.append(entry('taken over'));
+    await next.close();
+    assert.deepEqual(await readAll(wal, 2), ['kept', 'taken over']);
   });
 
   test(`${layout}: segments roll by block count; sealed segments are read through their footer index`, async (t) => {

@@ -22,6 +22,14 @@ export class FencedError extends Error {
   }
 }
 
+/** The writer stopped for good (a segment could not be sealed): a new writer must take over the log. */
+export class WriterStoppedError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'WriterStoppedError';
+  }
+}
+
 interface BufferedEntry {
   payload: Uint8Array;
   resolve(id: EntryId): void;
@@ -267,7 +275,13 @@ export class LogWriter {
       await this.until(() => !this.pending.some((block) => block.segment === old.segment && (failedBlock === undefined || block.block < failedBlock)));
       await this.seal(old, reason);
     })();
-    sealed.catch((error: unknown) => this.setFatal(error instanceof Error ? error : new Error(String(error))));
+    sealed.catch((error: unknown) =>
+      this.setFatal(
+        error instanceof FencedError
+          ? error
+          : new WriterStoppedError(`${this.log}: sealing segment ${old.segment} failed, so this writer stopped (open a new one): ${error instanceof Error ? error.message : String(error)}`, { cause: error }),
+      ),
+    );
     this.current = this.newSegment(old.segment + 1, sealed);
   }
 
