@@ -22,7 +22,7 @@ test('a read-back is timed from opening the consumer to the last delivery and co
   }
   const record = writeOnly.toRecord();
   assert.equal(record.writeSeconds, 2);
-  assert.deepEqual(record.readBack, { seconds: 2.5, messages: 3, bytes: 300 }, 'from the open at 2.0 s, not from the first (batched) delivery');
+  assert.deepEqual(record.readBack, { seconds: 2.5, messages: 3, bytes: 300, firstMessageSeconds: 2.5 }, 'from the open at 2.0 s, not from the first (batched) delivery');
   assert.equal(record.counters.messagesDelivered, 2);
 
   const nothingRead = new PhaseRecorder(0, () => 10_000);
@@ -57,6 +57,20 @@ test('the longest pause: the longest time with nothing acknowledged or delivered
   assert.deepEqual(record.longestPause, { seconds: 30.7, from: new Date(1_000_150).toISOString() });
   const idle = new PhaseRecorder(now, () => now);
   assert.equal(idle.toRecord().longestPause, undefined, 'no activity: no pause to report');
+});
+
+test('the longest pause of a read-back: from opening the consumer to its first delivery, the warm-up\'s messages read first counting as deliveries', () => {
+  const recorder = new PhaseRecorder(0, () => 20_000);
+  recorder.recordPublish(1, 10, 1_000);
+  // The workload opened its consumer 2 s after the last write, which waited 1.5 s for its first message.
+  recorder.beginReadBack(3_000);
+  // The warm-up's messages come first (read back, not measured deliveries), one a second for 5 s.
+  for (let atMs = 4_500; atMs <= 9_500; atMs += 1_000) recorder.recordReadBack(10, atMs);
+  recorder.recordReadBack(10, 10_000);
+  recorder.recordDelivery(undefined, 10, 10_000);
+  const record = recorder.toRecord();
+  assert.deepEqual(record.longestPause, { seconds: 1.5, from: new Date(3_000).toISOString() });
+  assert.deepEqual(record.readBack, { seconds: 7, messages: 7, bytes: 70, firstMessageSeconds: 1.5 });
 });
 
 test('histograms merged from three load clients equal the histogram of the same samples recorded in one place', () => {

@@ -19,7 +19,15 @@ export const phaseRecordSchema = z.object({
    * read first, included) and the seconds from opening the consumer to the last delivery. Timed from the open, not
    * from the first delivery, so a consumer that hands over messages in large batches is not timed from its first.
    */
-  readBack: z.object({ seconds: z.number(), messages: z.number(), bytes: z.number() }).optional(),
+  readBack: z
+    .object({
+      seconds: z.number(),
+      messages: z.number(),
+      bytes: z.number(),
+      /** From opening the consumer to its first delivery (part of `seconds`): subscribing, joining, the first fetch. */
+      firstMessageSeconds: z.number().optional(),
+    })
+    .optional(),
   /** Wall time of each completed operation (pub/sub), in seconds. */
   opSeconds: z.array(z.number()),
   /**
@@ -44,7 +52,8 @@ export const phaseRecordSchema = z.object({
   series: throughputSeriesSchema,
   /**
    * The longest time in the phase with nothing acknowledged and nothing delivered (between two such events, from the
-   * phase start to the first): a paused or stalled broker shows here even when no timeout fired.
+   * phase start to the first, or from opening a read-back's consumer to its first delivery): a paused or stalled broker
+   * shows here even when no timeout fired. The time between the last write and opening the read-back is not a pause.
    */
   longestPause: z.object({ seconds: z.number(), from: z.string() }).optional(),
 });
@@ -67,7 +76,7 @@ export class PhaseRecorder {
   private readonly startedAtMs: number;
   private endedAtMs: number | undefined;
   private lastAcknowledgedAtMs: number | undefined;
-  private readBack: { startMs: number; lastMs?: number; messages: number; bytes: number } | undefined;
+  private readBack: { startMs: number; firstMs?: number; lastMs?: number; messages: number; bytes: number } | undefined;
   private lastActivityMs: number | undefined;
   private longestPause = { ms: 0, fromMs: 0 };
 
@@ -155,7 +164,10 @@ export class PhaseRecorder {
 
   /** The workload starts reading a backlog back after its writes (it opens the consumer now). */
   beginReadBack(atMs: number): void {
-    this.readBack ??= { startMs: atMs, messages: 0, bytes: 0 };
+    if (this.readBack) return;
+    this.readBack = { startMs: atMs, messages: 0, bytes: 0 };
+    // The workload's own step between its last write and opening the consumer is not the broker pausing.
+    if (this.lastActivityMs !== undefined) this.lastActivityMs = Math.max(this.lastActivityMs, atMs);
   }
 
   /** A message of the read-back (warm-up or measured) was delivered. */
@@ -163,7 +175,10 @@ export class PhaseRecorder {
     if (this.finished || !this.readBack) return;
     this.readBack.messages += 1;
     this.readBack.bytes += bytes;
+    this.readBack.firstMs ??= atMs;
     this.readBack.lastMs = atMs;
+    // The warm-up's messages, read back first, are deliveries too: no pause while they arrive.
+    this.activity(atMs);
   }
 
   /** A completed operation and its delivery check. */
@@ -202,7 +217,14 @@ export class PhaseRecorder {
       ...(this.lastAcknowledgedAtMs === undefined ? {} : { writeSeconds: (Math.min(this.lastAcknowledgedAtMs, this.endedAtMs!) - this.startedAtMs) / 1000 }),
       ...(this.readBack?.lastMs === undefined
         ? {}
-        : { readBack: { seconds: (this.readBack.lastMs - this.readBack.startMs) / 1000, messages: this.readBack.messages, bytes: this.readBack.bytes } }),
+        : {
+            readBack: {
+              seconds: (this.readBack.lastMs - this.readBack.startMs) / 1000,
+              messages: this.readBack.messages,
+              bytes: this.readBack.bytes,
+              firstMessageSeconds: (this.readBack.firstMs! - this.readBack.startMs) / 1000,
+            },
+          }),
       opSeconds: this.opSeconds,
       histograms: {
         publishLatencyUs: encodeHistogram(this.publishLatency),
