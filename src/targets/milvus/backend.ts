@@ -4,7 +4,10 @@
  * batches; searches and queries with Milvus's own consistency levels. Milvus applies the guarantee itself, so the
  * wait for the serviceable time is inside its latency (waitedMs is reported as 0).
  */
-import { ConsistencyLevelEnum, DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { buildSearchRequest, ConsistencyLevelEnum, DataType, formatSearchResult, MilvusClient, promisify } from '@zilliz/milvus2-sdk-node';
+import type { DescribeCollectionResponse, SearchRes } from '@zilliz/milvus2-sdk-node';
+import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
 import type { BackendStats, ConsistencyLevel, RowBatch, SearchResult, VectorBackend, VectorCollectionSpec } from '../vector-store.js';
 import { COLLECTION_CONSISTENCY } from './consistency.js';
 
@@ -28,6 +31,30 @@ function check(status: { error_code?: string | number; reason?: string } | undef
 /** The search request the backend sends for one vector at `level` (the SDK builds the wire request from it). */
 export function searchRequest(collection: string, vector: Float32Array, k: number, ef: number, level: ConsistencyLevel) {
   return { collection_name: collection, data: [Array.from(vector)], limit: k, params: { ef }, consistency_level: LEVELS[level], output_fields: ['pk'] };
+}
+
+/** The SDK's protobuf root, as its client loads it (buildSearchRequest encodes the query vectors with it). */
+let milvusRoot: protobuf.Root | undefined;
+function milvusProto(): protobuf.Root {
+  milvusRoot ??= protobuf.Root.fromJSON(createRequire(import.meta.url)('@zilliz/milvus2-sdk-node/dist/milvus/proto-json/milvus.base').default);
+  return milvusRoot;
+}
+
+/**
+ * The wire request of one search: the SDK's own builder, and for Session the guarantee timestamp it leaves out.
+ * The SDK's search() builds its request field by field and has no field for the guarantee, so a Session search
+ * reached the proxy with none and was served as Eventually; the proxy keeps the guarantee a Session request carries
+ * (Strong, Bounded and Eventually replace it), as pymilvus and the Go SDK send it.
+ */
+export function wireSearchRequest(
+  params: ReturnType<typeof searchRequest>,
+  collectionInfo: DescribeCollectionResponse,
+  proto: protobuf.Root,
+  lastInsertTimestamp: string,
+): { request: Record<string, unknown>; roundDecimal: number } {
+  const { request, round_decimal } = buildSearchRequest(params, collectionInfo, proto);
+  const session = params.consistency_level === ConsistencyLevelEnum.Session;
+  return { request: session ? { ...request, guarantee_timestamp: lastInsertTimestamp } : request, roundDecimal: round_decimal ?? -1 };
 }
 
 /** A Milvus collection as the vector workload's backend. */
@@ -88,9 +115,17 @@ export class MilvusBackend implements VectorBackend {
   }
 
   async search(vector: Float32Array, k: number, level: ConsistencyLevel): Promise<SearchResult> {
-    const result = await this.client.search(searchRequest(this.collection, vector, k, this.params.index.efSearch, level));
+    // The SDK's search(), with the request built by wireSearchRequest: describe (cached), build, call, format.
+    const collectionInfo = await this.client.describeCollection({ collection_name: this.collection, cache: true });
+    check(collectionInfo.status, 'describeCollection');
+    const params = searchRequest(this.collection, vector, k, this.params.index.efSearch, level);
+    const { request, roundDecimal } = wireSearchRequest(params, collectionInfo, milvusProto(), this.lastInsertTimestamp);
+    const result = (await promisify(this.client.channelPool, 'Search', request, this.client.timeout)) as SearchRes;
     check(result.status, 'search');
-    return { pks: (result.results as Array<{ id: string | number }>).map((hit) => Number(hit.id)), waitedMs: 0 };
+    if (result.results.scores.length === 0) return { pks: [], waitedMs: 0 };
+    // Each hit carries the output fields asked for (the SDK 2.6 formatter adds no `id`).
+    const hits = formatSearchResult(result, { round_decimal: roundDecimal })[0] as Array<{ pk: string | number }> | undefined;
+    return { pks: (hits ?? []).map((hit) => Number(hit.pk)), waitedMs: 0 };
   }
 
   async query(kind: 'scalar' | 'pks', argument: number | number[], level: ConsistencyLevel): Promise<{ count: number; waitedMs: number }> {

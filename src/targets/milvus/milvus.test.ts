@@ -36,14 +36,13 @@ test('the milvus target runs only the vector workload', () => {
   assert.equal(loaded.cases.length, 1);
 });
 
-test("every consistency level reaches the wire request as asked, in a collection created with the backend's default", async () => {
-  const { buildSearchRequest, ConsistencyLevelEnum, DataType } = await import('@zilliz/milvus2-sdk-node');
-  const { LEVELS, searchRequest } = await import('./backend.js');
+/** No server: the SDK's own protobuf root (as its client loads it), and a collection as describeCollection returns it. */
+async function searchFixture() {
+  const { ConsistencyLevelEnum, DataType } = await import('@zilliz/milvus2-sdk-node');
   const { COLLECTION_CONSISTENCY } = await import('./consistency.js');
-  // No server: the SDK's own protobuf root (as its client loads it), which buildSearchRequest encodes vectors with.
   const require = createRequire(import.meta.url);
-  const protobuf = require('protobufjs') as { Root: { fromJSON(json: unknown): unknown } };
-  const milvusProto = protobuf.Root.fromJSON(require('@zilliz/milvus2-sdk-node/dist/milvus/proto-json/milvus.base').default) as never;
+  const protobuf = require('protobufjs') as typeof import('protobufjs');
+  const milvusProto = protobuf.Root.fromJSON(require('@zilliz/milvus2-sdk-node/dist/milvus/proto-json/milvus.base').default);
   const vectorField = { name: 'vector', data_type: 'FloatVector', dataType: DataType.FloatVector, type_params: [{ key: 'dim', value: '4' }], dim: 4 };
   const collectionInfo = {
     // What createCollection stores with the backend's consistency_level (the SDK maps the name to the enum).
@@ -51,6 +50,14 @@ test("every consistency level reaches the wire request as asked, in a collection
     schema: { fields: [{ name: 'pk', data_type: 'Int64', dataType: DataType.Int64, is_primary_key: true }, vectorField] },
     anns_fields: { vector: vectorField },
   };
+  return { milvusProto, collectionInfo };
+}
+
+test("every consistency level reaches the wire request as asked, in a collection created with the backend's default", async () => {
+  const { buildSearchRequest, ConsistencyLevelEnum } = await import('@zilliz/milvus2-sdk-node');
+  const { LEVELS, searchRequest } = await import('./backend.js');
+  const { milvusProto: root, collectionInfo } = await searchFixture();
+  const milvusProto = root as never;
   for (const level of ['Strong', 'Bounded', 'Session', 'Eventually'] as const) {
     const params = searchRequest('c', Float32Array.of(1, 2, 3, 4), 10, 64, level);
     const { request } = buildSearchRequest(params as never, collectionInfo as never, milvusProto);
@@ -60,6 +67,29 @@ test("every consistency level reaches the wire request as asked, in a collection
   const bounded = { ...collectionInfo, consistency_level: ConsistencyLevelEnum.Bounded };
   const { request } = buildSearchRequest(searchRequest('c', Float32Array.of(1, 2, 3, 4), 10, 64, 'Strong') as never, bounded as never, milvusProto);
   assert.equal((request as { consistency_level: number }).consistency_level, ConsistencyLevelEnum.Bounded);
+});
+
+test('a Session search carries the last insert timestamp on the wire, as encoded by the SDK; the other levels carry none', async () => {
+  const { buildSearchRequest, getGRPCService, LOADER_OPTIONS } = await import('@zilliz/milvus2-sdk-node');
+  const { LEVELS, searchRequest, wireSearchRequest } = await import('./backend.js');
+  const { milvusProto, collectionInfo } = await searchFixture();
+  // The client's own service definition and loader options: requestSerialize is what goes on the wire.
+  const service = getGRPCService({ serviceName: 'milvus.proto.milvus.MilvusService' }, LOADER_OPTIONS) as unknown as {
+    service: { Search: { requestSerialize(request: unknown): Buffer } };
+  };
+  const SearchRequest = milvusProto.lookupType('milvus.proto.milvus.SearchRequest');
+  const lastInsert = '463125372534702081';
+  for (const level of ['Strong', 'Bounded', 'Session', 'Eventually'] as const) {
+    const { request } = wireSearchRequest(searchRequest('c', Float32Array.of(1, 2, 3, 4), 10, 64, level), collectionInfo as never, milvusProto, lastInsert);
+    const sent = SearchRequest.toObject(SearchRequest.decode(service.service.Search.requestSerialize(request)), { longs: String, enums: Number });
+    assert.equal(sent.consistencyLevel ?? 0, LEVELS[level], `${level} is sent as ${level}`);
+    assert.equal(sent.guaranteeTimestamp ?? '0', level === 'Session' ? lastInsert : '0', `${level}'s guarantee`);
+    assert.equal(sent.collectionName, 'c');
+    assert.equal(sent.nq, '1');
+  }
+  // Why the backend adds it: the SDK's builder drops a guarantee given with the search's parameters.
+  const { request } = buildSearchRequest({ ...searchRequest('c', Float32Array.of(1, 2, 3, 4), 10, 64, 'Session'), guarantee_timestamp: lastInsert } as never, collectionInfo as never, milvusProto as never);
+  assert.equal((request as { guarantee_timestamp?: string }).guarantee_timestamp, undefined);
 });
 
 test('an mq.type the Milvus release or deployment does not offer is invalid input (exit 2), with the reason', () => {

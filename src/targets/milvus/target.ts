@@ -109,7 +109,7 @@ export const milvusTarget: TargetDefinition<MilvusSettings> = {
           notes: [
             "reads wait for Milvus's serviceable time inside the server; waitedMs is not observable from the client",
             `the collection's default consistency is ${COLLECTION_CONSISTENCY}, so Strong searches stay Strong (the SDK sends 0, Strong, as "the collection's default")`,
-            "Session queries carry the last insert's timestamp as their guarantee; Session searches carry none (the Node SDK's search request has no field for it), so Milvus serves them as Eventually",
+            "Session searches and queries carry the last insert's timestamp as their guarantee (searches through the SDK's request builder, with the field its search() leaves out)",
           ],
         };
       },
