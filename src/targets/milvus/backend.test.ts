@@ -6,79 +6,124 @@ import { MilvusBackend } from './backend.js';
 
 type Request = Record<string, unknown>;
 const ok = { error_code: 'Success', reason: '', code: 0 };
-const field = (name: string, data_type: string, extra: Request = {}) => ({ name, data_type, fieldID: 0, type_params: [], ...extra });
+const INSERT_TIMESTAMP = '463125372534702081';
 
 /**
- * A fake Milvus proxy on the SDK's own service definition: it answers the calls the backend's search makes and keeps
- * every Search request as the server decoded it. Only the search path is isolated here; no Milvus runs on this machine.
+ * A fake Milvus proxy on the SDK's own service definition: it answers the calls the backend makes, as a Milvus would,
+ * and keeps every request as the server decoded it. It isolates the backend and the SDK's wire; no Milvus can run on
+ * this machine, so the server's behaviour (consistency, indexing) is not what is tested here.
  */
 async function fakeProxy(hits: number[]) {
-  const searches: Request[] = [];
-  const queries: Request[] = [];
-  const pkColumn = { type: 'Int64', field_name: 'pk', field_id: '100', scalars: { long_data: { data: hits.map(String) } } };
+  const calls: Array<[string, Request]> = [];
   const server = new Server();
   const service = (getGRPCService({ serviceName: 'milvus.proto.milvus.MilvusService' }, LOADER_OPTIONS) as unknown as { service: never }).service;
-  const answer = (body: (request: Request) => Request) => (call: ServerUnaryCall<Request, Request>, callback: sendUnaryData<Request>) => callback(null, body(call.request));
-  const handlers: Record<string, unknown> = {
-    Connect: answer(() => ({ status: ok, server_info: { build_tags: 'fake' }, identifier: '1' })),
-    DescribeCollection: answer((request) => ({
+  let schema: Request | undefined;
+  let rows = 0;
+  const pkColumn = { type: 'Int64', field_name: 'pk', field_id: '100', scalars: { long_data: { data: hits.map(String) } } };
+  const handlers: Record<string, (request: Request) => Request> = {
+    Connect: () => ({ status: ok, server_info: { build_tags: 'fake' }, identifier: '1' }),
+    CreateCollection: (request) => {
+      schema = SCHEMA_TYPE.toObject(SCHEMA_TYPE.decode(request.schema as Uint8Array), { longs: String, enums: String, defaults: true });
+      return ok;
+    },
+    DescribeCollection: (request) => ({
       status: ok,
       collection_name: request.collection_name,
       collectionID: '1',
       consistency_level: 'Strong',
-      schema: {
-        name: request.collection_name,
-        fields: [field('pk', 'Int64', { is_primary_key: true }), field('category', 'Int32'), field('vector', 'FloatVector', { type_params: [{ key: 'dim', value: '4' }] })],
+      properties: [],
+      schema,
+    }),
+    CreateIndex: () => ok,
+    LoadCollection: () => ok,
+    GetLoadingProgress: () => ({ status: ok, progress: '100' }),
+    Insert: (request) => {
+      rows += Number(request.num_rows);
+      return { status: ok, insert_cnt: String(request.num_rows), timestamp: INSERT_TIMESTAMP };
+    },
+    Search: () => ({
+      status: ok,
+      results: {
+        num_queries: '1',
+        top_k: String(hits.length),
+        scores: hits.map((_, rank) => rank / 10),
+        ids: { int_id: { data: hits.map(String) } },
+        topks: [String(hits.length)],
+        output_fields: ['pk'],
+        // The output field the backend asks for, as Milvus returns it.
+        fields_data: [pkColumn],
       },
-    })),
-    Search: answer((request) => {
-      searches.push(request);
-      return {
-        status: ok,
-        results: {
-          num_queries: '1', top_k: String(hits.length),
-          scores: hits.map((_, rank) => rank / 10), ids: { int_id: { data: hits.map(String) } },
-          topks: [String(hits.length)],
-          output_fields: ['pk'],
-          // The output field the backend asks for, as Milvus returns it.
-          fields_data: [pkColumn],
-        },
-      };
     }),
-    Query: answer((request) => {
-      queries.push(request);
-      return { status: ok, collection_name: request.collection_name, output_fields: ['pk'], fields_data: [pkColumn] };
-    }),
+    Query: (request) => ({ status: ok, collection_name: request.collection_name, output_fields: ['pk'], fields_data: [pkColumn] }),
+    Flush: (request) => ({ status: ok, coll_segIDs: { [String((request.collection_names as string[])[0])]: { data: ['1'] } } }),
+    GetFlushState: () => ({ status: ok, flushed: true }),
+    DescribeIndex: () => ({ status: ok, index_descriptions: [{ index_name: 'vector', field_name: 'vector', indexed_rows: String(rows), total_rows: String(rows), state: 'Finished' }] }),
+    DropCollection: () => ok,
   };
-  // Every other call answers UNIMPLEMENTED, as a proxy without it would.
-  server.addService(service, new Proxy(handlers, { get: (target, name: string) => target[name] ?? ((_: unknown, callback: sendUnaryData<Request>) => callback({ code: status.UNIMPLEMENTED, details: name }, null)) }) as never);
+  // Each call is recorded; one the fake does not know answers UNIMPLEMENTED, as a proxy without it would.
+  const implementation = new Proxy(handlers, {
+    get: (target, name: string) => (call: ServerUnaryCall<Request, Request>, callback: sendUnaryData<Request>) => {
+      calls.push([name, call.request]);
+      const handler = target[name];
+      if (handler) callback(null, handler(call.request));
+      else callback({ code: status.UNIMPLEMENTED, details: name }, null);
+    },
+  });
+  server.addService(service, implementation as never);
   const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
-  return { address: `127.0.0.1:${port}`, searches, queries, stop: () => server.forceShutdown() };
+  return { address: `127.0.0.1:${port}`, calls, stop: () => server.forceShutdown() };
 }
 
-test("the backend's searches and queries reach a gRPC proxy with each level as asked, Session's with the last insert's timestamp", async () => {
+/** CreateCollectionRequest carries its schema as encoded bytes: decoded with the gRPC service's own (snake_case) types. */
+const SCHEMA_TYPE = await (async () => {
+  const { createRequire } = await import('node:module');
+  const require = createRequire(import.meta.url);
+  const protobuf = require('protobufjs') as typeof import('protobufjs');
+  return protobuf.Root.fromJSON(require('@zilliz/milvus2-sdk-node/dist/milvus/proto-json/milvus').default).lookupType('milvus.proto.schema.CollectionSchema');
+})();
+
+test('the backend drives a gRPC proxy through its whole life: each read at the level asked, Session with the last insert\'s timestamp', async () => {
   const proxy = await fakeProxy([7, 3, 11]);
   const backend = new MilvusBackend(proxy.address, 'c', { dimension: 4, index: { M: 16, efConstruction: 64, efSearch: 32 } } as never);
+  const made = (name: string) => proxy.calls.filter(([call]) => call === name).map(([, request]) => request);
   try {
-    (backend as unknown as { lastInsertTimestamp: string }).lastInsertTimestamp = '463125372534702081';
+    await backend.start();
+    const [created] = made('CreateCollection');
+    assert.equal(created!.consistency_level, 'Strong', "the collection's default level");
+    const fields = (SCHEMA_TYPE.toObject(SCHEMA_TYPE.decode(created!.schema as Uint8Array), { enums: String }).fields as Request[]).map((field) => [field.name, field.data_type, field.is_primary_key ?? false]);
+    assert.deepEqual(fields, [
+      ['pk', 'Int64', true],
+      ['category', 'Int32', false],
+      ['vector', 'FloatVector', false],
+    ]);
+    assert.deepEqual((made('CreateIndex')[0]!.extra_params as Array<{ key: string; value: string }>).find((pair) => pair.key === 'index_type')?.value, 'HNSW');
+    await backend.insert({ pks: [1, 2, 3], scalars: [0, 1, 2], dimension: 4, vectors: new Float32Array(12).fill(0.5) } as never);
+    assert.equal(made('Insert')[0]!.num_rows, 3);
+    const columns = Object.fromEntries((made('Insert')[0]!.fields_data as Request[]).map((column) => [column.field_name, column]));
+    assert.deepEqual((columns.pk!.scalars as { long_data: { data: string[] } }).long_data.data, ['1', '2', '3']);
+    assert.deepEqual((columns.category!.scalars as { int_data: { data: number[] } }).int_data.data, [0, 1, 2]);
+    const vectors = columns.vector!.vectors as { dim: string; float_vector: { data: number[] } };
+    assert.equal(vectors.dim, '4');
+    assert.equal(vectors.float_vector.data.length, 12);
     for (const level of ['Strong', 'Session', 'Bounded', 'Eventually'] as const) {
-      const result = await backend.search(Float32Array.of(1, 0, 0, 0), 3, level);
-      assert.deepEqual(result.pks, [7, 3, 11], `${level}: the hits in the proxy's order`);
+      assert.deepEqual((await backend.search(Float32Array.of(1, 0, 0, 0), 3, level)).pks, [7, 3, 11], `${level}: the hits in the proxy's order`);
       assert.equal((await backend.query('scalar', 2, level)).count, 3, `${level}: the rows the query returned`);
     }
-    const sent = (requests: Request[]) => requests.map((request) => [request.consistency_level, request.guarantee_timestamp]);
     const asked = [
       ['Strong', '0'],
-      ['Session', '463125372534702081'],
+      ['Session', INSERT_TIMESTAMP],
       ['Bounded', '0'],
       ['Eventually', '0'],
     ];
-    assert.deepEqual(sent(proxy.searches), asked);
-    assert.deepEqual(sent(proxy.queries), asked);
-    assert.equal(proxy.searches[0]!.collection_name, 'c');
-    assert.equal(proxy.queries[0]!.expr, 'category == 2');
+    const sent = (requests: Request[]) => requests.map((request) => [request.consistency_level, request.guarantee_timestamp]);
+    assert.deepEqual(sent(made('Search')), asked);
+    assert.deepEqual(sent(made('Query')), asked);
+    assert.equal(made('Query')[0]!.expr, 'category == 2');
+    await backend.settle();
+    assert.equal((await backend.stats()).indexed, 3);
   } finally {
-    await backend.close().catch(() => undefined);
+    await backend.close();
     proxy.stop();
   }
+  assert.equal(made('DropCollection').length, 1);
 });
