@@ -2,6 +2,13 @@
 import { httpRequest } from '../../util/http.js';
 import { bearerHeaders } from './auth.js';
 
+/** The parts of a topic's stats mqbench reads. */
+export interface TopicStats {
+  msgInCounter?: number;
+  msgOutCounter?: number;
+  subscriptions?: Record<string, { consumers?: unknown[] }>;
+}
+
 /** Admin calls against `webServiceUrl` for topics in public/default. */
 export class PulsarAdmin {
   constructor(
@@ -37,15 +44,11 @@ export class PulsarAdmin {
     return (await this.stats(topic)).msgInCounter ?? 0;
   }
 
-  /** Messages the topic has delivered to its consumers since it was loaded (its stats' msgOutCounter). */
-  async messagesOut(topic: string): Promise<number> {
-    return (await this.stats(topic)).msgOutCounter ?? 0;
-  }
-
-  private async stats(topic: string): Promise<{ msgInCounter?: number; msgOutCounter?: number }> {
+  /** The topic's stats: its counters and, per subscription, the consumers connected. */
+  async stats(topic: string): Promise<TopicStats> {
     const response = await httpRequest(`${this.webServiceUrl}${this.topicPath(topic)}/stats`, { headers: bearerHeaders(this.token), ca: this.ca, timeoutMs: 5000 });
     if (!response.ok) throw new Error(`Pulsar admin GET ${this.topicPath(topic)}/stats: HTTP ${response.status}`);
-    return JSON.parse(response.text) as { msgInCounter?: number; msgOutCounter?: number };
+    return JSON.parse(response.text) as TopicStats;
   }
 
   /** The broker's version string. */

@@ -18,9 +18,16 @@ test('pulsar-perf is timed from a fifth of the messages to the sample that saw t
   const quick = [{ atMs: 0, messages: 0 }, { atMs: 500, messages: 100 }, { atMs: 1000, messages: 1010 }];
   assert.equal(rateFromSamples(quick, 1000), 1820);
   assert.equal(rateFromSamples(quick.slice(2), 1000), undefined, 'no sample before it');
-  // The read side: from the last sample before the counter moved (0 at 0 s) to 1000 at 2.5 s.
-  assert.equal(rateFromSamples(samples, 1000, 'movement'), 400);
-  assert.equal(rateFromSamples(samples.slice(1), 1000, 'movement'), undefined, 'no sample before the first message');
+  // The read side, from the first sample that saw the tool's consumer subscribed (at 0.5 s; the counter moved at 1 s)
+  // to 1000 at 2.5 s, as mqbench's read-back is timed from its consumer's open.
+  const read = [{ atMs: 0, messages: 0 }, { atMs: 500, messages: 0, subscribed: true }, { atMs: 1000, messages: 200, subscribed: true }, { atMs: 2500, messages: 1000, subscribed: true }];
+  assert.equal(rateFromSamples(read, 1000, 'subscribed'), 500);
+  // Subscribed and delivering within one poll: from the last sample before the counter moved (0 at 0 s).
+  const together = [{ atMs: 0, messages: 0 }, { atMs: 500, messages: 200, subscribed: true }, { atMs: 2000, messages: 1000, subscribed: true }];
+  assert.equal(rateFromSamples(together, 1000, 'subscribed'), 500);
+  // Never seen subscribed (a consumer gone before the poll): the last sample before the counter moved.
+  assert.equal(rateFromSamples(samples, 1000, 'subscribed'), 400);
+  assert.equal(rateFromSamples(samples.slice(1), 1000, 'subscribed'), undefined, 'no sample before the first message');
 });
 
 test("pulsarPerfArgs: the trial's size, count and sends outstanding into the topic mqbench made", () => {

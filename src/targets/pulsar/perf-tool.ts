@@ -37,18 +37,23 @@ export function pulsarPerfArgs(spec: ToolProbeSpec, serviceUrl: string, access?:
 export interface CounterSample {
   atMs: number;
   messages: number;
+  /** The tool's consumer was connected to its subscription (the read side). */
+  subscribed?: boolean;
 }
 
 /**
  * The rate from a start sample to the first that saw every message. The start: the first sample at or past a fifth of
- * `total` (`fifth`, a warm-up), or the last before the counter moved (`movement`: from the first message on). When a
+ * `total` (`fifth`, a warm-up), or for the read side (`subscribed`) the first that saw the tool's consumer connected,
+ * or the last before the counter moved if that is earlier (subscribing and the first delivery within one poll). When a
  * run was so short that one sample saw both a fifth and all of it, the sample before that one is the start.
  */
-export function rateFromSamples(samples: readonly CounterSample[], total: number, from: 'fifth' | 'movement' = 'fifth'): number | undefined {
+export function rateFromSamples(samples: readonly CounterSample[], total: number, from: 'fifth' | 'subscribed' = 'fifth'): number | undefined {
   const endIndex = samples.findIndex((sample) => sample.messages >= total);
   if (endIndex < 0) return undefined;
   const fifth = samples.findIndex((sample) => sample.messages >= total / 5);
-  const startIndex = from === 'fifth' ? (fifth === endIndex ? endIndex - 1 : fifth) : samples.findIndex((sample) => sample.messages > 0) - 1;
+  const beforeMovement = samples.findIndex((sample) => sample.messages > 0) - 1;
+  const subscribed = samples.findIndex((sample) => sample.subscribed);
+  const startIndex = from === 'fifth' ? (fifth === endIndex ? endIndex - 1 : fifth) : subscribed >= 0 ? Math.min(subscribed, beforeMovement) : beforeMovement;
   const [start, end] = [samples[startIndex], samples[endIndex]!];
   if (!start || end.atMs <= start.atMs) return undefined;
   return (end.messages - start.messages) / ((end.atMs - start.atMs) / 1000);
@@ -59,7 +64,7 @@ export async function runPulsarPerf(spec: ToolProbeSpec, serviceUrl: string, adm
   const args = pulsarPerfArgs(spec, serviceUrl, access);
   // The topic may hold an earlier run's messages (the calibration's warm-up): count from there.
   const written = await countingFrom(() => admin.messagesIn(spec.topic));
-  const messagesPerSec = await runTimedByCounter(args, spec, spec.messages, written, 'msgInCounter', 'fifth');
+  const messagesPerSec = await runTimedByCounter(args, spec, spec.messages, async () => ({ messages: await written() }), 'msgInCounter', 'fifth');
   return toolReading({
     tool: `pulsar-perf ${VERSIONS.pulsar}`,
     command: ['pulsar-perf', ...args].join(' '),
@@ -97,8 +102,12 @@ export function pulsarPerfConsumeArgs(backlog: ToolReadBackSpec, serviceUrl: str
 export async function runPulsarPerfConsume(spec: ToolProbeSpec, serviceUrl: string, admin: PulsarAdmin, backlog: ToolReadBackSpec, access?: PulsarPerfAccess): Promise<ToolReading> {
   const args = pulsarPerfConsumeArgs(backlog, serviceUrl, access);
   // mqbench's own consumer has already been delivered the backlog: count from there.
-  const delivered = await countingFrom(() => admin.messagesOut(backlog.topic));
-  const messagesPerSec = await runTimedByCounter(args, spec, backlog.messages, delivered, 'msgOutCounter', 'movement');
+  const before = (await admin.stats(backlog.topic)).msgOutCounter ?? 0;
+  const sample = async () => {
+    const stats = await admin.stats(backlog.topic);
+    return { messages: (stats.msgOutCounter ?? 0) - before, subscribed: (stats.subscriptions?.[backlog.group]?.consumers?.length ?? 0) > 0 };
+  };
+  const messagesPerSec = await runTimedByCounter(args, spec, backlog.messages, sample, 'msgOutCounter', 'subscribed');
   return toolReading({
     tool: `pulsar-perf ${VERSIONS.pulsar}`,
     command: ['pulsar-perf', ...args].join(' '),
@@ -106,7 +115,7 @@ export async function runPulsarPerfConsume(spec: ToolProbeSpec, serviceUrl: stri
       subscription: 'Exclusive, from the earliest message',
       receiverQueueSize: RECEIVER_QUEUE,
       consumers: 1,
-      timing: `topic msgOutCounter polled every ${POLL_MS} ms, from the last sample before the first message to the last (the JVM's start excluded)`,
+      timing: `topic msgOutCounter polled every ${POLL_MS} ms, from the first sample that saw the tool's consumer subscribed to the last message (the JVM's start excluded; mqbench's read-back is timed from its consumer's open)`,
     },
     messages: backlog.messages,
     messageBytes: spec.messageBytes,
@@ -121,25 +130,25 @@ export async function countingFrom(counter: () => Promise<number>): Promise<() =
 }
 
 /**
- * Runs pulsar-perf with `args` while polling `counter` (msgInCounter or msgOutCounter of the topic), and returns the
+ * Runs pulsar-perf with `args` while polling `sample` (msgInCounter or msgOutCounter of the topic), and returns the
  * rate from the `from` sample to the one that saw all `total`. pulsar-perf's own totals include its shutdown.
  */
 async function runTimedByCounter(
   args: string[],
   spec: ToolProbeSpec,
   total: number,
-  counter: () => Promise<number>,
+  sample: () => Promise<Omit<CounterSample, 'atMs'>>,
   counterName: string,
-  from: 'fifth' | 'movement',
+  from: 'fifth' | 'subscribed',
 ): Promise<number> {
   const logDir = await mkdtemp(join(tmpdir(), 'mqbench-pulsar-perf-'));
   const samples: CounterSample[] = [];
   let polling = true;
   const poll = (async () => {
     while (polling) {
-      const messages = await counter().catch(() => undefined);
-      if (messages !== undefined) samples.push({ atMs: performance.now(), messages });
-      if (messages !== undefined && messages >= total) return;
+      const taken = await sample().catch(() => undefined);
+      if (taken) samples.push({ atMs: performance.now(), ...taken });
+      if (taken && taken.messages >= total) return;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   })();
