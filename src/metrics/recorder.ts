@@ -95,6 +95,11 @@ export class PhaseRecorder {
     return this.startedAtMs;
   }
 
+  /** Messages the broker acknowledged in this phase so far (absorbed load clients' included). */
+  get messagesAcknowledged(): number {
+    return this.counters.messagesAcknowledged;
+  }
+
   /** An open-loop send `delayMs` after its intended time; late when past the workload's threshold. */
   recordSendDelay(delayMs: number, late: boolean): void {
     if (this.finished) return;

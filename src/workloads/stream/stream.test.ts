@@ -55,8 +55,11 @@ test('consumer: after reads everything back once the writes are acknowledged: ve
   const { result } = await tinyRun(t, scenario('mode: closed-loop, inFlight: 4, messages: 300, consumer: after', '{ sendDelayMs: 1 }'));
   const [entry] = result.cases;
   assert.equal(entry?.status, 'passed', entry?.error);
-  const delivered = entry!.summary!.delivery.delivered + entry!.summary!.warmupDelivery!.delivered;
-  assert.equal(fakeScratchDeliveries() - scratchBefore, delivered, 'every payload handed over in one reused buffer (the workload keeps none), and still verified');
+  const warmup = entry!.summary!.warmupDelivery!;
+  const delivered = entry!.summary!.delivery.delivered + warmup.delivered;
+  // Before the measured writes, the warm-up's messages are read once more, by a group of its own (the read path warmed).
+  const warmRead = fakeScratchDeliveries() - scratchBefore - delivered;
+  assert.ok(warmup.acknowledged > 0 && warmRead >= warmup.acknowledged && warmRead <= warmup.acknowledged + 4, `warm-up read ${warmRead} of ${warmup.acknowledged}`);
   const measured = entry!.trials[0]!.measured!;
   assert.equal(measured.counters.messagesDelivered, 300);
   assert.equal(entry!.summary!.e2eLatencyMs.count, 0, 'a read-back is not an end-to-end latency');
