@@ -60,6 +60,7 @@ test('consumer: after reads everything back once the writes are acknowledged: ve
   // Before the measured writes, the warm-up's messages are read once more, by a group of its own (the read path warmed).
   const warmRead = fakeScratchDeliveries() - scratchBefore - delivered;
   assert.ok(warmup.acknowledged > 0 && warmRead >= warmup.acknowledged && warmRead <= warmup.acknowledged + 4, `warm-up read ${warmRead} of ${warmup.acknowledged}`);
+  assert.equal(entry!.trials[0]!.warmup!.readBack?.messages, warmRead, "the warm-up phase records that read as its readBack");
   const measured = entry!.trials[0]!.measured!;
   assert.equal(measured.counters.messagesDelivered, 300);
   assert.equal(entry!.summary!.e2eLatencyMs.count, 0, 'a read-back is not an end-to-end latency');

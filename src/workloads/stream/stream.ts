@@ -68,7 +68,7 @@ class StreamRun {
       if (context.warmup.duration > 0) {
         this.warmup = await context.beginPhase('warmup');
         await producers.warmup(this.warmup, context.warmup.duration);
-        if (!consumer) await this.warmReadPath(topic, this.warmup.messagesAcknowledged);
+        if (!consumer) await this.warmReadPath(topic, this.warmup);
       }
       // Compared with the broker's perf tool, whose run starts on a settled page cache: so does this window.
       this.measured = await context.beginPhase('measured', { settleWrites: runsTool(params) });
@@ -99,19 +99,23 @@ class StreamRun {
    * of a group of its own reads the warm-up's `messages` from the earliest and drops them. Without it, the first
    * read-back of a run paid for the broker's first reads (Pulsar's, 1 MiB: 95–105 msg/s where every later read of the
    * same or a new topic reached 130–165). The trial's own group still reads the warm-up's messages in its read-back.
+   * The warm-up phase records this read as its `readBack`.
    */
-  private async warmReadPath(topic: string, messages: number): Promise<void> {
+  private async warmReadPath(topic: string, warmup: PhaseRecorder): Promise<void> {
     const { context, params } = this;
+    const messages = warmup.messagesAcknowledged;
     if (messages === 0) return;
     let received = 0;
     let lastMs = nowMs();
     let failure: Error | undefined;
+    warmup.beginReadBack(lastMs);
     const consumer = await context.driver.consumer(topic, {
       group: `${topic}-warmup-reader`,
       from: 'earliest',
-      onMessage: () => {
+      onMessage: (payload) => {
         received += 1;
         lastMs = nowMs();
+        warmup.recordReadBack(payload.byteLength, lastMs);
       },
       onError: (error) => (failure ??= error),
       messageBytes: params.payloadBytes,
