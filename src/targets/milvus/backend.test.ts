@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import { getGRPCService, LOADER_OPTIONS } from '@zilliz/milvus2-sdk-node';
+import protobuf from 'protobufjs';
 import { MilvusBackend } from './backend.js';
 
 type Request = Record<string, unknown>;
@@ -75,12 +77,9 @@ async function fakeProxy(hits: number[]) {
 }
 
 /** CreateCollectionRequest carries its schema as encoded bytes: decoded with the gRPC service's own (snake_case) types. */
-const SCHEMA_TYPE = await (async () => {
-  const { createRequire } = await import('node:module');
-  const require = createRequire(import.meta.url);
-  const protobuf = require('protobufjs') as typeof import('protobufjs');
-  return protobuf.Root.fromJSON(require('@zilliz/milvus2-sdk-node/dist/milvus/proto-json/milvus').default).lookupType('milvus.proto.schema.CollectionSchema');
-})();
+const SCHEMA_TYPE = protobuf.Root.fromJSON(createRequire(import.meta.url)('@zilliz/milvus2-sdk-node/dist/milvus/proto-json/milvus').default).lookupType(
+  'milvus.proto.schema.CollectionSchema',
+);
 
 test('the backend drives a gRPC proxy through its whole life: each read at the level asked, Session with the last insert\'s timestamp', async () => {
   const proxy = await fakeProxy([7, 3, 11]);

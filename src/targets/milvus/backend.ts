@@ -35,7 +35,7 @@ export function searchRequest(collection: string, vector: Float32Array, k: numbe
 
 /** The SDK's protobuf root, as its client loads it (buildSearchRequest encodes the query vectors with it). */
 let milvusRoot: protobuf.Root | undefined;
-function milvusProto(): protobuf.Root {
+export function milvusProto(): protobuf.Root {
   milvusRoot ??= protobuf.Root.fromJSON(createRequire(import.meta.url)('@zilliz/milvus2-sdk-node/dist/milvus/proto-json/milvus.base').default);
   return milvusRoot;
 }

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { InputError } from '../../util/errors.js';
@@ -40,9 +39,7 @@ test('the milvus target runs only the vector workload', () => {
 async function searchFixture() {
   const { ConsistencyLevelEnum, DataType } = await import('@zilliz/milvus2-sdk-node');
   const { COLLECTION_CONSISTENCY } = await import('./consistency.js');
-  const require = createRequire(import.meta.url);
-  const protobuf = require('protobufjs') as typeof import('protobufjs');
-  const milvusProto = protobuf.Root.fromJSON(require('@zilliz/milvus2-sdk-node/dist/milvus/proto-json/milvus.base').default);
+  const milvusProto = (await import('./backend.js')).milvusProto();
   const vectorField = { name: 'vector', data_type: 'FloatVector', dataType: DataType.FloatVector, type_params: [{ key: 'dim', value: '4' }], dim: 4 };
   const collectionInfo = {
     // What createCollection stores with the backend's consistency_level (the SDK maps the name to the enum).
