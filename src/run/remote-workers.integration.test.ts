@@ -31,6 +31,28 @@ async function settledCount(mark: string, boundMs: number): Promise<number> {
   return left.length;
 }
 
+interface ClientClock {
+  client: string;
+  offsetMs: number;
+  uncertaintyMs: number;
+}
+
+/**
+ * Checks that the skewed client's clock offset was measured as the skew, against the other clients started with it,
+ * not against 0. A process's clock is the wall clock at its start plus its monotonic timer, so processes on one machine
+ * agree only while the wall clock does not move against the timer. On a CI machine the skewed client's offset missed
+ * the skew by 20 and by 100 ms while its readings before and after the trial agreed to 0.1 ms: this test's process
+ * had started on a different wall clock than the clients, which the correction handles but a check against 0 does not.
+ */
+function assertSkewMeasured(clients: ClientClock[], skewedIndex: number, skewMs: number): void {
+  const others = clients.filter((_, index) => index !== skewedIndex);
+  const skewed = clients[skewedIndex]!;
+  const [reference, ...rest] = others;
+  const tolerance = (a: ClientClock, b: ClientClock) => a.uncertaintyMs + b.uncertaintyMs + 5;
+  assert.ok(Math.abs(skewed.offsetMs - reference!.offsetMs - skewMs) <= tolerance(skewed, reference!), `the skewed client's offset against ${reference!.client}: ${JSON.stringify(clients)}`);
+  for (const other of rest) assert.ok(Math.abs(other.offsetMs - reference!.offsetMs) <= tolerance(other, reference!), `unskewed clients agree: ${JSON.stringify(clients)}`);
+}
+
 test('workers: three mqbench workers on loopback run one stream trial; every message verified, histograms merged, a skewed clock measured and corrected', async (t) => {
   const mark = markProcesses(t, 'remote-workers');
   // Two seconds behind: uncorrected, a third of the latencies would be two seconds too long.
@@ -53,12 +75,10 @@ warmup: { duration: 300ms }
   assert.deepEqual([summary.delivery.acknowledged, summary.delivery.delivered, summary.delivery.lost, summary.delivery.corrupt], [3000, 3000, 0, 0]);
   assert.equal(summary.publishLatencyMs.count, 3000, "the workers' publish histograms are merged");
   assert.equal(summary.e2eLatencyMs.count, 3000);
-  const clocks = entry!.trials[0]!.extras!.clocks as { uncertain: boolean; tolerance: number; e2eMedianMs: number; clients: Array<{ client: string; offsetMs: number; uncertaintyMs: number }> };
+  const clocks = entry!.trials[0]!.extras!.clocks as { uncertain: boolean; tolerance: number; e2eMedianMs: number; clients: ClientClock[] };
   assert.equal(clocks.clients.length, 3);
-  const [first, skewed, third] = clocks.clients;
-  assert.match(skewed!.client, new RegExp(`load client 2 of 3 on ${workers[1]!.url}`));
-  assert.ok(Math.abs(skewed!.offsetMs - skewMs) <= skewed!.uncertaintyMs + 5, `the skewed worker's offset: ${JSON.stringify(skewed)}`);
-  for (const other of [first!, third!]) assert.ok(Math.abs(other.offsetMs) <= other.uncertaintyMs + 5, JSON.stringify(other));
+  assert.match(clocks.clients[1]!.client, new RegExp(`load client 2 of 3 on ${workers[1]!.url}`));
+  assertSkewMeasured(clocks.clients, 1, skewMs);
   assert.ok(summary.e2eLatencyMs.max < -skewMs, `e2e: ${JSON.stringify(summary.e2eLatencyMs)}`);
   const worst = Math.max(...clocks.clients.map((clock) => clock.uncertaintyMs));
   assert.equal(clocks.tolerance, 0.1);
@@ -148,8 +168,8 @@ warmup: { operations: 1 }
   assert.equal(entry!.trials[0]!.measured!.opSeconds.length, 3);
   // Operation 2 (of 0, 1, 2) ran on the skewed worker: corrected, none of its latencies is near two seconds.
   assert.ok(summary.e2eLatencyMs.max < -skewMs, `e2e: ${JSON.stringify(summary.e2eLatencyMs)}`);
-  const clocks = entry!.trials[0]!.extras!.clocks as { clients: Array<{ offsetMs: number; uncertaintyMs: number }> };
-  assert.ok(Math.abs(clocks.clients[1]!.offsetMs - skewMs) <= clocks.clients[1]!.uncertaintyMs + 5, JSON.stringify(clocks.clients[1]));
+  const clocks = entry!.trials[0]!.extras!.clocks as { clients: ClientClock[] };
+  assertSkewMeasured(clocks.clients, 1, skewMs);
   assert.equal(entry!.trials[0]!.resources!.remoteLoadClients, 3);
   for (const worker of workers) worker.child.kill('SIGTERM');
 
