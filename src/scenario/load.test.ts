@@ -90,6 +90,12 @@ workload: { type: pubsub, messages: 10 }
   assert.ok(found.some((text) => text.startsWith('6:targets[1].settings.colour:unknown field')), found.join('\n'));
 });
 
+test('a target entry given as an object is checked as one: what is wrong inside it, not "Invalid input"', () => {
+  const issues = issuesOf('name: t\ntargets: [{ type: rocksmq, settings: {} }, { name: r, colour: blue }]\nworkload: { type: pubsub, messages: 10 }\n');
+  const found = issues.map((issue) => `${issue.path}:${issue.message}`);
+  assert.deepEqual(found, ['targets[0].name:is required', 'targets[1].colour:unknown field']);
+});
+
 test('an unknown workload type names the known ones', () => {
   const issues = issuesOf('name: t\ntargets: [rocksmq]\nworkload: { type: pubsbu }\n');
   assert.equal(issues[0]?.path, 'workload.type');
