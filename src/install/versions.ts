@@ -14,6 +14,11 @@ export const VERSIONS = {
   minio: 'v0.0.0-20260212201848-7aac2a2c5b7c',
   /** Woodpecker (github.com/zilliztech/woodpecker), linked into tools/woodpecker-helper (its go.mod pins the same). */
   woodpecker: 'v0.1.29',
+  /**
+   * Milvus Lite, the last release built on Milvus's C++ core (3.x is a Python rewrite): a Milvus server without a
+   * message queue, from the PyPI wheel (Linux x86_64). The tests run mqbench's Milvus client against it.
+   */
+  milvusLite: '2.5.1',
 } as const;
 
 /** Container images with the same broker versions, for the docker provider and docker-compose.yml. */

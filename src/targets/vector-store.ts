@@ -41,6 +41,8 @@ export interface BackendStats {
   indexed: number;
   growingRows: number;
   indexBuildSeconds: number;
+  /** What a reader of these figures must know (e.g. that the server does not count its index's rows). */
+  note?: string;
 }
 
 /** A place rows are written to and read from. */

@@ -15,7 +15,7 @@ const INSERT_TIMESTAMP = '463125372534702081';
  * and keeps every request as the server decoded it. It isolates the backend and the SDK's wire; no Milvus can run on
  * this machine, so the server's behaviour (consistency, indexing) is not what is tested here.
  */
-async function fakeProxy(hits: number[]) {
+async function fakeProxy(hits: number[], overrides: Record<string, (request: Request) => Request> = {}) {
   const calls: Array<[string, Request]> = [];
   const server = new Server();
   const service = (getGRPCService({ serviceName: 'milvus.proto.milvus.MilvusService' }, LOADER_OPTIONS) as unknown as { service: never }).service;
@@ -61,6 +61,7 @@ async function fakeProxy(hits: number[]) {
     GetFlushState: () => ({ status: ok, flushed: true }),
     DescribeIndex: () => ({ status: ok, index_descriptions: [{ index_name: 'vector', field_name: 'vector', indexed_rows: String(rows), total_rows: String(rows), state: 'Finished' }] }),
     DropCollection: () => ok,
+    ...overrides,
   };
   // Each call is recorded; one the fake does not know answers UNIMPLEMENTED, as a proxy without it would.
   const implementation = new Proxy(handlers, {
@@ -125,4 +126,36 @@ test('the backend drives a gRPC proxy through its whole life: each read at the l
     proxy.stop();
   }
   assert.equal(made('DropCollection').length, 1);
+});
+
+test("a failure Milvus reports only in the status's code (error_code still \"Success\", as Milvus Lite and 2.3+ answer) fails the call with the server's reason", async () => {
+  const reason = 'invalid index type: HNSW, local mode only support FLAT IVF_FLAT AUTOINDEX';
+  const proxy = await fakeProxy([1], { CreateIndex: () => ({ error_code: 'Success', code: 65535, reason }) });
+  const backend = new MilvusBackend(proxy.address, 'c', { dimension: 4, index: { M: 16, efConstruction: 64, efSearch: 32 } } as never);
+  try {
+    await assert.rejects(backend.start(), new RegExp(`Milvus createIndex failed: ${reason}`));
+  } finally {
+    await backend.close();
+    proxy.stop();
+  }
+});
+
+test("AUTOINDEX: the server's own index and search parameters, none of the workload's HNSW ones", async () => {
+  const proxy = await fakeProxy([4]);
+  const backend = new MilvusBackend(proxy.address, 'c', { dimension: 4, index: { M: 16, efConstruction: 64, efSearch: 32 } } as never, { indexType: 'AUTOINDEX' });
+  const made = (name: string) => proxy.calls.filter(([call]) => call === name).map(([, request]) => request);
+  const pairs = (request: Request, field: string) => Object.fromEntries((request[field] as Array<{ key: string; value: string }>).map((pair) => [pair.key, pair.value]));
+  try {
+    await backend.start();
+    const index = pairs(made('CreateIndex')[0]!, 'extra_params');
+    assert.equal(index.index_type, 'AUTOINDEX');
+    assert.equal(index.M, undefined);
+    assert.equal(index.efConstruction, undefined);
+    assert.deepEqual((await backend.search(Float32Array.of(1, 0, 0, 0), 1, 'Strong')).pks, [4]);
+    const search = pairs(made('Search')[0]!, 'search_params');
+    assert.ok(!('ef' in JSON.parse(search.params ?? '{}')), `search params: ${JSON.stringify(search)}`);
+  } finally {
+    await backend.close();
+    proxy.stop();
+  }
 });

@@ -3,7 +3,7 @@
  * docker-compose.milvus.yml profile (mq.type rocksmq, natsmq, pulsar, kafka or woodpecker) and point mqbench at it.
  */
 import { readSecretFile } from '../../util/secret-files.js';
-import type { MilvusCredentials } from './backend.js';
+import type { MilvusCredentials, MilvusIndexType } from './backend.js';
 import { z } from 'zod';
 import type { VectorStore } from '../vector-store.js';
 import { externalAvailability } from '../availability.js';
@@ -11,6 +11,7 @@ import type { Availability, TargetDefinition } from '../target.js';
 import { errorMessage } from '../../util/errors.js';
 import { withTimeout } from '../../util/timeout.js';
 import { COLLECTION_CONSISTENCY } from './consistency.js';
+import { milvusLiteInstaller } from './lite.js';
 import { impossibleMqType, MILVUS_MQ_MATRIX, MILVUS_MQ_TYPES, type MilvusMqType } from './mq-types.js';
 
 /** Settings of the milvus target. */
@@ -27,6 +28,10 @@ export const milvusSettingsSchema = z
       .optional()
       .describe('the Milvus release the server runs, checked against mqType (the server reports its own at connect)'),
     deployment: z.enum(['standalone', 'cluster']).default('standalone').describe('rocksmq and natsmq run only in a standalone Milvus'),
+    indexType: z
+      .enum(['HNSW', 'AUTOINDEX'])
+      .default('HNSW')
+      .describe("the vector index: HNSW with the workload's M, efConstruction and efSearch, or AUTOINDEX, the server's own choice (Zilliz Cloud and Milvus Lite take only that)"),
     username: z.string().optional().describe('for a Milvus with authentication (or MQBENCH_MILVUS_USER)'),
     password: z.string().optional().describe('prefer passwordFile or MQBENCH_MILVUS_PASSWORD: a scenario file is copied into results (redacted)'),
     passwordFile: z.string().optional(),
@@ -64,6 +69,8 @@ export const milvusTarget: TargetDefinition<MilvusSettings> = {
     { name: 'MQBENCH_MILVUS_TOKEN', kind: 'secret', description: 'a token instead' },
   ],
   kind: 'server',
+  // Not a way to run the target: Milvus Lite has no message queue. The tests run the target's client against it.
+  installer: milvusLiteInstaller,
   settingsSchema: milvusSettingsSchema,
   workloads: ['vector'],
 
@@ -83,7 +90,7 @@ export const milvusTarget: TargetDefinition<MilvusSettings> = {
     if (provider !== 'external') throw new Error('the milvus target only uses the external provider: start Milvus with docker-compose.milvus.yml');
     const settings = context.settings as MilvusSettings;
     const address = settings.address ?? '127.0.0.1:19530';
-    const described = { address, mqType: settings.mqType ?? 'unknown', deployment: settings.deployment, ...(settings.version ? { version: settings.version } : {}) };
+    const described = { address, mqType: settings.mqType ?? 'unknown', deployment: settings.deployment, indexType: settings.indexType, ...(settings.version ? { version: settings.version } : {}) };
     const credentials = await milvusCredentials(settings);
     const authentication = credentials.username !== undefined ? `user ${credentials.username} with a password` : credentials.token !== undefined ? 'token' : 'none';
     return { provider, endpoint: { ...described, credentials }, storage: { kind: 'none', reason: 'external Milvus' }, info: { ...described, authentication }, stop: async () => undefined };
@@ -94,6 +101,7 @@ export const milvusTarget: TargetDefinition<MilvusSettings> = {
     const address = String(endpoint.address);
     // Asked now: describe() runs before any backend exists.
     const credentials = (endpoint.credentials ?? {}) as MilvusCredentials;
+    const indexType = (endpoint.indexType as MilvusIndexType | undefined) ?? 'HNSW';
     const version = await withTimeout(serverVersion(address, credentials), VERSION_TIMEOUT_MS, 'asking Milvus for its version').catch((error: unknown) => `unknown (${errorMessage(error)})`);
     // The server's own version against the mq.type the scenario says it runs.
     const mqType = endpoint.mqType as MilvusMqType | 'unknown';
@@ -105,7 +113,7 @@ export const milvusTarget: TargetDefinition<MilvusSettings> = {
           broker: { name: `Milvus (mq.type ${String(endpoint.mqType)})`, version },
           client: { name: '@zilliz/milvus2-sdk-node', version: (await import('../../util/package-version.js')).packageVersion('@zilliz/milvus2-sdk-node') },
           durability: { mqType: String(endpoint.mqType), fsyncBeforeAck: null },
-          settings: { address },
+          settings: { address, indexType },
           notes: [
             "reads wait for Milvus's serviceable time inside the server; waitedMs is not observable from the client",
             `the collection's default consistency is ${COLLECTION_CONSISTENCY}, so Strong searches stay Strong (the SDK sends 0, Strong, as "the collection's default")`,
@@ -115,7 +123,7 @@ export const milvusTarget: TargetDefinition<MilvusSettings> = {
       },
       async close() {},
       vectorBackend(spec) {
-        return new MilvusBackend(address, `mqbench_${Date.now().toString(36)}`, spec, credentials);
+        return new MilvusBackend(address, `mqbench_${Date.now().toString(36)}`, spec, { credentials, indexType });
       },
     };
     return store;
