@@ -39,7 +39,7 @@ export const milvusLiteInstaller: Installer = {
     return {
       installed,
       detail: installed ? milvusLiteHome() : (unsupported ?? `no Milvus Lite at ${milvusLiteHome()}`),
-      fix: unsupported ? 'none on this platform' : 'npx mqbench install milvus (needs python3 with pip; downloads ~55 MB)',
+      fix: unsupported ? 'none on this platform' : 'npx mqbench install milvus (needs python3 with venv; downloads ~55 MB)',
     };
   },
   async install(log) {
