@@ -12,8 +12,8 @@ const INSERT_TIMESTAMP = '463125372534702081';
 
 /**
  * A fake Milvus proxy on the SDK's own service definition: it answers the calls the backend makes, as a Milvus would,
- * and keeps every request as the server decoded it. It isolates the backend and the SDK's wire; no Milvus can run on
- * this machine, so the server's behaviour (consistency, indexing) is not what is tested here.
+ * and keeps every request as the server decoded it. It isolates the backend and the SDK's wire; a real server's
+ * behaviour is tested against Milvus Lite (lite.integration.test.ts).
  */
 async function fakeProxy(hits: number[], overrides: Record<string, (request: Request) => Request> = {}) {
   const calls: Array<[string, Request]> = [];
@@ -74,7 +74,9 @@ async function fakeProxy(hits: number[], overrides: Record<string, (request: Req
   });
   server.addService(service, implementation as never);
   const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
-  return { address: `127.0.0.1:${port}`, calls, stop: () => server.forceShutdown() };
+  /** The requests of every `name` call, in order. */
+  const made = (name: string) => calls.filter(([call]) => call === name).map(([, request]) => request);
+  return { address: `127.0.0.1:${port}`, made, stop: () => server.forceShutdown() };
 }
 
 /** CreateCollectionRequest carries its schema as encoded bytes: decoded with the gRPC service's own (snake_case) types. */
@@ -85,7 +87,7 @@ const SCHEMA_TYPE = protobuf.Root.fromJSON(createRequire(import.meta.url)('@zill
 test('the backend drives a gRPC proxy through its whole life: each read at the level asked, Session with the last insert\'s timestamp', async () => {
   const proxy = await fakeProxy([7, 3, 11]);
   const backend = new MilvusBackend(proxy.address, 'c', { dimension: 4, index: { M: 16, efConstruction: 64, efSearch: 32 } } as never);
-  const made = (name: string) => proxy.calls.filter(([call]) => call === name).map(([, request]) => request);
+  const { made } = proxy;
   try {
     await backend.start();
     const [created] = made('CreateCollection');
@@ -143,7 +145,7 @@ test("a failure Milvus reports only in the status's code (error_code still \"Suc
 test("AUTOINDEX: the server's own index and search parameters, none of the workload's HNSW ones", async () => {
   const proxy = await fakeProxy([4]);
   const backend = new MilvusBackend(proxy.address, 'c', { dimension: 4, index: { M: 16, efConstruction: 64, efSearch: 32 } } as never, { indexType: 'AUTOINDEX' });
-  const made = (name: string) => proxy.calls.filter(([call]) => call === name).map(([, request]) => request);
+  const { made } = proxy;
   const pairs = (request: Request, field: string) => Object.fromEntries((request[field] as Array<{ key: string; value: string }>).map((pair) => [pair.key, pair.value]));
   try {
     await backend.start();
