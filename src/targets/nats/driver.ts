@@ -25,6 +25,7 @@ import { natsCliAuthFlags, natsJsAuthOptions, serversWithAuth, type NatsAuth } f
 import { runNatsBench, runNatsBenchConsume } from './bench-tool.js';
 import { runPubsubReference } from '../pubsub-reference.js';
 import { recycleInboundPayload, sizeInboundBuffersOnce } from './inbound-buffer.js';
+import { connectWithPooledReads, giveBackReadsCopiedWhole, READ_BYTES, SHORT_READ_BYTES, type InboundReads } from './pooled-reads.js';
 import { parseWholeFramesFirst } from './whole-frames.js';
 import { LARGE_CHUNK_BYTES, writeLargeFlushesUnpacked } from './outbound-writes.js';
 import { PipelinedPublisher } from './pipelined-publisher.js';
@@ -46,13 +47,19 @@ let inboundBufferSizedOnce = false;
 let largeFlushesUnpacked = false;
 /** Whether nats.js's parser takes whole MSG frames on a fast path first (whole-frames.ts). */
 let wholeFramesFirst = false;
+/** How the connection reads its socket (pooled-reads.ts). */
+let inboundReads: InboundReads = 'nats.js';
 
 /** Connects to `endpoint` and returns a driver. */
 export async function connectNats(endpoint: NatsEndpoint, settings: NatsSettings): Promise<LogDriver> {
   inboundBufferSizedOnce = sizeInboundBuffersOnce();
   largeFlushesUnpacked = writeLargeFlushesUnpacked();
   wholeFramesFirst = parseWholeFramesFirst();
-  const connection = await connect({ servers: endpoint.servers, name: 'mqbench', maxReconnectAttempts: 3, reconnectTimeWait: 500, ...(await natsJsAuthOptions(endpoint.auth ?? {})) });
+  const readsGivenBack = giveBackReadsCopiedWhole();
+  const options = { servers: endpoint.servers, name: 'mqbench', maxReconnectAttempts: 3, reconnectTimeWait: 500, ...(await natsJsAuthOptions(endpoint.auth ?? {})) };
+  const connected = readsGivenBack ? await connectWithPooledReads(options) : { connection: await connect(options), reads: 'nats.js' as const };
+  const connection = connected.connection;
+  inboundReads = connected.reads;
   const manager = await jetstreamManager(connection);
   return new NatsDriver(connection, jetstream(connection), manager, endpoint, settings);
 }
@@ -101,6 +108,11 @@ class NatsDriver implements LogDriver {
         inboundBuffer: inboundBufferSizedOnce
           ? "a message spanning several socket reads is read into a buffer sized once from its MSG line (nats.js's own doubles as it grows), reused for a later message of its size once a workload that keeps no payload has handled it"
           : "nats.js's own (grown by doubling): its parser was not as expected, so it was left alone",
+        inboundReads: {
+          pooled: `socket reads into pooled ${READ_BYTES / 1024} KiB buffers; one copied whole into a message goes back to the pool, one under ${SHORT_READ_BYTES / 1024} KiB is copied out at once (Node's own: a fresh buffer per read)`,
+          tls: "Node's own through TLS (a fresh buffer per read)",
+          'nats.js': "Node's own (a fresh buffer per read): nats.js's transport or parser was not as expected, so it was left alone",
+        }[inboundReads],
         inboundParse: wholeFramesFirst
           ? "MSG frames that lie whole in a socket read are cut by mqbench (one pass over each line); the rest by nats.js's parser"
           : "nats.js's parser (byte by byte): it was not as expected, so it was left alone",

@@ -135,6 +135,7 @@ warmup: { duration: 300ms }
   assert.match(String(result.manifest.targets['nats-request']?.driver?.settings.publish), /^request/);
   assert.match(String(result.manifest.targets['nats-natsmq-shape']?.driver?.settings.consumer), /^ephemeral push consumer/);
   assert.match(String(result.manifest.targets.nats?.driver?.settings.consumer), /^durable pull consumer/);
+  assert.match(String(result.manifest.targets.nats?.driver?.settings.inboundReads), /^socket reads into pooled 64 KiB buffers/);
 });
 
 test('nats: clients: 2 runs the producers in two load-client processes; their sends are merged into the trial and every one is verified', async (t) => {
@@ -316,6 +317,7 @@ warmup: { operations: 0 }
   assert.ok(result.cases[0]!.summary!.toolCeiling!.messagesPerSec > 0, `nats bench trusted the CA (${result.cases[0]!.summary!.toolCeilingError})`);
   assert.match(result.cases[0]!.summary!.toolCeiling!.command, /--tlsca=\S+ca\.pem/);
   assert.match(String(result.manifest.targets.nats?.instance?.authentication), /^TLS \(caFile \S+ca\.pem\)$/);
+  assert.match(String(result.manifest.targets.nats?.driver?.settings.inboundReads), /^Node's own through TLS/);
 
   const reference = await tinyRun(t, `
 name: nats-tls-reference
