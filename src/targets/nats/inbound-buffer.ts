@@ -11,7 +11,8 @@
  * message's buffer back (`recycleInboundPayload`), and the next message of that size is read into it. Reading a 1 MiB
  * backlog, the fresh buffer per message and the collection of the old ones took a quarter of the main thread.
  */
-import { Parser, State } from '@nats-io/nats-core/internal';
+import { State } from '@nats-io/nats-core/internal';
+import { wrapParserParse, type ParseFunction } from './parser-wrap.js';
 import { RecycledBuffers } from '../../util/recycled-buffers.js';
 
 interface GrowableBuffer {
@@ -29,8 +30,6 @@ interface ParserState {
   msgBuf?: GrowableBuffer;
 }
 
-const WRAPPED = Symbol.for('mqbench.nats.inboundBuffer');
-
 /** Up to 64 MiB of read messages' buffers wait for the next messages of their size. */
 const inboundBuffers = new RecycledBuffers(64 * 1024 * 1024);
 
@@ -44,11 +43,7 @@ export function recycleInboundPayload(payload: Uint8Array): void {
 
 /** Makes nats.js size each multi-read message's buffer once (idempotent); false where its parser is not as expected. */
 export function sizeInboundBuffersOnce(): boolean {
-  const prototype = Parser.prototype as unknown as { parse(buffer: Uint8Array): void; [WRAPPED]?: true };
-  if (prototype[WRAPPED]) return true;
-  const parse = prototype.parse;
-  if (typeof parse !== 'function' || typeof State.MSG_PAYLOAD !== 'number') return false;
-  prototype.parse = function parseSizingOnce(this: ParserState, buffer: Uint8Array): void {
+  return wrapParserParse('mqbench.nats.inboundBuffer', () => typeof State.MSG_PAYLOAD === 'number', (parse) => function parseSizingOnce(this: ParserState, buffer: Uint8Array): void {
     parse.call(this, buffer);
     const started = this.msgBuf;
     if (this.state !== State.MSG_PAYLOAD || !started || !this.ma || typeof started.grow !== 'function') return;
@@ -62,7 +57,5 @@ export function sizeInboundBuffersOnce(): boolean {
     } else {
       started.grow(missing);
     }
-  };
-  prototype[WRAPPED] = true;
-  return true;
+  } as ParseFunction);
 }

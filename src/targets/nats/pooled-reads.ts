@@ -16,9 +16,10 @@
  */
 import { createRequire } from 'node:module';
 import { createConnection, type Socket } from 'node:net';
-import { hasWsProtocol, NatsConnectionImpl, Parser, setTransportFactory, State } from '@nats-io/nats-core/internal';
+import { hasWsProtocol, NatsConnectionImpl, setTransportFactory, State } from '@nats-io/nats-core/internal';
 import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { RecycledBuffers } from '../../util/recycled-buffers.js';
+import { wrapParserParse, type ParseFunction } from './parser-wrap.js';
 
 /** The size of each socket read (Node's own). */
 export const READ_BYTES = 64 * 1024;
@@ -91,25 +92,17 @@ interface ParserState {
   msgBuf?: { length: number };
 }
 
-const WRAPPED = Symbol.for('mqbench.nats.pooledReads');
-
 /**
  * Makes nats.js's parser give a read back to the pool once it has copied all of it into a message's buffer
  * (idempotent); false where the parser is not as expected. Install it after the other parser wrappers, so that it
  * sees each read whole.
  */
 export function giveBackReadsCopiedWhole(): boolean {
-  const prototype = Parser.prototype as unknown as { parse(buffer: Uint8Array): void; [WRAPPED]?: true };
-  if (prototype[WRAPPED]) return true;
-  const parse = prototype.parse;
-  if (typeof parse !== 'function' || typeof State.MSG_PAYLOAD !== 'number') return false;
-  prototype.parse = function parseGivingBackReads(this: ParserState, read: Uint8Array): void {
+  return wrapParserParse('mqbench.nats.pooledReads', () => typeof State.MSG_PAYLOAD === 'number', (parse) => function parseGivingBackReads(this: ParserState, read: Uint8Array): void {
     const copiedWhole = this.state === State.MSG_PAYLOAD && typeof this.msgBuf?.length === 'number' && this.ma !== undefined && this.ma.size - this.msgBuf.length >= read.length;
     parse.call(this, read);
     if (copiedWhole) readBuffers.giveBack(read.buffer);
-  };
-  prototype[WRAPPED] = true;
-  return true;
+  } as ParseFunction);
 }
 
 /** How a connection reads its socket: into pooled buffers, through TLS's own socket, or as nats.js alone does. */

@@ -12,7 +12,8 @@
  * parser finish that frame alone before the fast path takes the frames after it. Where the parser does not look as
  * expected, it is left alone and the caller says so.
  */
-import { Kind, Parser, State } from '@nats-io/nats-core/internal';
+import { Kind, State } from '@nats-io/nats-core/internal';
+import { wrapParserParse, type ParseFunction } from './parser-wrap.js';
 
 /** The fields of a `MSG` line, as nats.js's parser passes them on. */
 export interface MsgArgs {
@@ -31,7 +32,6 @@ interface ParserFields {
   dispatcher: { push(event: { kind: number; msg: MsgArgs; data: Uint8Array }): void };
 }
 
-const WRAPPED = Symbol.for('mqbench.nats.wholeFrames');
 const M = 0x4d;
 const S = 0x53;
 const G = 0x47;
@@ -133,11 +133,8 @@ function betweenFrames(parser: ParserFields): boolean {
 
 /** Makes nats.js's parser take whole `MSG` frames on a fast path first (idempotent); false where it is not as expected. */
 export function parseWholeFramesFirst(): boolean {
-  const prototype = Parser.prototype as unknown as { parse(buffer: Uint8Array): void; [WRAPPED]?: true };
-  if (prototype[WRAPPED]) return true;
-  const parse = prototype.parse;
-  if (typeof parse !== 'function' || typeof State.OP_START !== 'number' || typeof State.MSG_PAYLOAD !== 'number' || typeof Kind.MSG !== 'number') return false;
-  prototype.parse = function parseWholeFrames(this: ParserFields, buffer: Uint8Array): void {
+  const expected = () => typeof State.OP_START === 'number' && typeof State.MSG_PAYLOAD === 'number' && typeof Kind.MSG === 'number';
+  return wrapParserParse('mqbench.nats.wholeFrames', expected, (parse) => function parseWholeFrames(this: ParserFields, buffer: Uint8Array): void {
     if (typeof this.dispatcher?.push !== 'function') {
       parse.call(this, buffer);
       return;
@@ -155,7 +152,5 @@ export function parseWholeFramesFirst(): boolean {
     }
     const taken = dispatchWholeMsgFrames(this, rest);
     if (taken < rest.length) parse.call(this, taken === 0 ? rest : rest.subarray(taken));
-  };
-  prototype[WRAPPED] = true;
-  return true;
+  } as ParseFunction);
 }
