@@ -1,8 +1,8 @@
 /**
  * Node reads a socket into a fresh 64 KiB buffer per read. Reading a 1 MiB backlog from NATS, that is a gigabyte of
  * buffers a second, each dead as soon as nats.js's parser has copied it into its message: the collector ran a full
- * mark-compact every 60–70 ms, and in some trials its threads took the second core from nats-server (the read ran at
- * 0.79–0.88 of `nats bench`'s in 3 of 8 trials here, and every warm-up read at 530–710 msg/s).
+ * mark-compact every 60–70 ms, 35 to 90 of them a trial, the slower trials having more (the read ran at 0.62 and
+ * 0.76 of `nats bench`'s in 2 of 8 trials here, and every warm-up read at 495–788 msg/s; 842–1,088 with this).
  *
  * This connection reads into buffers of a pool instead (Node's `onread` with a buffer per read) and emits them as
  * nats.js's transport expects. A read that nats.js's parser copies whole into a multi-read message's buffer (nats.js's
