@@ -16,7 +16,7 @@ import {
   type JetStreamManager,
   type JsMsg,
 } from '@nats-io/jetstream';
-import { connect, createInbox, nanos, type NatsConnection } from '@nats-io/transport-node';
+import { createInbox, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { errorMessage } from '../../util/errors.js';
 import { packageVersion } from '../../util/package-version.js';
 import { inScratchTopic, calibrate } from '../perf-tool.js';
@@ -25,7 +25,7 @@ import { natsCliAuthFlags, natsJsAuthOptions, serversWithAuth, type NatsAuth } f
 import { runNatsBench, runNatsBenchConsume } from './bench-tool.js';
 import { runPubsubReference } from '../pubsub-reference.js';
 import { recycleInboundPayload, sizeInboundBuffersOnce } from './inbound-buffer.js';
-import { connectWithPooledReads, giveBackReadsCopiedWhole, READ_BYTES, SHORT_READ_BYTES, type InboundReads } from './pooled-reads.js';
+import { connectWithPooledReads, READ_BYTES, SHORT_READ_BYTES, type InboundReads } from './pooled-reads.js';
 import { parseWholeFramesFirst } from './whole-frames.js';
 import { LARGE_CHUNK_BYTES, writeLargeFlushesUnpacked } from './outbound-writes.js';
 import { PipelinedPublisher } from './pipelined-publisher.js';
@@ -55,9 +55,7 @@ export async function connectNats(endpoint: NatsEndpoint, settings: NatsSettings
   inboundBufferSizedOnce = sizeInboundBuffersOnce();
   largeFlushesUnpacked = writeLargeFlushesUnpacked();
   wholeFramesFirst = parseWholeFramesFirst();
-  const readsGivenBack = giveBackReadsCopiedWhole();
-  const options = { servers: endpoint.servers, name: 'mqbench', maxReconnectAttempts: 3, reconnectTimeWait: 500, ...(await natsJsAuthOptions(endpoint.auth ?? {})) };
-  const connected = readsGivenBack ? await connectWithPooledReads(options) : { connection: await connect(options), reads: 'nats.js' as const };
+  const connected = await connectWithPooledReads({ servers: endpoint.servers, name: 'mqbench', maxReconnectAttempts: 3, reconnectTimeWait: 500, ...(await natsJsAuthOptions(endpoint.auth ?? {})) });
   const connection = connected.connection;
   inboundReads = connected.reads;
   const manager = await jetstreamManager(connection);

@@ -108,9 +108,12 @@ export function giveBackReadsCopiedWhole(): boolean {
 /** How a connection reads its socket: into pooled buffers, through TLS's own socket, or as nats.js alone does. */
 export type InboundReads = 'pooled' | 'tls' | 'nats.js';
 
-/** Connects as nats.js's `connect` does, reading into pooled buffers where its transport allows; says how it reads. */
+/**
+ * Connects as nats.js's `connect` does, reading into pooled buffers where its transport and parser allow (call it
+ * after the other parser wrappers are in place); says how it reads.
+ */
 export async function connectWithPooledReads(options: NodeConnectionOptions): Promise<{ connection: NatsConnection; reads: InboundReads }> {
-  const transport = nodeTransport();
+  const transport = giveBackReadsCopiedWhole() ? nodeTransport() : undefined;
   // nats.js's connect refuses WebSocket servers with its own message.
   if (!transport || hasWsProtocol(options)) return { connection: await connect(options), reads: 'nats.js' };
   class PooledReadTransport extends transport.NodeTransport {
