@@ -18,7 +18,7 @@ export async function writeBacklog(brokers: string, topic: string, messages: num
   const admin = kafka.AdminClient.create({ 'bootstrap.servers': brokers });
   await callback<void>((done) => admin.createTopic({ topic, num_partitions: 1, replication_factor: 1 }, 30_000, done));
   admin.disconnect();
-  const producer = new kafka.Producer({ 'bootstrap.servers': brokers, 'linger.ms': 5, 'queue.buffering.max.messages': messages, 'queue.buffering.max.kbytes': 2_000_000, dr_cb: true });
+  const producer = new kafka.Producer({ 'bootstrap.servers': brokers, 'linger.ms': 5, 'queue.buffering.max.messages': messages, 'queue.buffering.max.kbytes': 2_000_000, 'message.max.bytes': Math.max(1_000_000, 2 * bytes), dr_cb: true });
   await callback<void>((done) => producer.connect({}, (error) => done(error)));
   producer.setPollInterval(10);
   let acknowledged = 0;
