@@ -53,6 +53,8 @@ test('kafka (local, KRaft): 1 KiB and 5 MiB payloads pass with full verification
   assert.equal(confluent?.driver?.settings['max.in.flight.requests.per.connection'], 5);
   assert.equal(confluent?.driver?.settings['linger.ms'], 0);
   assert.match(String(kafka?.driver?.settings.batching), /batched by mqbench/);
+  assert.match(String(kafka?.driver?.settings.inboundReads), /^each response read whole into one buffer/);
+  assert.match(String(kafka?.driver?.settings.autoCommit), /^every 5000 ms and on close/);
   assert.equal(kafka?.driver?.durability.acks, 'all');
   assert.match(String(kafka?.driver?.durability.flush), /page cache/);
   assert.match(String(confluent?.driver?.durability.flush), /log\.flush\.interval\.messages=1/);
@@ -162,6 +164,7 @@ warmup: { operations: 0 }
     assert.ok((entry.summary!.toolCeiling!.readBack?.messagesPerSec ?? 0) > 0, `${entry.target}: ConsumerPerformance authenticated (${entry.summary!.toolReadBackError})`);
   }
   assert.equal(result.manifest.targets['kafka-confluent']?.instance?.authentication, 'SASL PLAIN as alice');
+  assert.equal(result.manifest.targets['kafka-kafkajs']?.driver?.settings.inboundReads, "kafkajs's own socket (TLS or SASL)");
   // librdkafka's 1 KiB read-back went through kafka-reader, which took the credentials on its standard input.
   assert.ok((caseOf(result, 'kafka-confluent', result.cases[0]!.label)?.trials[0]?.resources?.clientHelpers ?? 0) > 0, 'kafka-reader read the backlog');
   const written = `${await readFile(join(outDir, 'result.json'), 'utf8')}${await readFile(join(outDir, 'report.html'), 'utf8')}`;

@@ -13,6 +13,7 @@ import { asBuffer } from '../../util/buffer-view.js';
 import { errorMessage } from '../../util/errors.js';
 import { messagesBetweenOffsets, type KafkaClient, type KafkaClientOptions } from './client.js';
 import { SendBatcher } from '../send-batcher.js';
+import { wholeResponseSockets } from './kafkajs-whole-responses.js';
 
 /**
  * Requests outstanding per producer before sends queue into batches. One: kafkajs's concurrent send() calls can reach
@@ -33,7 +34,18 @@ const AUTO_COMMIT_INTERVAL_MS = 5_000;
 /** Connects kafkajs to the brokers. */
 export async function kafkajsClient(options: KafkaClientOptions): Promise<KafkaClient> {
   growEncodersUnfilled();
-  const kafka = new Kafka({ clientId: 'mqbench', brokers: options.brokers, logLevel: logLevel.NOTHING, retry: { retries: 3, maxRetryTime: 2000 }, ...((await kafkaJsAuthOptions(options.auth)) as Pick<KafkaConfig, 'sasl' | 'ssl'>) });
+  const auth = (await kafkaJsAuthOptions(options.auth)) as Pick<KafkaConfig, 'sasl' | 'ssl'>;
+  // TLS and SASL connections read through kafkajs's own socket.
+  const plain = !auth.sasl && !auth.ssl;
+  const config = (reuseLargeResponses: boolean): KafkaConfig => ({
+    clientId: 'mqbench',
+    brokers: options.brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 3, maxRetryTime: 2000 },
+    ...auth,
+    ...(plain ? { socketFactory: wholeResponseSockets({ reuseLargeResponses }) } : {}),
+  });
+  const kafka = new Kafka(config(false));
   const admin: Admin = kafka.admin();
   await admin.connect();
   const open = new Set<{ disconnect(): Promise<void> }>();
@@ -49,6 +61,9 @@ export async function kafkajsClient(options: KafkaClientOptions): Promise<KafkaC
       maxBytesPerPartition: options.fetchMaxBytes,
       autoCommit: `every ${AUTO_COMMIT_INTERVAL_MS} ms and on close (auto.commit.interval.ms's default), not after each batch as kafkajs's own`,
       consumer: 'eachBatch',
+      inboundReads: plain
+        ? 'each response read whole into one buffer (a consumer whose payloads are not kept reads its large responses into reused buffers)'
+        : "kafkajs's own socket (TLS or SASL)",
     },
     async createTopic(topic, partitions) {
       await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
@@ -82,7 +97,8 @@ export async function kafkajsClient(options: KafkaClientOptions): Promise<KafkaC
       };
     },
     async consumer(topic, consumerOptions): Promise<LogConsumer> {
-      const consumer = kafka.consumer({
+      // Its own client, so that its sockets may reuse the buffers of responses whose payloads onMessage does not keep.
+      const consumer = new Kafka(config(consumerOptions.payloadLifetime === 'call')).consumer({
         groupId: consumerOptions.group,
         maxBytesPerPartition: options.fetchMaxBytes,
         maxBytes: options.fetchMaxBytes * 4,
