@@ -2,6 +2,10 @@
 import { createRequire } from 'node:module';
 import { crc32 } from '../src/util/crc32.js';
 import { ENVELOPE_BYTES, writeEnvelope } from '../src/workloads/envelope.js';
+import { runConsumerPerformance } from '../src/targets/kafka/consumer-performance.js';
+import { kafkaSettingsSchema } from '../src/targets/kafka/settings.js';
+import { kafkaTarget } from '../src/targets/kafka/target.js';
+import { withLocalBroker } from './local-broker.js';
 
 /** librdkafka's binding (@confluentinc/kafka-javascript). */
 export type Kafka = typeof import('@confluentinc/kafka-javascript');
@@ -32,4 +36,27 @@ export async function writeBacklog(brokers: string, topic: string, messages: num
   }
   await all;
   await callback<void>((done) => producer.disconnect(() => done(null)));
+}
+
+/**
+ * Starts a local broker, writes one backlog of `messages` × `bytes` into `topic`, then for each of `rounds` reads it
+ * through ConsumerPerformance (in a fresh group) and through `readers`, and prints the round's figures as a JSON line.
+ */
+export async function readBacklogRounds(
+  backlog: { topic: string; messages: number; bytes: number; rounds: number },
+  readers: (brokers: string, round: number) => Promise<Record<string, unknown>>,
+): Promise<void> {
+  const { topic, messages, bytes, rounds } = backlog;
+  await withLocalBroker(kafkaTarget, kafkaSettingsSchema.parse({}), async (broker) => {
+    const { brokers } = broker.endpoint as { brokers: string };
+    await writeBacklog(brokers, topic, messages, bytes);
+    for (let round = 1; round <= rounds; round++) {
+      const tool = await runConsumerPerformance(
+        { messageBytes: bytes, messages, concurrency: 1, producers: 1, timeoutMs: 120_000, topic, signal: new AbortController().signal },
+        brokers,
+        { topic, group: `tool-${round}`, messages },
+      );
+      console.log(JSON.stringify({ round, messages, bytes, consumerPerformanceMsgPerSec: Math.round(tool.messagesPerSec), ...(await readers(brokers, round)) }));
+    }
+  });
 }

@@ -13,12 +13,8 @@ import { nativeConsumerProperties } from '../src/targets/kafka/confluent-consume
 import { kafkaReader, openGoConsumer } from '../src/targets/kafka/go-consumer.js';
 import { onClientHelper } from '../src/metrics/client-helpers.js';
 import { readProcStat } from '../src/metrics/proc.js';
-import { runConsumerPerformance } from '../src/targets/kafka/consumer-performance.js';
-import { kafkaSettingsSchema } from '../src/targets/kafka/settings.js';
-import { kafkaTarget } from '../src/targets/kafka/target.js';
-import { withLocalBroker } from './local-broker.js';
 import { readEnvelope } from '../src/workloads/envelope.js';
-import { callback, kafka, writeBacklog } from './kafka-backlog.js';
+import { callback, kafka, readBacklogRounds } from './kafka-backlog.js';
 
 type Message = { value: Buffer | null };
 
@@ -115,18 +111,8 @@ async function readThroughGo(brokers: string): Promise<Record<string, number>> {
   };
 }
 
-await withLocalBroker(kafkaTarget, kafkaSettingsSchema.parse({}), async (broker) => {
-  const { brokers } = broker.endpoint as { brokers: string };
-  await writeBacklog(brokers, TOPIC, MESSAGES, BYTES);
-  for (let round = 1; round <= ROUNDS; round++) {
-    const tool = await runConsumerPerformance(
-      { messageBytes: BYTES, messages: MESSAGES, concurrency: 1, producers: 1, timeoutMs: 120_000, topic: TOPIC, signal: new AbortController().signal },
-      brokers,
-      { topic: TOPIC, group: `floor-${groups++}`, messages: MESSAGES },
-    );
-    const bare = await readBacklog(brokers, false);
-    const checked = await readBacklog(brokers, true);
-    const go = await readThroughGo(brokers);
-    console.log(JSON.stringify({ round, messages: MESSAGES, bytes: BYTES, consumerPerformanceMsgPerSec: Math.round(tool.messagesPerSec), bare, checked, go }));
-  }
-});
+await readBacklogRounds({ topic: TOPIC, messages: MESSAGES, bytes: BYTES, rounds: ROUNDS }, async (brokers) => ({
+  bare: await readBacklog(brokers, false),
+  checked: await readBacklog(brokers, true),
+  go: await readThroughGo(brokers),
+}));

@@ -3,20 +3,18 @@
  * fresh group and every message's envelope checked: as mqbench's kafkajs adapter runs it (`mqbench`: each response
  * read whole into one buffer, offsets committed every 5 s and on close), through kafkajs's own socket with its own
  * auto-commit (a commit after every fetched batch, awaited before the next fetch) and with commits every 5 s, and
- * Kafka's ConsumerPerformance, alternated. Prints msg/s from opening the consumer
- * (as both mqbench and ConsumerPerformance are timed) and where kafkajs's time went: its fetches (kafkajs's FETCH
- * events), its batches' processing, and the gaps from a batch's end to the next fetch (the commit, when there is one).
+ * Kafka's ConsumerPerformance, alternated (each round starting with another of the three). Prints msg/s from opening
+ * the consumer (as both mqbench and ConsumerPerformance are timed) and where kafkajs's time went: its fetches
+ * (kafkajs's FETCH events), its batches' processing, and the gaps from a batch's end to the next fetch (the commit,
+ * when there is one).
  *   npm run bench:kafkajs-read -- [messages] [bytes] [rounds]
  */
 import { performance } from 'node:perf_hooks';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { kafkajsClient } from '../src/targets/kafka/kafkajs-client.js';
-import { runConsumerPerformance } from '../src/targets/kafka/consumer-performance.js';
 import { kafkaSettingsSchema } from '../src/targets/kafka/settings.js';
-import { kafkaTarget } from '../src/targets/kafka/target.js';
-import { withLocalBroker } from './local-broker.js';
 import { readEnvelope } from '../src/workloads/envelope.js';
-import { writeBacklog } from './kafka-backlog.js';
+import { readBacklogRounds } from './kafka-backlog.js';
 
 const MESSAGES = Number(process.argv[2] ?? 1500);
 const BYTES = Number(process.argv[3] ?? 1024 * 1024);
@@ -118,18 +116,17 @@ function observeConsumers(seen: (consumer: Consumer) => void): () => void {
   return () => void (Kafka.prototype.consumer = original);
 }
 
-await withLocalBroker(kafkaTarget, kafkaSettingsSchema.parse({}), async (broker) => {
-  const { brokers } = broker.endpoint as { brokers: string };
-  await writeBacklog(brokers, TOPIC, MESSAGES, BYTES);
-  for (let round = 1; round <= ROUNDS; round++) {
-    const tool = await runConsumerPerformance(
-      { messageBytes: BYTES, messages: MESSAGES, concurrency: 1, producers: 1, timeoutMs: 120_000, topic: TOPIC, signal: new AbortController().signal },
-      brokers,
-      { topic: TOPIC, group: `tool-${groups++}`, messages: MESSAGES },
-    );
-    const mqbench = await readAsMqbench(brokers);
-    const ownSocketCommitEachBatch = await readThroughOwnSocket(brokers, true);
-    const ownSocketCommitEvery5s = await readThroughOwnSocket(brokers, false);
-    console.log(JSON.stringify({ round, messages: MESSAGES, bytes: BYTES, consumerPerformanceMsgPerSec: Math.round(tool.messagesPerSec), mqbench, ownSocketCommitEachBatch, ownSocketCommitEvery5s }));
+const readers: Array<[string, (brokers: string) => Promise<Record<string, number>>]> = [
+  ['mqbench', readAsMqbench],
+  ['ownSocketCommitEachBatch', (brokers) => readThroughOwnSocket(brokers, true)],
+  ['ownSocketCommitEvery5s', (brokers) => readThroughOwnSocket(brokers, false)],
+];
+// Each round starts with another reader: the first kafkajs consumer of the process also compiles kafkajs's decoding.
+await readBacklogRounds({ topic: TOPIC, messages: MESSAGES, bytes: BYTES, rounds: ROUNDS }, async (brokers, round) => {
+  const figures: Record<string, Record<string, number>> = {};
+  for (let index = 0; index < readers.length; index++) {
+    const [name, read] = readers[(index + round - 1) % readers.length]!;
+    figures[name] = await read(brokers);
   }
+  return figures;
 });
