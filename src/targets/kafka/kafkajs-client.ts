@@ -26,8 +26,8 @@ const MAX_BATCH_BYTES = 1024 * 1024;
 /**
  * How often a consumer commits its offsets: the default auto.commit.interval.ms of the Java consumer and librdkafka.
  * kafkajs's own auto-commit commits after every fetched batch and waits for it before its next fetch; that round trip
- * took 6–11 ms of each 16 MiB fetch's 30–35 here, and through kafkajs's own socket a 1 MiB backlog read at 345–447
- * msg/s with it against 442–617 with commits every 5 s (npm run bench:kafkajs-read, 3 rounds).
+ * took 8–11 ms after each 16 MiB fetch of 22–28 ms here, and through kafkajs's own socket a 1 MiB backlog read at
+ * 345–447 msg/s with it against 442–617 with commits every 5 s (npm run bench:kafkajs-read, 3 rounds).
  */
 const AUTO_COMMIT_INTERVAL_MS = 5_000;
 
