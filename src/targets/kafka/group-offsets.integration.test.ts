@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { requireInstalled } from '../../testing/brokers.js';
+import { closeWhenDone, tempDir } from '../../testing/temp-dir.js';
 import type { LogDriver } from '../driver.js';
 import { kafkaSettingsSchema } from './settings.js';
 import { kafkaTarget } from './target.js';
@@ -19,12 +17,9 @@ async function until(done: () => boolean): Promise<void> {
 }
 
 test('kafka: a consumer commits what it read when it closes — a reopened consumer of the same group reads only the newer messages, with every consumer path', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'mqbench-kafka-offsets-'));
+  const dir = await tempDir(t, 'mqbench-kafka-offsets-');
   const broker = await kafkaTarget.provision('local', { name: 'kafka', dir, logDir: dir, settings: kafkaSettingsSchema.parse({}), signal: new AbortController().signal });
-  t.after(async () => {
-    await broker.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  closeWhenDone(t, () => broker.stop());
   for (const consumerClient of ['kafkajs', 'confluent-binding', 'confluent-go'] as const) {
     await t.test(consumerClient, async () => {
       const driver = (await kafkaTarget.connect(broker.endpoint, kafkaSettingsSchema.parse({ consumerClient }), { trialIndex: 1 })) as LogDriver;
